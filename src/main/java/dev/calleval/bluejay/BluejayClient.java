@@ -1,0 +1,289 @@
+package dev.calleval.bluejay;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalBiFunction;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one shared client for the Bluejay API. Thread-safe; one instance per process serves all concurrent
+ * submissions so that the rate limit holds for all of them together.
+ *
+ * <p>Each call goes through, from the outside in: circuit breaker (evaluate only) → retry (the only layer that
+ * retries: transient failures, with exponential backoff and ±50 % jitter, or the server's {@code Retry-After}) →
+ * rate limiter (every attempt takes a permit; permits are spaced {@code 1/rate} apart, one per period, so that
+ * no sliding second carries more than {@code rate + 1} requests, unlike a fixed 1-second window which admits
+ * bursts of twice the rate across a window edge) → HTTP.
+ *
+ * <p>Errors: see {@link BluejayApiException}. The API key is sent only in the {@code X-API-Key} header and
+ * never appears in exceptions or logs.
+ */
+public final class BluejayClient {
+    private static final Logger log = LoggerFactory.getLogger(BluejayClient.class);
+    static final String EVALUATE = "POST /v1/evaluate";
+    static final String RETRIEVE_CALL_LOG = "GET /v1/retrieve-call-log";
+    static final String PING = "GET /v1/ping";
+
+    private final BluejayClientSettings settings;
+    private final HttpClient http;
+    private final JsonMapper json = BluejayJson.mapper();
+    private final @Nullable RateLimiter rateLimiter;
+    private final Retry retry;
+    private final CircuitBreaker circuitBreaker;
+    private final AtomicLong attempts = new AtomicLong();
+    private final AtomicLong tooManyRequests = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
+
+    public BluejayClient(BluejayClientSettings settings) {
+        this.settings = settings;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.connectTimeout())
+                .build();
+        this.rateLimiter = settings.requestsPerSecond() > 0 ? RateLimiter.of("bluejay", rateLimiterConfig(settings.requestsPerSecond())) : null;
+        this.retry = Retry.of("bluejay", retryConfig(settings.retry()));
+        this.retry.getEventPublisher().onRetry(event -> {
+            retries.incrementAndGet();
+            log.debug("retrying {} in {} ms (attempt {}): {}", event.getName(), event.getWaitInterval().toMillis(),
+                    event.getNumberOfRetryAttempts() + 1, event.getLastThrowable().getMessage());
+        });
+        this.circuitBreaker = CircuitBreaker.of("bluejay-evaluate", CircuitBreakerConfig.custom()
+                .slidingWindow(20, 20, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .failureRateThreshold(100)
+                .waitDurationInOpenState(Duration.ofSeconds(60))
+                .recordException(e -> e instanceof TransientApiException)
+                .build());
+    }
+
+    /**
+     * A rate limiter that hands out one permit per {@code 1/rate} period. Resilience4j's limiter refreshes all
+     * permits of a period at once; with one permit per period, any sliding second holds at most
+     * {@code rate + 1} permits.
+     */
+    static RateLimiterConfig rateLimiterConfig(double requestsPerSecond) {
+        long periodNanos = Math.max(1, Math.round(1_000_000_000d / requestsPerSecond));
+        return RateLimiterConfig.custom()
+                .limitForPeriod(1)
+                .limitRefreshPeriod(Duration.ofNanos(periodNanos))
+                .timeoutDuration(Duration.ofDays(1))
+                .build();
+    }
+
+    private static RetryConfig retryConfig(BluejayClientSettings.RetrySettings retry) {
+        IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(
+                retry.initialBackoff(), 2.0, 0.5, retry.maxBackoff());
+        IntervalBiFunction<Object> interval = (attempt, outcome) -> {
+            if (outcome.isLeft() && outcome.getLeft() instanceof TransientApiException t && t.retryAfter() != null) {
+                long asked = Math.min(t.retryAfter().toMillis(), retry.maxRetryAfter().toMillis());
+                return asked + ThreadLocalRandom.current().nextLong(0, 250); // spread the herd a little
+            }
+            return backoff.apply(attempt);
+        };
+        return RetryConfig.custom()
+                .maxAttempts(retry.maxAttempts())
+                .intervalBiFunction(interval)
+                .retryOnException(e -> e instanceof TransientApiException)
+                .failAfterMaxAttempts(false)
+                .build();
+    }
+
+    /**
+     * {@code POST /v1/evaluate} (§1): submits one call for evaluation.
+     *
+     * @return the new call's id
+     * @throws ValidationFailedException 422, with the field errors
+     * @throws AuthenticationFailedException 401/403
+     * @throws TransientApiException retries exhausted on 408/429/5xx/timeouts/resets
+     * @throws PermanentApiException other 4xx
+     * @throws CircuitOpenException the recent calls all failed; not attempted
+     */
+    public EvaluateCallResponse evaluate(EvaluateRequest request) {
+        return evaluate(request, () -> {});
+    }
+
+    /**
+     * {@link #evaluate(EvaluateRequest)}, calling {@code onAttempt} before each HTTP attempt (first and retries),
+     * so the caller can count attempts for the ledger.
+     */
+    public EvaluateCallResponse evaluate(EvaluateRequest request, Runnable onAttempt) {
+        Supplier<EvaluateCallResponse> call = resilient(() -> {
+            onAttempt.run();
+            byte[] body = json.writeValueAsBytes(request);
+            HttpRequest http = base("/v1/evaluate")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            return send(EVALUATE, http, EvaluateCallResponse.class);
+        });
+        try {
+            return CircuitBreaker.decorateSupplier(circuitBreaker, call).get();
+        } catch (CallNotPermittedException e) {
+            throw new CircuitOpenException(EVALUATE, 20);
+        }
+    }
+
+    /**
+     * {@code GET /v1/retrieve-call-log/{call_id}} (§2.1): the call with its evaluations. Accepts both the
+     * documented shape ({@code {"call_log": {...}}}) and the older top-level shape.
+     *
+     * @throws PermanentApiException 404 when Bluejay does not know the call
+     */
+    public CallLog retrieveCallLog(String callId) {
+        return resilient(() -> {
+            HttpRequest http = base("/v1/retrieve-call-log/" + URLEncoder.encode(callId, StandardCharsets.UTF_8)).GET().build();
+            JsonNode node = send(RETRIEVE_CALL_LOG, http, JsonNode.class);
+            JsonNode log = node.has("call_log") ? node.get("call_log") : node;
+            return json.treeToValue(log, CallLog.class);
+        }).get();
+    }
+
+    /** {@code GET /v1/ping}: liveness and key check. */
+    public void ping() {
+        resilient(() -> send(PING, base("/v1/ping").GET().build(), JsonNode.class)).get();
+    }
+
+    /** Counters since start: attempts sent, 429 answers, retries scheduled. */
+    public Stats stats() {
+        return new Stats(attempts.get(), tooManyRequests.get(), retries.get());
+    }
+
+    /** Request counters of this client. */
+    public record Stats(long attempts, long tooManyRequests, long retries) {}
+
+    private <T> Supplier<T> resilient(Supplier<T> attempt) {
+        Supplier<T> limited = rateLimiter == null ? attempt : RateLimiter.decorateSupplier(rateLimiter, attempt);
+        return Retry.decorateSupplier(retry, limited);
+    }
+
+    private HttpRequest.Builder base(String path) {
+        return HttpRequest.newBuilder(URI.create(settings.baseUrl().toString().replaceAll("/+$", "") + path))
+                .timeout(settings.requestTimeout())
+                .header("Accept", "application/json")
+                .header("User-Agent", "calleval/0.1")
+                .header("X-API-Key", settings.apiKey().reveal());
+    }
+
+    private <T> T send(String operation, HttpRequest request, Class<T> type) {
+        attempts.incrementAndGet();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (HttpConnectTimeoutException | ConnectException e) {
+            throw new TransientApiException(operation, 0, "cannot connect to " + settings.baseUrl() + " (" + e.getClass().getSimpleName() + ")", null, false, e);
+        } catch (HttpTimeoutException e) {
+            throw new TransientApiException(operation, 0, "no response within " + settings.requestTimeout().toMillis() + " ms", null, true, e);
+        } catch (IOException e) {
+            throw new TransientApiException(operation, 0, "connection failed: " + e, null, true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientApiException(operation, 0, "interrupted", null, true, e);
+        }
+        int status = response.statusCode();
+        byte[] body = response.body();
+        if (status >= 200 && status < 300) {
+            try {
+                return json.readValue(body, type);
+            } catch (JacksonException e) {
+                throw new PermanentApiException(operation, status, "response is not the documented JSON: " + e.getOriginalMessage());
+            }
+        }
+        if (status == 401 || status == 403) {
+            throw new AuthenticationFailedException(operation, status);
+        }
+        if (status == 422) {
+            throw new ValidationFailedException(operation, parseFieldErrors(body));
+        }
+        if (status == 408 || status == 429 || status >= 500) {
+            if (status == 429) {
+                tooManyRequests.incrementAndGet();
+            }
+            boolean mayHaveArrived = status == 500 || status == 502 || status == 504;
+            throw new TransientApiException(operation, status, detail(body), retryAfter(response), mayHaveArrived, null);
+        }
+        throw new PermanentApiException(operation, status, detail(body));
+    }
+
+    private List<ApiFieldError> parseFieldErrors(byte[] body) {
+        List<ApiFieldError> errors = new ArrayList<>();
+        try {
+            JsonNode detail = json.readTree(body).path("detail");
+            if (detail.isArray()) {
+                for (JsonNode item : detail) {
+                    List<Object> loc = new ArrayList<>();
+                    item.path("loc").forEach(part -> loc.add(part.isNumber() ? (Object) part.asInt() : part.asString()));
+                    errors.add(new ApiFieldError(loc, item.path("msg").asString(""), item.path("type").asString("")));
+                }
+            } else if (detail.isString()) {
+                errors.add(new ApiFieldError(List.of(), detail.asString(), ""));
+            }
+        } catch (JacksonException e) {
+            errors.add(new ApiFieldError(List.of(), "422 with a body that is not JSON: " + abbreviate(new String(body, StandardCharsets.UTF_8)), ""));
+        }
+        return errors;
+    }
+
+    private String detail(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        try {
+            JsonNode detail = json.readTree(body).path("detail");
+            if (!detail.isMissingNode()) {
+                return abbreviate(detail.isString() ? detail.asString() : detail.toString());
+            }
+        } catch (JacksonException ignored) {
+            // not JSON: show the text
+        }
+        return text.isBlank() ? "(empty body)" : abbreviate(text);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "…";
+    }
+
+    /** {@code Retry-After} as delay-seconds or an HTTP-date; null when absent or unreadable. */
+    static @Nullable Duration retryAfter(HttpResponse<?> response) {
+        String value = response.headers().firstValue("Retry-After").orElse(null);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip())));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
+                return wait.isNegative() ? Duration.ZERO : wait;
+            } catch (RuntimeException unreadable) {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package dev.calleval.bluejay;
+
+/** {@code interface}: the channel of the call (§1.1). Bluejay's default is {@link #PHONE}. */
+public enum CallInterface {
+    PHONE,
+    WEB
+}

@@ -1,0 +1,10 @@
+package dev.calleval.cli;
+
+/** Process exit codes, as documented in the README. */
+final class ExitCodes {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    private ExitCodes() {}
+}

@@ -1,0 +1,77 @@
+package dev.calleval.cli;
+
+import dev.calleval.job.EvaluateJobFactory;
+import dev.calleval.job.JobDefinition;
+import dev.calleval.job.JobDefinitions;
+import dev.calleval.manifest.CallRecord;
+import dev.calleval.manifest.ColumnMapping;
+import dev.calleval.manifest.ManifestItemReader;
+import dev.calleval.mapping.CallMapper;
+import dev.calleval.mapping.MappedCall;
+import java.io.PrintWriter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code validate JOB}: maps and validates every row as {@code run} would, without calling the API or the ledger. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Maps and validates the job's calls without calling the API; prints each invalid row with file, line, field and reason.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every row is valid", "1:some rows are invalid (listed)", "2:the job or manifest cannot be read"})
+class ValidateCommand implements Callable<Integer> {
+    @Spec
+    @Nullable CommandSpec spec;
+
+    @Parameters(paramLabel = "JOB", description = "a job name from jobs/ or a path to a job YAML")
+    String job = "";
+
+    private final JobDefinitions jobs;
+
+    ValidateCommand(JobDefinitions jobs) {
+        this.jobs = jobs;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        JobDefinition definition = jobs.load(job);
+        CallMapper mapper = new CallMapper(EvaluateJobFactory.mappingDefaults(definition));
+        ManifestItemReader reader = new ManifestItemReader(definition.manifestPath(), definition.source().location(),
+                new ColumnMapping(definition.source().columns()));
+        long rows = 0;
+        long valid = 0;
+        long invalid = 0;
+        Map<String, String> firstSeen = new HashMap<>();
+        reader.open(new ExecutionContext());
+        try {
+            CallRecord record;
+            while ((record = reader.read()) != null) {
+                rows++;
+                MappedCall call = mapper.process(record);
+                if (call instanceof MappedCall.Accepted a) {
+                    String key = a.request().agentKey() + "/" + a.sourceId();
+                    String first = firstSeen.putIfAbsent(key, a.source().toString());
+                    if (first != null) {
+                        invalid++;
+                        out.printf("INVALID %s (%s): call_id: duplicate call_id, first at %s%n", a.source(), a.sourceId(), first);
+                    } else {
+                        valid++;
+                    }
+                } else if (call instanceof MappedCall.Rejected r) {
+                    invalid++;
+                    out.printf("INVALID %s (%s): %s%n", r.source(), r.sourceId() == null ? "no call_id" : r.sourceId(), r.reason());
+                }
+            }
+        } finally {
+            reader.close();
+        }
+        out.printf("%s: %d row(s), %d valid, %d invalid%n", definition.source().location(), rows, valid, invalid);
+        return invalid == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.calleval.job;
+
+import dev.calleval.bluejay.ApiKey;
+import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.bluejay.BluejayClientSettings;
+import java.net.URI;
+import org.springframework.stereotype.Component;
+
+/** Creates the one client of a run from the job's {@code submit:} settings and the connection (URL, key). */
+@Component
+public class BluejayClientFactory {
+
+    /**
+     * @param baseUrl API root, e.g. {@code https://api.getbluejay.ai} or the sandbox's loopback URL
+     */
+    public BluejayClient create(JobDefinition definition, URI baseUrl, ApiKey apiKey) {
+        JobDefinition.Submit submit = definition.submit();
+        return new BluejayClient(new BluejayClientSettings(baseUrl, apiKey, submit.rateLimit(), submit.connectTimeout(),
+                submit.requestTimeout(), submit.retry().settings()));
+    }
+}

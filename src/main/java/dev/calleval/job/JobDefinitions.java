@@ -1,0 +1,75 @@
+package dev.calleval.job;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+
+/**
+ * Loads job files. A job is named either by a path to a YAML file or by a name looked up as
+ * {@code <jobs-dir>/<name>.yaml} (then {@code .yml}).
+ */
+public final class JobDefinitions {
+    private final Path jobsDirectory;
+
+    public JobDefinitions(Path jobsDirectory) {
+        this.jobsDirectory = jobsDirectory;
+    }
+
+    /**
+     * @throws JobFileException no such job, YAML syntax error, or an invalid value (the message names the key)
+     */
+    public JobDefinition load(String nameOrPath) {
+        return loadFile(resolve(nameOrPath));
+    }
+
+    /** The file a job name or path refers to. */
+    public Path resolve(String nameOrPath) {
+        Path direct = Path.of(nameOrPath);
+        if (nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml") || nameOrPath.contains("/")) {
+            if (!Files.isRegularFile(direct)) {
+                throw new JobFileException(nameOrPath + ": job file not found");
+            }
+            return direct;
+        }
+        for (String ext : List.of(".yaml", ".yml")) {
+            Path candidate = jobsDirectory.resolve(nameOrPath + ext);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new JobFileException("no job named '" + nameOrPath + "': looked for " + jobsDirectory.resolve(nameOrPath + ".yaml")
+                + " (give a job name from " + jobsDirectory + "/ or a path to a job YAML)");
+    }
+
+    static JobDefinition loadFile(Path file) {
+        List<PropertySource<?>> sources;
+        try {
+            sources = new YamlPropertySourceLoader().load(file.toString(), new FileSystemResource(file));
+        } catch (IOException | RuntimeException e) {
+            throw new JobFileException(file + ": not valid YAML: " + e.getMessage());
+        }
+        if (sources.isEmpty()) {
+            throw new JobFileException(file + ": the job file is empty");
+        }
+        Binder binder = new Binder(ConfigurationPropertySources.from(sources.get(0)));
+        try {
+            JobDefinition definition = binder.bind("", JobDefinition.class)
+                    .orElseThrow(() -> new JobFileException(file + ": the job file defines nothing"));
+            return definition.withFile(file);
+        } catch (BindException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
+                cause = cause.getCause();
+            }
+            String key = e.getProperty() != null ? e.getProperty().getName().toString() : e.getName().toString();
+            throw new JobFileException(file + ": invalid value" + (key.isEmpty() ? "" : " for '" + key + "'") + ": " + cause.getMessage());
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.calleval.ledger;
+
+/** What a job execution did with one input call it read. */
+public enum Disposition {
+    /** Claimed by this execution and sent (or being sent). */
+    CLAIMED,
+    /** Claimed again after an earlier execution left it PENDING (a crash): sent again, possibly a duplicate. */
+    IN_DOUBT_RESENT,
+    /** Already accepted by the API in an earlier execution: not sent. */
+    ALREADY_DONE,
+    /** Refused before (422) and its input has not changed: not sent. */
+    ALREADY_REJECTED
+}

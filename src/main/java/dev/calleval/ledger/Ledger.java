@@ -1,0 +1,386 @@
+package dev.calleval.ledger;
+
+import dev.calleval.mapping.MappedCall;
+import dev.calleval.manifest.SourceRef;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import org.springframework.stereotype.Repository;
+
+/**
+ * JDBC access to the ledger tables ({@code call_ledger}, {@code execution_call}, {@code rejection}). Methods
+ * join the caller's transaction when there is one (the chunk transaction of the submit step), so a chunk's
+ * claims commit together with the step's read position.
+ *
+ * <p>Claiming is safe against concurrent runs: new calls are inserted under the unique key
+ * {@code (agent_key, source_id)}, and re-claims are conditional updates on the state read, so two runs never
+ * both claim the same call.
+ */
+@Repository
+public class Ledger {
+    private final NamedParameterJdbcTemplate jdbc;
+    private final Clock clock;
+
+    public Ledger(NamedParameterJdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** A call this execution now owns and must send. */
+    public record Claim(long ledgerId, MappedCall.Accepted call, boolean inDoubt) {}
+
+    /**
+     * What {@link #claim} decided for a chunk.
+     *
+     * @param claimed to be sent now
+     * @param duplicates rows whose source id this execution already read (a duplicate call_id in the input)
+     * @param alreadyDone accepted by the API before: not sent
+     * @param alreadyRejected refused with 422 before, unchanged input: not sent
+     */
+    public record ClaimOutcome(List<Claim> claimed, List<MappedCall.Rejected> duplicates, int alreadyDone, int alreadyRejected) {}
+
+    /**
+     * Claims the chunk's calls for {@code executionId}: inserts new ones as PENDING, re-claims FAILED ones, those
+     * left PENDING by an earlier execution (in doubt), and REJECTED ones whose input changed; leaves the rest.
+     * Records every call read in {@code execution_call}.
+     */
+    public ClaimOutcome claim(long executionId, String jobName, List<MappedCall.Accepted> calls) {
+        Map<String, LedgerEntry> existing = findExisting(calls);
+        List<Claim> claimed = new ArrayList<>();
+        List<MappedCall.Rejected> duplicates = new ArrayList<>();
+        int alreadyDone = 0;
+        int alreadyRejected = 0;
+        Map<String, MappedCall.Accepted> seenInChunk = new HashMap<>();
+        List<Object[]> membership = new ArrayList<>();
+        Instant now = clock.instant();
+        for (MappedCall.Accepted call : calls) {
+            String key = key(call.request().agentKey(), call.sourceId());
+            LedgerEntry entry = existing.get(key);
+            MappedCall.Accepted earlier = seenInChunk.putIfAbsent(key, call);
+            if (earlier != null || (entry != null && entry.jobExecutionId() != null && entry.jobExecutionId() == executionId)) {
+                String first = earlier != null ? earlier.source().toString() : entry.sourceRef();
+                duplicates.add(new MappedCall.Rejected(call.source(), call.sourceId(), List.of(new dev.calleval.mapping.Problem("call_id",
+                        "duplicate call_id '" + call.sourceId() + "': the same call was already read at " + first + "; only the first is sent"))));
+                continue;
+            }
+            if (entry == null) {
+                Optional<Long> id = insertPending(executionId, jobName, call, now);
+                if (id.isPresent()) {
+                    claimed.add(new Claim(id.get(), call, false));
+                    membership.add(new Object[] {id.get(), call.source(), Disposition.CLAIMED});
+                } else {
+                    alreadyDone++; // another run inserted it between our read and our insert
+                }
+                continue;
+            }
+            switch (entry.state()) {
+                case SUBMITTED, EVALUATED, INCOMPLETE, OVERDUE -> {
+                    alreadyDone++;
+                    membership.add(new Object[] {entry.id(), call.source(), Disposition.ALREADY_DONE});
+                }
+                case REJECTED -> {
+                    if (call.fingerprint().equals(entry.fingerprint())) {
+                        alreadyRejected++;
+                        membership.add(new Object[] {entry.id(), call.source(), Disposition.ALREADY_REJECTED});
+                    } else if (reclaim(entry, executionId, jobName, call, false, now)) {
+                        claimed.add(new Claim(entry.id(), call, false));
+                        membership.add(new Object[] {entry.id(), call.source(), Disposition.CLAIMED});
+                    } else {
+                        alreadyDone++;
+                    }
+                }
+                case FAILED, PENDING -> {
+                    boolean inDoubt = entry.state() == LedgerState.PENDING;
+                    if (reclaim(entry, executionId, jobName, call, inDoubt, now)) {
+                        claimed.add(new Claim(entry.id(), call, inDoubt));
+                        membership.add(new Object[] {entry.id(), call.source(), inDoubt ? Disposition.IN_DOUBT_RESENT : Disposition.CLAIMED});
+                    } else {
+                        alreadyDone++;
+                    }
+                }
+            }
+        }
+        insertMembership(executionId, membership);
+        return new ClaimOutcome(claimed, duplicates, alreadyDone, alreadyRejected);
+    }
+
+    private Map<String, LedgerEntry> findExisting(List<MappedCall.Accepted> calls) {
+        if (calls.isEmpty()) {
+            return Map.of();
+        }
+        List<String> ids = calls.stream().map(MappedCall.Accepted::sourceId).distinct().toList();
+        Map<String, LedgerEntry> found = new HashMap<>();
+        jdbc.query("SELECT * FROM call_ledger WHERE source_id IN (:ids)", Map.of("ids", ids), (ResultSet rs) -> {
+            LedgerEntry e = ENTRY.mapRow(rs, 0);
+            found.put(key(e.agentKey(), e.sourceId()), e);
+        });
+        return found;
+    }
+
+    private Optional<Long> insertPending(long executionId, String jobName, MappedCall.Accepted call, Instant now) {
+        MapSqlParameterSource p = new MapSqlParameterSource()
+                .addValue("agent", call.request().agentKey())
+                .addValue("source", call.sourceId())
+                .addValue("fp", call.fingerprint())
+                .addValue("ref", truncate(call.source().toString(), 2000))
+                .addValue("job", jobName)
+                .addValue("exec", executionId)
+                .addValue("now", utc(now));
+        org.springframework.jdbc.support.GeneratedKeyHolder keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
+        try {
+            jdbc.update("""
+                    INSERT INTO call_ledger (agent_key, source_id, state, fingerprint, source_ref, job_name, job_execution_id, created_at, updated_at)
+                    VALUES (:agent, :source, 'PENDING', :fp, :ref, :job, :exec, :now, :now)""", p, keys, new String[] {"id"});
+        } catch (DuplicateKeyException raced) {
+            return Optional.empty();
+        }
+        return Optional.of(keys.getKeyAs(Long.class) != null ? keys.getKeyAs(Long.class) : keys.getKey().longValue());
+    }
+
+    private boolean reclaim(LedgerEntry entry, long executionId, String jobName, MappedCall.Accepted call, boolean inDoubt, Instant now) {
+        int updated = jdbc.update("""
+                UPDATE call_ledger SET state = 'PENDING', fingerprint = :fp, source_ref = :ref, job_name = :job,
+                       job_execution_id = :exec, in_doubt = :doubt, updated_at = :now
+                WHERE id = :id AND state = :state""",
+                new MapSqlParameterSource()
+                        .addValue("fp", call.fingerprint())
+                        .addValue("ref", truncate(call.source().toString(), 2000))
+                        .addValue("job", jobName)
+                        .addValue("exec", executionId)
+                        .addValue("doubt", inDoubt || entry.inDoubt())
+                        .addValue("now", utc(now))
+                        .addValue("id", entry.id())
+                        .addValue("state", entry.state().name()));
+        return updated == 1;
+    }
+
+    private void insertMembership(long executionId, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        SqlParameterSource[] batch = rows.stream().map(r -> new MapSqlParameterSource()
+                .addValue("exec", executionId)
+                .addValue("ledger", r[0])
+                .addValue("ref", truncate(r[1].toString(), 2000))
+                .addValue("line", ((SourceRef) r[1]).line())
+                .addValue("disposition", ((Disposition) r[2]).name())).toArray(SqlParameterSource[]::new);
+        jdbc.batchUpdate("""
+                INSERT INTO execution_call (job_execution_id, ledger_id, source_ref, line, disposition)
+                VALUES (:exec, :ledger, :ref, :line, :disposition)""", batch);
+    }
+
+    /**
+     * Records rows refused by local validation ({@code origin} LOCAL). A rejected row whose source id has no ledger
+     * row yet gets one in state REJECTED.
+     */
+    public void recordRejections(long executionId, String jobName, List<MappedCall.Rejected> rejected) {
+        if (rejected.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        SqlParameterSource[] batch = rejected.stream().map(r -> rejectionParams(executionId, r.source(), r.sourceId(), r.fields(), r.reason(), "LOCAL", now))
+                .toArray(SqlParameterSource[]::new);
+        jdbc.batchUpdate(INSERT_REJECTION, batch);
+    }
+
+    private static final String INSERT_REJECTION = """
+            INSERT INTO rejection (job_execution_id, source_ref, line, source_id, fields, reason, origin, created_at)
+            VALUES (:exec, :ref, :line, :source, :fields, :reason, :origin, :now)""";
+
+    private static MapSqlParameterSource rejectionParams(long executionId, SourceRef ref, @Nullable String sourceId,
+            String fields, String reason, String origin, Instant now) {
+        return new MapSqlParameterSource()
+                .addValue("exec", executionId)
+                .addValue("ref", truncate(ref.toString(), 2000))
+                .addValue("line", ref.line())
+                .addValue("source", sourceId == null ? null : truncate(sourceId, 1000))
+                .addValue("fields", truncate(fields, 1000))
+                .addValue("reason", truncate(reason, 8000))
+                .addValue("origin", origin)
+                .addValue("now", utc(now));
+    }
+
+    /** The API accepted the call. */
+    public void markSubmitted(long ledgerId, String callId, int attempts) {
+        Instant now = clock.instant();
+        jdbc.update("""
+                UPDATE call_ledger SET state = 'SUBMITTED', call_id = :call, attempts = attempts + :attempts, last_error = NULL,
+                       submitted_at = :now, updated_at = :now WHERE id = :id AND state = 'PENDING'""",
+                new MapSqlParameterSource("id", ledgerId).addValue("call", callId).addValue("attempts", attempts).addValue("now", utc(now)));
+    }
+
+    /** The API refused the call with 422: REJECTED, and a rejection row for this execution's report. */
+    public void markRejectedByApi(long ledgerId, long executionId, SourceRef ref, String sourceId, String fields, String reason, int attempts) {
+        Instant now = clock.instant();
+        jdbc.update("""
+                UPDATE call_ledger SET state = 'REJECTED', attempts = attempts + :attempts, last_error = :error, updated_at = :now
+                WHERE id = :id AND state = 'PENDING'""",
+                new MapSqlParameterSource("id", ledgerId).addValue("attempts", attempts).addValue("error", truncate(reason, 4000)).addValue("now", utc(now)));
+        jdbc.update(INSERT_REJECTION, rejectionParams(executionId, ref, sourceId, fields, reason, "API", now));
+    }
+
+    /** Sending failed for good in this execution (retries exhausted, circuit open, run stopped). */
+    public void markFailed(long ledgerId, String error, int attempts) {
+        jdbc.update("""
+                UPDATE call_ledger SET state = 'FAILED', attempts = attempts + :attempts, last_error = :error, updated_at = :now
+                WHERE id = :id AND state = 'PENDING'""",
+                new MapSqlParameterSource("id", ledgerId).addValue("attempts", attempts).addValue("error", truncate(error, 4000)).addValue("now", utc(clock.instant())));
+    }
+
+    /** The ledger row of a Bluejay call id. */
+    public Optional<LedgerEntry> findByCallId(String callId) {
+        return jdbc.query("SELECT * FROM call_ledger WHERE call_id = :call", Map.of("call", callId), ENTRY).stream().findFirst();
+    }
+
+    /** Ledger rows with this source id (one per agent). */
+    public List<LedgerEntry> findBySourceId(String sourceId) {
+        return jdbc.query("SELECT * FROM call_ledger WHERE source_id = :source", Map.of("source", sourceId), ENTRY);
+    }
+
+    /**
+     * Stores a result unless the call already has one: a terminal state is never changed by a late or duplicate
+     * event. A PENDING call (result arrived before its submission was recorded) also takes the call id.
+     *
+     * @return true when the row changed
+     */
+    public boolean applyResult(long ledgerId, String callId, CallResult result) {
+        Instant now = clock.instant();
+        return jdbc.update("""
+                UPDATE call_ledger SET state = :state, call_id = COALESCE(call_id, :call), bluejay_status = :status, result_source = :via,
+                       evaluation_id = :eval, goal_success = :goal, hallucination = :halluc, num_turns = :turns,
+                       agent_speak_pct = :speak, latency_p50 = :p50, latency_p90 = :p90, custom_metrics = :custom,
+                       result_at = :now, updated_at = :now, submitted_at = COALESCE(submitted_at, :now)
+                WHERE id = :id AND state NOT IN ('EVALUATED', 'INCOMPLETE')""",
+                new MapSqlParameterSource("id", ledgerId)
+                        .addValue("state", result.state().name())
+                        .addValue("call", callId)
+                        .addValue("status", result.bluejayStatus())
+                        .addValue("via", result.via())
+                        .addValue("eval", result.evaluationId())
+                        .addValue("goal", result.goalSuccess())
+                        .addValue("halluc", result.hallucination())
+                        .addValue("turns", result.numTurns())
+                        .addValue("speak", result.agentSpeakPercentage())
+                        .addValue("p50", result.latencyP50())
+                        .addValue("p90", result.latencyP90())
+                        .addValue("custom", result.customMetricsJson() == null ? null : truncate(result.customMetricsJson(), 16000))
+                        .addValue("now", utc(now))) == 1;
+    }
+
+    /** Calls of an execution that were accepted but have no result yet (SUBMITTED or OVERDUE). */
+    public List<LedgerEntry> awaitingResults(long executionId) {
+        return jdbc.query("""
+                SELECT l.* FROM call_ledger l JOIN execution_call e ON e.ledger_id = l.id
+                WHERE e.job_execution_id = :exec AND l.state IN ('SUBMITTED', 'OVERDUE') AND l.call_id IS NOT NULL""",
+                Map.of("exec", executionId), ENTRY);
+    }
+
+    /** Marks this execution's SUBMITTED calls sent before {@code cutoff} as OVERDUE. @return how many */
+    public int markOverdue(long executionId, Instant cutoff) {
+        return jdbc.update("""
+                UPDATE call_ledger SET state = 'OVERDUE', updated_at = :now
+                WHERE state = 'SUBMITTED' AND submitted_at < :cutoff
+                  AND id IN (SELECT ledger_id FROM execution_call WHERE job_execution_id = :exec)""",
+                new MapSqlParameterSource("exec", executionId).addValue("cutoff", utc(cutoff)).addValue("now", utc(clock.instant())));
+    }
+
+    /**
+     * Rows this execution read, by what it did with them and the ledger state each call is in now. Together
+     * with {@link #rejectionCount} they add up to the rows read.
+     *
+     * @return (disposition, state) → count
+     */
+    public Map<String, Long> dispositionCounts(long executionId) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        jdbc.query("""
+                SELECT e.disposition, l.state, COUNT(*) AS n FROM execution_call e JOIN call_ledger l ON l.id = e.ledger_id
+                WHERE e.job_execution_id = :exec GROUP BY e.disposition, l.state""",
+                Map.of("exec", executionId),
+                (ResultSet rs) -> {
+                    counts.put(rs.getString("disposition") + "/" + rs.getString("state"), rs.getLong("n"));
+                });
+        return counts;
+    }
+
+    /** Rows of this execution rejected locally or by the API. */
+    public long rejectionCount(long executionId) {
+        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM rejection WHERE job_execution_id = :exec", Map.of("exec", executionId), Long.class);
+        return n == null ? 0 : n;
+    }
+
+    /** One call a job execution read, with its ledger state and result, for {@code calls.csv}. */
+    public record ExecutionCallRow(long line, String sourceRef, String sourceId, Disposition disposition, LedgerState state,
+            @Nullable String callId, int attempts, boolean inDoubt, @Nullable String bluejayStatus, @Nullable String resultVia,
+            @Nullable Boolean goalSuccess, @Nullable Boolean hallucination, @Nullable Integer numTurns,
+            @Nullable Double agentSpeakPercentage, @Nullable Double latencyP50, @Nullable Double latencyP90,
+            @Nullable String customMetricsJson, @Nullable String lastError) {}
+
+    /** Streams the calls an execution read, in input order, without holding them all in memory. */
+    public void forEachExecutionCall(long executionId, java.util.function.Consumer<ExecutionCallRow> consumer) {
+        jdbc.query("""
+                SELECT e.line, e.source_ref, e.disposition, l.* FROM execution_call e JOIN call_ledger l ON l.id = e.ledger_id
+                WHERE e.job_execution_id = :exec ORDER BY e.line""", Map.of("exec", executionId), (ResultSet rs) -> {
+            consumer.accept(new ExecutionCallRow(rs.getLong("line"), rs.getString("source_ref"), rs.getString("source_id"),
+                    Disposition.valueOf(rs.getString("disposition")), LedgerState.valueOf(rs.getString("state")), rs.getString("call_id"),
+                    rs.getInt("attempts"), rs.getBoolean("in_doubt"), rs.getString("bluejay_status"), rs.getString("result_source"),
+                    rs.getObject("goal_success", Boolean.class), rs.getObject("hallucination", Boolean.class),
+                    rs.getObject("num_turns", Integer.class), rs.getObject("agent_speak_pct", Double.class),
+                    rs.getObject("latency_p50", Double.class), rs.getObject("latency_p90", Double.class),
+                    rs.getString("custom_metrics"), rs.getString("last_error")));
+        });
+    }
+
+    /** One rejected input row, for {@code rejects.csv}. {@code origin}: LOCAL (validation) or API (422/4xx). */
+    public record RejectionRow(long line, String sourceRef, @Nullable String sourceId, String fields, String reason, String origin) {}
+
+    /** Streams an execution's rejected rows in input order. */
+    public void forEachRejection(long executionId, java.util.function.Consumer<RejectionRow> consumer) {
+        jdbc.query("SELECT * FROM rejection WHERE job_execution_id = :exec ORDER BY line, id", Map.of("exec", executionId), (ResultSet rs) -> {
+            consumer.accept(new RejectionRow(rs.getLong("line"), rs.getString("source_ref"), rs.getString("source_id"),
+                    rs.getString("fields"), rs.getString("reason"), rs.getString("origin")));
+        });
+    }
+
+    /** Rows of this execution rejected by local validation (API rejections are also execution calls). */
+    public long localRejectionCount(long executionId) {
+        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM rejection WHERE job_execution_id = :exec AND origin = 'LOCAL'", Map.of("exec", executionId), Long.class);
+        return n == null ? 0 : n;
+    }
+
+    static String key(String agentKey, String sourceId) {
+        return agentKey + "\u0000" + sourceId;
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static String truncate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
+    static final RowMapper<LedgerEntry> ENTRY = (rs, n) -> new LedgerEntry(
+            rs.getLong("id"), rs.getString("agent_key"), rs.getString("source_id"), LedgerState.valueOf(rs.getString("state")),
+            rs.getString("call_id"), rs.getString("fingerprint"), rs.getInt("attempts"), rs.getBoolean("in_doubt"),
+            rs.getString("last_error"), rs.getString("source_ref"), rs.getObject("job_execution_id", Long.class), instant(rs, "submitted_at"));
+}

@@ -1,0 +1,154 @@
+package dev.calleval.manifest;
+
+import java.io.IOException;
+import java.io.PushbackReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.jspecify.annotations.Nullable;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamException;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+
+/**
+ * Streams a CSV manifest (UTF-8, optional BOM, header row, RFC 4180 quoting) one record at a time into
+ * {@link CallRecord}s. Restartable: the number of records read is saved in the step's execution context under
+ * {@code manifest.records}, and a restart skips that many records.
+ *
+ * <p>Errors: a missing file, an empty file or a CSV syntax error (e.g. an unclosed quote) ends the read with a
+ * {@link ManifestException} naming the file and line. A row with more fields than the header becomes a
+ * {@code CallRecord} with a problem, which the mapping rejects; the read goes on.
+ */
+public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
+    static final String RECORDS_KEY = "manifest.records";
+
+    private final Path file;
+    private final String displayName;
+    private final ColumnMapping columns;
+    private @Nullable CSVParser parser;
+    private @Nullable Iterator<CSVRecord> records;
+    private List<String> logicalNames = List.of();
+    private long recordsRead;
+    private long lastLine;
+
+    /**
+     * @param file the manifest on local disk
+     * @param displayName how the file is named in rejects and errors (the path the user gave)
+     * @param columns logical-to-header column mapping
+     */
+    public ManifestItemReader(Path file, String displayName, ColumnMapping columns) {
+        this.file = file;
+        this.displayName = displayName;
+        this.columns = columns;
+    }
+
+    @Override
+    public void open(ExecutionContext context) {
+        try {
+            Reader reader = skipBom(new java.io.InputStreamReader(Files.newInputStream(file),
+                    StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)));
+            parser = CSVFormat.RFC4180.builder()
+                    .setHeader()
+                    .setSkipHeaderRecord(true)
+                    .setIgnoreEmptyLines(true)
+                    .setIgnoreSurroundingSpaces(true)
+                    .setAllowMissingColumnNames(true)
+                    .get()
+                    .parse(reader);
+        } catch (NoSuchFileException e) {
+            throw new ManifestException(displayName, 0, "manifest file not found", e);
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            throw new ManifestException(displayName, 1, "cannot read the header row: " + e.getMessage(), e);
+        }
+        List<String> headers = parser.getHeaderNames();
+        if (headers.isEmpty()) {
+            throw new ManifestException(displayName, 1, "the manifest has no header row", null);
+        }
+        logicalNames = headers.stream().map(h -> columns.logical(h.strip())).toList();
+        records = parser.iterator();
+        lastLine = parser.getCurrentLineNumber();
+        long skip = context.getLong(RECORDS_KEY, 0L);
+        for (long i = 0; i < skip && read() != null; i++) {
+            // fast-forward over the records a previous execution already handed on
+        }
+        recordsRead = skip;
+    }
+
+    @Override
+    public @Nullable CallRecord read() {
+        if (records == null || parser == null) {
+            throw new ItemStreamException("reader for " + displayName + " is not open");
+        }
+        long startLine = lastLine + 1;
+        CSVRecord record;
+        try {
+            if (!records.hasNext()) {
+                return null;
+            }
+            record = records.next();
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw new ManifestException(displayName, startLine, "CSV syntax error: " + rootMessage(e), e);
+        }
+        lastLine = parser.getCurrentLineNumber();
+        recordsRead++;
+        Map<String, String> values = new HashMap<>();
+        int n = Math.min(record.size(), logicalNames.size());
+        for (int i = 0; i < n; i++) {
+            String value = record.get(i);
+            if (value != null && !value.isBlank()) {
+                values.putIfAbsent(logicalNames.get(i), value.strip());
+            }
+        }
+        String problem = null;
+        if (record.size() > logicalNames.size()) {
+            problem = "row has " + record.size() + " fields but the header has " + logicalNames.size();
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return new CallRecord(new SourceRef(displayName, startLine), base, values, problem);
+    }
+
+    @Override
+    public void update(ExecutionContext context) {
+        context.putLong(RECORDS_KEY, recordsRead);
+    }
+
+    @Override
+    public void close() {
+        if (parser != null) {
+            try {
+                parser.close();
+            } catch (IOException e) {
+                throw new ItemStreamException("cannot close " + displayName, e);
+            }
+            parser = null;
+        }
+    }
+
+    private static Reader skipBom(Reader reader) throws IOException {
+        PushbackReader pushback = new PushbackReader(reader, 1);
+        int first = pushback.read();
+        if (first != -1 && first != '\uFEFF') {
+            pushback.unread(first);
+        }
+        return pushback;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

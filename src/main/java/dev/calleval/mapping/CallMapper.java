@@ -1,0 +1,299 @@
+package dev.calleval.mapping;
+
+import dev.calleval.bluejay.BluejayJson;
+import dev.calleval.bluejay.CallDirection;
+import dev.calleval.bluejay.CallInterface;
+import dev.calleval.bluejay.EvaluateRequest;
+import dev.calleval.bluejay.Event;
+import dev.calleval.bluejay.Participant;
+import dev.calleval.bluejay.ParticipantRole;
+import dev.calleval.bluejay.RecordingData;
+import dev.calleval.bluejay.ToolCall;
+import dev.calleval.bluejay.TranscriptEntry;
+import dev.calleval.manifest.CallRecord;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.batch.infrastructure.item.ItemProcessor;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.annotation.JsonSerialize;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Maps one manifest row to a {@code POST /v1/evaluate} body (§1.1), or to a rejection listing every problem
+ * found. Field sources (manifest column → request field):
+ * <ul>
+ *   <li>{@code call_id} → the source id, sent as {@code trace_id} (unless a {@code trace_id} column is mapped)
+ *       and as {@code metadata.calleval_source_id}; required;</li>
+ *   <li>{@code agent_id} / {@code external_agent_id} → the same fields (or the job's defaults);</li>
+ *   <li>{@code start_time_utc} → {@code start_time_utc}: ISO-8601 with an offset or {@code Z}, converted to UTC;</li>
+ *   <li>{@code agent_name}, {@code agent_phone}, {@code agent_spoke_first}, {@code customer_name},
+ *       {@code customer_phone} → the two {@code participants} (§1.2); a sidecar's {@code participants} replaces them;</li>
+ *   <li>{@code recording}: an http(s) URL → {@code recording_url}; a path (relative to the manifest) →
+ *       {@code recording_base64} as a data URL streamed from disk;</li>
+ *   <li>{@code transcript}: an http(s) URL → {@code transcript_url}; a path → inline {@code transcript} (§1.3);</li>
+ *   <li>{@code tool_calls}, {@code events}, {@code sidecar}: paths to JSON files (§1.4, §1.5);</li>
+ *   <li>{@code call_direction}, {@code interface}, {@code conversation_ended_by}: enums, case-insensitive;</li>
+ *   <li>{@code tags}, {@code custom_metrics}, {@code custom_metric_tags}: {@code ;}-separated, added to the job's
+ *       defaults; {@code label}, {@code multichannel}; every {@code metadata.<key>} column → {@code metadata}.</li>
+ * </ul>
+ * Thread-safe and stateless apart from its configuration.
+ */
+public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
+    private static final JsonMapper FINGERPRINT_JSON = BluejayJson.mapper().rebuild()
+            .addMixIn(RecordingData.class, RecordingFingerprint.class)
+            .build();
+
+    private final MappingDefaults defaults;
+    private final TranscriptReader transcripts = new TranscriptReader();
+    private final RequestValidator validator = new RequestValidator();
+
+    public CallMapper(MappingDefaults defaults) {
+        this.defaults = defaults;
+    }
+
+    @Override
+    public MappedCall process(CallRecord row) {
+        List<Problem> problems = new ArrayList<>();
+        if (row.problem() != null) {
+            problems.add(new Problem("row", row.problem()));
+        }
+        String sourceId = row.callId().orElse(null);
+        if (sourceId == null) {
+            problems.add(new Problem("call_id", "call_id is empty; every row needs the caller's stable id for the call"));
+        }
+        String agentId = row.value("agent_id").orElse(null);
+        String externalAgentId = row.value("external_agent_id").orElse(null);
+        if (agentId == null && externalAgentId == null) {
+            agentId = defaults.agentId();
+            externalAgentId = defaults.externalAgentId();
+        }
+        if (agentId == null && externalAgentId == null) {
+            problems.add(new Problem("agent_id", "no agent: fill the agent_id column or set defaults.agent-id in the job file"));
+        } else if (agentId != null && externalAgentId != null) {
+            problems.add(new Problem("agent_id", "both agent_id and external_agent_id are set; use one"));
+        }
+        Instant start = startTime(row, problems);
+
+        Sidecar sidecar = null;
+        Optional<String> sidecarPath = row.value("sidecar");
+        if (sidecarPath.isPresent()) {
+            try {
+                sidecar = Sidecar.read(local(row, sidecarPath.get()), sidecarPath.get());
+            } catch (InputFileException e) {
+                problems.add(e.toProblem());
+            }
+        }
+        List<Participant> participants = sidecar != null && sidecar.participants() != null
+                ? sidecar.participants() : participantsFromColumns(row, problems);
+
+        String recordingUrl = null;
+        RecordingData recordingData = null;
+        Optional<String> recording = row.value("recording");
+        if (recording.isPresent()) {
+            String value = recording.get();
+            if (isHttp(value)) {
+                recordingUrl = value;
+            } else if (value.startsWith("s3://")) {
+                problems.add(new Problem("recording", "s3:// recordings are not supported by this source; give an https URL or a local path"));
+            } else {
+                try {
+                    recordingData = Recordings.local(local(row, value), value, defaults.maxRecordingBytes());
+                } catch (InputFileException e) {
+                    problems.add(e.toProblem());
+                }
+            }
+        }
+        String transcriptUrl = null;
+        List<TranscriptEntry> transcript = null;
+        Optional<String> transcriptValue = row.value("transcript");
+        if (transcriptValue.isPresent()) {
+            if (isHttp(transcriptValue.get())) {
+                transcriptUrl = transcriptValue.get();
+            } else {
+                try {
+                    transcript = transcripts.read(local(row, transcriptValue.get()), transcriptValue.get());
+                } catch (InputFileException e) {
+                    problems.add(e.toProblem());
+                }
+            }
+        }
+        List<ToolCall> toolCalls = sidecar == null ? null : sidecar.toolCalls();
+        Optional<String> toolCallsPath = row.value("tool_calls");
+        if (toolCallsPath.isPresent()) {
+            try {
+                toolCalls = Sidecar.readToolCalls(local(row, toolCallsPath.get()), toolCallsPath.get());
+            } catch (InputFileException e) {
+                problems.add(e.toProblem());
+            }
+        }
+        List<Event> events = sidecar == null ? null : sidecar.events();
+        Optional<String> eventsPath = row.value("events");
+        if (eventsPath.isPresent()) {
+            try {
+                events = Sidecar.readEvents(local(row, eventsPath.get()), eventsPath.get());
+            } catch (InputFileException e) {
+                problems.add(e.toProblem());
+            }
+        }
+        CallDirection direction = enumValue(row, "call_direction", CallDirection.class, problems).orElse(defaults.callDirection());
+        CallInterface callInterface = enumValue(row, "interface", CallInterface.class, problems).orElse(defaults.callInterface());
+        ParticipantRole endedBy = enumValue(row, "conversation_ended_by", ParticipantRole.class, problems).orElse(null);
+        Boolean multichannel = bool(row, "multichannel", problems).orElse(defaults.multichannel());
+
+        List<String> tags = merge(defaults.tags(), split(row.value("tags")), sidecar == null ? null : sidecar.tags());
+        List<String> customMetrics = merge(defaults.customMetrics(), split(row.value("custom_metrics")), null);
+        List<String> customMetricTags = merge(defaults.customMetricTags(), split(row.value("custom_metric_tags")), null);
+        String label = row.value("label").orElse(defaults.label());
+
+        Map<String, Object> metadata = new LinkedHashMap<>(defaults.metadata());
+        if (sidecar != null && sidecar.metadata() != null) {
+            metadata.putAll(sidecar.metadata());
+        }
+        row.values().forEach((key, value) -> {
+            if (key.startsWith("metadata.") && key.length() > "metadata.".length()) {
+                metadata.put(key.substring("metadata.".length()), value);
+            }
+        });
+        metadata.put("calleval_job", defaults.jobName());
+        if (sourceId != null) {
+            metadata.put("calleval_source_id", sourceId);
+        }
+
+        if (!problems.isEmpty() || start == null) {
+            return new MappedCall.Rejected(row.source(), sourceId, problems);
+        }
+        EvaluateRequest request = new EvaluateRequest(agentId, agentId == null ? externalAgentId : null, start, participants,
+                recordingUrl, recordingData, direction, callInterface, transcriptUrl, transcript, toolCalls, events,
+                tags.isEmpty() ? null : tags, row.value("trace_id").orElse(sourceId), null, metadata, null,
+                customMetrics.isEmpty() ? null : customMetrics, customMetricTags.isEmpty() ? null : customMetricTags,
+                label, null, endedBy, multichannel);
+        List<Problem> invalid = validator.validate(request);
+        if (!invalid.isEmpty()) {
+            return new MappedCall.Rejected(row.source(), sourceId, invalid);
+        }
+        return new MappedCall.Accepted(row.source(), sourceId, request, fingerprint(request));
+    }
+
+    private static @Nullable Instant startTime(CallRecord row, List<Problem> problems) {
+        Optional<String> value = row.value("start_time_utc");
+        if (value.isEmpty()) {
+            problems.add(new Problem("start_time_utc", "start_time_utc is empty; give the call start as ISO-8601, e.g. 2026-11-19T14:03:22Z"));
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value.get()).toInstant();
+        } catch (DateTimeParseException e) {
+            boolean looksLocal = value.get().matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?");
+            problems.add(new Problem("start_time_utc", "'" + value.get() + "' is not an ISO-8601 time with an offset"
+                    + (looksLocal ? " (it has no offset: add Z for UTC or e.g. -05:00)" : "; write e.g. 2026-11-19T14:03:22Z")));
+            return null;
+        }
+    }
+
+    private static List<Participant> participantsFromColumns(CallRecord row, List<Problem> problems) {
+        Boolean agentFirst = bool(row, "agent_spoke_first", problems).orElse(null);
+        return List.of(
+                new Participant(ParticipantRole.AGENT, agentFirst, row.value("agent_name").orElse(null), row.value("agent_phone").orElse(null)),
+                new Participant(ParticipantRole.USER, agentFirst == null ? null : !agentFirst,
+                        row.value("customer_name").orElse(null), row.value("customer_phone").orElse(null)));
+    }
+
+    private static <E extends Enum<E>> Optional<E> enumValue(CallRecord row, String column, Class<E> type, List<Problem> problems) {
+        Optional<String> value = row.value(column);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Enum.valueOf(type, value.get().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            problems.add(new Problem(column, "unknown " + column + " '" + value.get() + "'; use one of "
+                    + Arrays.toString(type.getEnumConstants())));
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Boolean> bool(CallRecord row, String column, List<Problem> problems) {
+        Optional<String> value = row.value(column);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        switch (value.get().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "y", "1" -> {
+                return Optional.of(true);
+            }
+            case "false", "no", "n", "0" -> {
+                return Optional.of(false);
+            }
+            default -> {
+                problems.add(new Problem(column, column + " must be true or false, got '" + value.get() + "'"));
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static List<String> split(Optional<String> value) {
+        return value.map(v -> Arrays.stream(v.split(";")).map(String::strip).filter(s -> !s.isEmpty()).toList()).orElse(List.of());
+    }
+
+    private static List<String> merge(List<String> a, List<String> b, @Nullable List<String> c) {
+        LinkedHashSet<String> all = new LinkedHashSet<>(a);
+        all.addAll(b);
+        if (c != null) {
+            all.addAll(c);
+        }
+        return List.copyOf(all);
+    }
+
+    private static boolean isHttp(String value) {
+        String lower = value.toLowerCase(Locale.ROOT);
+        return lower.startsWith("https://") || lower.startsWith("http://");
+    }
+
+    private static Path local(CallRecord row, String path) {
+        Path p = Path.of(path);
+        return p.isAbsolute() ? p : row.baseDirectory().resolve(p).normalize();
+    }
+
+    /** SHA-256 of the request body, with a local recording standing in as path, size and modification time. */
+    static String fingerprint(EvaluateRequest request) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest(FINGERPRINT_JSON.writeValueAsBytes(request)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    @JsonSerialize(using = RecordingFingerprint.Serializer.class)
+    abstract static class RecordingFingerprint {
+        static final class Serializer extends ValueSerializer<RecordingData> {
+            @Override
+            public void serialize(RecordingData value, JsonGenerator gen, SerializationContext ctxt) {
+                long modified;
+                try {
+                    modified = Files.getLastModifiedTime(value.file()).toMillis();
+                } catch (java.io.IOException e) {
+                    modified = -1;
+                }
+                gen.writeString(value.file().toAbsolutePath() + ":" + value.sizeBytes() + ":" + modified);
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.calleval.mapping;
+
+import dev.calleval.bluejay.EvaluateRequest;
+import dev.calleval.manifest.SourceRef;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/** The outcome of mapping one input call: a request ready to submit, or a rejection. */
+public sealed interface MappedCall {
+
+    /** Where the call came from. */
+    SourceRef source();
+
+    /** The caller's id for the call (manifest {@code call_id}); null when the row has none. */
+    @Nullable String sourceId();
+
+    /**
+     * A valid request.
+     *
+     * @param fingerprint SHA-256 of the request's content, so a changed input can be told from an unchanged one
+     */
+    record Accepted(SourceRef source, String sourceId, EvaluateRequest request, String fingerprint) implements MappedCall {}
+
+    /** A call that failed local validation, with every problem found. */
+    record Rejected(SourceRef source, @Nullable String sourceId, List<Problem> problems) implements MappedCall {
+        public Rejected {
+            if (problems.isEmpty()) {
+                throw new IllegalArgumentException("a rejection needs at least one problem");
+            }
+            problems = List.copyOf(problems);
+        }
+
+        /** The rejected fields, {@code ;}-separated. */
+        public String fields() {
+            return problems.stream().map(Problem::field).distinct().collect(Collectors.joining(";"));
+        }
+
+        /** All reasons, {@code ; }-separated, each prefixed by its field. */
+        public String reason() {
+            return problems.stream().map(Problem::toString).collect(Collectors.joining("; "));
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.calleval.mapping;
+
+import dev.calleval.bluejay.RecordingData;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Local recordings: size cap and media type detection from the file's first bytes (not its name). Bluejay
+ * accepts .mp3, .mp4, .wav and .m4a (§1.1).
+ */
+final class Recordings {
+    private Recordings() {}
+
+    /**
+     * @throws InputFileException missing, unreadable, empty, over the cap, or not a supported audio format
+     */
+    static RecordingData local(Path file, String shownAs, long maxBytes) throws InputFileException {
+        if (!Files.isRegularFile(file)) {
+            throw new InputFileException("recording", "file not found: " + shownAs);
+        }
+        try {
+            long size = Files.size(file);
+            if (size == 0) {
+                throw new InputFileException("recording", shownAs + " is empty");
+            }
+            if (size > maxBytes) {
+                throw new InputFileException("recording", shownAs + " is " + size + " bytes, over the cap of " + maxBytes
+                        + " bytes for inline recordings (raise defaults.max-recording-bytes or host it and give a URL)");
+            }
+            byte[] head;
+            try (InputStream in = Files.newInputStream(file)) {
+                head = in.readNBytes(16);
+            }
+            String mediaType = mediaType(head).orElseThrow(() -> new InputFileException("recording",
+                    shownAs + " is not a WAV, MP3, MP4 or M4A file (its first bytes match none of them)"));
+            return new RecordingData(file, mediaType, size);
+        } catch (IOException e) {
+            throw new InputFileException("recording", "cannot read " + shownAs + ": " + e.getMessage());
+        }
+    }
+
+    /** The media type for the magic bytes of WAV, MP3 (ID3 tag or MPEG frame sync), MP4 and M4A. */
+    static Optional<String> mediaType(byte[] head) {
+        if (head.length >= 12 && ascii(head, 0, 4).equals("RIFF") && ascii(head, 8, 12).equals("WAVE")) {
+            return Optional.of("audio/wav");
+        }
+        if (head.length >= 3 && ascii(head, 0, 3).equals("ID3")) {
+            return Optional.of("audio/mpeg");
+        }
+        if (head.length >= 2 && (head[0] & 0xFF) == 0xFF && (head[1] & 0xE0) == 0xE0) {
+            return Optional.of("audio/mpeg");
+        }
+        if (head.length >= 12 && ascii(head, 4, 8).equals("ftyp")) {
+            String brand = ascii(head, 8, 12);
+            return Optional.of(brand.startsWith("M4A") ? "audio/mp4" : "video/mp4");
+        }
+        return Optional.empty();
+    }
+
+    private static String ascii(byte[] bytes, int from, int to) {
+        return new String(Arrays.copyOfRange(bytes, from, to), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+}

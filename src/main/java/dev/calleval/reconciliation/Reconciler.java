@@ -1,0 +1,180 @@
+package dev.calleval.reconciliation;
+
+import dev.calleval.bluejay.BluejayApiException;
+import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.bluejay.BluejayJson;
+import dev.calleval.bluejay.CallLog;
+import dev.calleval.bluejay.CallStatus;
+import dev.calleval.bluejay.CustomMetricResult;
+import dev.calleval.bluejay.Evaluation;
+import dev.calleval.ledger.CallResult;
+import dev.calleval.ledger.Ledger;
+import dev.calleval.ledger.LedgerEntry;
+import dev.calleval.ledger.LedgerState;
+import dev.calleval.webhook.WebhookInbox;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Applies results to the ledger. Rules (DESIGN.md "Webhooks and reconciliation"):
+ * <ul>
+ *   <li>match by call id (webhook {@code id} = evaluate's {@code call_id}), else by
+ *       {@code metadata.calleval_source_id} and agent;</li>
+ *   <li>COMPLETED → EVALUATED, INCOMPLETED → INCOMPLETE; other statuses are progress and change nothing;</li>
+ *   <li>a call that already has a result keeps it: late and duplicate events change nothing;</li>
+ *   <li>an event that matches no call is an orphan and stays in the inbox, to be matched once its submission
+ *       is recorded.</li>
+ * </ul>
+ */
+@Service
+public class Reconciler {
+    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+    static final String CALL_EVALUATED = "observability_call_evaluated";
+
+    private final WebhookInbox inbox;
+    private final Ledger ledger;
+    private final Clock clock;
+
+    public Reconciler(WebhookInbox inbox, Ledger ledger, Clock clock) {
+        this.inbox = inbox;
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    /** Counts of one inbox pass. */
+    public record InboxPass(int matched, int unchanged, int progress, int orphans, int unreadable) {}
+
+    /** Reconciles every unprocessed {@code observability_call_evaluated} event in the inbox. */
+    public InboxPass processInbox() {
+        int matched = 0;
+        int unchanged = 0;
+        int progress = 0;
+        int orphans = 0;
+        int unreadable = 0;
+        List<WebhookInbox.StoredEvent> batch;
+        long lastId = -1;
+        do {
+            batch = inbox.unprocessed(CALL_EVALUATED, 500);
+            for (WebhookInbox.StoredEvent event : batch) {
+                CallLog callLog;
+                try {
+                    callLog = BluejayJson.mapper().readValue(event.body(), CallLog.class);
+                } catch (JacksonException e) {
+                    inbox.markOutcome(event.id(), "UNREADABLE");
+                    unreadable++;
+                    log.warn("webhook event {} is not a readable call log: {}", event.id(), e.getOriginalMessage());
+                    continue;
+                }
+                switch (apply(callLog, "WEBHOOK")) {
+                    case RECORDED -> {
+                        matched++;
+                        inbox.markOutcome(event.id(), "MATCHED");
+                    }
+                    case ALREADY_HAD_RESULT -> {
+                        unchanged++;
+                        inbox.markOutcome(event.id(), "UNCHANGED");
+                    }
+                    case NOT_FINISHED -> {
+                        progress++;
+                        inbox.markOutcome(event.id(), "PROGRESS");
+                    }
+                    case NO_SUCH_CALL -> {
+                        orphans++;
+                        inbox.markOutcome(event.id(), "ORPHAN");
+                    }
+                }
+            }
+            long newLast = batch.isEmpty() ? lastId : batch.get(batch.size() - 1).id();
+            if (newLast == lastId) {
+                break; // only orphans left: they stay for a later pass
+            }
+            lastId = newLast;
+        } while (batch.size() == 500);
+        return new InboxPass(matched, unchanged, progress, orphans, unreadable);
+    }
+
+    /** What {@link #apply} did. */
+    public enum Applied { RECORDED, ALREADY_HAD_RESULT, NOT_FINISHED, NO_SUCH_CALL }
+
+    /** Applies one call log (from a webhook or a poll) to its ledger row. */
+    public Applied apply(CallLog callLog, String via) {
+        Optional<LedgerEntry> entry = ledger.findByCallId(callLog.id());
+        if (entry.isEmpty()) {
+            Optional<String> sourceId = callLog.metadataValue("calleval_source_id");
+            if (sourceId.isPresent()) {
+                List<LedgerEntry> candidates = ledger.findBySourceId(sourceId.get()).stream()
+                        .filter(e -> callLog.agentId() == null || e.agentKey().equals(callLog.agentId())
+                                || e.agentKey().equals("ext:" + callLog.externalAgentId()))
+                        .toList();
+                if (candidates.size() == 1) {
+                    entry = Optional.of(candidates.get(0));
+                }
+            }
+        }
+        if (entry.isEmpty()) {
+            return Applied.NO_SUCH_CALL;
+        }
+        CallStatus status = callLog.status() == null ? CallStatus.UNKNOWN : callLog.status();
+        if (!status.isTerminal()) {
+            return Applied.NOT_FINISHED;
+        }
+        if (entry.get().state().hasResult()) {
+            return Applied.ALREADY_HAD_RESULT;
+        }
+        boolean changed = ledger.applyResult(entry.get().id(), callLog.id(), result(callLog, status, via));
+        return changed ? Applied.RECORDED : Applied.ALREADY_HAD_RESULT;
+    }
+
+    static CallResult result(CallLog callLog, CallStatus status, String via) {
+        LedgerState state = status == CallStatus.COMPLETED ? LedgerState.EVALUATED : LedgerState.INCOMPLETE;
+        Optional<Evaluation> latest = callLog.latestEvaluation();
+        if (latest.isEmpty()) {
+            return new CallResult(state, status.name(), via, null, null, null, null, null, null, null, null);
+        }
+        Evaluation e = latest.get();
+        String custom = null;
+        if (e.customMetrics() != null && !e.customMetrics().isEmpty()) {
+            Map<String, String> values = new LinkedHashMap<>();
+            for (CustomMetricResult m : e.customMetrics()) {
+                values.put(m.name(), m.responseValue());
+            }
+            custom = BluejayJson.mapper().writeValueAsString(values);
+        }
+        return new CallResult(state, status.name(), via, e.id(), e.goalSuccess(), e.hallucination(), e.numTurns(),
+                e.agentSpeakPercentage(), e.latency() == null ? null : e.latency().p50AgentLatency(),
+                e.latency() == null ? null : e.latency().p90AgentLatency(), custom);
+    }
+
+    /**
+     * Polls {@code retrieve-call-log} for this execution's calls that have waited longer than {@code pollAfter}
+     * without a result, and applies what it finds.
+     *
+     * @return results recorded
+     */
+    public int pollOverdue(BluejayClient client, long executionId, Duration pollAfter) {
+        Instant cutoff = clock.instant().minus(pollAfter);
+        int recorded = 0;
+        for (LedgerEntry entry : ledger.awaitingResults(executionId)) {
+            if (entry.submittedAt() == null || entry.submittedAt().isAfter(cutoff) || entry.callId() == null) {
+                continue;
+            }
+            try {
+                if (apply(client.retrieveCallLog(entry.callId()), "POLL") == Applied.RECORDED) {
+                    recorded++;
+                }
+            } catch (BluejayApiException e) {
+                log.warn("polling call {} ({}) failed: {}", entry.callId(), entry.sourceId(), e.getMessage());
+            }
+        }
+        return recorded;
+    }
+}

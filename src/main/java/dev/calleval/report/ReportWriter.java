@@ -1,0 +1,137 @@
+package dev.calleval.report;
+
+import dev.calleval.ledger.Disposition;
+import dev.calleval.ledger.Ledger;
+import dev.calleval.ledger.LedgerState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes the report of one job execution to {@code <directory>/<job>/<execution id>/}: {@code calls.csv},
+ * {@code rejects.csv} and {@code summary.json}, streaming rows from the ledger. Text cells that a spreadsheet
+ * would run as a formula (starting with {@code = + - @}) are prefixed with {@code '}.
+ */
+@Component
+public class ReportWriter {
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .propertyNamingStrategy(tools.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+            .build();
+
+    private final Ledger ledger;
+
+    public ReportWriter(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    /** Facts about the execution that the ledger does not hold. */
+    public record ExecutionInfo(String job, long executionId, String status, @Nullable String exitDescription,
+            @Nullable Instant startTime, @Nullable Instant endTime, String source, long rowsRead, RunSummary.Requests requests) {}
+
+    /**
+     * Writes the three files and returns the summary.
+     *
+     * @throws UncheckedIOException when the directory or a file cannot be written
+     */
+    public RunSummary write(Path baseDirectory, ExecutionInfo info) {
+        Path dir = baseDirectory.resolve(info.job()).resolve(Long.toString(info.executionId()));
+        try {
+            Files.createDirectories(dir);
+            writeCalls(dir.resolve("calls.csv"), info.executionId());
+            writeRejects(dir.resolve("rejects.csv"), info.executionId());
+            RunSummary summary = summarize(info, dir);
+            JSON.writeValue(dir.resolve("summary.json").toFile(), summary);
+            return summary;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The counts of an execution, from the ledger. */
+    public RunSummary summarize(ExecutionInfo info, Path dir) {
+        long evaluated = 0, incomplete = 0, waiting = 0, overdue = 0, failed = 0, inDoubt = 0, rejected = 0, alreadyDone = 0, resent = 0, submitted = 0;
+        for (Map.Entry<String, Long> e : ledger.dispositionCounts(info.executionId()).entrySet()) {
+            String[] parts = e.getKey().split("/");
+            Disposition disposition = Disposition.valueOf(parts[0]);
+            LedgerState state = LedgerState.valueOf(parts[1]);
+            long n = e.getValue();
+            switch (disposition) {
+                case ALREADY_DONE -> alreadyDone += n;
+                case ALREADY_REJECTED -> rejected += n;
+                case CLAIMED, IN_DOUBT_RESENT -> {
+                    if (disposition == Disposition.IN_DOUBT_RESENT) {
+                        resent += n;
+                    }
+                    if (state.isAccepted()) {
+                        submitted += n;
+                    }
+                    switch (state) {
+                        case EVALUATED -> evaluated += n;
+                        case INCOMPLETE -> incomplete += n;
+                        case SUBMITTED -> waiting += n;
+                        case OVERDUE -> overdue += n;
+                        case FAILED -> failed += n;
+                        case PENDING -> inDoubt += n;
+                        case REJECTED -> rejected += n;
+                    }
+                }
+            }
+        }
+        rejected += ledger.localRejectionCount(info.executionId());
+        RunSummary.Counts counts = new RunSummary.Counts(evaluated, incomplete, waiting, overdue, failed, inDoubt, rejected, alreadyDone, resent);
+        return new RunSummary(info.job(), info.executionId(), info.status(), info.exitDescription(), info.startTime(), info.endTime(),
+                info.source(), info.rowsRead(), submitted, counts, counts.total() == info.rowsRead(), info.requests(), dir.toString());
+    }
+
+    private void writeCalls(Path file, long executionId) throws IOException {
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                CSVPrinter csv = CSVFormat.RFC4180.builder().setHeader("line", "source", "source_id", "disposition", "state",
+                        "call_id", "attempts", "in_doubt", "bluejay_status", "result_via", "goal_success", "hallucination",
+                        "num_turns", "agent_speak_percentage", "latency_p50_s", "latency_p90_s", "custom_metrics", "last_error").get().print(out)) {
+            ledger.forEachExecutionCall(executionId, row -> {
+                try {
+                    csv.printRecord(row.line(), safe(row.sourceRef()), safe(row.sourceId()), row.disposition(), row.state(), row.callId(),
+                            row.attempts(), row.inDoubt(), row.bluejayStatus(), row.resultVia(), row.goalSuccess(), row.hallucination(),
+                            row.numTurns(), row.agentSpeakPercentage(), row.latencyP50(), row.latencyP90(), safe(row.customMetricsJson()),
+                            safe(row.lastError()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    private void writeRejects(Path file, long executionId) throws IOException {
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+                CSVPrinter csv = CSVFormat.RFC4180.builder().setHeader("line", "source", "source_id", "fields", "reason", "origin").get().print(out)) {
+            ledger.forEachRejection(executionId, row -> {
+                try {
+                    csv.printRecord(row.line(), safe(row.sourceRef()), safe(row.sourceId()), safe(row.fields()), safe(row.reason()), row.origin());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    /** Neutralises spreadsheet formulas in a text cell. */
+    static @Nullable String safe(@Nullable String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        char first = text.charAt(0);
+        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r' ? "'" + text : text;
+    }
+}

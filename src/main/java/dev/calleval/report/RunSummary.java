@@ -1,0 +1,62 @@
+package dev.calleval.report;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code summary.json} of one job execution. {@code counts} add up to {@code rowsRead}: every input row is in
+ * exactly one of them. Times are UTC.
+ *
+ * @param status the job execution's status, e.g. COMPLETED or FAILED
+ * @param rowsRead input rows this execution read
+ * @param submittedThisRun calls this execution sent and the API accepted (SUBMITTED or later)
+ * @param requests HTTP attempts, 429 answers and retries of this execution's client
+ */
+@JsonPropertyOrder({"job", "executionId", "status", "exitDescription", "startTime", "endTime", "source", "rowsRead",
+        "submittedThisRun", "counts", "countsAddUp", "requests", "reportDirectory"})
+public record RunSummary(
+        String job,
+        long executionId,
+        String status,
+        @Nullable String exitDescription,
+        @Nullable Instant startTime,
+        @Nullable Instant endTime,
+        String source,
+        long rowsRead,
+        long submittedThisRun,
+        Counts counts,
+        boolean countsAddUp,
+        Requests requests,
+        String reportDirectory) {
+
+    /**
+     * Where each input row ended.
+     *
+     * @param waitingForResult submitted, no result yet, still within the result window
+     * @param inDoubt left PENDING (the process stopped while the request was in flight)
+     * @param alreadyDone accepted by the API in an earlier run: not sent again
+     * @param inDoubtResent of the rows sent by this run, those sent again after an earlier run left them in doubt
+     */
+    @JsonPropertyOrder({"evaluated", "incomplete", "waitingForResult", "overdue", "failed", "inDoubt", "rejected", "alreadyDone", "inDoubtResent"})
+    public record Counts(long evaluated, long incomplete, long waitingForResult, long overdue, long failed, long inDoubt,
+            long rejected, long alreadyDone, long inDoubtResent) {
+
+        /** The sum of the exclusive counts (all but {@code inDoubtResent}). */
+        public long total() {
+            return evaluated + incomplete + waitingForResult + overdue + failed + inDoubt + rejected + alreadyDone;
+        }
+
+        /** The counts as label/value pairs, for the printed table. */
+        public List<Object[]> rows() {
+            return List.of(new Object[] {"evaluated", evaluated}, new Object[] {"incomplete", incomplete},
+                    new Object[] {"waiting for result", waitingForResult}, new Object[] {"overdue", overdue},
+                    new Object[] {"failed (will retry)", failed}, new Object[] {"in doubt", inDoubt},
+                    new Object[] {"rejected", rejected}, new Object[] {"already done (not sent)", alreadyDone});
+        }
+    }
+
+    /** Requests this execution made to Bluejay. */
+    public record Requests(long attempts, long tooManyRequests, long retries) {}
+}

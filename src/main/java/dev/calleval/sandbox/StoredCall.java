@@ -1,0 +1,130 @@
+package dev.calleval.sandbox;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One accepted call: its {@code CallLog} fields (API reference §2.2) as they were submitted, its status
+ * ({@code QUEUED -> EVALUATING -> COMPLETED}) and, once completed, its evaluation. The inline transcript and any
+ * {@code recording_base64} are not kept; only the metrics computed from the transcript are.
+ *
+ * <p>Thread-safe: the state changes and the snapshots are synchronized, and every snapshot is a fresh copy.
+ */
+final class StoredCall {
+
+    static final String QUEUED = "QUEUED";
+    static final String EVALUATING = "EVALUATING";
+    static final String COMPLETED = "COMPLETED";
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final String id;
+    private final ObjectNode base;
+    private final TranscriptMetrics metrics;
+    private String status = QUEUED;
+    private @Nullable ObjectNode evaluation;
+
+    private StoredCall(String id, ObjectNode base, TranscriptMetrics metrics) {
+        this.id = id;
+        this.base = base;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Builds the call log of a validated, normalised request (see {@link CallRequestValidator}).
+     *
+     * <p>{@code agent_id} is the submitted one; for an {@code external_agent_id} submission, where Bluejay would
+     * resolve its own agent, the sandbox assigns a stable 6-digit id derived from the external id.
+     * {@code recording_url} is the submitted URL, or null (also when the recording came as base64).
+     * {@code created_at} is the submitted one or the acceptance time. {@code duration_ms} is the largest
+     * transcript end offset, or null without transcript.
+     */
+    static StoredCall accept(String id, ObjectNode request, Instant acceptedAt) {
+        TranscriptMetrics metrics = TranscriptMetrics.of(request.get("transcript"));
+        ObjectNode log = NODES.objectNode();
+        log.put("id", id);
+        JsonNode agentId = request.get("agent_id");
+        JsonNode externalAgentId = request.get("external_agent_id");
+        if (agentId != null) {
+            log.set("agent_id", agentId);
+        } else {
+            String external = externalAgentId == null ? "" : externalAgentId.stringValue();
+            log.put("agent_id", String.valueOf(100_000 + Math.floorMod(external.hashCode(), 900_000)));
+        }
+        log.set("external_agent_id", orNull(externalAgentId));
+        log.set("recording_url", orNull(request.get("recording_url")));
+        log.set("start_time_utc", request.get("start_time_utc"));
+        log.set("participants", request.get("participants"));
+        log.set("call_direction", orDefault(request.get("call_direction"), "INBOUND"));
+        log.set("interface", orDefault(request.get("interface"), "PHONE"));
+        log.put("status", QUEUED);
+        JsonNode createdAt = request.get("created_at");
+        log.set("created_at", createdAt == null || createdAt.isNull()
+                ? NODES.stringNode(acceptedAt.toString()) : createdAt);
+        log.set("transcript_url", orNull(request.get("transcript_url")));
+        log.set("tool_calls", orNull(request.get("tool_calls")));
+        log.set("events", orNull(request.get("events")));
+        log.set("tags", orNull(request.get("tags")));
+        Long duration = metrics.durationMs();
+        if (duration == null) {
+            log.putNull("duration_ms");
+        } else {
+            log.put("duration_ms", duration.longValue());
+        }
+        log.putArray("evaluations");
+        log.putNull("annotations");
+        log.set("metadata", orNull(request.get("metadata")));
+        log.putNull("custom_metrics");
+        log.set("conversation_ended_by", orNull(request.get("conversation_ended_by")));
+        return new StoredCall(id, log, metrics);
+    }
+
+    String id() {
+        return id;
+    }
+
+    synchronized String status() {
+        return status;
+    }
+
+    /** QUEUED becomes EVALUATING; any later state is left alone. */
+    synchronized void markEvaluating() {
+        if (status.equals(QUEUED)) {
+            status = EVALUATING;
+        }
+    }
+
+    /** Adds the evaluation and sets COMPLETED (once). */
+    synchronized void complete(Instant now) {
+        if (status.equals(COMPLETED)) {
+            return;
+        }
+        evaluation = metrics.toEvaluation(UUID.randomUUID().toString(), now);
+        status = COMPLETED;
+    }
+
+    /** A fresh copy of the {@code CallLog}: evaluations empty until COMPLETED. */
+    synchronized ObjectNode callLog() {
+        ObjectNode log = base.deepCopy();
+        log.put("status", status);
+        ArrayNode evaluations = NODES.arrayNode();
+        if (evaluation != null) {
+            evaluations.add(evaluation.deepCopy());
+        }
+        log.set("evaluations", evaluations);
+        return log;
+    }
+
+    private static JsonNode orNull(@Nullable JsonNode value) {
+        return value == null ? NODES.nullNode() : value;
+    }
+
+    private static JsonNode orDefault(@Nullable JsonNode value, String fallback) {
+        return value == null || value.isNull() ? NODES.stringNode(fallback) : value;
+    }
+}

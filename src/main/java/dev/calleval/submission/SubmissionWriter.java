@@ -1,0 +1,121 @@
+package dev.calleval.submission;
+
+import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.ledger.Ledger;
+import dev.calleval.mapping.MappedCall;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * The submit step's item writer. For each chunk, inside the chunk transaction: records rejected rows, and claims
+ * the accepted calls in the ledger (already-done calls and duplicate call ids are not claimed). After the chunk
+ * commits, the claimed calls go to the {@link Submitter}, which sends them while the next chunk is read (so the
+ * writer never waits for a chunk's slowest response, and the rate limit is reached even at high latency).
+ *
+ * <p>Nothing is sent for a chunk that rolls back. When the submitter has met a fatal error, the next write fails
+ * the step. After the step, {@link #afterStep} waits for the calls still in flight and fails the step if the run
+ * was stopped.
+ */
+public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecutionListener {
+    private static final Logger log = LoggerFactory.getLogger(SubmissionWriter.class);
+
+    private final Ledger ledger;
+    private final BluejayClient client;
+    private final String jobName;
+    private final int maxInFlight;
+    private @Nullable Submitter submitter;
+    private long executionId;
+
+    /**
+     * @param client the run's client (shared by all in-flight requests)
+     * @param maxInFlight requests in flight at once
+     */
+    public SubmissionWriter(Ledger ledger, BluejayClient client, String jobName, int maxInFlight) {
+        this.ledger = ledger;
+        this.client = client;
+        this.jobName = jobName;
+        this.maxInFlight = maxInFlight;
+    }
+
+    @Override
+    public void beforeStep(StepExecution stepExecution) {
+        executionId = stepExecution.getJobExecutionId();
+        submitter = new Submitter(client, ledger, executionId, maxInFlight);
+    }
+
+    @Override
+    public void write(Chunk<? extends MappedCall> chunk) {
+        Submitter submitter = requireSubmitter();
+        RuntimeException stop = submitter.fatalError();
+        if (stop != null) {
+            throw new RunStoppedException(stop);
+        }
+        List<MappedCall.Accepted> accepted = new ArrayList<>();
+        List<MappedCall.Rejected> rejected = new ArrayList<>();
+        for (MappedCall call : chunk) {
+            if (call instanceof MappedCall.Accepted a) {
+                accepted.add(a);
+            } else if (call instanceof MappedCall.Rejected r) {
+                rejected.add(r);
+            }
+        }
+        Ledger.ClaimOutcome outcome = ledger.claim(executionId, jobName, accepted);
+        rejected.addAll(outcome.duplicates());
+        ledger.recordRejections(executionId, jobName, rejected);
+        for (MappedCall.Rejected r : rejected) {
+            log.info("rejected {} ({}): {}", r.source(), r.sourceId() == null ? "no call_id" : r.sourceId(), r.reason());
+        }
+        for (Ledger.Claim claim : outcome.claimed()) {
+            if (claim.inDoubt()) {
+                log.warn("{} ({}) was left in flight by an earlier run (in doubt): sending again; it may be a duplicate",
+                        claim.call().sourceId(), claim.call().source());
+            }
+        }
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    outcome.claimed().forEach(submitter::submit);
+                }
+            });
+        } else {
+            outcome.claimed().forEach(submitter::submit);
+        }
+    }
+
+    @Override
+    public ExitStatus afterStep(StepExecution stepExecution) {
+        Submitter submitter = requireSubmitter();
+        submitter.close();
+        this.submitter = null;
+        RuntimeException stop = submitter.fatalError();
+        if (stop != null) {
+            return ExitStatus.FAILED.addExitDescription(stop.getMessage());
+        }
+        return stepExecution.getExitStatus();
+    }
+
+    private Submitter requireSubmitter() {
+        if (submitter == null) {
+            throw new IllegalStateException("SubmissionWriter used outside a step: register it as the step's listener");
+        }
+        return submitter;
+    }
+
+    /** The step cannot go on: the submitter met a fatal error. */
+    public static final class RunStoppedException extends RuntimeException {
+        RunStoppedException(RuntimeException cause) {
+            super("run stopped: " + cause.getMessage(), cause);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.calleval.submission;
+
+import dev.calleval.bluejay.AuthenticationFailedException;
+import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.bluejay.CircuitOpenException;
+import dev.calleval.bluejay.EvaluateCallResponse;
+import dev.calleval.bluejay.PermanentApiException;
+import dev.calleval.bluejay.ValidationFailedException;
+import dev.calleval.ledger.Ledger;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends claimed calls concurrently, at most {@code maxInFlight} at a time (further {@link #submit} calls block
+ * until a slot frees: backpressure on the reader), and records each outcome in the ledger: SUBMITTED with the
+ * call id, REJECTED on 422 or another 4xx, FAILED when retries are exhausted.
+ *
+ * <p>A fatal error (the API key refused, the circuit breaker open) stops the run: calls not yet sent are marked
+ * FAILED without being sent, and {@link #fatalError()} returns the cause so the step can fail. Thread-safe.
+ */
+public final class Submitter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Submitter.class);
+
+    private final BluejayClient client;
+    private final Ledger ledger;
+    private final long executionId;
+    private final int maxInFlight;
+    private final Semaphore slots;
+    private final ExecutorService workers;
+    private final AtomicReference<@Nullable RuntimeException> fatal = new AtomicReference<>();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+
+    public Submitter(BluejayClient client, Ledger ledger, long executionId, int maxInFlight) {
+        this.client = client;
+        this.ledger = ledger;
+        this.executionId = executionId;
+        this.maxInFlight = maxInFlight;
+        this.slots = new Semaphore(maxInFlight);
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(maxInFlight, r -> {
+            Thread t = new Thread(r, "submit-" + executionId + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Sends one claimed call; blocks while {@code maxInFlight} calls are in flight. */
+    public void submit(Ledger.Claim claim) {
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ledger.markFailed(claim.ledgerId(), "not sent: the run was interrupted", 0);
+            failed.incrementAndGet();
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    send(claim);
+                } finally {
+                    slots.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            slots.release();
+            throw e;
+        }
+    }
+
+    private void send(Ledger.Claim claim) {
+        RuntimeException stop = fatal.get();
+        if (stop != null) {
+            ledger.markFailed(claim.ledgerId(), "not sent: the run stopped: " + stop.getMessage(), 0);
+            failed.incrementAndGet();
+            return;
+        }
+        AtomicInteger attempts = new AtomicInteger();
+        String sourceId = claim.call().sourceId();
+        try {
+            EvaluateCallResponse response = client.evaluate(claim.call().request(), attempts::incrementAndGet);
+            ledger.markSubmitted(claim.ledgerId(), response.callId(), attempts.get());
+            accepted.incrementAndGet();
+            log.debug("{} ({}) submitted as call {}", sourceId, claim.call().source(), response.callId());
+        } catch (ValidationFailedException e) {
+            String fields = e.errors().stream().map(er -> er.field().isEmpty() ? "body" : er.field()).distinct()
+                    .reduce((a, b) -> a + ";" + b).orElse("body");
+            ledger.markRejectedByApi(claim.ledgerId(), executionId, claim.call().source(), sourceId, fields,
+                    "the API refused the call (422): " + e.getMessage().substring(e.getMessage().indexOf(": ") + 2), attempts.get());
+            rejected.incrementAndGet();
+            log.warn("{} ({}) rejected by the API: {}", sourceId, claim.call().source(), e.getMessage());
+        } catch (PermanentApiException e) {
+            ledger.markRejectedByApi(claim.ledgerId(), executionId, claim.call().source(), sourceId, "body", e.getMessage(), attempts.get());
+            rejected.incrementAndGet();
+            log.warn("{} ({}) refused: {}", sourceId, claim.call().source(), e.getMessage());
+        } catch (AuthenticationFailedException | CircuitOpenException e) {
+            if (fatal.compareAndSet(null, e)) {
+                log.error("stopping the run: {}", e.getMessage());
+            }
+            ledger.markFailed(claim.ledgerId(), e.getMessage(), attempts.get());
+            failed.incrementAndGet();
+        } catch (RuntimeException e) {
+            ledger.markFailed(claim.ledgerId(), String.valueOf(e.getMessage()), attempts.get());
+            failed.incrementAndGet();
+            log.warn("{} ({}) failed after {} attempts: {}", sourceId, claim.call().source(), attempts.get(), e.getMessage());
+        }
+    }
+
+    /** Waits until every call handed over so far has its outcome recorded. */
+    public void awaitIdle() {
+        try {
+            slots.acquire(maxInFlight);
+            slots.release(maxInFlight);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The error that stopped the run, if one did. */
+    public @Nullable RuntimeException fatalError() {
+        return fatal.get();
+    }
+
+    /** Outcomes so far: accepted, rejected by the API, failed. */
+    public long[] counts() {
+        return new long[] {accepted.get(), rejected.get(), failed.get()};
+    }
+
+    @Override
+    public void close() {
+        awaitIdle();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

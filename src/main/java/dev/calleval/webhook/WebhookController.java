@@ -1,0 +1,108 @@
+package dev.calleval.webhook;
+
+import dev.calleval.bluejay.BluejayJson;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code POST /webhooks/bluejay}: Bluejay's events webhook (§3). Answers within milliseconds: verify, store,
+ * answer; reconciliation happens later from the inbox.
+ * <ul>
+ *   <li>401 when {@code BLUEJAY_WEBHOOK_SECRET} is set and {@code X-Bluejay-Signature} is missing or does not
+ *       match the raw body;</li>
+ *   <li>400 when the body is not a JSON object;</li>
+ *   <li>200 {@code {"status":"stored"}} once the event is durably stored, or {@code {"status":"duplicate"}} for a
+ *       redelivery (same type, id, status and evaluation ids), which changes nothing.</li>
+ * </ul>
+ */
+@RestController
+class WebhookController {
+    private static final Logger log = LoggerFactory.getLogger(WebhookController.class);
+
+    private final WebhookInbox inbox;
+    private final WebhookSettings settings;
+
+    WebhookController(WebhookInbox inbox, WebhookSettings settings) {
+        this.inbox = inbox;
+        this.settings = settings;
+    }
+
+    @PostMapping(path = "/webhooks/bluejay", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Map<String, String>> receive(@RequestBody(required = false) byte @Nullable [] body,
+            @RequestHeader(name = "X-Bluejay-Signature", required = false) @Nullable String signature,
+            @RequestHeader(name = "X-Bluejay-Event", required = false) @Nullable String eventHeader,
+            @RequestHeader(name = "X-Bluejay-Delivery", required = false) @Nullable String delivery) {
+        byte[] raw = body == null ? new byte[0] : body;
+        SignatureVerifier verifier = settings.verifier();
+        if (verifier != null && !verifier.verify(raw, signature)) {
+            log.warn("webhook refused: {} (delivery {})", signature == null ? "no X-Bluejay-Signature header" : "signature does not match the body", delivery);
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(Map.of("error", "invalid or missing X-Bluejay-Signature"));
+        }
+        JsonNode event;
+        try {
+            event = BluejayJson.mapper().readTree(raw);
+        } catch (JacksonException e) {
+            return ResponseEntity.badRequest().body(Map.of("error", "body is not valid JSON: " + e.getOriginalMessage()));
+        }
+        if (event == null || !event.isObject()) {
+            return ResponseEntity.badRequest().body(Map.of("error", "body must be a JSON object"));
+        }
+        String type = text(event, "type");
+        if (type == null) {
+            type = eventHeader != null ? eventHeader : "unknown";
+        }
+        String id = text(event, "id");
+        String status = text(event, "status");
+        String sourceId = event.path("metadata").path("calleval_source_id").isValueNode()
+                ? event.path("metadata").path("calleval_source_id").asString() : null;
+        boolean stored = inbox.store(dedupeKey(type, id, status, event, raw), type, delivery,
+                "observability_call_evaluated".equals(type) ? id : null, sourceId, status, raw);
+        log.debug("webhook {} {} id={} status={}", stored ? "stored" : "duplicate", type, id, status);
+        return ResponseEntity.ok(Map.of("status", stored ? "stored" : "duplicate"));
+    }
+
+    /**
+     * Type, id, status and the evaluation ids identify an event across redeliveries ({@code X-Bluejay-Delivery}
+     * differs per attempt, §3.1); without an id, the body's SHA-256 does.
+     */
+    static String dedupeKey(String type, @Nullable String id, @Nullable String status, JsonNode event, byte[] raw) {
+        if (id == null) {
+            return type + ":sha256:" + sha256(raw);
+        }
+        List<String> evaluationIds = new ArrayList<>();
+        event.path("evaluations").forEach(e -> evaluationIds.add(e.path("id").asString("")));
+        evaluationIds.sort(null);
+        String key = type + ":" + id + ":" + (status == null ? "" : status) + ":" + String.join(",", evaluationIds);
+        return key.length() <= 400 ? key : type + ":" + id + ":sha256:" + sha256(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static @Nullable String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() || !value.isValueNode() ? null : value.asString();
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.calleval.webhook;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The durable webhook inbox ({@code webhook_event}). Events are stored as received (raw body) with a
+ * deduplication key; a redelivery with the same key is recognised and not stored again.
+ */
+@Repository
+public class WebhookInbox {
+    private final NamedParameterJdbcTemplate jdbc;
+    private final Clock clock;
+
+    public WebhookInbox(NamedParameterJdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** An event stored in the inbox and not yet reconciled. */
+    public record StoredEvent(long id, String type, @Nullable String callId, @Nullable String sourceId, String body) {}
+
+    /**
+     * Stores an event unless one with the same {@code dedupeKey} is there already.
+     *
+     * @return true when stored, false for a duplicate
+     */
+    public boolean store(String dedupeKey, String type, @Nullable String deliveryId, @Nullable String callId,
+            @Nullable String sourceId, @Nullable String status, byte[] body) {
+        try {
+            jdbc.update("""
+                    INSERT INTO webhook_event (dedupe_key, event_type, delivery_id, call_id, source_id, status, body, received_at)
+                    VALUES (:key, :type, :delivery, :call, :source, :status, :body, :now)""",
+                    new MapSqlParameterSource("key", dedupeKey)
+                            .addValue("type", type)
+                            .addValue("delivery", deliveryId)
+                            .addValue("call", callId)
+                            .addValue("source", sourceId)
+                            .addValue("status", status)
+                            .addValue("body", new String(body, StandardCharsets.UTF_8))
+                            .addValue("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC)));
+            return true;
+        } catch (DuplicateKeyException duplicate) {
+            return false;
+        }
+    }
+
+    /** Events of {@code type} not yet reconciled (including orphans, which are retried), oldest first. */
+    public List<StoredEvent> unprocessed(String type, int limit) {
+        return jdbc.query("""
+                SELECT id, event_type, call_id, source_id, body FROM webhook_event
+                WHERE processed_at IS NULL AND event_type = :type ORDER BY id FETCH FIRST :limit ROWS ONLY""",
+                Map.of("type", type, "limit", limit),
+                (rs, n) -> new StoredEvent(rs.getLong("id"), rs.getString("event_type"), rs.getString("call_id"),
+                        rs.getString("source_id"), rs.getString("body")));
+    }
+
+    /**
+     * Records what reconciliation did with an event. {@code ORPHAN} leaves it unprocessed so it is matched once
+     * its call's submission is recorded.
+     */
+    public void markOutcome(long id, String outcome) {
+        jdbc.update("UPDATE webhook_event SET outcome = :outcome, processed_at = CASE WHEN :outcome = 'ORPHAN' THEN NULL ELSE :now END WHERE id = :id",
+                new MapSqlParameterSource("id", id).addValue("outcome", outcome)
+                        .addValue("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC)));
+    }
+
+    /** Number of stored events, for tests and status. */
+    public long count() {
+        Long n = jdbc.getJdbcOperations().queryForObject("SELECT COUNT(*) FROM webhook_event", Long.class);
+        return n == null ? 0 : n;
+    }
+}
