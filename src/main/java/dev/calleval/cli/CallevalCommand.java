@@ -1,6 +1,10 @@
 package dev.calleval.cli;
 
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** The top-level command; see the subcommands. */
 @Command(name = "calleval", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -8,5 +12,16 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, ValidateCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:completed", "1:the run failed, or validate found invalid rows", "2:bad usage or configuration"})
-class CallevalCommand {
+class CallevalCommand implements Callable<Integer> {
+    @Spec
+    @Nullable CommandSpec spec;
+
+    /** Without a command: print the usage and fail as bad usage. */
+    @Override
+    public Integer call() {
+        if (spec != null) {
+            spec.commandLine().usage(spec.commandLine().getErr());
+        }
+        return ExitCodes.USAGE;
+    }
 }

@@ -4,15 +4,18 @@ import dev.calleval.job.JobFileException;
 import dev.calleval.manifest.ManifestException;
 import org.springframework.boot.CommandLineRunner;
 import org.springframework.boot.ExitCodeGenerator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.ApplicationContext;
 import org.springframework.stereotype.Component;
 import picocli.CommandLine;
 
 /**
  * Runs the picocli command line once the Spring context is up; commands are Spring beans created by the
- * context (constructor injection). The exit code is handed to Spring Boot.
+ * context (constructor injection). The exit code is handed to Spring Boot. Off with
+ * {@code calleval.cli.enabled=false} (tests that only need the context).
  */
 @Component
+@ConditionalOnProperty(name = "calleval.cli.enabled", havingValue = "true", matchIfMissing = true)
 class CliRunner implements CommandLineRunner, ExitCodeGenerator {
     private final ApplicationContext context;
     private int exitCode;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -411,7 +412,7 @@ public final class SandboxServer implements AutoCloseable {
         if (!authorized(exchange)) {
             return;
         }
-        String callId = java.net.URLDecoder.decode(rawCallId.replace("+", "%2B"), StandardCharsets.UTF_8);
+        String callId = URLDecoder.decode(rawCallId.replace("+", "%2B"), StandardCharsets.UTF_8);
         StoredCall call = calls.get(callId);
         if (call == null) {
             sendJson(exchange, 404, detail("Call log not found"));

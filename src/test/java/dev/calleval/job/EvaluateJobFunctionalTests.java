@@ -1,0 +1,143 @@
+package dev.calleval.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.calleval.CallevalApplication;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The sample jobs run end to end as a user runs them — {@code run JOB --sandbox} through the real command line,
+ * web server, sandbox over loopback HTTP, signed webhooks, H2 — and their reports are checked.
+ */
+class EvaluateJobFunctionalTests {
+    private static final Path SAMPLE_DATA = Path.of("sample-data").toAbsolutePath();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @TempDir
+    Path work;
+
+    private String databaseUrl;
+
+    @BeforeEach
+    void freshDatabase() {
+        databaseUrl = "jdbc:h2:mem:functional-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    }
+
+    private Path jobFile(String name, String manifest) throws IOException {
+        Path file = work.resolve(name + ".yaml");
+        Files.writeString(file, """
+                name: %s
+                source:
+                  location: %s
+                defaults:
+                  agent-id: "1234"
+                  tags: [functional-test]
+                submit:
+                  rate-limit: 50
+                  max-in-flight: 8
+                  chunk-size: 4
+                results:
+                  poll-after: 30s
+                report:
+                  directory: %s
+                """.formatted(name, SAMPLE_DATA.resolve("manifests").resolve(manifest), work.resolve("reports")));
+        return file;
+    }
+
+    private int run(String... args) {
+        SpringApplication app = CallevalApplication.application(args);
+        app.setDefaultProperties(Map.of(
+                "server.port", "0",
+                "CALLEVAL_DB_URL", databaseUrl,
+                "logging.level.dev.calleval", "WARN"));
+        return SpringApplication.exit(app.run(args));
+    }
+
+    private JsonNode summary(String job, long execution) throws IOException {
+        return JSON.readTree(work.resolve("reports").resolve(job).resolve(Long.toString(execution)).resolve("summary.json").toFile());
+    }
+
+    private List<CSVRecord> csv(String job, long execution, String file) throws IOException {
+        try (Reader in = Files.newBufferedReader(work.resolve("reports").resolve(job).resolve(Long.toString(execution)).resolve(file))) {
+            return CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(in).getRecords();
+        }
+    }
+
+    @Test
+    void sampleJobEvaluatesEveryCallAndASecondRunSendsNothing() throws Exception {
+        Path job = jobFile("sample", "calls.csv");
+
+        assertThat(run("run", job.toString(), "--sandbox", "--wait-for-results", "1m")).isZero();
+
+        JsonNode first = summary("sample", 1);
+        assertThat(first.path("status").asString()).isEqualTo("COMPLETED");
+        assertThat(first.path("rows_read").asLong()).isEqualTo(15);
+        assertThat(first.path("counts").path("evaluated").asLong()).isEqualTo(15);
+        assertThat(first.path("counts_add_up").asBoolean()).isTrue();
+        List<CSVRecord> calls = csv("sample", 1, "calls.csv");
+        assertThat(calls).hasSize(15).allSatisfy(call -> {
+            assertThat(call.get("state")).isEqualTo("EVALUATED");
+            assertThat(call.get("result_via")).isEqualTo("WEBHOOK");
+            assertThat(call.get("call_id")).matches("[0-9a-f-]{36}");
+            assertThat(Integer.parseInt(call.get("num_turns"))).isPositive();
+            assertThat(Double.parseDouble(call.get("latency_p50_s"))).isPositive();
+            assertThat(call.get("goal_success")).as("the sandbox never invents judgements").isEmpty();
+        });
+        assertThat(csv("sample", 1, "rejects.csv")).isEmpty();
+
+        assertThat(run("run", job.toString(), "--sandbox", "--wait-for-results", "10s")).isZero();
+
+        JsonNode second = summary("sample", 2);
+        assertThat(second.path("submitted_this_run").asLong()).isZero();
+        assertThat(second.path("requests").path("attempts").asLong()).as("no request reached the sandbox").isZero();
+        assertThat(second.path("counts").path("already_done").asLong()).isEqualTo(15);
+        assertThat(second.path("counts_add_up").asBoolean()).isTrue();
+        assertThat(csv("sample", 2, "calls.csv")).extracting(c -> c.get("disposition")).containsOnly("ALREADY_DONE");
+    }
+
+    @Test
+    void badRowsAreRejectedWithLineAndReasonAndGoodRowsAreEvaluated() throws Exception {
+        Path job = jobFile("with-errors", "calls-with-errors.csv");
+
+        assertThat(run("run", job.toString(), "--sandbox", "--wait-for-results", "1m")).isZero();
+
+        JsonNode summary = summary("with-errors", 1);
+        assertThat(summary.path("rows_read").asLong()).isEqualTo(17);
+        assertThat(summary.path("counts").path("evaluated").asLong()).isEqualTo(7);
+        assertThat(summary.path("counts").path("rejected").asLong()).isEqualTo(10);
+        assertThat(summary.path("counts_add_up").asBoolean()).isTrue();
+        List<CSVRecord> rejects = csv("with-errors", 1, "rejects.csv");
+        assertThat(rejects).extracting(r -> r.get("line")).containsExactly("4", "5", "7", "8", "10", "11", "13", "14", "16", "17");
+        assertThat(rejects).extracting(r -> r.get("fields")).containsExactly("call_id", "start_time_utc", "start_time_utc",
+                "call_direction", "transcript", "custom_metrics", "participants", "recording", "call_id", "transcript[0].start_offset_ms");
+        assertThat(rejects.get(3).get("reason")).contains("SIDEWAYS");
+        assertThat(rejects.get(8).get("reason")).contains("duplicate call_id").contains("calls-with-errors.csv:3");
+        assertThat(csv("with-errors", 1, "calls.csv")).hasSize(7).extracting(c -> c.get("state")).containsOnly("EVALUATED");
+    }
+
+    @Test
+    void validateReportsInvalidRowsWithoutCallingAnything() throws Exception {
+        assertThat(run("validate", jobFile("v-good", "calls.csv").toString())).isZero();
+        assertThat(run("validate", jobFile("v-bad", "calls-with-errors.csv").toString())).isEqualTo(1);
+        assertThat(work.resolve("reports")).doesNotExist();
+    }
+
+    @Test
+    void unknownJobIsAUsageError() {
+        assertThat(run("run", "no-such-job", "--sandbox")).isEqualTo(2);
+    }
+}
