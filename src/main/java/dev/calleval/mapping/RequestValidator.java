@@ -112,7 +112,7 @@ public final class RequestValidator {
         }
         try {
             URI uri = new URI(url);
-            if (uri.getScheme() == null || uri.getHost() == null || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))) {
+            if (uri.getScheme() == null || uri.getHost() == null || !(uri.getScheme().equalsIgnoreCase("https") || uri.getScheme().equalsIgnoreCase("http"))) {
                 problems.add(new Problem(field, "'" + abbreviate(url) + "' is not an absolute http(s) URL"));
             }
         } catch (URISyntaxException e) {
