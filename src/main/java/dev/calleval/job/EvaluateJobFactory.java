@@ -24,7 +24,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  * Builds the Spring Batch job for one job definition; the Spring Batch job name is the definition's name.
  * <ol>
  *   <li>{@code submit}: chunk step — {@link ManifestItemReader} → {@link CallMapper} → {@link SubmissionWriter}.
- *       Restartable from the last committed chunk. No skip or retry policy: every row's outcome is decided by the
+ *       A restart (same job instance after a failure) reads the manifest again from the top: rows that ended
+ *       FAILED are sent again, accepted ones are counted as already done. No skip or retry policy: every row's outcome is decided by the
  *       mapping and recorded in the ledger, and retries happen in the client only.</li>
  *   <li>{@code reconcile}: {@link ReconcileTasklet}; skipped when submit fails.</li>
  * </ol>
@@ -62,7 +63,7 @@ public class EvaluateJobFactory {
 
     private Step submitStep(JobDefinition definition, BluejayClient client) {
         ManifestItemReader reader = new ManifestItemReader(definition.manifestPath(), definition.source().location(),
-                new ColumnMapping(definition.source().columns()));
+                new ColumnMapping(definition.source().columns()), false);
         CallMapper mapper = new CallMapper(mappingDefaults(definition));
         SubmissionWriter writer = new SubmissionWriter(ledger, client, definition.name(), definition.submit().maxInFlight());
         return new StepBuilder("submit", jobRepository)

@@ -28,8 +28,8 @@ import org.springframework.stereotype.Service;
  * Runs one job execution of a job definition and writes its report.
  *
  * <p>Job parameters: {@code source} (the manifest, identifying) and {@code run} (a counter, identifying). When the
- * job's last execution over the same source FAILED or was STOPPED, the run restarts that job instance: the
- * submit step resumes after its last committed chunk. Otherwise a new instance starts with the next
+ * job's last execution over the same source FAILED or was STOPPED, the run restarts that job instance (a new
+ * execution of it), which sends the calls left FAILED. Otherwise a new instance starts with the next
  * {@code run} number; the ledger makes sure nothing already accepted is sent again.
  */
 @Service
@@ -73,7 +73,7 @@ public class JobRunner {
                     && Objects.equals(source, lastParameters.getString("source"))) {
                 parameters = lastParameters;
                 restart = true;
-                log.info("restarting {} run {} (execution {} ended {}): resuming after its last committed chunk",
+                log.info("restarting {} run {} (execution {} ended {}): calls left FAILED are sent again",
                         definition.name(), lastRun, lastExecution.getId(), lastExecution.getStatus());
             }
         }
@@ -87,7 +87,7 @@ public class JobRunner {
         log.info("{} execution {} ended {}", definition.name(), execution.getId(), execution.getStatus());
         StepExecution submit = execution.getStepExecutions().stream().filter(s -> s.getStepName().equals("submit")).findFirst().orElse(null);
         BluejayClient.Stats stats = client.stats();
-        String failure = execution.getAllFailureExceptions().stream().map(Throwable::getMessage).filter(Objects::nonNull).distinct()
+        String failure = execution.getAllFailureExceptions().stream().map(JobRunner::rootMessage).filter(Objects::nonNull).distinct()
                 .collect(Collectors.joining("; "));
         String exitDescription = failure.isEmpty() ? emptyToNull(execution.getExitStatus().getExitDescription()) : failure;
         RunSummary summary = reportWriter.write(Path.of(definition.report().directory()), new ReportWriter.ExecutionInfo(
@@ -96,6 +96,15 @@ public class JobRunner {
                 submit == null ? 0 : submit.getReadCount(),
                 new dev.calleval.report.RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries())));
         return new RunOutcome(summary, execution.getStatus() == BatchStatus.COMPLETED, restart);
+    }
+
+    /** The message of the innermost cause: the one that says what went wrong, not which layer noticed. */
+    static @Nullable String rootMessage(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : failure.getMessage();
     }
 
     private static @Nullable Instant instant(@Nullable LocalDateTime time) {

@@ -23,8 +23,10 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
 /**
  * Streams a CSV manifest (UTF-8, optional BOM, header row, RFC 4180 quoting) one record at a time into
- * {@link CallRecord}s. Restartable: the number of records read is saved in the step's execution context under
- * {@code manifest.records}, and a restart skips that many records.
+ * {@link CallRecord}s. The number of records read is saved in the step's execution context under
+ * {@code manifest.records}; when {@code resume} is on, a restart skips that many records. The evaluate job turns
+ * it off: a restarted run reads the manifest again from the top so that rows which ended FAILED before the
+ * restart point are sent again, and the ledger keeps already-accepted rows from being sent twice.
  *
  * <p>Errors: a missing file, an empty file or a CSV syntax error (e.g. an unclosed quote) ends the read with a
  * {@link ManifestException} naming the file and line. A row with more fields than the header becomes a
@@ -36,6 +38,7 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
     private final Path file;
     private final String displayName;
     private final ColumnMapping columns;
+    private final boolean resume;
     private @Nullable CSVParser parser;
     private @Nullable Iterator<CSVRecord> records;
     private List<String> logicalNames = List.of();
@@ -48,9 +51,17 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
      * @param columns logical-to-header column mapping
      */
     public ManifestItemReader(Path file, String displayName, ColumnMapping columns) {
+        this(file, displayName, columns, true);
+    }
+
+    /**
+     * @param resume on a restart, skip the records a previous execution already read
+     */
+    public ManifestItemReader(Path file, String displayName, ColumnMapping columns, boolean resume) {
         this.file = file;
         this.displayName = displayName;
         this.columns = columns;
+        this.resume = resume;
     }
 
     @Override
@@ -61,7 +72,7 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
             parser = CSVFormat.RFC4180.builder()
                     .setHeader()
                     .setSkipHeaderRecord(true)
-                    .setIgnoreEmptyLines(true)
+                    .setIgnoreEmptyLines(false) // blank lines are skipped in read(), so line numbers stay exact
                     .setIgnoreSurroundingSpaces(true)
                     .setAllowMissingColumnNames(true)
                     .get()
@@ -78,7 +89,7 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
         logicalNames = headers.stream().map(h -> columns.logical(h.strip())).toList();
         records = parser.iterator();
         lastLine = parser.getCurrentLineNumber();
-        long skip = context.getLong(RECORDS_KEY, 0L);
+        long skip = resume ? context.getLong(RECORDS_KEY, 0L) : 0L;
         for (long i = 0; i < skip && read() != null; i++) {
             // fast-forward over the records a previous execution already handed on
         }
@@ -90,17 +101,20 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
         if (records == null || parser == null) {
             throw new ItemStreamException("reader for " + displayName + " is not open");
         }
-        long startLine = lastLine + 1;
+        long startLine;
         CSVRecord record;
-        try {
-            if (!records.hasNext()) {
-                return null;
+        do {
+            startLine = lastLine + 1;
+            try {
+                if (!records.hasNext()) {
+                    return null;
+                }
+                record = records.next();
+            } catch (UncheckedIOException | IllegalStateException e) {
+                throw new ManifestException(displayName, startLine, "CSV syntax error: " + rootMessage(e), e);
             }
-            record = records.next();
-        } catch (UncheckedIOException | IllegalStateException e) {
-            throw new ManifestException(displayName, startLine, "CSV syntax error: " + rootMessage(e), e);
-        }
-        lastLine = parser.getCurrentLineNumber();
+            lastLine = parser.getCurrentLineNumber();
+        } while (record.size() == 1 && record.get(0).isBlank());
         recordsRead++;
         Map<String, String> values = new HashMap<>();
         int n = Math.min(record.size(), logicalNames.size());

@@ -3,6 +3,8 @@ package dev.calleval.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.calleval.CallevalApplication;
+import dev.calleval.sandbox.SandboxConfig;
+import dev.calleval.sandbox.SandboxServer;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -59,11 +61,17 @@ class EvaluateJobFunctionalTests {
     }
 
     private int run(String... args) {
+        return runWith(Map.of(), args);
+    }
+
+    private int runWith(Map<String, Object> properties, String... args) {
         SpringApplication app = CallevalApplication.application(args);
-        app.setDefaultProperties(Map.of(
+        Map<String, Object> defaults = new java.util.HashMap<>(Map.of(
                 "server.port", "0",
                 "CALLEVAL_DB_URL", databaseUrl,
                 "logging.level.dev.calleval", "WARN"));
+        defaults.putAll(properties);
+        app.setDefaultProperties(defaults);
         return SpringApplication.exit(app.run(args));
     }
 
@@ -134,6 +142,34 @@ class EvaluateJobFunctionalTests {
         assertThat(run("validate", jobFile("v-good", "calls.csv").toString())).isZero();
         assertThat(run("validate", jobFile("v-bad", "calls-with-errors.csv").toString())).isEqualTo(1);
         assertThat(work.resolve("reports")).doesNotExist();
+    }
+
+    @Test
+    void refusedKeyFailsTheRunAndTheNextRunRestartsItAndSendsTheFailedCalls() throws Exception {
+        Path job = jobFile("restart", "calls.csv");
+        Files.writeString(job, Files.readString(job).replace("poll-after: 30s", "poll-after: 0s\n  poll-interval: 200ms"));
+        try (SandboxServer sandbox = SandboxServer.start(SandboxConfig.defaults().withApiKey("right-key").withoutWebhook())) {
+            Map<String, Object> wrongKey = Map.of("BLUEJAY_BASE_URL", sandbox.baseUri().toString(), "BLUEJAY_API_KEY", "wrong-key");
+
+            assertThat(runWith(wrongKey, "run", job.toString())).isEqualTo(1);
+
+            JsonNode failed = summary("restart", 1);
+            assertThat(failed.path("status").asString()).isEqualTo("FAILED");
+            assertThat(failed.path("exit_description").asString()).contains("API key was refused").doesNotContain("wrong-key");
+            assertThat(failed.path("counts").path("failed").asLong()).isPositive();
+            assertThat(failed.path("counts").path("evaluated").asLong()).isZero();
+            assertThat(sandbox.stats().evaluateAccepted()).isZero();
+
+            Map<String, Object> rightKey = Map.of("BLUEJAY_BASE_URL", sandbox.baseUri().toString(), "BLUEJAY_API_KEY", "right-key");
+            assertThat(runWith(rightKey, "run", job.toString(), "--wait-for-results", "30s")).isZero();
+
+            JsonNode restarted = summary("restart", 2);
+            assertThat(restarted.path("status").asString()).isEqualTo("COMPLETED");
+            assertThat(restarted.path("rows_read").asLong()).isEqualTo(15);
+            assertThat(restarted.path("counts").path("evaluated").asLong()).as("results found by polling retrieve-call-log").isEqualTo(15);
+            assertThat(sandbox.stats().evaluateAccepted()).as("each call accepted exactly once").isEqualTo(15);
+            assertThat(csv("restart", 2, "calls.csv")).extracting(c -> c.get("result_via")).containsOnly("POLL");
+        }
     }
 
     @Test
