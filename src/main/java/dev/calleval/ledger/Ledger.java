@@ -185,8 +185,8 @@ public class Ledger {
     }
 
     /**
-     * Records rows refused by local validation ({@code origin} LOCAL). A rejected row whose source id has no ledger
-     * row yet gets one in state REJECTED.
+     * Records rows refused by local validation ({@code origin} LOCAL) in the {@code rejection} table: such a row
+     * never reaches {@code call_ledger} (it may have no usable source id), and is mapped again on every run.
      */
     public void recordRejections(long executionId, String jobName, List<MappedCall.Rejected> rejected) {
         if (rejected.isEmpty()) {
