@@ -23,11 +23,6 @@ import tools.jackson.databind.annotation.JsonSerialize;
 @JsonSerialize(using = RecordingData.DataUrlSerializer.class)
 public record RecordingData(Path file, String mediaType, long sizeBytes) {
 
-    /** Characters of the data URL: prefix plus base64 length. */
-    public long dataUrlLength() {
-        return prefix().length() + 4 * ((sizeBytes + 2) / 3);
-    }
-
     String prefix() {
         return "data:" + mediaType + ";base64,";
     }

@@ -188,7 +188,7 @@ public class Ledger {
      * Records rows refused by local validation ({@code origin} LOCAL) in the {@code rejection} table: such a row
      * never reaches {@code call_ledger} (it may have no usable source id), and is mapped again on every run.
      */
-    public void recordRejections(long executionId, String jobName, List<MappedCall.Rejected> rejected) {
+    public void recordRejections(long executionId, List<MappedCall.Rejected> rejected) {
         if (rejected.isEmpty()) {
             return;
         }
@@ -301,7 +301,7 @@ public class Ledger {
 
     /**
      * Rows this execution read, by what it did with them and the ledger state each call is in now. Together
-     * with {@link #rejectionCount} they add up to the rows read.
+     * with {@link #localRejectionCount} they add up to the rows read.
      *
      * @return (disposition, state) → count
      */
@@ -315,12 +315,6 @@ public class Ledger {
                     counts.put(rs.getString("disposition") + "/" + rs.getString("state"), rs.getLong("n"));
                 });
         return counts;
-    }
-
-    /** Rows of this execution rejected locally or by the API. */
-    public long rejectionCount(long executionId) {
-        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM rejection WHERE job_execution_id = :exec", Map.of("exec", executionId), Long.class);
-        return n == null ? 0 : n;
     }
 
     /** One call a job execution read, with its ledger state and result, for {@code calls.csv}. */

@@ -24,8 +24,8 @@ final class JsonInput {
 
     /** Parses a whole JSON file. */
     static JsonNode read(Path file, String column, String shownAs) throws InputFileException {
-        try {
-            return BluejayJson.mapper().readTree(Files.newInputStream(file));
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return BluejayJson.mapper().readTree(in);
         } catch (NoSuchFileException e) {
             throw new InputFileException(column, "file not found: " + shownAs);
         } catch (JacksonException e) {

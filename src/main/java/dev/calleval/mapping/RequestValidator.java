@@ -11,7 +11,6 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -49,12 +48,6 @@ public final class RequestValidator {
             for (String id : request.customMetrics()) {
                 if (!UUID_PATTERN.matcher(id).matches()) {
                     problems.add(new Problem("custom_metrics", "'" + id + "' is not a UUID; custom metric ids look like 3f6c1a52-8d0e-4b7a-9c1d-2e5f7a9b0c13"));
-                } else {
-                    try {
-                        UUID.fromString(id.length() == 32 ? id.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5") : id);
-                    } catch (IllegalArgumentException e) {
-                        problems.add(new Problem("custom_metrics", "'" + id + "' is not a UUID"));
-                    }
                 }
             }
         }

@@ -71,7 +71,7 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
         }
         Ledger.ClaimOutcome outcome = ledger.claim(executionId, jobName, accepted);
         rejected.addAll(outcome.duplicates());
-        ledger.recordRejections(executionId, jobName, rejected);
+        ledger.recordRejections(executionId, rejected);
         for (MappedCall.Rejected r : rejected) {
             log.info("rejected {} ({}): {}", r.source(), r.sourceId() == null ? "no call_id" : r.sourceId(), r.reason());
         }

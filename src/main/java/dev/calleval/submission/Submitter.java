@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -36,9 +35,6 @@ public final class Submitter implements AutoCloseable {
     private final Semaphore slots;
     private final ExecutorService workers;
     private final AtomicReference<@Nullable RuntimeException> fatal = new AtomicReference<>();
-    private final AtomicLong accepted = new AtomicLong();
-    private final AtomicLong rejected = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
 
     public Submitter(BluejayClient client, Ledger ledger, long executionId, int maxInFlight) {
         this.client = client;
@@ -61,7 +57,6 @@ public final class Submitter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             ledger.markFailed(claim.ledgerId(), "not sent: the run was interrupted", 0);
-            failed.incrementAndGet();
             return;
         }
         try {
@@ -82,7 +77,6 @@ public final class Submitter implements AutoCloseable {
         RuntimeException stop = fatal.get();
         if (stop != null) {
             ledger.markFailed(claim.ledgerId(), "not sent: the run stopped: " + stop.getMessage(), 0);
-            failed.incrementAndGet();
             return;
         }
         AtomicInteger attempts = new AtomicInteger();
@@ -90,28 +84,23 @@ public final class Submitter implements AutoCloseable {
         try {
             EvaluateCallResponse response = client.evaluate(claim.call().request(), attempts::incrementAndGet);
             ledger.markSubmitted(claim.ledgerId(), response.callId(), attempts.get());
-            accepted.incrementAndGet();
             log.debug("{} ({}) submitted as call {}", sourceId, claim.call().source(), response.callId());
         } catch (ValidationFailedException e) {
             String fields = e.errors().stream().map(er -> er.field().isEmpty() ? "body" : er.field()).distinct()
                     .reduce((a, b) -> a + ";" + b).orElse("body");
             ledger.markRejectedByApi(claim.ledgerId(), executionId, claim.call().source(), sourceId, fields,
                     "the API refused the call (422): " + e.getMessage().substring(e.getMessage().indexOf(": ") + 2), attempts.get());
-            rejected.incrementAndGet();
             log.warn("{} ({}) rejected by the API: {}", sourceId, claim.call().source(), e.getMessage());
         } catch (PermanentApiException e) {
             ledger.markRejectedByApi(claim.ledgerId(), executionId, claim.call().source(), sourceId, "body", e.getMessage(), attempts.get());
-            rejected.incrementAndGet();
             log.warn("{} ({}) refused: {}", sourceId, claim.call().source(), e.getMessage());
         } catch (AuthenticationFailedException | CircuitOpenException e) {
             if (fatal.compareAndSet(null, e)) {
                 log.error("stopping the run: {}", e.getMessage());
             }
             ledger.markFailed(claim.ledgerId(), e.getMessage(), attempts.get());
-            failed.incrementAndGet();
         } catch (RuntimeException e) {
             ledger.markFailed(claim.ledgerId(), String.valueOf(e.getMessage()), attempts.get());
-            failed.incrementAndGet();
             log.warn("{} ({}) failed after {} attempts: {}", sourceId, claim.call().source(), attempts.get(), e.getMessage());
         }
     }
@@ -129,11 +118,6 @@ public final class Submitter implements AutoCloseable {
     /** The error that stopped the run, if one did. */
     public @Nullable RuntimeException fatalError() {
         return fatal.get();
-    }
-
-    /** Outcomes so far: accepted, rejected by the API, failed. */
-    public long[] counts() {
-        return new long[] {accepted.get(), rejected.get(), failed.get()};
     }
 
     @Override
