@@ -44,6 +44,11 @@ import tools.jackson.databind.json.JsonMapper;
  * no sliding second carries more than {@code rate + 1} requests, unlike a fixed 1-second window which admits
  * bursts of twice the rate across a window edge) → HTTP.
  *
+ * <p>Requests that are not idempotent (evaluate, re-evaluate, update-simulation-result, queue-sms-simulation-run) are
+ * retried only when the failure proves the server did not act on them (connection refused, 408, 429, 503); after an
+ * ambiguous failure (timeout or reset after sending, 500/502/504) they throw {@link RequestInDoubtException} at
+ * once, so the caller records them as in doubt instead of sending them twice.
+ *
  * <p>Errors: see {@link BluejayApiException}. The API key is sent only in the {@code X-API-Key} header and
  * never appears in exceptions or logs.
  */
@@ -52,6 +57,13 @@ public final class BluejayClient {
     static final String EVALUATE = "POST /v1/evaluate";
     static final String RETRIEVE_CALL_LOG = "GET /v1/retrieve-call-log";
     static final String PING = "GET /v1/ping";
+    static final String RETRIEVE_CALL_LOGS = "GET /v1/retrieve-call-logs";
+    static final String RE_EVALUATE = "POST /v1/re-evaluate";
+    static final String QUEUE_SMS = "POST /v1/queue-sms-simulation-run";
+    static final String END_CONVERSATIONS = "POST /v1/end-conversations";
+    static final String UPDATE_SIMULATION_RESULT = "POST /v1/update-simulation-result";
+    static final String RETRIEVE_SIMULATION_RESULTS = "GET /v1/retrieve-simulation-results";
+    static final String RETRIEVE_SIMULATION_RESULT = "GET /v1/retrieve-simulation-result";
 
     private final BluejayClientSettings settings;
     private final HttpClient http;
@@ -62,6 +74,7 @@ public final class BluejayClient {
     private final AtomicLong attempts = new AtomicLong();
     private final AtomicLong tooManyRequests = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong inDoubt = new AtomicLong();
 
     public BluejayClient(BluejayClientSettings settings) {
         this.settings = settings;
@@ -80,7 +93,7 @@ public final class BluejayClient {
                 .slidingWindow(20, 20, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .failureRateThreshold(100)
                 .waitDurationInOpenState(Duration.ofSeconds(60))
-                .recordException(e -> e instanceof TransientApiException)
+                .recordException(e -> e instanceof TransientApiException || e instanceof RequestInDoubtException)
                 .build());
     }
 
@@ -122,7 +135,8 @@ public final class BluejayClient {
      * @return the new call's id
      * @throws ValidationFailedException 422, with the field errors
      * @throws AuthenticationFailedException 401/403
-     * @throws TransientApiException retries exhausted on 408/429/5xx/timeouts/resets
+     * @throws TransientApiException retries exhausted on failures that prove the call was not created
+     * @throws RequestInDoubtException an ambiguous failure: the call may exist; not retried
      * @throws PermanentApiException other 4xx
      * @throws CircuitOpenException the recent calls all failed; not attempted
      */
@@ -135,14 +149,9 @@ public final class BluejayClient {
      * so the caller can count attempts for the ledger.
      */
     public EvaluateCallResponse evaluate(EvaluateRequest request, Runnable onAttempt) {
-        Supplier<EvaluateCallResponse> call = resilient(() -> {
+        Supplier<EvaluateCallResponse> call = resilient(false, () -> {
             onAttempt.run();
-            byte[] body = json.writeValueAsBytes(request);
-            HttpRequest http = base("/v1/evaluate")
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
-            return send(EVALUATE, http, EvaluateCallResponse.class);
+            return send(EVALUATE, post("/v1/evaluate", request), EvaluateCallResponse.class);
         });
         try {
             return CircuitBreaker.decorateSupplier(circuitBreaker, call).get();
@@ -158,30 +167,139 @@ public final class BluejayClient {
      * @throws PermanentApiException 404 when Bluejay does not know the call
      */
     public CallLog retrieveCallLog(String callId) {
-        return resilient(() -> {
-            HttpRequest http = base("/v1/retrieve-call-log/" + URLEncoder.encode(callId, StandardCharsets.UTF_8)).GET().build();
+        return resilient(true, () -> {
+            HttpRequest http = base("/v1/retrieve-call-log/" + segment(callId)).GET().build();
             JsonNode node = send(RETRIEVE_CALL_LOG, http, JsonNode.class);
             JsonNode log = node.has("call_log") ? node.get("call_log") : node;
             return json.treeToValue(log, CallLog.class);
         }).get();
     }
 
-    /** {@code GET /v1/ping}: liveness and key check. */
-    public void ping() {
-        resilient(() -> send(PING, base("/v1/ping").GET().build(), JsonNode.class)).get();
+    /**
+     * {@code GET /v1/retrieve-call-logs/{agent_id}} (§2.4): one page of an agent's calls, newest first.
+     *
+     * @param page 1-based page number
+     * @param pageSize calls per page, 1–100
+     * @param last the time window
+     */
+    public RetrieveCallLogsResponse retrieveCallLogs(String agentId, int page, int pageSize, CallLogWindow last) {
+        if (page < 1 || pageSize < 1 || pageSize > 100) {
+            throw new IllegalArgumentException("page must be >= 1 and page_size 1..100, got " + page + " and " + pageSize);
+        }
+        return resilient(true, () -> send(RETRIEVE_CALL_LOGS, base("/v1/retrieve-call-logs/" + segment(agentId)
+                + "?page=" + page + "&page_size=" + pageSize + "&last=" + last.value()).GET().build(),
+                RetrieveCallLogsResponse.class)).get();
     }
 
-    /** Counters since start: attempts sent, 429 answers, retries scheduled. */
+    /**
+     * {@code POST /v1/re-evaluate/{call_id}} (§6): a new evaluation of an existing call, reported like the first.
+     * Not idempotent (each request adds an evaluation).
+     *
+     * @throws RequestInDoubtException an ambiguous failure; not retried
+     * @throws PermanentApiException 404 for an unknown call
+     */
+    public ReEvaluateCallResponse reEvaluate(String callId) {
+        return resilient(false, () -> send(RE_EVALUATE, base("/v1/re-evaluate/" + segment(callId))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), ReEvaluateCallResponse.class)).get();
+    }
+
+    /**
+     * {@code POST /v1/queue-sms-simulation-run} (§4.2): queues a run; its result ids come back at once. Not
+     * idempotent (each request queues a run).
+     *
+     * @throws RequestInDoubtException an ambiguous failure: a run may have been queued; not retried
+     * @throws PermanentApiException 404 for an unknown simulation
+     */
+    public SimulationRunResponse queueSmsSimulationRun(SmsSimulationRunRequest request) {
+        return resilient(false, () -> send(QUEUE_SMS, post("/v1/queue-sms-simulation-run", request),
+                SimulationRunResponse.class)).get();
+    }
+
+    /**
+     * {@code POST /v1/end-conversations} (§4.3): marks RUNNING test results for ending. Safe to repeat (a result
+     * already ended is reported in {@code failed_ids}), so ambiguous failures are retried.
+     */
+    public EndConversationsResponse endConversations(EndConversationsRequest request) {
+        return resilient(true, () -> send(END_CONVERSATIONS, post("/v1/end-conversations", request),
+                EndConversationsResponse.class)).get();
+    }
+
+    /**
+     * {@code POST /v1/update-simulation-result} (§4.1): enriches a simulation result. Not idempotent (a second post
+     * duplicates the tool calls).
+     *
+     * @param onAttempt called before each HTTP attempt
+     * @throws RequestInDoubtException an ambiguous failure: the update may have been applied; not retried
+     * @throws PermanentApiException 404 for an unknown result
+     * @throws ValidationFailedException 422
+     */
+    public UpdateSimulationResponse updateSimulationResult(UpdateSimulationResultRequest request, Runnable onAttempt) {
+        return resilient(false, () -> {
+            onAttempt.run();
+            return send(UPDATE_SIMULATION_RESULT, post("/v1/update-simulation-result", request), UpdateSimulationResponse.class);
+        }).get();
+    }
+
+    /** {@code GET /v1/retrieve-simulation-results/{simulation_run_id}} (§4.4): a run's totals and its results. */
+    public SimulationResultsResponse retrieveSimulationResults(String simulationRunId) {
+        return resilient(true, () -> send(RETRIEVE_SIMULATION_RESULTS,
+                base("/v1/retrieve-simulation-results/" + segment(simulationRunId)).GET().build(),
+                SimulationResultsResponse.class)).get();
+    }
+
+    /**
+     * {@code GET /v1/retrieve-simulation-result/{test_result_id}} (§4.5): one result.
+     *
+     * @throws PermanentApiException 404 for an unknown result
+     */
+    public SimulationResult retrieveSimulationResult(String testResultId) {
+        return resilient(true, () -> send(RETRIEVE_SIMULATION_RESULT,
+                base("/v1/retrieve-simulation-result/" + segment(testResultId)).GET().build(),
+                SingleSimulationResultResponse.class)).get().simulationResult();
+    }
+
+    /** {@code GET /v1/ping}: liveness and key check. */
+    public void ping() {
+        resilient(true, () -> send(PING, base("/v1/ping").GET().build(), JsonNode.class)).get();
+    }
+
+    /** Counters since start: attempts sent, 429 answers, retries scheduled, requests left in doubt. */
     public Stats stats() {
-        return new Stats(attempts.get(), tooManyRequests.get(), retries.get());
+        return new Stats(attempts.get(), tooManyRequests.get(), retries.get(), inDoubt.get());
     }
 
     /** Request counters of this client. */
-    public record Stats(long attempts, long tooManyRequests, long retries) {}
+    public record Stats(long attempts, long tooManyRequests, long retries, long inDoubt) {}
 
-    private <T> Supplier<T> resilient(Supplier<T> attempt) {
-        Supplier<T> limited = rateLimiter == null ? attempt : RateLimiter.decorateSupplier(rateLimiter, attempt);
+    /**
+     * Rate limiter inside retry. For a request that is not idempotent, an ambiguous failure becomes a
+     * {@link RequestInDoubtException}, which the retry does not retry.
+     */
+    private <T> Supplier<T> resilient(boolean idempotent, Supplier<T> attempt) {
+        Supplier<T> guarded = idempotent ? attempt : () -> {
+            try {
+                return attempt.get();
+            } catch (TransientApiException e) {
+                if (e.requestMayHaveArrived()) {
+                    inDoubt.incrementAndGet();
+                    throw new RequestInDoubtException(e.operation(), e.status(), e.getMessage().substring(e.getMessage().indexOf(": ") + 2), e);
+                }
+                throw e;
+            }
+        };
+        Supplier<T> limited = rateLimiter == null ? guarded : RateLimiter.decorateSupplier(rateLimiter, guarded);
         return Retry.decorateSupplier(retry, limited);
+    }
+
+    private HttpRequest post(String path, Object body) {
+        return base(path)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
+                .build();
+    }
+
+    private static String segment(String pathValue) {
+        return URLEncoder.encode(pathValue, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private HttpRequest.Builder base(String path) {

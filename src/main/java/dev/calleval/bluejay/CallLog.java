@@ -17,6 +17,7 @@ public record CallLog(
         @Nullable String externalAgentId,
         @Nullable String startTimeUtc,
         @Nullable CallStatus status,
+        @Nullable String createdAt,
         @Nullable Long durationMs,
         @Nullable List<String> tags,
         @Nullable List<Evaluation> evaluations,

@@ -25,7 +25,8 @@ final class SummaryTable {
         if (s.counts().inDoubtResent() > 0) {
             out.printf("  %-26s %8d  (left in flight by an earlier run; may be duplicates)%n", "re-sent in doubt", s.counts().inDoubtResent());
         }
-        out.printf("  %-26s %8d  (429: %d, retries: %d)%n", "HTTP requests", s.requests().attempts(), s.requests().tooManyRequests(), s.requests().retries());
+        out.printf("  %-26s %8d  (429: %d, retries: %d, in doubt: %d)%n", "HTTP requests", s.requests().attempts(),
+                s.requests().tooManyRequests(), s.requests().retries(), s.requests().inDoubt());
         if (!s.countsAddUp()) {
             out.printf("  WARNING: the counts add up to %d, not to the %d rows read%n", s.counts().total(), s.rowsRead());
         }

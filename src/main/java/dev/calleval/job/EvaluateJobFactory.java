@@ -65,7 +65,8 @@ public class EvaluateJobFactory {
         ManifestItemReader reader = new ManifestItemReader(definition.manifestPath(), definition.source().location(),
                 new ColumnMapping(definition.source().columns()), false);
         CallMapper mapper = new CallMapper(mappingDefaults(definition));
-        SubmissionWriter writer = new SubmissionWriter(ledger, client, definition.name(), definition.submit().maxInFlight());
+        SubmissionWriter writer = new SubmissionWriter(ledger, client, definition.name(), definition.submit().maxInFlight(),
+                definition.submit().inDoubt().lookup());
         return new StepBuilder("submit", jobRepository)
                 .<CallRecord, MappedCall>chunk(definition.submit().chunkSize())
                 .transactionManager(transactionManager)

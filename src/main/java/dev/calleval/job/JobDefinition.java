@@ -1,6 +1,7 @@
 package dev.calleval.job;
 
 import dev.calleval.bluejay.BluejayClientSettings;
+import dev.calleval.submission.InDoubtLookup;
 import dev.calleval.bluejay.CallDirection;
 import dev.calleval.bluejay.CallInterface;
 import java.nio.file.Path;
@@ -90,7 +91,8 @@ public record JobDefinition(
             @DefaultValue("100") int chunkSize,
             @DefaultValue("10s") Duration connectTimeout,
             @DefaultValue("60s") Duration requestTimeout,
-            @DefaultValue Retry retry) {
+            @DefaultValue Retry retry,
+            @DefaultValue InDoubt inDoubt) {
         public Submit {
             if (maxInFlight < 1 || maxInFlight > 1024) {
                 throw new IllegalArgumentException("submit.max-in-flight must be 1..1024, got " + maxInFlight);
@@ -98,6 +100,16 @@ public record JobDefinition(
             if (chunkSize < 1 || chunkSize > 10_000) {
                 throw new IllegalArgumentException("submit.chunk-size must be 1..10000, got " + chunkSize);
             }
+        }
+    }
+
+    /**
+     * Settling an evaluate request that failed ambiguously (the call may exist): after {@code lookup-delay}, up to
+     * {@code max-pages} pages of the agent's recent calls are searched for it (0 = never look: it stays in doubt).
+     */
+    public record InDoubt(@DefaultValue("2s") Duration lookupDelay, @DefaultValue("10") int maxPages) {
+        InDoubtLookup lookup() {
+            return new InDoubtLookup(lookupDelay, maxPages);
         }
     }
 

@@ -94,7 +94,7 @@ public class JobRunner {
                 definition.name(), execution.getId(), execution.getStatus().name(), exitDescription,
                 instant(execution.getStartTime()), instant(execution.getEndTime()), definition.source().location(),
                 submit == null ? 0 : submit.getReadCount(),
-                new dev.calleval.report.RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries())));
+                new dev.calleval.report.RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries(), stats.inDoubt())));
         return new RunOutcome(summary, execution.getStatus() == BatchStatus.COMPLETED, restart);
     }
 

@@ -242,6 +242,38 @@ public class Ledger {
                 new MapSqlParameterSource("id", ledgerId).addValue("attempts", attempts).addValue("error", truncate(error, 4000)).addValue("now", utc(clock.instant())));
     }
 
+    /**
+     * An ambiguous failure of {@code POST /v1/evaluate}: the call may exist at Bluejay. The row stays PENDING with
+     * {@code in_doubt} set, so that a crash before it is resolved still leaves it marked; see
+     * {@link #resolveInDoubt}.
+     */
+    public void markInDoubt(long ledgerId, String error, int attempts) {
+        jdbc.update("""
+                UPDATE call_ledger SET in_doubt = TRUE, attempts = attempts + :attempts, last_error = :error, updated_at = :now
+                WHERE id = :id AND state = 'PENDING'""",
+                new MapSqlParameterSource("id", ledgerId).addValue("attempts", attempts).addValue("error", truncate(error, 4000)).addValue("now", utc(clock.instant())));
+    }
+
+    /**
+     * An in-doubt call was found at Bluejay (by its {@code metadata.calleval_source_id}): it was created exactly
+     * once, so it becomes SUBMITTED with that call id and is no longer in doubt.
+     */
+    public void resolveInDoubt(long ledgerId, String callId) {
+        Instant now = clock.instant();
+        jdbc.update("""
+                UPDATE call_ledger SET state = 'SUBMITTED', call_id = :call, in_doubt = FALSE, last_error = NULL,
+                       submitted_at = :now, updated_at = :now WHERE id = :id AND state = 'PENDING'""",
+                new MapSqlParameterSource("id", ledgerId).addValue("call", callId).addValue("now", utc(now)));
+    }
+
+    /** Calls of an execution still PENDING and in doubt (ambiguous failure not resolved, or a crash). */
+    public List<LedgerEntry> inDoubt(long executionId) {
+        return jdbc.query("""
+                SELECT l.* FROM call_ledger l JOIN execution_call e ON e.ledger_id = l.id
+                WHERE e.job_execution_id = :exec AND l.state = 'PENDING' AND l.in_doubt = TRUE""",
+                Map.of("exec", executionId), ENTRY);
+    }
+
     /** The ledger row of a Bluejay call id. */
     public Optional<LedgerEntry> findByCallId(String callId) {
         return jdbc.query("SELECT * FROM call_ledger WHERE call_id = :call", Map.of("call", callId), ENTRY).stream().findFirst();

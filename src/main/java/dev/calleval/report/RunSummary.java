@@ -35,7 +35,8 @@ public record RunSummary(
      * Where each input row ended.
      *
      * @param waitingForResult submitted, no result yet, still within the result window
-     * @param inDoubt left PENDING (the process stopped while the request was in flight)
+     * @param inDoubt left PENDING: the process stopped while the request was in flight, or the request failed
+     *     ambiguously and a lookup could not tell whether the call exists. The next run sends it again, flagged
      * @param alreadyDone accepted by the API in an earlier run: not sent again
      * @param inDoubtResent of the rows sent by this run, those sent again after an earlier run left them in doubt
      */
@@ -57,6 +58,10 @@ public record RunSummary(
         }
     }
 
-    /** Requests this execution made to Bluejay. */
-    public record Requests(long attempts, long tooManyRequests, long retries) {}
+    /**
+     * Requests this execution made to Bluejay.
+     *
+     * @param inDoubt requests that failed ambiguously (the call may exist) and were therefore not retried blindly
+     */
+    public record Requests(long attempts, long tooManyRequests, long retries, long inDoubt) {}
 }

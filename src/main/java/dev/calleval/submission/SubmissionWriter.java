@@ -33,24 +33,28 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
     private final BluejayClient client;
     private final String jobName;
     private final int maxInFlight;
+    private final InDoubtLookup inDoubtLookup;
     private @Nullable Submitter submitter;
     private long executionId;
 
     /**
      * @param client the run's client (shared by all in-flight requests)
      * @param maxInFlight requests in flight at once
+     * @param inDoubtLookup how ambiguous failures are settled
      */
-    public SubmissionWriter(Ledger ledger, BluejayClient client, String jobName, int maxInFlight) {
+    public SubmissionWriter(Ledger ledger, BluejayClient client, String jobName, int maxInFlight, InDoubtLookup inDoubtLookup) {
         this.ledger = ledger;
         this.client = client;
         this.jobName = jobName;
         this.maxInFlight = maxInFlight;
+        this.inDoubtLookup = inDoubtLookup;
     }
 
     @Override
     public void beforeStep(StepExecution stepExecution) {
         executionId = stepExecution.getJobExecutionId();
-        submitter = new Submitter(client, ledger, executionId, maxInFlight);
+        submitter = new Submitter(client, ledger, executionId, maxInFlight,
+                inDoubtLookup.maxPages() == 0 ? null : new InDoubtResolver(client, inDoubtLookup.delay(), inDoubtLookup.maxPages()));
     }
 
     @Override

@@ -4,6 +4,8 @@ import dev.calleval.bluejay.AuthenticationFailedException;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.bluejay.CircuitOpenException;
 import dev.calleval.bluejay.EvaluateCallResponse;
+import dev.calleval.bluejay.RequestInDoubtException;
+import java.time.Instant;
 import dev.calleval.bluejay.PermanentApiException;
 import dev.calleval.bluejay.ValidationFailedException;
 import dev.calleval.ledger.Ledger;
@@ -20,7 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends claimed calls concurrently, at most {@code maxInFlight} at a time (further {@link #submit} calls block
  * until a slot frees: backpressure on the reader), and records each outcome in the ledger: SUBMITTED with the
- * call id, REJECTED on 422 or another 4xx, FAILED when retries are exhausted.
+ * call id, REJECTED on 422 or another 4xx, FAILED when retries are exhausted. An ambiguous failure (the call may
+ * exist) is first recorded as in doubt, then settled by an {@link InDoubtResolver} lookup when one is given: found →
+ * SUBMITTED with the found call id; absent → sent again (once); otherwise it stays PENDING and in doubt.
  *
  * <p>A fatal error (the API key refused, the circuit breaker open) stops the run: calls not yet sent are marked
  * FAILED without being sent, and {@link #fatalError()} returns the cause so the step can fail. Thread-safe.
@@ -35,8 +39,11 @@ public final class Submitter implements AutoCloseable {
     private final Semaphore slots;
     private final ExecutorService workers;
     private final AtomicReference<@Nullable RuntimeException> fatal = new AtomicReference<>();
+    private final @Nullable InDoubtResolver resolver;
 
-    public Submitter(BluejayClient client, Ledger ledger, long executionId, int maxInFlight) {
+    /** @param resolver settles ambiguous failures; null leaves them in doubt */
+    Submitter(BluejayClient client, Ledger ledger, long executionId, int maxInFlight, @Nullable InDoubtResolver resolver) {
+        this.resolver = resolver;
         this.client = client;
         this.ledger = ledger;
         this.executionId = executionId;
@@ -74,6 +81,11 @@ public final class Submitter implements AutoCloseable {
     }
 
     private void send(Ledger.Claim claim) {
+        send(claim, false);
+    }
+
+    /** @param afterConfirmedAbsence an in-doubt call that a lookup showed was never created: resolve on success */
+    private void send(Ledger.Claim claim, boolean afterConfirmedAbsence) {
         RuntimeException stop = fatal.get();
         if (stop != null) {
             ledger.markFailed(claim.ledgerId(), "not sent: the run stopped: " + stop.getMessage(), 0);
@@ -81,10 +93,18 @@ public final class Submitter implements AutoCloseable {
         }
         AtomicInteger attempts = new AtomicInteger();
         String sourceId = claim.call().sourceId();
+        Instant sentAt = Instant.now();
         try {
             EvaluateCallResponse response = client.evaluate(claim.call().request(), attempts::incrementAndGet);
-            ledger.markSubmitted(claim.ledgerId(), response.callId(), attempts.get());
+            if (afterConfirmedAbsence) {
+                ledger.resolveInDoubt(claim.ledgerId(), response.callId());
+            } else {
+                ledger.markSubmitted(claim.ledgerId(), response.callId(), attempts.get());
+            }
             log.debug("{} ({}) submitted as call {}", sourceId, claim.call().source(), response.callId());
+        } catch (RequestInDoubtException e) {
+            ledger.markInDoubt(claim.ledgerId(), e.getMessage(), attempts.get());
+            settle(claim, sentAt, e, afterConfirmedAbsence);
         } catch (ValidationFailedException e) {
             String fields = e.errors().stream().map(er -> er.field().isEmpty() ? "body" : er.field()).distinct()
                     .reduce((a, b) -> a + ";" + b).orElse("body");
@@ -102,6 +122,31 @@ public final class Submitter implements AutoCloseable {
         } catch (RuntimeException e) {
             ledger.markFailed(claim.ledgerId(), String.valueOf(e.getMessage()), attempts.get());
             log.warn("{} ({}) failed after {} attempts: {}", sourceId, claim.call().source(), attempts.get(), e.getMessage());
+        }
+    }
+
+    private void settle(Ledger.Claim claim, Instant sentAt, RequestInDoubtException e, boolean secondTime) {
+        String sourceId = claim.call().sourceId();
+        if (resolver == null) {
+            log.warn("{} ({}) in doubt, left for a person or the next run: {}", sourceId, claim.call().source(), e.getMessage());
+            return;
+        }
+        InDoubtResolver.Lookup lookup = resolver.lookUp(claim.call().request(), sourceId, sentAt);
+        switch (lookup.outcome()) {
+            case FOUND -> {
+                ledger.resolveInDoubt(claim.ledgerId(), lookup.callId());
+                log.info("{} ({}) was in doubt and is {}: not sent again", sourceId, claim.call().source(), lookup.detail());
+            }
+            case ABSENT -> {
+                if (secondTime) {
+                    log.warn("{} ({}) in doubt twice, left in doubt: {}", sourceId, claim.call().source(), e.getMessage());
+                } else {
+                    log.info("{} ({}) was in doubt and is {}: sending it again", sourceId, claim.call().source(), lookup.detail());
+                    send(claim, true);
+                }
+            }
+            case UNKNOWN -> log.warn("{} ({}) in doubt, left for a person or the next run ({}): {}", sourceId,
+                    claim.call().source(), lookup.detail(), e.getMessage());
         }
     }
 
