@@ -11,18 +11,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * ({@code POST /v1/queue-sms-simulation-run}, API reference §4.2) and how long to wait for their results.
  *
  * @param runs one entry per run to queue; at least one
- * @param wait how long to wait for every result to finish (webhooks, else polling); {@code 0s} queues and returns
+ * @param waitFor how long to wait for every result to finish (webhooks, else polling); {@code 0s} queues and returns
  * @param pollInterval pause between polls of {@code retrieve-simulation-results} while waiting
  */
-public record SimulateSmsSettings(List<Run> runs, @DefaultValue("0s") Duration wait, @DefaultValue("15s") Duration pollInterval) {
+public record SimulateSmsSettings(List<Run> runs, @DefaultValue("0s") Duration waitFor, @DefaultValue("15s") Duration pollInterval) {
 
     public SimulateSmsSettings {
         if (runs == null || runs.isEmpty()) {
             throw new IllegalArgumentException("simulate-sms.runs needs at least one run (simulation-id: ...)");
         }
         runs = List.copyOf(runs);
-        if (wait == null || wait.isNegative()) {
-            throw new IllegalArgumentException("simulate-sms.wait must be >= 0s, got " + wait);
+        if (waitFor == null || waitFor.isNegative()) {
+            throw new IllegalArgumentException("simulate-sms.wait-for must be >= 0s, got " + waitFor);
         }
         if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("simulate-sms.poll-interval must be > 0, got " + pollInterval);
