@@ -14,11 +14,12 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * calleval's entry point: one Spring Boot application whose command line (picocli) picks what to do. Commands
- * that receive webhooks ({@code run}, {@code serve}) start the web server; the others do not.
+ * that receive webhooks ({@code run}, {@code serve}, and the API commands, whose {@code --sandbox} sends webhooks back) start
+ * the web server; the others do not.
  */
 @SpringBootApplication
 public class CallevalApplication {
-    private static final Set<String> WEB_COMMANDS = Set.of("run", "serve");
+    private static final Set<String> WEB_COMMANDS = Set.of("run", "serve", "enrich", "simulate-sms", "end-conversations");
 
     public static void main(String[] args) {
         System.exit(SpringApplication.exit(application(args).run(args)));

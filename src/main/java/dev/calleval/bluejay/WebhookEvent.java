@@ -17,6 +17,8 @@ public sealed interface WebhookEvent {
     String SIMULATION_RESULT_EVALUATED = "simulation_result_evaluated";
     String SIMULATION_ENDED = "simulation_ended";
     String OUTBOUND_SIMULATION_STARTED = "outbound_simulation_started";
+    /** The four types of the May 2026 spec. */
+    List<String> KNOWN_TYPES = List.of(CALL_EVALUATED, SIMULATION_RESULT_EVALUATED, SIMULATION_ENDED, OUTBOUND_SIMULATION_STARTED);
 
     /** The event type, the body's {@code type}. */
     String type();

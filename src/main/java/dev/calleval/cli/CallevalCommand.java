@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 /** The top-level command; see the subcommands. */
 @Command(name = "calleval", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Gets recorded agent calls evaluated by Bluejay, and proves every call was.",
-        subcommands = {RunCommand.class, ValidateCommand.class},
+        subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, SimulateSmsCommand.class,
+                EndConversationsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:completed", "1:the run failed, or validate found invalid rows", "2:bad usage or configuration"})
 class CallevalCommand implements Callable<Integer> {

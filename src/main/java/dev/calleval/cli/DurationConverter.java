@@ -15,4 +15,11 @@ class DurationConverter implements ITypeConverter<Duration> {
             throw new TypeConversionException("'" + value + "' is not a duration; write e.g. 90s, 2m, 1h");
         }
     }
+
+    /** A duration as an operator writes it: {@code 2m}, {@code 90s}, {@code 1500ms}. */
+    static String format(Duration duration) {
+        return DurationStyle.SIMPLE.print(duration, duration.toMillis() % 1000 != 0 ? java.time.temporal.ChronoUnit.MILLIS
+                : duration.getSeconds() % 60 != 0 ? java.time.temporal.ChronoUnit.SECONDS
+                : duration.getSeconds() % 3600 != 0 ? java.time.temporal.ChronoUnit.MINUTES : java.time.temporal.ChronoUnit.HOURS);
+    }
 }

@@ -3,6 +3,7 @@ package dev.calleval.reconciliation;
 import dev.calleval.bluejay.BluejayApiException;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.bluejay.BluejayJson;
+import dev.calleval.bluejay.WebhookEvent;
 import dev.calleval.bluejay.CallLog;
 import dev.calleval.bluejay.CallStatus;
 import dev.calleval.bluejay.CustomMetricResult;
@@ -53,8 +54,12 @@ public class Reconciler {
     /** Counts of one inbox pass. */
     public record InboxPass(int matched, int unchanged, int progress, int orphans, int unreadable) {}
 
-    /** Reconciles every unprocessed {@code observability_call_evaluated} event in the inbox. */
+    /**
+     * Reconciles every unprocessed {@code observability_call_evaluated} event in the inbox, and marks events of
+     * unknown types as seen (stored and listed, not acted on).
+     */
     public InboxPass processInbox() {
+        inbox.settleUnknownTypes(WebhookEvent.KNOWN_TYPES);
         int matched = 0;
         int unchanged = 0;
         int progress = 0;

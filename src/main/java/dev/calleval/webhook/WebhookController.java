@@ -1,6 +1,7 @@
 package dev.calleval.webhook;
 
 import dev.calleval.bluejay.BluejayJson;
+import dev.calleval.bluejay.WebhookEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,13 +24,16 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /webhooks/bluejay}: Bluejay's events webhook (§3). Answers within milliseconds: verify, store,
- * answer; reconciliation happens later from the inbox.
+ * answer; reconciliation happens later from the inbox. All four documented types ({@code observability_call_evaluated},
+ * {@code simulation_result_evaluated}, {@code simulation_ended}, {@code outbound_simulation_started}) and any type
+ * this version does not know are stored alike; nothing is refused for its type or shape (an event that cannot be
+ * read is kept and marked UNREADABLE when processed).
  * <ul>
  *   <li>401 when {@code BLUEJAY_WEBHOOK_SECRET} is set and {@code X-Bluejay-Signature} is missing or does not
  *       match the raw body;</li>
  *   <li>400 when the body is not a JSON object;</li>
  *   <li>200 {@code {"status":"stored"}} once the event is durably stored, or {@code {"status":"duplicate"}} for a
- *       redelivery (same type, id, status and evaluation ids), which changes nothing.</li>
+ *       redelivery (same type, subject id, status and evaluation ids), which changes nothing.</li>
  * </ul>
  */
 @RestController
@@ -68,13 +72,13 @@ class WebhookController {
         if (type == null) {
             type = eventHeader != null ? eventHeader : "unknown";
         }
-        String id = text(event, "id");
         String status = text(event, "status");
+        String subject = subjectId(type, event);
         String sourceId = event.path("metadata").path("calleval_source_id").isValueNode()
                 ? event.path("metadata").path("calleval_source_id").asString() : null;
-        boolean stored = inbox.store(dedupeKey(type, id, status, event, raw), type, delivery,
-                "observability_call_evaluated".equals(type) ? id : null, sourceId, status, raw);
-        log.debug("webhook {} {} id={} status={}", stored ? "stored" : "duplicate", type, id, status);
+        boolean stored = inbox.store(dedupeKey(type, subject, status, event, raw), type, delivery, subject,
+                WebhookEvent.CALL_EVALUATED.equals(type) ? subject : null, sourceId, status, raw);
+        log.debug("webhook {} {} id={} status={}", stored ? "stored" : "duplicate", type, subject, status);
         return ResponseEntity.ok(Map.of("status", stored ? "stored" : "duplicate"));
     }
 
@@ -91,6 +95,15 @@ class WebhookController {
         evaluationIds.sort(null);
         String key = type + ":" + id + ":" + (status == null ? "" : status) + ":" + String.join(",", evaluationIds);
         return key.length() <= 400 ? key : type + ":" + id + ":sha256:" + sha256(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * What the event is about: {@code id} (call id or simulation result id), or for
+     * {@code outbound_simulation_started}, which has none, {@code simulation_run_id}.
+     */
+    static @Nullable String subjectId(String type, JsonNode event) {
+        String id = text(event, "id");
+        return id == null && WebhookEvent.OUTBOUND_SIMULATION_STARTED.equals(type) ? text(event, "simulation_run_id") : id;
     }
 
     private static @Nullable String text(JsonNode node, String field) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -34,14 +35,15 @@ public class WebhookInbox {
      *
      * @return true when stored, false for a duplicate
      */
-    public boolean store(String dedupeKey, String type, @Nullable String deliveryId, @Nullable String callId,
+    public boolean store(String dedupeKey, String type, @Nullable String deliveryId, @Nullable String subjectId, @Nullable String callId,
             @Nullable String sourceId, @Nullable String status, byte[] body) {
         try {
             jdbc.update("""
-                    INSERT INTO webhook_event (dedupe_key, event_type, delivery_id, call_id, source_id, status, body, received_at)
-                    VALUES (:key, :type, :delivery, :call, :source, :status, :body, :now)""",
+                    INSERT INTO webhook_event (dedupe_key, event_type, delivery_id, subject_id, call_id, source_id, status, body, received_at)
+                    VALUES (:key, :type, :delivery, :subject, :call, :source, :status, :body, :now)""",
                     new MapSqlParameterSource("key", dedupeKey)
                             .addValue("type", type)
+                            .addValue("subject", subjectId)
                             .addValue("delivery", deliveryId)
                             .addValue("call", callId)
                             .addValue("source", sourceId)
@@ -72,6 +74,30 @@ public class WebhookInbox {
         jdbc.update("UPDATE webhook_event SET outcome = :outcome, processed_at = CASE WHEN :outcome = 'ORPHAN' THEN NULL ELSE :now END WHERE id = :id",
                 new MapSqlParameterSource("id", id).addValue("outcome", outcome)
                         .addValue("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC)));
+    }
+
+    /**
+     * Marks events of types this version does not know as seen ({@code outcome} UNKNOWN_TYPE): they stay stored and
+     * are listed by {@code calleval status}, and nothing acts on them.
+     *
+     * @return how many were marked
+     */
+    public int settleUnknownTypes(Collection<String> knownTypes) {
+        return jdbc.update("""
+                UPDATE webhook_event SET outcome = 'UNKNOWN_TYPE', processed_at = :now
+                WHERE processed_at IS NULL AND event_type NOT IN (:known)""",
+                new MapSqlParameterSource("known", knownTypes).addValue("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC)));
+    }
+
+    /** Per event type and outcome ({@code PENDING} when not yet processed): how many events the inbox holds. */
+    public record TypeCount(String type, String outcome, long count) {}
+
+    /** Counts of stored events by type and outcome, for {@code calleval status}. */
+    public List<TypeCount> countsByType() {
+        return jdbc.query("""
+                SELECT event_type, COALESCE(outcome, 'PENDING') AS outcome, COUNT(*) AS n FROM webhook_event
+                GROUP BY event_type, COALESCE(outcome, 'PENDING') ORDER BY event_type, outcome""",
+                Map.of(), (rs, n) -> new TypeCount(rs.getString("event_type"), rs.getString("outcome"), rs.getLong("n")));
     }
 
     /** Number of stored events, for tests and status. */

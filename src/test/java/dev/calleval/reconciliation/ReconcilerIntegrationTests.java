@@ -67,7 +67,7 @@ class ReconcilerIntegrationTests {
                    "agent_speak_percentage":55.5,"avg_agent_latency":0.8,"latency":{"p50_agent_latency":0.7,"p90_agent_latency":1.4},
                    "custom_metrics":[{"name":"Verified identity","description":"d","response_type":"pass_fail","response_value":"pass"}]}]}
                 """.formatted(callId, status, sourceId, evaluationId);
-        inbox.store("k:" + callId + ":" + status + ":" + evaluationId, "observability_call_evaluated", null, callId, sourceId, status,
+        inbox.store("k:" + callId + ":" + status + ":" + evaluationId, "observability_call_evaluated", null, callId, callId, sourceId, status,
                 body.getBytes(StandardCharsets.UTF_8));
     }
 

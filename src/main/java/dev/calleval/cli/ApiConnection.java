@@ -1,0 +1,85 @@
+package dev.calleval.cli;
+
+import dev.calleval.bluejay.ApiKey;
+import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.bluejay.BluejayClientSettings;
+import dev.calleval.sandbox.SandboxConfig;
+import dev.calleval.sandbox.SandboxServer;
+import dev.calleval.webhook.WebhookSettings;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
+import org.springframework.stereotype.Component;
+
+/**
+ * Where a command's requests go: Bluejay ({@code BLUEJAY_BASE_URL}, {@code BLUEJAY_API_KEY}), or with
+ * {@code --sandbox} an embedded sandbox on loopback whose webhooks come back to this process's receiver, signed with
+ * a fresh random secret.
+ */
+@Component
+class ApiConnection {
+    private final WebhookSettings webhookSettings;
+    private final ApplicationContext context;
+    private final String apiKey;
+    private final String baseUrl;
+
+    ApiConnection(WebhookSettings webhookSettings, ApplicationContext context, @Value("${BLUEJAY_API_KEY:}") String apiKey,
+            @Value("${BLUEJAY_BASE_URL:https://api.getbluejay.ai}") String baseUrl) {
+        this.webhookSettings = webhookSettings;
+        this.context = context;
+        this.apiKey = apiKey;
+        this.baseUrl = baseUrl;
+    }
+
+    /** An open connection: the API root and key, and the sandbox when one was started (closed with this). */
+    record Open(URI baseUrl, ApiKey apiKey, @Nullable SandboxServer sandbox) implements AutoCloseable {
+        /** A client with default timeouts and retries at {@code requestsPerSecond} (0 = unlimited). */
+        BluejayClient client(double requestsPerSecond) {
+            return new BluejayClient(new BluejayClientSettings(baseUrl, apiKey, requestsPerSecond, Duration.ofSeconds(10),
+                    Duration.ofSeconds(60), BluejayClientSettings.RetrySettings.defaults()));
+        }
+
+        @Override
+        public void close() {
+            if (sandbox != null) {
+                sandbox.close();
+            }
+        }
+    }
+
+    /**
+     * Opens the connection.
+     *
+     * @param sandboxConfig the sandbox to start, or null for the real API
+     * @return null (after printing why to {@code err}) when no API key is set for the real API
+     */
+    @Nullable Open open(@Nullable SandboxConfig sandboxConfig, PrintWriter out, PrintWriter err) throws java.io.IOException {
+        if (sandboxConfig != null) {
+            String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
+            webhookSettings.useSecret(secret);
+            URI webhookUrl = URI.create("http://127.0.0.1:" + serverPort() + "/webhooks/bluejay");
+            SandboxServer server = SandboxServer.start(sandboxConfig.withWebhook(webhookUrl, secret));
+            out.printf("sandbox: Bluejay-compatible API at %s, webhooks to %s%n", server.baseUri(), webhookUrl);
+            out.flush();
+            return new Open(server.baseUri(), ApiKey.of("sandbox"), server);
+        }
+        if (apiKey.isBlank()) {
+            err.println("calleval: BLUEJAY_API_KEY is not set: export it (a key from app.getbluejay.ai/settings/api-keys), or add --sandbox");
+            return null;
+        }
+        return new Open(URI.create(baseUrl), ApiKey.of(apiKey), null);
+    }
+
+    private int serverPort() {
+        if (context instanceof WebServerApplicationContext web && web.getWebServer() != null) {
+            return web.getWebServer().getPort();
+        }
+        throw new IllegalStateException("--sandbox needs the webhook receiver, but no web server is running");
+    }
+}

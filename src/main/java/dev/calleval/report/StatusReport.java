@@ -1,0 +1,78 @@
+package dev.calleval.report;
+
+import dev.calleval.simulation.SimulationStore;
+import dev.calleval.webhook.WebhookInbox;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * What {@code calleval status} shows, read from the state store: recent job executions with their counts, calls
+ * waiting for a result or in doubt, the webhook inbox by event type (unknown types included), and recent simulation
+ * runs with their results' progress. Times are UTC.
+ */
+@Component
+public class StatusReport {
+    private final NamedParameterJdbcTemplate jdbc;
+    private final WebhookInbox inbox;
+    private final SimulationStore simulations;
+
+    public StatusReport(NamedParameterJdbcTemplate jdbc, WebhookInbox inbox, SimulationStore simulations) {
+        this.jdbc = jdbc;
+        this.inbox = inbox;
+        this.simulations = simulations;
+    }
+
+    /** One job execution: its Spring Batch status and what it did with its input rows (disposition counts). */
+    public record Execution(long id, String job, String status, @Nullable OffsetDateTime start, @Nullable OffsetDateTime end,
+            long rowsClaimed, long alreadyDone, long rejected) {}
+
+    /** Ledger totals over all jobs (or one job). */
+    public record Calls(long waitingForResult, long overdue, long inDoubt, long failed, long evaluated, long incomplete) {}
+
+    /** The whole snapshot. */
+    public record Snapshot(List<Execution> executions, Calls calls, List<WebhookInbox.TypeCount> webhooks,
+            List<SimulationStore.RunView> simulationRuns, List<Map<String, Object>> queueRequestsInDoubt) {}
+
+    /**
+     * @param job only this job's executions and calls; null for all
+     * @param limit the most executions and simulation runs listed
+     */
+    public Snapshot snapshot(@Nullable String job, int limit) {
+        MapSqlParameterSource p = new MapSqlParameterSource("job", job).addValue("limit", limit);
+        List<Execution> executions = jdbc.query("""
+                SELECT e.JOB_EXECUTION_ID AS id, i.JOB_NAME AS job, e.STATUS AS status, e.START_TIME AS start_time, e.END_TIME AS end_time,
+                       (SELECT COUNT(*) FROM execution_call c WHERE c.job_execution_id = e.JOB_EXECUTION_ID AND c.disposition IN ('CLAIMED', 'IN_DOUBT_RESENT')) AS claimed,
+                       (SELECT COUNT(*) FROM execution_call c WHERE c.job_execution_id = e.JOB_EXECUTION_ID AND c.disposition = 'ALREADY_DONE') AS done,
+                       (SELECT COUNT(*) FROM rejection r WHERE r.job_execution_id = e.JOB_EXECUTION_ID) AS rejected
+                FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID
+                WHERE (CAST(:job AS VARCHAR(200)) IS NULL OR i.JOB_NAME = :job)
+                ORDER BY e.JOB_EXECUTION_ID DESC FETCH FIRST :limit ROWS ONLY""", p,
+                (rs, n) -> new Execution(rs.getLong("id"), rs.getString("job"), rs.getString("status"),
+                        time(rs.getTimestamp("start_time")), time(rs.getTimestamp("end_time")), rs.getLong("claimed"),
+                        rs.getLong("done"), rs.getLong("rejected")));
+        Map<String, Object> c = jdbc.queryForMap("""
+                SELECT SUM(CASE WHEN state = 'SUBMITTED' THEN 1 ELSE 0 END) AS waiting,
+                       SUM(CASE WHEN state = 'OVERDUE' THEN 1 ELSE 0 END) AS overdue,
+                       SUM(CASE WHEN state = 'PENDING' THEN 1 ELSE 0 END) AS in_doubt,
+                       SUM(CASE WHEN state = 'FAILED' THEN 1 ELSE 0 END) AS failed,
+                       SUM(CASE WHEN state = 'EVALUATED' THEN 1 ELSE 0 END) AS evaluated,
+                       SUM(CASE WHEN state = 'INCOMPLETE' THEN 1 ELSE 0 END) AS incomplete
+                FROM call_ledger WHERE (CAST(:job AS VARCHAR(200)) IS NULL OR job_name = :job)""", p);
+        Calls calls = new Calls(n(c.get("waiting")), n(c.get("overdue")), n(c.get("in_doubt")), n(c.get("failed")),
+                n(c.get("evaluated")), n(c.get("incomplete")));
+        return new Snapshot(executions, calls, inbox.countsByType(), simulations.recentRuns(limit), simulations.queueRequestsInDoubt());
+    }
+
+    private static long n(@Nullable Object value) {
+        return value == null ? 0 : ((Number) value).longValue();
+    }
+
+    private static @Nullable OffsetDateTime time(java.sql.@Nullable Timestamp t) {
+        return t == null ? null : t.toInstant().atOffset(java.time.ZoneOffset.UTC);
+    }
+}
