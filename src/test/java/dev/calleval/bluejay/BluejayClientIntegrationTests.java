@@ -130,6 +130,46 @@ class BluejayClientIntegrationTests {
     }
 
     @Test
+    void ambiguousFailureOfEvaluateIsInDoubtAndNotRetried() throws Exception {
+        SandboxConfig config = SandboxConfig.defaults().withFaults(SandboxConfig.Faults.none().withScriptedStatuses(List.of(504))
+                .withRetryAfterSeconds(0));
+        try (SandboxServer sandbox = SandboxServer.start(config)) {
+            BluejayClient client = client(sandbox.baseUri(), 0, 5);
+            assertThatThrownBy(() -> client.evaluate(validRequest()))
+                    .isInstanceOfSatisfying(RequestInDoubtException.class, e -> assertThat(e.status()).isEqualTo(504))
+                    .hasMessageContaining("not retried");
+            assertThat(sandbox.stats().evaluateRequests()).as("one attempt only").isEqualTo(1);
+            assertThat(client.stats().inDoubt()).isEqualTo(1);
+            assertThat(client.stats().retries()).isZero();
+        }
+    }
+
+    @Test
+    void failureThatProvesNothingArrivedIsRetriedEvenForEvaluate() throws Exception {
+        SandboxConfig config = SandboxConfig.defaults().withFaults(SandboxConfig.Faults.none().withScriptedStatuses(List.of(503))
+                .withRetryAfterSeconds(0));
+        try (SandboxServer sandbox = SandboxServer.start(config)) {
+            BluejayClient client = client(sandbox.baseUri(), 0, 3);
+            assertThat(client.evaluate(validRequest()).callId()).isNotBlank();
+            assertThat(sandbox.stats().evaluateRequests()).isEqualTo(2);
+            assertThat(client.stats().inDoubt()).isZero();
+        }
+    }
+
+    @Test
+    void idempotentReadsAreRetriedAfterAnAmbiguousFailure() throws Exception {
+        SandboxConfig config = SandboxConfig.defaults().withoutWebhook().withFaults(SandboxConfig.Faults.none()
+                .withScriptedStatuses(List.of(502)).withRetryAfterSeconds(0));
+        try (SandboxServer sandbox = SandboxServer.start(config)) {
+            BluejayClient client = client(sandbox.baseUri(), 0, 3);
+            assertThatThrownBy(() -> client.retrieveCallLog("00000000-0000-4000-8000-000000000000"))
+                    .isInstanceOfSatisfying(PermanentApiException.class, e -> assertThat(e.status()).isEqualTo(404));
+            assertThat(client.stats().attempts()).as("502 retried, then the 404 answer").isEqualTo(2);
+            assertThat(client.stats().inDoubt()).isZero();
+        }
+    }
+
+    @Test
     void apiKeyNeverShowsInToString() {
         BluejayClientSettings settings = new BluejayClientSettings(URI.create("https://api.getbluejay.ai"), ApiKey.of("sk-secret-123"), 1,
                 Duration.ofSeconds(1), Duration.ofSeconds(1), BluejayClientSettings.RetrySettings.defaults());
