@@ -6,45 +6,29 @@ import dev.calleval.bluejay.BluejayJson;
 import dev.calleval.bluejay.EvaluateRequest;
 import dev.calleval.bluejay.Participant;
 import dev.calleval.bluejay.ParticipantRole;
-import dev.calleval.job.EvaluateJobFactory;
-import dev.calleval.job.JobDefinition;
-import dev.calleval.job.JobDefinitions;
-import dev.calleval.manifest.CallRecord;
-import dev.calleval.manifest.ColumnMapping;
-import dev.calleval.manifest.ManifestItemReader;
-import dev.calleval.mapping.CallMapper;
-import dev.calleval.mapping.MappedCall;
-import java.nio.file.Path;
+import dev.calleval.contract.SampleRequests.Variant;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.batch.infrastructure.item.ExecutionContext;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The JSON bodies our client sends validate against the request schema the spec gives their endpoint.
  *
- * <p>Bodies are produced as a run produces them: the sample job ({@code jobs/sample.yaml}) is loaded, its
- * manifest read by {@link ManifestItemReader}, every row mapped by {@link CallMapper} with the job's defaults, and
- * the request written by {@link BluejayJson#mapper()} (local recordings stream in as a base64 data URL). Each
- * row is sent three ways: as read ({@code agent_id}, recording and transcript from disk), with the manifest's
- * agent column mapped to {@code external_agent_id} (the other {@code anyOf} variant), and with https recording and
- * transcript URLs ({@code recording_url}, {@code transcript_url}).
+ * <p>Bodies are produced as a run produces them ({@link SampleRequests}: the sample job's manifest read and
+ * mapped with the job's defaults) and written by {@link BluejayJson#mapper()} (local recordings stream in as a
+ * base64 data URL). Each row is sent in every {@link Variant}: as read ({@code agent_id}, recording and
+ * transcript from disk), with {@code external_agent_id} (the other {@code anyOf} variant), and with https
+ * recording and transcript URLs.
  *
  * <p>To cover another endpoint, add its cases to {@link #clientRequests()}: an endpoint ({@code METHOD /path}
  * as in the spec's {@code paths}) and the request object the client serialises.
  */
 class ClientRequestContractTests {
-
-    private static final Path JOBS = Path.of("jobs");
 
     private static OpenApiContract contract;
 
@@ -91,30 +75,18 @@ class ClientRequestContractTests {
 
     // ----------------------------------------------------------------------------- POST /v1/evaluate
 
-    /** Every row of the sample manifest, mapped three ways (see the class comment). */
+    /** Every row of the sample manifest, mapped into each {@link Variant}. */
     static Stream<ClientRequest> evaluateRequests() {
-        List<ClientRequest> requests = new ArrayList<>();
-        JobDefinition sample = new JobDefinitions(JOBS).load("sample");
-        for (EvaluateRequest request : mapSample(sample, Map.of(), UnaryOperator.identity())) {
-            requests.add(new ClientRequest("POST /v1/evaluate", sourceId(request) + " with agent_id", request));
-        }
-        for (EvaluateRequest request : mapSample(sample, Map.of("external_agent_id", "agent_id"), UnaryOperator.identity())) {
-            requests.add(new ClientRequest("POST /v1/evaluate", sourceId(request) + " with external_agent_id", request));
-        }
-        for (EvaluateRequest request : mapSample(sample, Map.of(), ClientRequestContractTests::withHttpsMedia)) {
-            requests.add(new ClientRequest("POST /v1/evaluate", sourceId(request) + " with recording and transcript URLs",
-                    request));
-        }
-        return requests.stream();
+        return Stream.of(Variant.values()).flatMap(variant -> SampleRequests.all(variant).stream()
+                .map(request -> new ClientRequest("POST /v1/evaluate",
+                        SampleRequests.sourceId(request) + " " + variant, request)));
     }
 
     @Test
     void everySampleRowIsMappedIntoEachBodyVariant() {
-        JobDefinition sample = new JobDefinitions(JOBS).load("sample");
-
-        List<EvaluateRequest> byAgentId = mapSample(sample, Map.of(), UnaryOperator.identity());
-        List<EvaluateRequest> byExternalId = mapSample(sample, Map.of("external_agent_id", "agent_id"), UnaryOperator.identity());
-        List<EvaluateRequest> byUrl = mapSample(sample, Map.of(), ClientRequestContractTests::withHttpsMedia);
+        List<EvaluateRequest> byAgentId = SampleRequests.all(Variant.AGENT_ID);
+        List<EvaluateRequest> byExternalId = SampleRequests.all(Variant.EXTERNAL_AGENT_ID);
+        List<EvaluateRequest> byUrl = SampleRequests.all(Variant.MEDIA_URLS);
 
         assertThat(byAgentId).hasSize(15).allSatisfy(r -> {
             assertThat(r.agentId()).isEqualTo("1234");
@@ -164,44 +136,6 @@ class ClientRequestContractTests {
     }
 
     // --------------------------------------------------------------------------------------- helpers
-
-    /** The accepted requests of the job's manifest, read with extra column mappings and each row rewritten. */
-    private static List<EvaluateRequest> mapSample(JobDefinition job, Map<String, String> columnOverrides,
-            UnaryOperator<CallRecord> rewrite) {
-        Map<String, String> columns = new HashMap<>(job.source().columns());
-        columns.putAll(columnOverrides);
-        CallMapper mapper = new CallMapper(EvaluateJobFactory.mappingDefaults(job));
-        ManifestItemReader reader = new ManifestItemReader(job.manifestPath(), job.source().location(),
-                new ColumnMapping(columns), false);
-        List<EvaluateRequest> requests = new ArrayList<>();
-        reader.open(new ExecutionContext());
-        try {
-            CallRecord row;
-            while ((row = reader.read()) != null) {
-                MappedCall mapped = mapper.process(rewrite.apply(row));
-                if (!(mapped instanceof MappedCall.Accepted accepted)) {
-                    throw new AssertionError("sample row rejected by the mapping: " + mapped);
-                }
-                requests.add(accepted.request());
-            }
-        } finally {
-            reader.close();
-        }
-        return requests;
-    }
-
-    /** The row with its recording and transcript as https URLs instead of local files. */
-    private static CallRecord withHttpsMedia(CallRecord row) {
-        String callId = row.callId().orElseThrow();
-        Map<String, String> values = new HashMap<>(row.values());
-        values.put("recording", "https://storage.example.com/northwind/recordings/" + callId + ".wav");
-        values.put("transcript", "https://storage.example.com/northwind/transcripts/" + callId + ".json");
-        return new CallRecord(row.source(), row.baseDirectory(), values, row.problem());
-    }
-
-    private static String sourceId(EvaluateRequest request) {
-        return String.valueOf(request.metadata().get("calleval_source_id"));
-    }
 
     /** The body exactly as the client writes it, read back as a tree. */
     private static JsonNode serialise(Object request) {
