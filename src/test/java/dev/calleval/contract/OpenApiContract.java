@@ -48,6 +48,7 @@ final class OpenApiContract {
 
     private static final String EVENTS_WEBHOOK = "events_webhook";
     private static final String COMPONENT_PREFIX = "#/components/schemas/";
+    private static final Map<Path, Optional<OpenApiContract>> LOADED = new ConcurrentHashMap<>();
 
     private final Path file;
     private final JsonNode spec;
@@ -75,9 +76,12 @@ final class OpenApiContract {
         return Path.of(path).toAbsolutePath().normalize();
     }
 
-    /** The document at {@link #location()}, or empty when there is no such file. */
+    /**
+     * The document at {@link #location()}, or empty when there is no such file. Read once per location and
+     * shared, so every test can call this (or {@link #require()}) without parsing the spec again.
+     */
     static Optional<OpenApiContract> load() {
-        return load(location());
+        return LOADED.computeIfAbsent(location(), OpenApiContract::load);
     }
 
     /**
@@ -97,8 +101,9 @@ final class OpenApiContract {
     }
 
     /**
-     * The document at {@link #location()}; when it is absent, aborts the calling test (or class, from
-     * {@code @BeforeAll}) with "{@code <path> not found: contract tests skipped}".
+     * The document at {@link #location()}; when it is absent, aborts the calling test with
+     * "{@code <path> not found: contract tests skipped}". Call it in each test rather than in {@code @BeforeAll}:
+     * surefire reports a class aborted in {@code @BeforeAll} as "Tests run: 0", without the reason.
      */
     static OpenApiContract require() {
         Optional<OpenApiContract> contract = load();

@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import dev.calleval.contract.OpenApiContract.SchemaRef;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -155,21 +153,6 @@ class OpenApiContractTests {
             {"simulation_result":{"id":716977,"digital_human_id":456,"status":"COMPLETED","evaluations":[]},"status":"200"}
             """;
 
-    private static Optional<OpenApiContract> spec = Optional.empty();
-
-    @BeforeAll
-    static void loadSpec() {
-        spec = OpenApiContract.load();
-    }
-
-    /** The spec, or the calling test is skipped. */
-    private static OpenApiContract contract() {
-        if (spec.isEmpty()) {
-            OpenApiContract.require(); // aborts with "<path> not found: contract tests skipped"
-        }
-        return spec.orElseThrow();
-    }
-
     // ------------------------------------------------------------------------------------ valid examples
 
     record Example(String name, Function<OpenApiContract, SchemaRef> schema, String json) {
@@ -212,7 +195,7 @@ class OpenApiContractTests {
     @ParameterizedTest(name = "{0}")
     @MethodSource("documentedExamples")
     void documentedExampleValidatesAgainstItsSchema(Example example) {
-        OpenApiContract contract = contract();
+        OpenApiContract contract = OpenApiContract.require();
 
         assertThat(contract.validate(example.schema().apply(contract), example.json()))
                 .as(example.name())
@@ -306,7 +289,7 @@ class OpenApiContractTests {
     @ParameterizedTest(name = "{0}")
     @MethodSource("brokenCopies")
     void brokenCopyIsRejectedWithAnErrorNamingTheField(Broken broken) {
-        OpenApiContract contract = contract();
+        OpenApiContract contract = OpenApiContract.require();
         ObjectNode body = (ObjectNode) JSON.readTree(broken.example());
         broken.breakIt().accept(body);
 
@@ -329,7 +312,7 @@ class OpenApiContractTests {
 
     @Test
     void externalAgentIdVariantOfTheEvaluateBodyIsAccepted() {
-        OpenApiContract contract = contract();
+        OpenApiContract contract = OpenApiContract.require();
         ObjectNode body = (ObjectNode) JSON.readTree(EVALUATE_REQUEST);
         body.remove("agent_id");
         body.put("external_agent_id", "acme-support");
@@ -341,7 +324,7 @@ class OpenApiContractTests {
 
     @Test
     void resolvesRequestAndResponseSchemasFromThePathsOfTheSpec() {
-        OpenApiContract contract = contract();
+        OpenApiContract contract = OpenApiContract.require();
 
         assertThat(contract.requestSchemaOf("POST", "/v1/update-simulation-result").name())
                 .isEqualTo("src__api__update_simulation_result__UpdateSimulationRequest");
@@ -355,7 +338,7 @@ class OpenApiContractTests {
 
     @Test
     void picksTheWebhookSchemaFromTheDiscriminatorMapping() {
-        OpenApiContract contract = contract();
+        OpenApiContract contract = OpenApiContract.require();
 
         assertThat(contract.webhookSchemaFor("observability_call_evaluated").name())
                 .isEqualTo("WebhookObservabilityCallEvaluated");
@@ -370,7 +353,7 @@ class OpenApiContractTests {
     void webhookBodyValidAgainstItsOwnSchemaMayMatchAnotherVariantToo() {
         // Why webhookSchemaFor exists: a simulation_result_evaluated body also satisfies WebhookSimulationResultEnded
         // (type has no const, extra keys are allowed), so the spec's oneOf would reject it.
-        OpenApiContract contract = contract();
+        OpenApiContract contract = OpenApiContract.require();
 
         assertThat(contract.validate(contract.webhookSchemaFor("simulation_ended"), SIMULATION_RESULT_EVALUATED))
                 .isEmpty();
@@ -378,7 +361,7 @@ class OpenApiContractTests {
 
     @Test
     void refusesUnknownOperationsSchemasAndWebhookTypes() {
-        OpenApiContract contract = contract();
+        OpenApiContract contract = OpenApiContract.require();
 
         assertThatIllegalArgumentException().isThrownBy(() -> contract.requestSchemaOf("POST", "/v1/no-such-path"))
                 .withMessageContaining("/v1/no-such-path");
@@ -400,7 +383,7 @@ class OpenApiContractTests {
 
     @Test
     void loadsTheSpecFromTheConfiguredLocation() {
-        OpenApiContract contract = contract();
+        OpenApiContract contract = OpenApiContract.require();
 
         assertThat(contract.file()).isEqualTo(OpenApiContract.location());
         assertThat(contract.file().getFileName()).hasToString("bluejay-openapi.json");

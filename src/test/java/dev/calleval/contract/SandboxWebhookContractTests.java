@@ -24,7 +24,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -47,8 +46,6 @@ class SandboxWebhookContractTests {
     private static final String API_KEY = "contract-test-key";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private static OpenApiContract contract;
-
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
@@ -56,11 +53,6 @@ class SandboxWebhookContractTests {
     private final BlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();
     private HttpServer receiver;
     private SandboxServer sandbox;
-
-    @BeforeAll
-    static void loadSpec() {
-        contract = OpenApiContract.require();
-    }
 
     @AfterEach
     void stopServers() {
@@ -89,6 +81,7 @@ class SandboxWebhookContractTests {
     @ParameterizedTest(name = "{0}")
     @MethodSource("sampleWebhooks")
     void sampleWebhookBodyValidatesAgainstTheSchemaForItsType(Path file) {
+        OpenApiContract contract = OpenApiContract.require();
         JsonNode body = JSON.readTree(file.toFile());
         String type = body.path("type").asString();
 
@@ -101,6 +94,7 @@ class SandboxWebhookContractTests {
     @ParameterizedTest(name = "call {0}")
     @EnumSource(Variant.class)
     void sandboxWebhookAndCallLogForAnEvaluatedCallValidate(Variant variant) throws Exception {
+        OpenApiContract contract = OpenApiContract.require();
         startSandbox();
         String body = new String(BluejayJson.mapper().writeValueAsBytes(SampleRequests.first(variant)),
                 StandardCharsets.UTF_8);
@@ -112,7 +106,7 @@ class SandboxWebhookContractTests {
         String callId = JSON.readTree(accepted.body()).path("call_id").asString();
 
         JsonNode pending = retrieveCallLog(callId);
-        assertThat(contract.validate(retrieveCallLogSchema(), pending)).as("call log while pending: " + pending).isEmpty();
+        assertThat(contract.validate(retrieveCallLogSchema(contract), pending)).as("call log while pending: " + pending).isEmpty();
 
         Delivery delivery = deliveries.poll(10, TimeUnit.SECONDS);
         assertThat(delivery).as("webhook within 10 s").isNotNull();
@@ -124,11 +118,12 @@ class SandboxWebhookContractTests {
 
         JsonNode completed = retrieveCallLog(callId);
         assertThat(completed.path("call_log").path("status").asString()).isEqualTo("COMPLETED");
-        assertThat(contract.validate(retrieveCallLogSchema(), completed)).as("completed call log: " + completed).isEmpty();
+        assertThat(contract.validate(retrieveCallLogSchema(contract), completed)).as("completed call log: " + completed).isEmpty();
     }
 
     @Test
     void sandboxValidationErrorValidatesAgainstHttpValidationError() throws Exception {
+        OpenApiContract contract = OpenApiContract.require();
         startSandbox();
         JsonNode body = BluejayJson.mapper().valueToTree(SampleRequests.first(Variant.MEDIA_URLS));
         ((ArrayNode) body.get("participants")).remove(1);
@@ -155,7 +150,7 @@ class SandboxWebhookContractTests {
 
     // --------------------------------------------------------------------------------------- helpers
 
-    private OpenApiContract.SchemaRef retrieveCallLogSchema() {
+    private static OpenApiContract.SchemaRef retrieveCallLogSchema(OpenApiContract contract) {
         return contract.responseSchemaOf("GET", "/v1/retrieve-call-log/{call_id}", 200);
     }
 
