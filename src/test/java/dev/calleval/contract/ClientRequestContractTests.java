@@ -3,12 +3,19 @@ package dev.calleval.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.calleval.bluejay.BluejayJson;
+import dev.calleval.bluejay.EndConversationsRequest;
 import dev.calleval.bluejay.EvaluateRequest;
+import dev.calleval.bluejay.Event;
+import dev.calleval.bluejay.SmsSimulationRunRequest;
+import dev.calleval.bluejay.ToolCall;
+import dev.calleval.bluejay.TranscriptEntry;
+import dev.calleval.bluejay.UpdateSimulationResultRequest;
 import dev.calleval.bluejay.Participant;
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.contract.SampleRequests.Variant;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -126,7 +133,23 @@ class ClientRequestContractTests {
      * Build them the way the client does (its factory methods or mapping), not as hand-written JSON.
      */
     static Stream<ClientRequest> simulationRequests() {
-        return Stream.of();
+        List<ToolCall> toolCalls = List.of(new ToolCall("lookup_order", 6000, "Looks up an order", Map.of("order_id", "A-1"),
+                Map.of("status", "shipped")));
+        List<Event> events = List.of(new Event("Customer verified", 30000, null, 31000L, List.of("verification"), Map.of("method", "dob")));
+        List<TranscriptEntry> transcript = List.of(new TranscriptEntry(0, 2400, ParticipantRole.AGENT, "Thanks for calling.", null),
+                new TranscriptEntry(2900, 5100, ParticipantRole.USER, "Where is my order?", null));
+        return Stream.of(
+                new ClientRequest("POST /v1/update-simulation-result", "everything",
+                        new UpdateSimulationResultRequest("716977", events, toolCalls, transcript, List.of("nightly"),
+                                Map.of("resolution_status", "resolved"), null)),
+                new ClientRequest("POST /v1/update-simulation-result", "tool calls only",
+                        new UpdateSimulationResultRequest("716978", null, toolCalls, null, null, null, null)),
+                new ClientRequest("POST /v1/queue-sms-simulation-run", "all options",
+                        new SmsSimulationRunRequest("30425", "7f1c2d9e-8a4b-4c1e-9f0a-3b2c1d0e9f8a", "0b6a2f6e-5a34-4f7e-9a43-1d6b0b7c2e11",
+                                List.of("456", "457"), Boolean.TRUE, 2)),
+                new ClientRequest("POST /v1/queue-sms-simulation-run", "simulation only",
+                        new SmsSimulationRunRequest("30425", null, null, null, null, null)),
+                new ClientRequest("POST /v1/end-conversations", "two ids", new EndConversationsRequest(List.of(716977L, 716978L))));
     }
 
     // --------------------------------------------------------------------------------------- helpers
