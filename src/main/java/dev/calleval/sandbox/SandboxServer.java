@@ -171,7 +171,7 @@ public final class SandboxServer implements AutoCloseable {
     private final ExecutorService handlerPool;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService webhookPool;
-    private final WebhookDispatcher webhooks;
+    private final WebhookDispatcher dispatcher;
     private final Simulations simulations;
     private final HttpServer server;
 
@@ -194,8 +194,8 @@ public final class SandboxServer implements AutoCloseable {
         URI webhookUrl = config.webhookUrl();
         WebhookSender sender = webhookUrl == null ? null
                 : new WebhookSender(webhookUrl, config.webhookSecret(), scheduler, webhookPool);
-        this.webhooks = new WebhookDispatcher(sender, faults, config.recordBodies(), random, clock, scheduler);
-        this.simulations = new Simulations(config, clock, scheduler, webhooks);
+        this.dispatcher = new WebhookDispatcher(sender, faults, config.recordBodies(), random, clock, scheduler);
+        this.simulations = new Simulations(config, clock, scheduler, dispatcher);
         try {
             this.server = HttpServer.create(
                     new InetSocketAddress(InetAddress.getByName("127.0.0.1"), config.port()), 256);
@@ -235,8 +235,8 @@ public final class SandboxServer implements AutoCloseable {
         counters.forEach((endpoint, c) -> endpoints.put(endpoint, c.snapshot()));
         SandboxStats.EndpointStats evaluate = endpoints.get(SandboxEndpoint.EVALUATE);
         return new SandboxStats(evaluate.requests(), evaluate.accepted(), evaluate.rejected422(),
-                endpoints.get(SandboxEndpoint.RETRIEVE_CALL_LOG).requests(), webhooks.sent(), webhooks.failures(),
-                List.copyOf(arrivals), endpoints, webhooks.sentByType(), simulations.updatePosts());
+                endpoints.get(SandboxEndpoint.RETRIEVE_CALL_LOG).requests(), dispatcher.sent(), dispatcher.failures(),
+                List.copyOf(arrivals), endpoints, dispatcher.sentByType(), simulations.updatePosts());
     }
 
     /** Every answered request (admin requests excepted), in arrival order; see {@link LoggedRequest}. */
@@ -248,7 +248,7 @@ public final class SandboxServer implements AutoCloseable {
 
     /** Every webhook produced so far, in production order; see {@link SentWebhook}. Empty without a webhook URL. */
     public List<SentWebhook> webhooks() {
-        return webhooks.log();
+        return dispatcher.log();
     }
 
     /**
@@ -520,7 +520,7 @@ public final class SandboxServer implements AutoCloseable {
         ObjectNode event = NODES.objectNode();
         event.put("type", EVENT_TYPE);
         event.setAll(call.callLog());
-        webhooks.emit(EVENT_TYPE, call.id(), event);
+        dispatcher.emit(EVENT_TYPE, call.id(), event);
     }
 
     private Answer retrieve(String callId) {
