@@ -80,25 +80,6 @@ final class CallRequestValidator {
                 Field.optional("spoke_first", nullable(BOOL)),
                 Field.optional("name", nullable(STR)),
                 Field.optional("phone_number", nullable(STR))));
-        ModelType transcriptEntry = new ModelType("TranscriptEntryRequest", List.of(
-                Field.required("start_offset_ms", integer(null)),
-                Field.required("end_offset_ms", integer(null)),
-                Field.required("speaker", enumOf("AGENT", "USER")),
-                Field.required("utterance", STR),
-                Field.optional("filler_utterance", nullable(BOOL))));
-        ModelType toolCall = new ModelType("ToolCall", List.of(
-                Field.required("name", STR),
-                Field.required("start_offset_ms", integer(0L)),
-                Field.optional("description", nullable(STR)),
-                Field.optional("parameters", nullable(DICT)),
-                Field.optional("output", ANY)));
-        ModelType event = new ModelType("Event", List.of(
-                Field.required("title", STR),
-                Field.required("start_offset_ms", integer(null)),
-                Field.optional("description", nullable(STR)),
-                Field.optional("end_offset_ms", nullable(integer(null))),
-                Field.optional("tags", nullable(list(STR, 0, -1))),
-                Field.optional("metadata", nullable(DICT))));
         List<Field> common = List.of(
                 Field.optional("recording_url", nullable(HTTP_URL)),
                 Field.optional("recording_base64", nullable(STR)).withCheck(CallRequestValidator::recordingProblem),
@@ -108,9 +89,9 @@ final class CallRequestValidator {
                 Field.withDefault("call_direction", nullable(enumOf("INBOUND", "OUTBOUND")), NODES.stringNode("INBOUND")),
                 Field.withDefault("interface", nullable(enumOf("PHONE", "WEB")), NODES.stringNode("PHONE")),
                 Field.optional("transcript_url", nullable(HTTP_URL)),
-                Field.optional("transcript", nullable(list(transcriptEntry, 0, -1))),
-                Field.optional("tool_calls", nullable(list(toolCall, 0, -1))),
-                Field.optional("events", nullable(list(event, 0, -1))),
+                Field.optional("transcript", nullable(list(TRANSCRIPT_ENTRY, 0, -1))),
+                Field.optional("tool_calls", nullable(list(TOOL_CALL, 0, -1))),
+                Field.optional("events", nullable(list(EVENT, 0, -1))),
                 Field.optional("tags", nullable(list(STR, 0, -1))),
                 Field.optional("trace_id", nullable(STR)),
                 Field.optional("created_at", nullable(DATETIME)),
@@ -430,6 +411,33 @@ final class CallRequestValidator {
         return NODES.stringNode(String.valueOf(parsed.value()));
     };
 
+    // The shared models, declared after the types they use: static fields initialise in textual order.
+
+    /** {@code TranscriptEntryRequest} (API reference §1.3). */
+    static final ModelType TRANSCRIPT_ENTRY = new ModelType("TranscriptEntryRequest", List.of(
+            Field.required("start_offset_ms", integer(null)),
+            Field.required("end_offset_ms", integer(null)),
+            Field.required("speaker", enumOf("AGENT", "USER")),
+            Field.required("utterance", STR),
+            Field.optional("filler_utterance", nullable(BOOL))));
+
+    /** {@code ToolCall} (§1.4). */
+    static final ModelType TOOL_CALL = new ModelType("ToolCall", List.of(
+            Field.required("name", STR),
+            Field.required("start_offset_ms", integer(0L)),
+            Field.optional("description", nullable(STR)),
+            Field.optional("parameters", nullable(DICT)),
+            Field.optional("output", ANY)));
+
+    /** {@code Event} (§1.5). */
+    static final ModelType EVENT = new ModelType("Event", List.of(
+            Field.required("title", STR),
+            Field.required("start_offset_ms", integer(null)),
+            Field.optional("description", nullable(STR)),
+            Field.optional("end_offset_ms", nullable(integer(null))),
+            Field.optional("tags", nullable(list(STR, 0, -1))),
+            Field.optional("metadata", nullable(DICT))));
+
     static Type nullable(Type inner) {
         return (value, loc, errors) -> value.isNull() ? value : inner.validate(value, loc, errors);
     }
@@ -455,6 +463,14 @@ final class CallRequestValidator {
 
     /** An integer, optionally {@code >= ge}; normalised to a JSON integer. */
     static Type integer(@Nullable Long ge) {
+        return integer(ge, null, null);
+    }
+
+    /**
+     * An integer with optional bounds, checked in Pydantic's order {@code gt}, {@code ge}, {@code le}
+     * [{@code greater_than}, {@code greater_than_equal}, {@code less_than_equal}]; normalised to a JSON integer.
+     */
+    static Type integer(@Nullable Long ge, @Nullable Long gt, @Nullable Long le) {
         return (value, loc, errors) -> {
             BigInteger number;
             if (value.isIntegralNumber()) {
@@ -485,9 +501,18 @@ final class CallRequestValidator {
                 errors.add("int_type", loc, "Input should be a valid integer", value, null);
                 return null;
             }
+            if (gt != null && number.compareTo(BigInteger.valueOf(gt)) <= 0) {
+                errors.add("greater_than", loc, "Input should be greater than " + gt, value, ctx("gt", gt));
+                return null;
+            }
             if (ge != null && number.compareTo(BigInteger.valueOf(ge)) < 0) {
                 errors.add("greater_than_equal", loc, "Input should be greater than or equal to " + ge, value,
                         ctx("ge", ge));
+                return null;
+            }
+            if (le != null && number.compareTo(BigInteger.valueOf(le)) > 0) {
+                errors.add("less_than_equal", loc, "Input should be less than or equal to " + le, value,
+                        ctx("le", le));
                 return null;
             }
             return number.bitLength() < 64 ? NODES.numberNode(number.longValue()) : NODES.numberNode(number);

@@ -1,6 +1,8 @@
 package dev.calleval.sandbox;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -10,8 +12,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One accepted call: its {@code CallLog} fields (API reference §2.2) as they were submitted, its status
- * ({@code QUEUED -> EVALUATING -> COMPLETED}) and, once completed, its evaluation. The inline transcript and any
- * {@code recording_base64} are not kept; only the metrics computed from the transcript are.
+ * ({@code QUEUED -> EVALUATING -> COMPLETED}, back to {@code EVALUATING} while a re-evaluation (§6) runs) and its
+ * evaluations, one per completed evaluation, oldest first. The inline transcript and any {@code recording_base64}
+ * are not kept; only the metrics computed from the transcript are, and the submitted {@code label} (not part of
+ * the call log) for {@code GET /v1/retrieve-call-logs/{agent_id}?label=} (§2.4).
  *
  * <p>Thread-safe: the state changes and the snapshots are synchronized, and every snapshot is a fresh copy.
  */
@@ -26,13 +30,22 @@ final class StoredCall {
     private final String id;
     private final ObjectNode base;
     private final TranscriptMetrics metrics;
+    private final String agentId;
+    private final String label;
+    private final Instant createdAt;
+    private final long sequence;
+    private final List<ObjectNode> evaluations = new ArrayList<>();
     private String status = QUEUED;
-    private @Nullable ObjectNode evaluation;
+    private int pendingEvaluations = 1;
 
-    private StoredCall(String id, ObjectNode base, TranscriptMetrics metrics) {
+    private StoredCall(String id, ObjectNode base, TranscriptMetrics metrics, String label, long sequence) {
         this.id = id;
+        this.sequence = sequence;
         this.base = base;
         this.metrics = metrics;
+        this.agentId = base.path("agent_id").asString("");
+        this.label = label;
+        this.createdAt = Instant.parse(base.path("created_at").asString());
     }
 
     /**
@@ -43,8 +56,10 @@ final class StoredCall {
      * {@code recording_url} is the submitted URL, or null (also when the recording came as base64).
      * {@code created_at} is the submitted one or the acceptance time. {@code duration_ms} is the largest
      * transcript end offset, or null without transcript.
+     *
+     * @param sequence acceptance order, to order calls created at the same instant
      */
-    static StoredCall accept(String id, ObjectNode request, Instant acceptedAt) {
+    static StoredCall accept(String id, ObjectNode request, Instant acceptedAt, long sequence) {
         TranscriptMetrics metrics = TranscriptMetrics.of(request.get("transcript"));
         ObjectNode log = NODES.objectNode();
         log.put("id", id);
@@ -81,11 +96,33 @@ final class StoredCall {
         log.set("metadata", orNull(request.get("metadata")));
         log.putNull("custom_metrics");
         log.set("conversation_ended_by", orNull(request.get("conversation_ended_by")));
-        return new StoredCall(id, log, metrics);
+        JsonNode label = request.get("label");
+        return new StoredCall(id, log, metrics, label == null || !label.isString() ? "production" : label.stringValue(),
+                sequence);
     }
 
     String id() {
         return id;
+    }
+
+    /** The call log's {@code agent_id}. */
+    String agentId() {
+        return agentId;
+    }
+
+    /** Acceptance order. */
+    long sequence() {
+        return sequence;
+    }
+
+    /** The submitted {@code label}, {@code production} by default. */
+    String label() {
+        return label;
+    }
+
+    /** The call log's {@code created_at}: the submitted one, or the acceptance time. */
+    Instant createdAt() {
+        return createdAt;
     }
 
     synchronized String status() {
@@ -99,24 +136,34 @@ final class StoredCall {
         }
     }
 
-    /** Adds the evaluation and sets COMPLETED (once). */
-    synchronized void complete(Instant now) {
-        if (status.equals(COMPLETED)) {
-            return;
-        }
-        evaluation = metrics.toEvaluation(UUID.randomUUID().toString(), now);
-        status = COMPLETED;
+    /** Queues one more evaluation (§6): the call is EVALUATING until every pending evaluation completed. */
+    synchronized void reEvaluate() {
+        pendingEvaluations++;
+        status = EVALUATING;
     }
 
-    /** A fresh copy of the {@code CallLog}: evaluations empty until COMPLETED. */
+    /**
+     * Appends the evaluation of one pending evaluation; COMPLETED once none is pending. Does nothing when no
+     * evaluation is pending.
+     */
+    synchronized void complete(Instant now) {
+        if (pendingEvaluations == 0) {
+            return;
+        }
+        evaluations.add(metrics.toEvaluation(UUID.randomUUID().toString(), now));
+        pendingEvaluations--;
+        status = pendingEvaluations == 0 ? COMPLETED : EVALUATING;
+    }
+
+    /** A fresh copy of the {@code CallLog}: evaluations empty until the first one COMPLETED. */
     synchronized ObjectNode callLog() {
         ObjectNode log = base.deepCopy();
         log.put("status", status);
-        ArrayNode evaluations = NODES.arrayNode();
-        if (evaluation != null) {
-            evaluations.add(evaluation.deepCopy());
+        ArrayNode list = NODES.arrayNode();
+        for (ObjectNode evaluation : evaluations) {
+            list.add(evaluation.deepCopy());
         }
-        log.set("evaluations", evaluations);
+        log.set("evaluations", list);
         return log;
     }
 

@@ -1,13 +1,24 @@
 /**
  * The sandbox: an embedded, Bluejay-compatible HTTP server on loopback that {@code --sandbox} runs and the tests
- * run against. It validates {@code POST /v1/evaluate} bodies as FastAPI/Pydantic v2 would against the
- * reference spec ({@code shared/bluejay-openapi.json}, described in {@code shared/bluejay-api.md} §1), answers
- * with call ids, serves {@code GET /v1/retrieve-call-log/{call_id}} (§2), sends signed
- * {@code observability_call_evaluated} webhooks (§3) and injects faults (latency, 429 with {@code Retry-After},
- * 5xx, connection resets, dropped / duplicated / reordered webhooks).
+ * run against ({@code shared/bluejay-openapi.json}, described in {@code shared/bluejay-api.md}). It
+ * <ul>
+ *   <li>validates {@code POST /v1/evaluate} bodies as FastAPI/Pydantic v2 would (§1), answers with call ids,
+ *       serves {@code GET /v1/retrieve-call-log/{call_id}} (§2.1), the paged
+ *       {@code GET /v1/retrieve-call-logs/{agent_id}} (§2.4) and {@code POST /v1/re-evaluate/{call_id}} (§6);</li>
+ *   <li>runs the simulations of a configured catalog: {@code queue-sms-simulation-run}, {@code end-conversations},
+ *       {@code update-simulation-result} and the two retrieve endpoints (§4), with a result lifecycle
+ *       {@code RUNNING -> CONVERSATION_ENDED -> EVALUATING -> COMPLETED};</li>
+ *   <li>sends the four signed webhook types (§3);</li>
+ *   <li>injects faults (latency, 429 with {@code Retry-After}, 5xx, connection resets, requests processed and then
+ *       answered 504 or reset, dropped / duplicated / delayed / reordered webhooks);</li>
+ *   <li>records what reached it: a request log, counters per endpoint and a webhook log, in Java
+ *       ({@link dev.calleval.sandbox.SandboxServer#requests()}, {@code stats()}, {@code webhooks()}) and over HTTP
+ *       under {@code /_sandbox/}.</li>
+ * </ul>
  *
- * <p>It never invents judgement: an evaluation carries only what can be computed from the inline transcript
- * (turns, speaking share, response latencies) and leaves every judged metric null.
+ * <p>It never invents judgement: a call's evaluation carries only what can be computed from the inline transcript
+ * (turns, speaking share, response latencies) and leaves every judged metric null; a simulation result's
+ * evaluation carries only the outcome its catalog entry scripts.
  *
  * <p>The package depends on the JDK and Jackson only (no Spring), so it also runs standalone through
  * {@link dev.calleval.sandbox.SandboxMain}.

@@ -1,12 +1,17 @@
 package dev.calleval.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SandboxMainTests {
 
@@ -30,6 +35,79 @@ class SandboxMainTests {
         assertThat(config.faults().serverErrorRate()).isEqualTo(0.05);
         assertThat(config.faults().retryAfterSeconds()).isEqualTo(3);
         assertThat(config.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void parsesTheSimulationAndFaultFlags(@TempDir Path dir) throws Exception {
+        Path catalog = dir.resolve("simulations.json");
+        Files.writeString(catalog, """
+                {"700": {"agent_id": 9, "outbound": true, "digital_humans": [
+                  {"id": 1, "name": "Ann", "phone_number": "+15550000001", "goal_success": false,
+                   "custom_metrics": [{"name": "Polite", "description": "Was the agent polite?",
+                                       "response_type": "pass_fail", "response_value": "pass"}]},
+                  {"id": 2, "name": "Bob", "phone_number": "+15550000002"}]}}
+                """);
+
+        SandboxConfig config = SandboxMain.parse(new String[] {
+                "--conversation-duration-ms", "250", "--simulations", catalog.toString(), "--record-bodies", "true",
+                "--accept-then-fail-rate", "0.1", "--accept-then-reset-rate", "0.2", "--reset-rate", "0.3",
+                "--scripted-statuses", "429,0", "--webhook-drop-rate", "0.4", "--webhook-duplicate-rate", "0.5",
+                "--webhook-jitter-ms", "60", "--webhook-reorder-window-ms", "70", "--seed", "5",
+                "--fault-endpoints", "evaluate, update-simulation-result"}, name -> null);
+
+        assertThat(config.conversationDuration()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.recordBodies()).isTrue();
+        assertThat(config.simulations()).containsOnlyKeys("700");
+        SimulationSpec simulation = config.simulations().get("700");
+        assertThat(simulation.agentId()).isEqualTo(9);
+        assertThat(simulation.outbound()).isTrue();
+        assertThat(simulation.digitalHumans()).extracting(DigitalHumanSpec::goalSuccess).containsExactly(false, null);
+        assertThat(simulation.digitalHumans().get(0).customMetrics()).singleElement()
+                .satisfies(metric -> assertThat(metric.responseValue()).isEqualTo("pass"));
+        SandboxConfig.Faults faults = config.faults();
+        assertThat(faults.acceptThenFailRate()).isEqualTo(0.1);
+        assertThat(faults.acceptThenResetRate()).isEqualTo(0.2);
+        assertThat(faults.connectionResetRate()).isEqualTo(0.3);
+        assertThat(faults.scriptedStatuses()).containsExactly(429, 0);
+        assertThat(faults.webhookDropRate()).isEqualTo(0.4);
+        assertThat(faults.webhookDuplicateRate()).isEqualTo(0.5);
+        assertThat(faults.webhookJitter()).isEqualTo(Duration.ofMillis(60));
+        assertThat(faults.webhookReorderWindow()).isEqualTo(Duration.ofMillis(70));
+        assertThat(faults.seed()).isEqualTo(5);
+        assertThat(faults.endpoints()).containsExactlyInAnyOrder(
+                SandboxEndpoint.EVALUATE, SandboxEndpoint.UPDATE_SIMULATION_RESULT);
+    }
+
+    @Test
+    void helpListsEveryFlagTheParserKnows() {
+        String usage = SandboxMain.usage();
+
+        for (String flag : List.of("--port", "--latency-ms", "--evaluation-delay-ms", "--conversation-duration-ms",
+                "--simulations", "--record-bodies", "--webhook-url", "--webhook-secret-env", "--api-key-env",
+                "--fault-endpoints", "--rate-limit", "--error-rate", "--reset-rate", "--scripted-statuses",
+                "--retry-after", "--accept-then-fail-rate", "--accept-then-reset-rate", "--webhook-drop-rate",
+                "--webhook-duplicate-rate", "--webhook-jitter-ms", "--webhook-reorder-window-ms", "--seed")) {
+            assertThat(usage).contains(flag + " ");
+            assertThatCode(() -> SandboxMain.parse(new String[] {flag, "x"}, name -> "v"))
+                    .as(flag + " is a known flag").satisfiesAnyOf(
+                            thrown -> assertThat(thrown).isNull(),
+                            thrown -> assertThat(thrown).hasMessageNotContaining("unknown flag"));
+        }
+        assertThat(usage).contains("--help");
+    }
+
+    @Test
+    void rejectsMalformedCatalogsAndEndpointNames() {
+        assertThatThrownBy(() -> SandboxMain.parseCatalog("{\"abc\": {\"agent_id\": 1, \"digital_humans\": [{\"id\": 1,"
+                + " \"name\": \"A\", \"phone_number\": \"+1\"}]}}", "cat.json"))
+                .hasMessageContaining("simulation ids must be positive decimal integers");
+        assertThatThrownBy(() -> SandboxMain.parseCatalog("{\"5\": {\"agent_id\": 1}}", "cat.json"))
+                .hasMessageContaining("cat.json, simulation 5").hasMessageContaining("digital_humans is required");
+        assertThatThrownBy(() -> SandboxMain.parseCatalog("[", "cat.json")).hasMessageContaining("not JSON");
+        assertThatThrownBy(() -> SandboxMain.parse(new String[] {"--fault-endpoints", "evaluate,nope"}, n -> null))
+                .hasMessageContaining("unknown endpoint 'nope'");
+        assertThatThrownBy(() -> SandboxMain.parse(new String[] {"--record-bodies", "yes"}, n -> null))
+                .hasMessageContaining("true or false");
     }
 
     @Test
