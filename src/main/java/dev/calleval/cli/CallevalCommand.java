@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "calleval", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Gets recorded agent calls evaluated by Bluejay, and proves every call was.",
         subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, SimulateSmsCommand.class,
-                EndConversationsCommand.class},
+                EndConversationsCommand.class, SandboxCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:completed", "1:the run failed, or validate found invalid rows", "2:bad usage or configuration"})
 class CallevalCommand implements Callable<Integer> {

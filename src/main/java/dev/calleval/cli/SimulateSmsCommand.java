@@ -25,6 +25,9 @@ import picocli.CommandLine.Spec;
                 "1:a run was not queued (refused, failed or in doubt), a result failed, or results were still running when the wait ended",
                 "2:bad usage or configuration"})
 class SimulateSmsCommand implements Callable<Integer> {
+    /** With {@code --sandbox}, simulated conversations end by themselves after this long. */
+    static final Duration SANDBOX_CONVERSATION = Duration.ofSeconds(2);
+
     @Spec
     @Nullable CommandSpec spec;
 
@@ -74,7 +77,7 @@ class SimulateSmsCommand implements Callable<Integer> {
                     digitalHumanIds.isEmpty() ? null : digitalHumanIds, terminateOverlapping ? Boolean.TRUE : null, runsPerDigitalHuman));
         }
         Duration wait = waitFor != null ? waitFor : sandbox ? Duration.ofMinutes(2) : Duration.ZERO;
-        try (ApiConnection.Open open = connection.open(sandbox ? SandboxConfig.defaults() : null, out,
+        try (ApiConnection.Open open = connection.open(sandbox ? SandboxConfig.defaults().withConversationDuration(SANDBOX_CONVERSATION) : null, out,
                 spec().commandLine().getErr())) {
             if (open == null) {
                 return ExitCodes.USAGE;

@@ -67,7 +67,7 @@ class EvaluateJobFunctionalTests {
     private int runWith(Map<String, Object> properties, String... args) {
         SpringApplication app = CallevalApplication.application(args);
         Map<String, Object> defaults = new java.util.HashMap<>(Map.of(
-                "server.port", "0",
+                "SERVER_PORT", "0",
                 "CALLEVAL_DB_URL", databaseUrl,
                 "logging.level.dev.calleval", "WARN"));
         defaults.putAll(properties);
