@@ -42,8 +42,8 @@ class ValidateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         JobDefinition definition = jobs.load(job);
         CallMapper mapper = new CallMapper(EvaluateJobFactory.mappingDefaults(definition));
-        ManifestItemReader reader = new ManifestItemReader(definition.manifestPath(), definition.source().location(),
-                new ColumnMapping(definition.source().columns()));
+        ManifestItemReader reader = new ManifestItemReader(definition.manifestPath(), definition.requireSource().location(),
+                new ColumnMapping(definition.requireSource().columns()));
         long rows = 0;
         long valid = 0;
         long invalid = 0;
@@ -71,7 +71,7 @@ class ValidateCommand implements Callable<Integer> {
         } finally {
             reader.close();
         }
-        out.printf("%s: %d row(s), %d valid, %d invalid%n", definition.source().location(), rows, valid, invalid);
+        out.printf("%s: %d row(s), %d valid, %d invalid%n", definition.requireSource().location(), rows, valid, invalid);
         return invalid == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 }

@@ -92,7 +92,7 @@ public class JobRunner {
         String exitDescription = failure.isEmpty() ? emptyToNull(execution.getExitStatus().getExitDescription()) : failure;
         RunSummary summary = reportWriter.write(Path.of(definition.report().directory()), new ReportWriter.ExecutionInfo(
                 definition.name(), execution.getId(), execution.getStatus().name(), exitDescription,
-                instant(execution.getStartTime()), instant(execution.getEndTime()), definition.source().location(),
+                instant(execution.getStartTime()), instant(execution.getEndTime()), definition.requireSource().location(),
                 submit == null ? 0 : submit.getReadCount(),
                 new dev.calleval.report.RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries(), stats.inDoubt())));
         return new RunOutcome(summary, execution.getStatus() == BatchStatus.COMPLETED, restart);
