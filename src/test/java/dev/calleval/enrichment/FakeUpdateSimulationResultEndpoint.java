@@ -24,8 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
  * A loopback stand-in for Bluejay's {@code POST /v1/update-simulation-result} (API reference §4.1), for the enrich
  * tests only: answers 404 for a simulation result it does not know, otherwise applies the update (counts it per
  * id, keeps the body) and answers 200 {@code {"status":"success"}}. Faults: answer 504 after applying the update for
- * chosen ids (accept-then-fail: the client cannot tell it was applied), and refuse the API key (401, nothing
- * applied) once a number of updates have been applied. Any other path: 404. Thread-safe.
+ * chosen ids (accept-then-fail: the client cannot tell it was applied), refuse the API key (401, nothing applied)
+ * once a number of updates have been applied, or answer an id as scripted (status, body, applied or not, delay).
+ * Any other path: 404. Thread-safe.
  */
 final class FakeUpdateSimulationResultEndpoint implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -38,7 +39,11 @@ final class FakeUpdateSimulationResultEndpoint implements AutoCloseable {
     private final Map<String, JsonNode> lastBody = new HashMap<>();
     private int requests;
     private int appliedTotal;
+    private final Map<String, Scripted> scripted = new HashMap<>();
     private int refuseKeyAfter = Integer.MAX_VALUE;
+
+    /** A scripted answer for one id: status and body, whether the update is applied first, and a delay before answering. */
+    record Scripted(int status, String body, boolean applies, long delayMs) {}
 
     private FakeUpdateSimulationResultEndpoint() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -72,7 +77,13 @@ final class FakeUpdateSimulationResultEndpoint implements AutoCloseable {
         refuseKeyAfter = n;
     }
 
+    /** Answers requests for {@code id} as scripted (until {@link #answerNormally}). */
+    synchronized void script(String id, Scripted answer) {
+        scripted.put(id, answer);
+    }
+
     synchronized void answerNormally() {
+        scripted.clear();
         failAfterApplying.clear();
         refuseKeyAfter = Integer.MAX_VALUE;
     }
@@ -109,6 +120,7 @@ final class FakeUpdateSimulationResultEndpoint implements AutoCloseable {
             }
             int status;
             String answer;
+            long delayMs = 0;
             synchronized (this) {
                 requests++;
                 JsonNode json = JSON.readTree(body);
@@ -116,6 +128,16 @@ final class FakeUpdateSimulationResultEndpoint implements AutoCloseable {
                 if (exchange.getRequestHeaders().getFirst("X-API-Key") == null || appliedTotal >= refuseKeyAfter) {
                     status = 401;
                     answer = "{\"detail\":\"Invalid API key\"}";
+                } else if (scripted.containsKey(id)) {
+                    Scripted script = scripted.get(id);
+                    if (script.applies()) {
+                        applied.merge(id, 1, Integer::sum);
+                        appliedTotal++;
+                        lastBody.put(id, json);
+                    }
+                    status = script.status();
+                    answer = script.body();
+                    delayMs = script.delayMs();
                 } else if (!known.contains(id)) {
                     status = 404;
                     answer = "{\"detail\":\"Simulation result not found\"}";
@@ -125,6 +147,14 @@ final class FakeUpdateSimulationResultEndpoint implements AutoCloseable {
                     lastBody.put(id, json);
                     status = failAfterApplying.contains(id) ? 504 : 200;
                     answer = status == 504 ? "{\"detail\":\"Gateway Timeout\"}" : "{\"status\":\"success\",\"message\":\"updated\"}";
+                }
+            }
+            if (delayMs > 0) {
+                try {
+                    Thread.sleep(delayMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
             }
             send(exchange, status, answer);
