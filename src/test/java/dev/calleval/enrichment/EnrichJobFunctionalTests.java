@@ -45,6 +45,7 @@ class EnrichJobFunctionalTests {
     @BeforeEach
     void start() throws IOException {
         databaseUrl = "jdbc:h2:mem:enrich-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        // replace with SandboxServer once it serves update-simulation-result
         bluejay = FakeUpdateSimulationResultEndpoint.start("716977", "716978", "716979");
     }
 

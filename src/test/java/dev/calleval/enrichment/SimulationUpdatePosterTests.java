@@ -28,6 +28,7 @@ class SimulationUpdatePosterTests {
 
     @BeforeEach
     void start() throws Exception {
+        // replace with SandboxServer once it serves update-simulation-result
         bluejay = FakeUpdateSimulationResultEndpoint.start("1", "2", "3");
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:poster-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
