@@ -26,10 +26,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code run JOB}: one job execution, then its report and a summary table. */
+/**
+ * {@code run JOB}: one job execution, then its report and a summary table. Dispatches on the job's kind: an
+ * evaluate job ({@code source:}) submits and reconciles calls; an enrich job ({@code enrich:}) posts simulation logs
+ * as {@code enrich JOB} does.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs one job execution: reads the job's calls, submits the valid ones to Bluejay, "
-                + "reconciles results and writes reports/<job>/<execution id>/."},
+                + "reconciles results and writes reports/<job>/<execution id>/.",
+                "An enrich job (enrich: section) posts its simulation logs instead, as 'calleval enrich JOB' does."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the run completed (rejected rows are reported, not a failure)",
                 "1:the run failed (e.g. API key refused, Bluejay unreachable); re-run to resume",
@@ -72,6 +77,14 @@ class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec().commandLine().getOut();
         JobDefinition definition = jobs.load(job);
+        if (definition.kind() == JobDefinition.Kind.ENRICH) {
+            return EnrichCommand.run(definition, definition.requireEnrich().resendInDoubt(), sandbox, runner, clients, apiKey, baseUrl,
+                    out, spec().commandLine().getErr());
+        }
+        if (definition.kind() == JobDefinition.Kind.SIMULATE_SMS) {
+            spec().commandLine().getErr().println("calleval: " + definition.name() + " is a simulate-sms job, which 'run' cannot run yet");
+            return ExitCodes.USAGE;
+        }
         Duration wait = waitForResults != null ? waitForResults : sandbox ? Duration.ofMinutes(2) : Duration.ZERO;
         if (sandbox) {
             String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));

@@ -1,5 +1,9 @@
 package dev.calleval.cli;
 
+import dev.calleval.enrichment.MappedUpdate;
+import dev.calleval.enrichment.SimulationLog;
+import dev.calleval.enrichment.SimulationLogMapper;
+import dev.calleval.enrichment.SimulationLogSource;
 import dev.calleval.job.EvaluateJobFactory;
 import dev.calleval.job.JobDefinition;
 import dev.calleval.job.JobDefinitions;
@@ -19,9 +23,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code validate JOB}: maps and validates every row as {@code run} would, without calling the API or the ledger. */
+/**
+ * {@code validate JOB}: maps and validates every row (an enrich job: every log) as {@code run} would, without
+ * calling the API or the ledger.
+ */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Maps and validates the job's calls without calling the API; prints each invalid row with file, line, field and reason.",
+        description = "Maps and validates the job's calls (or an enrich job's logs) without calling the API; prints each invalid "
+                + "row with file, line, field and reason.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every row is valid", "1:some rows are invalid (listed)", "2:the job or manifest cannot be read"})
 class ValidateCommand implements Callable<Integer> {
@@ -41,9 +49,16 @@ class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         JobDefinition definition = jobs.load(job);
+        if (definition.kind() == JobDefinition.Kind.ENRICH) {
+            return validateEnrich(definition, out);
+        }
+        if (definition.kind() == JobDefinition.Kind.SIMULATE_SMS) {
+            spec.commandLine().getErr().println("calleval: " + definition.name() + " is a simulate-sms job: it has no input to validate");
+            return ExitCodes.USAGE;
+        }
         CallMapper mapper = new CallMapper(EvaluateJobFactory.mappingDefaults(definition));
-        ManifestItemReader reader = new ManifestItemReader(definition.manifestPath(), definition.source().location(),
-                new ColumnMapping(definition.source().columns()));
+        ManifestItemReader reader = new ManifestItemReader(definition.manifestPath(), definition.requireSource().location(),
+                new ColumnMapping(definition.requireSource().columns()));
         long rows = 0;
         long valid = 0;
         long invalid = 0;
@@ -71,7 +86,32 @@ class ValidateCommand implements Callable<Integer> {
         } finally {
             reader.close();
         }
-        out.printf("%s: %d row(s), %d valid, %d invalid%n", definition.source().location(), rows, valid, invalid);
+        out.printf("%s: %d row(s), %d valid, %d invalid%n", definition.requireSource().location(), rows, valid, invalid);
         return invalid == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** Reads and checks every log of an enrich job as {@code enrich} would; a second log for one result is invalid too. */
+    private int validateEnrich(JobDefinition definition, PrintWriter out) {
+        SimulationLogSource source = SimulationLogSource.of(definition.enrichLocation(), definition.requireEnrich().sourceType());
+        SimulationLogMapper mapper = new SimulationLogMapper();
+        long logs = 0;
+        long valid = 0;
+        Map<String, String> firstSeen = new HashMap<>();
+        try (java.util.stream.Stream<SimulationLog> stream = source.logs()) {
+            for (SimulationLog log : (Iterable<SimulationLog>) stream::iterator) {
+                logs++;
+                MappedUpdate update = mapper.process(log);
+                String first = update.resultId() == null ? null : firstSeen.putIfAbsent(update.resultId(), log.file());
+                if (first != null) {
+                    out.printf("INVALID %s: simulation_result_id: simulation result %s was already read from %s%n", log.file(), update.resultId(), first);
+                } else if (update instanceof MappedUpdate.Rejected r) {
+                    out.printf("INVALID %s%n", r.message());
+                } else {
+                    valid++;
+                }
+            }
+        }
+        out.printf("%s: %d log(s), %d valid, %d invalid%n", source.location(), logs, valid, logs - valid);
+        return logs == valid ? ExitCodes.OK : ExitCodes.FAILED;
     }
 }

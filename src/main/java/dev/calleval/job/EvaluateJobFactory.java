@@ -62,8 +62,8 @@ public class EvaluateJobFactory {
     }
 
     private Step submitStep(JobDefinition definition, BluejayClient client) {
-        ManifestItemReader reader = new ManifestItemReader(definition.manifestPath(), definition.source().location(),
-                new ColumnMapping(definition.source().columns()), false);
+        ManifestItemReader reader = new ManifestItemReader(definition.manifestPath(), definition.requireSource().location(),
+                new ColumnMapping(definition.requireSource().columns()), false);
         CallMapper mapper = new CallMapper(mappingDefaults(definition));
         SubmissionWriter writer = new SubmissionWriter(ledger, client, definition.name(), definition.submit().maxInFlight(),
                 definition.submit().inDoubt().lookup());

@@ -1,6 +1,8 @@
 package dev.calleval.job;
 
 import dev.calleval.bluejay.BluejayClientSettings;
+import dev.calleval.enrichment.EnrichSettings;
+import dev.calleval.simulation.SimulateSmsSettings;
 import dev.calleval.submission.InDoubtLookup;
 import dev.calleval.bluejay.CallDirection;
 import dev.calleval.bluejay.CallInterface;
@@ -16,30 +18,103 @@ import org.springframework.util.unit.DataSize;
  * One pipeline, as written in a job file ({@code jobs/<name>.yaml}). Keys are kebab-case; durations take units
  * ({@code 500ms}, {@code 30s}, {@code 2h}); sizes too ({@code 50MB}). See the README's "Job file" section.
  *
+ * <p>A job file declares its {@link Kind} by the one section it has: {@code source:} (evaluate calls),
+ * {@code enrich:} (post simulation logs to update-simulation-result) or {@code simulate-sms:} (queue SMS
+ * simulation runs). Exactly one of the three; {@code submit:} and {@code report:} apply to every kind,
+ * {@code defaults:} and {@code results:} to evaluate jobs only.
+ *
  * @param name the job's name: reports go to {@code reports/<name>/<execution id>/}
+ * @param source evaluate jobs: where the calls come from; null for the other kinds
+ * @param enrich enrich jobs: where the simulation logs are; null for the other kinds
+ * @param simulateSms simulate-sms jobs: the runs to queue; null for the other kinds
  * @param file the job file itself (set by the loader); relative paths in it resolve against its folder
  */
 public record JobDefinition(
         String name,
         @Nullable String description,
-        Source source,
+        @Nullable Source source,
+        @Nullable EnrichSettings enrich,
+        @Nullable SimulateSmsSettings simulateSms,
         @DefaultValue Defaults defaults,
         @DefaultValue Submit submit,
         @DefaultValue Results results,
         @DefaultValue Report report,
         @Nullable Path file) {
 
+    /** What a job does, decided by the section its file declares. */
+    public enum Kind {
+        /** {@code source:}: submit calls to {@code POST /v1/evaluate} and reconcile their results. */
+        EVALUATE,
+        /** {@code enrich:}: post per-call simulation logs to {@code POST /v1/update-simulation-result}. */
+        ENRICH,
+        /** {@code simulate-sms:}: queue SMS simulation runs. */
+        SIMULATE_SMS
+    }
+
     public JobDefinition {
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
             throw new IllegalArgumentException("name must be 1-100 letters, digits, '.', '_' or '-', got: " + name);
         }
-        if (source == null) {
-            throw new IllegalArgumentException("source is required (source.type and source.location)");
+        List<String> sections = new java.util.ArrayList<>();
+        if (source != null) {
+            sections.add("source:");
+        }
+        if (enrich != null) {
+            sections.add("enrich:");
+        }
+        if (simulateSms != null) {
+            sections.add("simulate-sms:");
+        }
+        if (sections.size() != 1) {
+            throw new IllegalArgumentException("a job file declares exactly one of source: (an evaluate job: source.location), "
+                    + "enrich: (enrich.location) or simulate-sms: (simulate-sms.runs); "
+                    + (sections.isEmpty() ? "found none" : "found " + String.join(" and ", sections)));
         }
     }
 
     JobDefinition withFile(Path file) {
-        return new JobDefinition(name, description, source, defaults, submit, results, report, file);
+        return new JobDefinition(name, description, source, enrich, simulateSms, defaults, submit, results, report, file);
+    }
+
+    /** The kind of job, from the one section the file declares. */
+    public Kind kind() {
+        return source != null ? Kind.EVALUATE : enrich != null ? Kind.ENRICH : Kind.SIMULATE_SMS;
+    }
+
+    /**
+     * The {@code source:} section of an evaluate job.
+     *
+     * @throws IllegalStateException for another kind of job
+     */
+    public Source requireSource() {
+        if (source == null) {
+            throw new IllegalStateException(name + " is an " + kind() + " job, not an evaluate job (it has no source: section)");
+        }
+        return source;
+    }
+
+    /**
+     * The {@code enrich:} section of an enrich job.
+     *
+     * @throws IllegalStateException for another kind of job
+     */
+    public EnrichSettings requireEnrich() {
+        if (enrich == null) {
+            throw new IllegalStateException(name + " is an " + kind() + " job, not an enrich job (it has no enrich: section)");
+        }
+        return enrich;
+    }
+
+    /**
+     * The {@code simulate-sms:} section of a simulate-sms job.
+     *
+     * @throws IllegalStateException for another kind of job
+     */
+    public SimulateSmsSettings requireSimulateSms() {
+        if (simulateSms == null) {
+            throw new IllegalStateException(name + " is an " + kind() + " job, not a simulate-sms job (it has no simulate-sms: section)");
+        }
+        return simulateSms;
     }
 
     /**
@@ -139,9 +214,19 @@ public record JobDefinition(
     /** Where reports are written: {@code <directory>/<job>/<execution id>/}, relative to the working directory. */
     public record Report(@DefaultValue("reports") String directory) {}
 
-    /** The manifest location resolved against the job file's folder. */
+    /** The manifest location of an evaluate job, resolved against the job file's folder. */
     public Path manifestPath() {
-        Path p = Path.of(source.location());
+        return resolve(requireSource().location());
+    }
+
+    /** The location of an enrich job's logs (directory or manifest), resolved against the job file's folder. */
+    public Path enrichLocation() {
+        return resolve(requireEnrich().location());
+    }
+
+    /** A path from the job file, resolved against the file's folder (as given when absolute or without a file). */
+    public Path resolve(String location) {
+        Path p = Path.of(location);
         return p.isAbsolute() || file == null ? p : file.toAbsolutePath().getParent().resolve(p).normalize();
     }
 }

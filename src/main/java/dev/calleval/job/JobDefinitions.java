@@ -3,13 +3,18 @@ package dev.calleval.job;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import dev.calleval.enrichment.LogSourceType;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
  * Loads job files. A job is named either by a path to a YAML file or by a name looked up as
@@ -46,6 +51,33 @@ public final class JobDefinitions {
         }
         throw new JobFileException("no job named '" + nameOrPath + "': looked for " + jobsDirectory.resolve(nameOrPath + ".yaml")
                 + " (give a job name from " + jobsDirectory + "/ or a path to a job YAML)");
+    }
+
+    /**
+     * An enrich job without a job file ({@code calleval enrich --dir DIR | --manifest CSV}): named
+     * {@code enrich-<name of the directory or manifest>}, with the default {@code submit:} settings.
+     *
+     * @param reportDirectory where reports go ({@code <reportDirectory>/<name>/<execution id>/})
+     */
+    public static JobDefinition enrichJob(Path location, LogSourceType type, String reportDirectory) {
+        String base = location.toAbsolutePath().normalize().getFileName() == null ? "logs"
+                : location.toAbsolutePath().normalize().getFileName().toString().replaceFirst("\\.[A-Za-z]+$", "");
+        String name = ("enrich-" + base.replaceAll("[^A-Za-z0-9._-]", "-"));
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("name", name.length() > 100 ? name.substring(0, 100) : name);
+        properties.put("enrich.location", location.toAbsolutePath().normalize().toString());
+        properties.put("enrich.type", type.name().toLowerCase(Locale.ROOT));
+        properties.put("report.directory", reportDirectory);
+        try {
+            return new Binder(new MapConfigurationPropertySource(properties)).bind("", JobDefinition.class)
+                    .orElseThrow(() -> new JobFileException("cannot make an enrich job for " + location));
+        } catch (BindException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw new JobFileException("cannot make an enrich job for " + location + ": " + cause.getMessage());
+        }
     }
 
     static JobDefinition loadFile(Path file) {

@@ -1,6 +1,8 @@
 package dev.calleval.job;
 
 import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.enrichment.EnrichReportWriter;
+import dev.calleval.enrichment.EnrichSummary;
 import dev.calleval.report.ReportWriter;
 import dev.calleval.report.RunSummary;
 import java.nio.file.Path;
@@ -25,12 +27,14 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Service;
 
 /**
- * Runs one job execution of a job definition and writes its report.
+ * Runs one job execution of a job definition and writes its report: {@link #run} for evaluate jobs,
+ * {@link #runEnrich} for enrich jobs.
  *
- * <p>Job parameters: {@code source} (the manifest, identifying) and {@code run} (a counter, identifying). When the
- * job's last execution over the same source FAILED or was STOPPED, the run restarts that job instance (a new
- * execution of it), which sends the calls left FAILED. Otherwise a new instance starts with the next
- * {@code run} number; the ledger makes sure nothing already accepted is sent again.
+ * <p>Job parameters: {@code source} (the manifest, or the enrich job's directory or manifest; identifying) and
+ * {@code run} (a counter, identifying). When the job's last execution over the same source FAILED or was STOPPED,
+ * the run restarts that job instance (a new execution of it), which sends the calls (posts the updates) left
+ * FAILED. Otherwise a new instance starts with the next {@code run} number; the ledgers make sure nothing already
+ * accepted is sent again.
  */
 @Service
 public class JobRunner {
@@ -40,16 +44,24 @@ public class JobRunner {
     private final JobRepository jobRepository;
     private final EvaluateJobFactory jobFactory;
     private final ReportWriter reportWriter;
+    private final EnrichJobFactory enrichJobFactory;
+    private final EnrichReportWriter enrichReportWriter;
 
-    public JobRunner(JobOperator jobOperator, JobRepository jobRepository, EvaluateJobFactory jobFactory, ReportWriter reportWriter) {
+    public JobRunner(JobOperator jobOperator, JobRepository jobRepository, EvaluateJobFactory jobFactory, ReportWriter reportWriter,
+            EnrichJobFactory enrichJobFactory, EnrichReportWriter enrichReportWriter) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.jobFactory = jobFactory;
         this.reportWriter = reportWriter;
+        this.enrichJobFactory = enrichJobFactory;
+        this.enrichReportWriter = enrichReportWriter;
     }
 
     /** The outcome of a run: its summary (as written to {@code summary.json}) and whether it completed. */
     public record RunOutcome(RunSummary summary, boolean completed, boolean restarted) {}
+
+    /** The outcome of an enrich run: its summary (as written to {@code summary.json}) and whether it completed. */
+    public record EnrichOutcome(EnrichSummary summary, boolean completed, boolean restarted) {}
 
     /**
      * Runs the job to its end (synchronously) and writes the report.
@@ -58,11 +70,54 @@ public class JobRunner {
      * @param waitForResults how long the reconcile step waits for results; zero for one pass
      */
     public RunOutcome run(JobDefinition definition, BluejayClient client, Duration waitForResults) throws Exception {
+        if (definition.kind() != JobDefinition.Kind.EVALUATE) {
+            throw new IllegalArgumentException(definition.name() + " is an " + definition.kind() + " job, not an evaluate job");
+        }
         Job job = jobFactory.build(definition, client, waitForResults);
-        String source = definition.manifestPath().toString();
+        Launch launch = launch(job, definition.name(), definition.manifestPath().toString());
+        JobExecution execution = launch.execution();
+        StepExecution submit = step(execution, "submit");
+        BluejayClient.Stats stats = client.stats();
+        RunSummary summary = reportWriter.write(Path.of(definition.report().directory()), new ReportWriter.ExecutionInfo(
+                definition.name(), execution.getId(), execution.getStatus().name(), exitDescription(execution, false),
+                instant(execution.getStartTime()), instant(execution.getEndTime()), definition.requireSource().location(),
+                submit == null ? 0 : submit.getReadCount(),
+                new dev.calleval.report.RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries(), stats.inDoubt())));
+        return new RunOutcome(summary, execution.getStatus() == BatchStatus.COMPLETED, launch.restarted());
+    }
+
+    /**
+     * Runs an enrich job ({@code enrich:} section) to its end and writes its report ({@code updates.csv},
+     * {@code rejects.csv}, {@code summary.json}).
+     *
+     * @param client the client for this run (its rate limit and retry come from the job's {@code submit:} section)
+     * @param resendInDoubt post again the results earlier runs left IN_DOUBT
+     * @throws IllegalArgumentException when the definition is not an enrich job
+     */
+    public EnrichOutcome runEnrich(JobDefinition definition, BluejayClient client, boolean resendInDoubt) throws Exception {
+        if (definition.kind() != JobDefinition.Kind.ENRICH) {
+            throw new IllegalArgumentException(definition.name() + " is an " + definition.kind() + " job, not an enrich job");
+        }
+        Job job = enrichJobFactory.build(definition, client, resendInDoubt);
+        Launch launch = launch(job, definition.name(), definition.enrichLocation().toString());
+        JobExecution execution = launch.execution();
+        StepExecution step = step(execution, "enrich");
+        BluejayClient.Stats stats = client.stats();
+        EnrichSummary summary = enrichReportWriter.write(Path.of(definition.report().directory()), new EnrichReportWriter.ExecutionInfo(
+                definition.name(), execution.getId(), execution.getStatus().name(), exitDescription(execution, true),
+                instant(execution.getStartTime()), instant(execution.getEndTime()),
+                dev.calleval.enrichment.SimulationLogSource.shown(definition.enrichLocation()), step == null ? 0 : step.getReadCount(),
+                resendInDoubt, new RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries(), stats.inDoubt())));
+        return new EnrichOutcome(summary, execution.getStatus() == BatchStatus.COMPLETED, launch.restarted());
+    }
+
+    private record Launch(JobExecution execution, boolean restarted) {}
+
+    /** Starts a new instance of the job over {@code source}, or restarts its last one when that failed or was stopped. */
+    private Launch launch(Job job, String name, String source) throws Exception {
         JobParameters parameters = null;
         boolean restart = false;
-        JobInstance last = jobRepository.getLastJobInstance(definition.name());
+        JobInstance last = jobRepository.getLastJobInstance(name);
         long nextRun = 1;
         if (last != null) {
             JobExecution lastExecution = jobRepository.getLastJobExecution(last);
@@ -73,8 +128,8 @@ public class JobRunner {
                     && Objects.equals(source, lastParameters.getString("source"))) {
                 parameters = lastParameters;
                 restart = true;
-                log.info("restarting {} run {} (execution {} ended {}): calls left FAILED are sent again",
-                        definition.name(), lastRun, lastExecution.getId(), lastExecution.getStatus());
+                log.info("restarting {} run {} (execution {} ended {}): what was left FAILED is sent again",
+                        name, lastRun, lastExecution.getId(), lastExecution.getStatus());
             }
         }
         if (parameters == null) {
@@ -84,18 +139,30 @@ public class JobRunner {
                     .toJobParameters();
         }
         JobExecution execution = jobOperator.start(job, parameters);
-        log.info("{} execution {} ended {}", definition.name(), execution.getId(), execution.getStatus());
-        StepExecution submit = execution.getStepExecutions().stream().filter(s -> s.getStepName().equals("submit")).findFirst().orElse(null);
-        BluejayClient.Stats stats = client.stats();
+        log.info("{} execution {} ended {}", name, execution.getId(), execution.getStatus());
+        return new Launch(execution, restart);
+    }
+
+    private static @Nullable StepExecution step(JobExecution execution, String name) {
+        return execution.getStepExecutions().stream().filter(s -> s.getStepName().equals(name)).findFirst().orElse(null);
+    }
+
+    /**
+     * Why the execution ended as it did: the root causes of its failures, else its exit description, else (with
+     * {@code fromSteps}) the first step's exit description.
+     */
+    private static @Nullable String exitDescription(JobExecution execution, boolean fromSteps) {
         String failure = execution.getAllFailureExceptions().stream().map(JobRunner::rootMessage).filter(Objects::nonNull).distinct()
                 .collect(Collectors.joining("; "));
-        String exitDescription = failure.isEmpty() ? emptyToNull(execution.getExitStatus().getExitDescription()) : failure;
-        RunSummary summary = reportWriter.write(Path.of(definition.report().directory()), new ReportWriter.ExecutionInfo(
-                definition.name(), execution.getId(), execution.getStatus().name(), exitDescription,
-                instant(execution.getStartTime()), instant(execution.getEndTime()), definition.source().location(),
-                submit == null ? 0 : submit.getReadCount(),
-                new dev.calleval.report.RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries(), stats.inDoubt())));
-        return new RunOutcome(summary, execution.getStatus() == BatchStatus.COMPLETED, restart);
+        if (!failure.isEmpty()) {
+            return failure;
+        }
+        String description = emptyToNull(execution.getExitStatus().getExitDescription());
+        if (description == null && fromSteps) {
+            description = execution.getStepExecutions().stream().map(s -> emptyToNull(s.getExitStatus().getExitDescription()))
+                    .filter(Objects::nonNull).findFirst().orElse(null);
+        }
+        return description;
     }
 
     /** The message of the innermost cause: the one that says what went wrong, not which layer noticed. */

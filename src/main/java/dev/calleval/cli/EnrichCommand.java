@@ -1,0 +1,144 @@
+package dev.calleval.cli;
+
+import dev.calleval.bluejay.ApiKey;
+import dev.calleval.enrichment.LogSourceType;
+import dev.calleval.job.BluejayClientFactory;
+import dev.calleval.job.JobDefinition;
+import dev.calleval.job.JobDefinitions;
+import dev.calleval.job.JobRunner;
+import dev.calleval.sandbox.SandboxConfig;
+import dev.calleval.sandbox.SandboxServer;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Value;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code enrich (JOB | --dir DIR | --manifest CSV) [--resend-in-doubt] [--sandbox]}: posts per-call simulation logs
+ * to {@code POST /v1/update-simulation-result}, each simulation result exactly once, and writes
+ * {@code reports/<job>/<execution id>/}.
+ */
+@Command(name = "enrich", mixinStandardHelpOptions = true,
+        description = {"Posts what the agent under test logged during simulated calls (one <simulation_result_id>.json per "
+                + "result: tool calls, events, recorded transcript, tags, metadata, trace ids) to Bluejay's "
+                + "update-simulation-result, each result exactly once, and writes reports/<job>/<execution id>/.",
+                "Give an enrich job (a job file with an enrich: section), or a directory of logs, or a CSV manifest "
+                        + "(simulation_result_id,log)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every log is posted, now or by an earlier run",
+                "1:some logs were rejected, failed (re-run to post them) or are in doubt, or the run failed",
+                "2:bad usage or configuration"})
+class EnrichCommand implements Callable<Integer> {
+    @Spec
+    @Nullable CommandSpec spec;
+
+    @Parameters(paramLabel = "JOB", arity = "0..1", description = "an enrich job name from jobs/ (e.g. enrich-sample) or a path to a job YAML")
+    @Nullable String job;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "a directory of <simulation_result_id>.json logs (instead of JOB)")
+    @Nullable Path dir;
+
+    @Option(names = "--manifest", paramLabel = "CSV", description = "a CSV manifest with columns simulation_result_id,log; log paths relative to it (instead of JOB)")
+    @Nullable Path manifest;
+
+    @Option(names = "--resend-in-doubt", description = "post again the results earlier runs left IN_DOUBT (the update may have been "
+            + "applied): only after checking in Bluejay that they lack it")
+    boolean resendInDoubt;
+
+    @Option(names = "--sandbox", description = "post to an embedded Bluejay-compatible sandbox on loopback (no API key needed)")
+    boolean sandbox;
+
+    @Option(names = "--report-dir", paramLabel = "DIR", description = "where reports go with --dir or --manifest (default: reports)")
+    @Nullable String reportDirectory;
+
+    private final JobDefinitions jobs;
+    private final JobRunner runner;
+    private final BluejayClientFactory clients;
+    private final String apiKey;
+    private final String baseUrl;
+
+    EnrichCommand(JobDefinitions jobs, JobRunner runner, BluejayClientFactory clients, @Value("${BLUEJAY_API_KEY:}") String apiKey,
+            @Value("${BLUEJAY_BASE_URL:https://api.getbluejay.ai}") String baseUrl) {
+        this.jobs = jobs;
+        this.runner = runner;
+        this.clients = clients;
+        this.apiKey = apiKey;
+        this.baseUrl = baseUrl;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        CommandSpec spec = spec();
+        int given = (job != null ? 1 : 0) + (dir != null ? 1 : 0) + (manifest != null ? 1 : 0);
+        if (given != 1) {
+            spec.commandLine().getErr().println("calleval: give exactly one of JOB, --dir DIR or --manifest CSV");
+            spec.commandLine().usage(spec.commandLine().getErr());
+            return ExitCodes.USAGE;
+        }
+        JobDefinition definition;
+        if (job != null) {
+            if (reportDirectory != null) {
+                spec.commandLine().getErr().println("calleval: --report-dir goes with --dir or --manifest; a job file sets report.directory");
+                return ExitCodes.USAGE;
+            }
+            definition = jobs.load(job);
+            if (definition.kind() != JobDefinition.Kind.ENRICH) {
+                spec.commandLine().getErr().println("calleval: " + definition.name() + " is an " + definition.kind()
+                        + " job, not an enrich job (its file has no enrich: section); run it with: calleval run " + job);
+                return ExitCodes.USAGE;
+            }
+        } else {
+            Path location = dir != null ? dir : manifest;
+            boolean exists = dir != null ? java.nio.file.Files.isDirectory(location) : java.nio.file.Files.isRegularFile(location);
+            if (!exists) {
+                spec.commandLine().getErr().println("calleval: " + (dir != null ? "--dir " : "--manifest ") + location
+                        + (dir != null ? ": not a directory" : ": no such file"));
+                return ExitCodes.USAGE;
+            }
+            definition = JobDefinitions.enrichJob(location, dir != null ? LogSourceType.DIRECTORY : LogSourceType.MANIFEST,
+                    reportDirectory == null ? "reports" : reportDirectory);
+        }
+        return run(definition, resendInDoubt || definition.requireEnrich().resendInDoubt(), sandbox, runner, clients, apiKey, baseUrl,
+                spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * Runs an enrich job against Bluejay (or the sandbox), prints its summary and returns the exit code: 0 when
+     * every log is posted (now or before), 1 otherwise. Shared with {@code run JOB}.
+     */
+    static int run(JobDefinition definition, boolean resendInDoubt, boolean sandbox, JobRunner runner, BluejayClientFactory clients,
+            String apiKey, String baseUrl, PrintWriter out, PrintWriter err) throws Exception {
+        if (sandbox) {
+            try (SandboxServer server = SandboxServer.start(SandboxConfig.defaults().withoutWebhook())) {
+                out.printf("sandbox: Bluejay-compatible API at %s%n", server.baseUri());
+                out.flush();
+                return execute(runner.runEnrich(definition, clients.create(definition, server.baseUri(), ApiKey.of("sandbox")), resendInDoubt), out);
+            }
+        }
+        if (apiKey.isBlank()) {
+            err.println("calleval: BLUEJAY_API_KEY is not set: export it (a key from app.getbluejay.ai/settings/api-keys), or add --sandbox");
+            return ExitCodes.USAGE;
+        }
+        return execute(runner.runEnrich(definition, clients.create(definition, URI.create(baseUrl), ApiKey.of(apiKey)), resendInDoubt), out);
+    }
+
+    private static int execute(JobRunner.EnrichOutcome outcome, PrintWriter out) {
+        EnrichSummaryTable.print(outcome.summary(), out);
+        out.flush();
+        return outcome.completed() && outcome.summary().allPosted() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private CommandSpec spec() {
+        if (spec == null) {
+            throw new IllegalStateException("picocli did not inject the command spec");
+        }
+        return spec;
+    }
+}

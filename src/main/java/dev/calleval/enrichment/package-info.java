@@ -1,0 +1,17 @@
+/**
+ * Enriching simulation results: reads the per-call logs an agent under test wrote during simulated calls (one
+ * JSON file per simulation result, from a directory or a CSV manifest), turns each into a
+ * {@code POST /v1/update-simulation-result} body (API reference §4.1) or a rejection naming file and field, and
+ * posts each result at most once, guarded by the {@code simulation_update} ledger: the request is not idempotent
+ * (a second post duplicates the tool calls), so an ambiguous failure is recorded IN_DOUBT and never re-posted
+ * unless an operator asks for it ({@code --resend-in-doubt}).
+ *
+ * <p>Flow: {@link dev.calleval.enrichment.SimulationLogSource} (directory | manifest) →
+ * {@link dev.calleval.enrichment.SimulationLogItemReader} → {@link dev.calleval.enrichment.SimulationLogMapper}
+ * → {@link dev.calleval.enrichment.SimulationUpdateWriter} (claims in the chunk transaction, posts after commit)
+ * → {@link dev.calleval.enrichment.EnrichReportWriter}.
+ */
+@NullMarked
+package dev.calleval.enrichment;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,158 @@
+package dev.calleval.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.calleval.enrichment.LogSourceType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Job files: the kind follows from the one section a file declares, and each section binds its record. */
+class JobDefinitionTests {
+
+    @TempDir
+    Path dir;
+
+    private Path file(String name, String yaml) throws IOException {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void sourceSectionMakesAnEvaluateJob() throws IOException {
+        JobDefinition job = JobDefinitions.loadFile(file("ev", """
+                name: ev
+                source:
+                  location: calls.csv
+                """));
+
+        assertThat(job.kind()).isEqualTo(JobDefinition.Kind.EVALUATE);
+        assertThat(job.requireSource().type()).isEqualTo("manifest");
+        assertThat(job.manifestPath()).isEqualTo(dir.resolve("calls.csv").toAbsolutePath().normalize());
+        assertThat(job.enrich()).isNull();
+        assertThat(job.simulateSms()).isNull();
+        assertThatThrownBy(job::requireEnrich).isInstanceOf(IllegalStateException.class).hasMessageContaining("not an enrich job");
+    }
+
+    @Test
+    void enrichSectionMakesAnEnrichJobWithItsLocationRelativeToTheFile() throws IOException {
+        JobDefinition job = JobDefinitions.loadFile(file("en", """
+                name: en
+                enrich:
+                  location: ../logs
+                  type: Manifest
+                  resend-in-doubt: true
+                submit:
+                  rate-limit: 5
+                  max-in-flight: 2
+                  chunk-size: 10
+                """));
+
+        assertThat(job.kind()).isEqualTo(JobDefinition.Kind.ENRICH);
+        assertThat(job.requireEnrich().sourceType()).isEqualTo(LogSourceType.MANIFEST);
+        assertThat(job.requireEnrich().resendInDoubt()).isTrue();
+        assertThat(job.enrichLocation()).isEqualTo(dir.toAbsolutePath().getParent().resolve("logs"));
+        assertThat(job.submit().rateLimit()).isEqualTo(5);
+        assertThat(job.submit().maxInFlight()).isEqualTo(2);
+        assertThat(job.source()).isNull();
+        assertThatThrownBy(job::manifestPath).isInstanceOf(IllegalStateException.class).hasMessageContaining("not an evaluate job");
+    }
+
+    @Test
+    void enrichDefaultsLeaveTheTypeToTheLocationAndDoNotResend() throws IOException {
+        JobDefinition job = JobDefinitions.loadFile(file("en2", """
+                name: en2
+                enrich:
+                  location: logs
+                """));
+
+        assertThat(job.requireEnrich().sourceType()).isNull();
+        assertThat(job.requireEnrich().resendInDoubt()).isFalse();
+        assertThat(job.submit().chunkSize()).isEqualTo(100);
+    }
+
+    @Test
+    void simulateSmsSectionBindsTheSettingsRecord() throws IOException {
+        JobDefinition job = JobDefinitions.loadFile(file("sms", """
+                name: sms
+                simulate-sms:
+                  wait-for: 10m
+                  runs:
+                    - simulation-id: sim-1
+                      digital-human-ids: [dh-1, dh-2]
+                      runs-per-digital-human: 2
+                    - simulation-id: sim-2
+                """));
+
+        assertThat(job.kind()).isEqualTo(JobDefinition.Kind.SIMULATE_SMS);
+        assertThat(job.requireSimulateSms().waitFor()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(job.requireSimulateSms().pollInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(job.requireSimulateSms().runs()).extracting(r -> r.simulationId()).containsExactly("sim-1", "sim-2");
+        assertThat(job.requireSimulateSms().runs().get(0).digitalHumanIds()).containsExactly("dh-1", "dh-2");
+        assertThat(job.requireSimulateSms().runs().get(0).runsPerDigitalHuman()).isEqualTo(2);
+    }
+
+    @Test
+    void aFileWithoutAnyKindSectionIsRefusedNamingTheThree() throws IOException {
+        Path file = file("none", "name: none\n");
+
+        assertThatThrownBy(() -> JobDefinitions.loadFile(file)).isInstanceOf(JobFileException.class)
+                .hasMessageStartingWith(file + ": ")
+                .hasMessageContaining("exactly one of source:")
+                .hasMessageContaining("enrich:")
+                .hasMessageContaining("simulate-sms:")
+                .hasMessageContaining("found none");
+    }
+
+    @Test
+    void aFileWithTwoKindSectionsIsRefusedNamingBoth() throws IOException {
+        Path file = file("two", """
+                name: two
+                source:
+                  location: calls.csv
+                enrich:
+                  location: logs
+                """);
+
+        assertThatThrownBy(() -> JobDefinitions.loadFile(file)).isInstanceOf(JobFileException.class)
+                .hasMessageContaining("found source: and enrich:");
+    }
+
+    @Test
+    void anUnknownEnrichTypeNamesTheKey() throws IOException {
+        Path file = file("bad-type", """
+                name: bad-type
+                enrich:
+                  location: logs
+                  type: s3
+                """);
+
+        assertThatThrownBy(() -> JobDefinitions.loadFile(file)).isInstanceOf(JobFileException.class)
+                .hasMessageContaining("'enrich'")
+                .hasMessageContaining("enrich.type must be 'directory' or 'manifest', got 's3'");
+    }
+
+    @Test
+    void anEnrichSectionWithoutLocationIsRefused() throws IOException {
+        Path file = file("no-location", """
+                name: no-location
+                enrich:
+                  resend-in-doubt: true
+                """);
+
+        assertThatThrownBy(() -> JobDefinitions.loadFile(file)).isInstanceOf(JobFileException.class)
+                .hasMessageContaining("enrich.location is required");
+    }
+
+    @Test
+    void theSampleJobsAreOfTheirKinds() {
+        JobDefinitions jobs = new JobDefinitions(Path.of("jobs"));
+        assertThat(jobs.load("sample").kind()).isEqualTo(JobDefinition.Kind.EVALUATE);
+        assertThat(jobs.load("sample-with-errors").kind()).isEqualTo(JobDefinition.Kind.EVALUATE);
+    }
+}
