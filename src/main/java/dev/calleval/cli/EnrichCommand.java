@@ -1,19 +1,12 @@
 package dev.calleval.cli;
 
-import dev.calleval.bluejay.ApiKey;
 import dev.calleval.enrichment.LogSourceType;
-import dev.calleval.job.BluejayClientFactory;
 import dev.calleval.job.JobDefinition;
 import dev.calleval.job.JobDefinitions;
-import dev.calleval.job.JobRunner;
-import dev.calleval.sandbox.SandboxConfig;
-import dev.calleval.sandbox.SandboxServer;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Value;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,18 +52,13 @@ class EnrichCommand implements Callable<Integer> {
     @Nullable String reportDirectory;
 
     private final JobDefinitions jobs;
-    private final JobRunner runner;
-    private final BluejayClientFactory clients;
-    private final String apiKey;
-    private final String baseUrl;
+    private final ApiConnection connection;
+    private final JobExecution execution;
 
-    EnrichCommand(JobDefinitions jobs, JobRunner runner, BluejayClientFactory clients, @Value("${BLUEJAY_API_KEY:}") String apiKey,
-            @Value("${BLUEJAY_BASE_URL:https://api.getbluejay.ai}") String baseUrl) {
+    EnrichCommand(JobDefinitions jobs, ApiConnection connection, JobExecution execution) {
         this.jobs = jobs;
-        this.runner = runner;
-        this.clients = clients;
-        this.apiKey = apiKey;
-        this.baseUrl = baseUrl;
+        this.connection = connection;
+        this.execution = execution;
     }
 
     @Override
@@ -105,34 +93,14 @@ class EnrichCommand implements Callable<Integer> {
             definition = JobDefinitions.enrichJob(location, dir != null ? LogSourceType.DIRECTORY : LogSourceType.MANIFEST,
                     reportDirectory == null ? "reports" : reportDirectory);
         }
-        return run(definition, resendInDoubt || definition.requireEnrich().resendInDoubt(), sandbox, runner, clients, apiKey, baseUrl,
-                spec.commandLine().getOut(), spec.commandLine().getErr());
-    }
-
-    /**
-     * Runs an enrich job against Bluejay (or the sandbox), prints its summary and returns the exit code: 0 when
-     * every log is posted (now or before), 1 otherwise. Shared with {@code run JOB}.
-     */
-    static int run(JobDefinition definition, boolean resendInDoubt, boolean sandbox, JobRunner runner, BluejayClientFactory clients,
-            String apiKey, String baseUrl, PrintWriter out, PrintWriter err) throws Exception {
-        if (sandbox) {
-            try (SandboxServer server = SandboxServer.start(SandboxConfig.defaults().withoutWebhook())) {
-                out.printf("sandbox: Bluejay-compatible API at %s%n", server.baseUri());
-                out.flush();
-                return execute(runner.runEnrich(definition, clients.create(definition, server.baseUri(), ApiKey.of("sandbox")), resendInDoubt), out);
+        PrintWriter out = spec.commandLine().getOut();
+        try (ApiConnection.Open open = connection.open(sandbox ? JobExecution.sandboxConfig() : null, out,
+                spec.commandLine().getErr())) {
+            if (open == null) {
+                return ExitCodes.USAGE;
             }
+            return execution.execute(definition, open, null, resendInDoubt, out);
         }
-        if (apiKey.isBlank()) {
-            err.println("calleval: BLUEJAY_API_KEY is not set: export it (a key from app.getbluejay.ai/settings/api-keys), or add --sandbox");
-            return ExitCodes.USAGE;
-        }
-        return execute(runner.runEnrich(definition, clients.create(definition, URI.create(baseUrl), ApiKey.of(apiKey)), resendInDoubt), out);
-    }
-
-    private static int execute(JobRunner.EnrichOutcome outcome, PrintWriter out) {
-        EnrichSummaryTable.print(outcome.summary(), out);
-        out.flush();
-        return outcome.completed() && outcome.summary().allPosted() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     private CommandSpec spec() {

@@ -1,25 +1,11 @@
 package dev.calleval.cli;
 
-import dev.calleval.bluejay.ApiKey;
-import dev.calleval.bluejay.BluejayClient;
-import dev.calleval.job.BluejayClientFactory;
 import dev.calleval.job.JobDefinition;
 import dev.calleval.job.JobDefinitions;
-import dev.calleval.job.JobRunner;
-import dev.calleval.report.RunSummary;
-import dev.calleval.sandbox.SandboxConfig;
-import dev.calleval.sandbox.SandboxServer;
-import dev.calleval.webhook.WebhookSettings;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,70 +40,26 @@ class RunCommand implements Callable<Integer> {
     @Nullable Duration waitForResults;
 
     private final JobDefinitions jobs;
-    private final JobRunner runner;
-    private final BluejayClientFactory clients;
-    private final WebhookSettings webhookSettings;
-    private final ApplicationContext context;
-    private final String apiKey;
-    private final String baseUrl;
+    private final ApiConnection connection;
+    private final JobExecution execution;
 
-    RunCommand(JobDefinitions jobs, JobRunner runner, BluejayClientFactory clients, WebhookSettings webhookSettings,
-            ApplicationContext context, @Value("${BLUEJAY_API_KEY:}") String apiKey,
-            @Value("${BLUEJAY_BASE_URL:https://api.getbluejay.ai}") String baseUrl) {
+    RunCommand(JobDefinitions jobs, ApiConnection connection, JobExecution execution) {
         this.jobs = jobs;
-        this.runner = runner;
-        this.clients = clients;
-        this.webhookSettings = webhookSettings;
-        this.context = context;
-        this.apiKey = apiKey;
-        this.baseUrl = baseUrl;
+        this.connection = connection;
+        this.execution = execution;
     }
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec().commandLine().getOut();
         JobDefinition definition = jobs.load(job);
-        if (definition.kind() == JobDefinition.Kind.ENRICH) {
-            return EnrichCommand.run(definition, definition.requireEnrich().resendInDoubt(), sandbox, runner, clients, apiKey, baseUrl,
-                    out, spec().commandLine().getErr());
-        }
-        if (definition.kind() == JobDefinition.Kind.SIMULATE_SMS) {
-            spec().commandLine().getErr().println("calleval: " + definition.name() + " is a simulate-sms job, which 'run' cannot run yet");
-            return ExitCodes.USAGE;
-        }
-        Duration wait = waitForResults != null ? waitForResults : sandbox ? Duration.ofMinutes(2) : Duration.ZERO;
-        if (sandbox) {
-            String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
-            webhookSettings.useSecret(secret);
-            URI webhookUrl = URI.create("http://127.0.0.1:" + serverPort() + "/webhooks/bluejay");
-            try (SandboxServer server = SandboxServer.start(SandboxConfig.defaults().withWebhook(webhookUrl, secret))) {
-                out.printf("sandbox: Bluejay-compatible API at %s, webhooks to %s%n", server.baseUri(), webhookUrl);
-                out.flush();
-                int code = execute(definition, clients.create(definition, server.baseUri(), ApiKey.of("sandbox")), wait, out);
-                out.printf("sandbox: %d evaluate request(s) received, %d accepted, %d webhook(s) sent%n",
-                        server.stats().evaluateRequests(), server.stats().evaluateAccepted(), server.stats().webhooksSent());
-                return code;
+        try (ApiConnection.Open open = connection.open(sandbox ? JobExecution.sandboxConfig() : null, out,
+                spec().commandLine().getErr())) {
+            if (open == null) {
+                return ExitCodes.USAGE;
             }
+            return execution.execute(definition, open, waitForResults, false, out);
         }
-        if (apiKey.isBlank()) {
-            spec().commandLine().getErr().println("calleval: BLUEJAY_API_KEY is not set: export it (a key from app.getbluejay.ai/settings/api-keys), or add --sandbox");
-            return ExitCodes.USAGE;
-        }
-        return execute(definition, clients.create(definition, URI.create(baseUrl), ApiKey.of(apiKey)), wait, out);
-    }
-
-    private int execute(JobDefinition definition, BluejayClient client, Duration wait, PrintWriter out) throws Exception {
-        JobRunner.RunOutcome outcome = runner.run(definition, client, wait);
-        SummaryTable.print(outcome.summary(), out);
-        out.flush();
-        return outcome.completed() ? ExitCodes.OK : ExitCodes.FAILED;
-    }
-
-    private int serverPort() {
-        if (context instanceof WebServerApplicationContext web && web.getWebServer() != null) {
-            return web.getWebServer().getPort();
-        }
-        throw new IllegalStateException("--sandbox needs the webhook receiver, but no web server is running");
     }
 
     private CommandSpec spec() {

@@ -1,10 +1,6 @@
 package dev.calleval.cli;
 
-import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.bluejay.SmsSimulationRunRequest;
-import dev.calleval.sandbox.SandboxConfig;
-import dev.calleval.simulation.SimulationStore;
-import dev.calleval.simulation.SmsSimulations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,9 +21,6 @@ import picocli.CommandLine.Spec;
                 "1:a run was not queued (refused, failed or in doubt), a result failed, or results were still running when the wait ended",
                 "2:bad usage or configuration"})
 class SimulateSmsCommand implements Callable<Integer> {
-    /** With {@code --sandbox}, simulated conversations end by themselves after this long. */
-    static final Duration SANDBOX_CONVERSATION = Duration.ofSeconds(2);
-
     @Spec
     @Nullable CommandSpec spec;
 
@@ -61,11 +54,11 @@ class SimulateSmsCommand implements Callable<Integer> {
     boolean sandbox;
 
     private final ApiConnection connection;
-    private final SmsSimulations simulations;
+    private final JobExecution execution;
 
-    SimulateSmsCommand(ApiConnection connection, SmsSimulations simulations) {
+    SimulateSmsCommand(ApiConnection connection, JobExecution execution) {
         this.connection = connection;
-        this.simulations = simulations;
+        this.execution = execution;
     }
 
     @Override
@@ -77,53 +70,13 @@ class SimulateSmsCommand implements Callable<Integer> {
                     digitalHumanIds.isEmpty() ? null : digitalHumanIds, terminateOverlapping ? Boolean.TRUE : null, runsPerDigitalHuman));
         }
         Duration wait = waitFor != null ? waitFor : sandbox ? Duration.ofMinutes(2) : Duration.ZERO;
-        try (ApiConnection.Open open = connection.open(sandbox ? SandboxConfig.defaults().withConversationDuration(SANDBOX_CONVERSATION) : null, out,
+        try (ApiConnection.Open open = connection.open(sandbox ? JobExecution.sandboxConfig() : null, out,
                 spec().commandLine().getErr())) {
             if (open == null) {
                 return ExitCodes.USAGE;
             }
-            return run(open.client(5), requests, "simulate-sms", wait, pollInterval, out);
+            return execution.simulateSms(open.client(5), requests, "simulate-sms", wait, pollInterval, out);
         }
-    }
-
-    /** Queues, waits, prints; shared with job files that have a {@code simulate-sms:} section. */
-    int run(BluejayClient client, List<SmsSimulationRunRequest> requests, String queuedBy, Duration wait, Duration poll, PrintWriter out) {
-        List<SmsSimulations.Queued> queued = simulations.queue(client, requests, queuedBy);
-        boolean allQueued = true;
-        List<String> runIds = new ArrayList<>();
-        for (SmsSimulations.Queued q : queued) {
-            if (q.run() != null) {
-                out.printf("simulation %s: queued run %s with %d result(s): %s%n", q.request().simulationId(), q.run().simulationRunId(),
-                        q.run().simulationResultIds().size(), String.join(", ", q.run().simulationResultIds()));
-                runIds.add(q.run().simulationRunId());
-            } else {
-                allQueued = false;
-                out.printf("simulation %s: %s: %s%n", q.request().simulationId(), q.state(), q.error());
-                if ("IN_DOUBT".equals(q.state())) {
-                    out.println("  a run may have been queued; check the dashboard before queueing it again (not retried)");
-                }
-            }
-        }
-        out.flush();
-        if (wait.isZero() || runIds.isEmpty()) {
-            return allQueued ? ExitCodes.OK : ExitCodes.FAILED;
-        }
-        out.printf("waiting up to %s for %d run(s)...%n", DurationConverter.format(wait), runIds.size());
-        out.flush();
-        List<SimulationStore.RunView> runs = simulations.await(client, runIds, wait, poll);
-        boolean ok = allQueued;
-        for (SimulationStore.RunView run : runs) {
-            out.printf("%nrun %s (simulation %s): %s — %d passed, %d failed, %d result(s)%n", run.runId(), run.simulationId(),
-                    run.status(), run.passed(), run.failed(), run.results().size());
-            out.printf("  %-12s %-14s %-20s %-8s %s%n", "result", "digital human", "status", "outcome", "via");
-            for (SimulationStore.ResultRow r : run.results()) {
-                out.printf("  %-12s %-14s %-20s %-8s %s%n", r.resultId(), r.digitalHumanId() == null ? "-" : r.digitalHumanId(), r.status(),
-                        r.outcome() == null ? "-" : r.outcome(), r.resultSource() == null ? "-" : r.resultSource().toLowerCase());
-            }
-            ok &= run.finished() && run.failed() == 0;
-        }
-        out.flush();
-        return ok ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     private CommandSpec spec() {

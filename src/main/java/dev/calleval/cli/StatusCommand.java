@@ -81,6 +81,10 @@ class StatusCommand implements Callable<Integer> {
         StatusReport.Calls c = s.calls();
         out.printf("%nCalls%s: %d evaluated, %d incomplete, %d waiting for a result, %d overdue, %d pending or in doubt, %d failed (next run retries)%n",
                 job == null ? "" : " of " + job, c.evaluated(), c.incomplete(), c.waitingForResult(), c.overdue(), c.inDoubt(), c.failed());
+        if (!s.simulationUpdates().isEmpty()) {
+            out.printf("Simulation result updates (enrich): %s%n", s.simulationUpdates().entrySet().stream()
+                    .map(e -> e.getValue() + " " + e.getKey().toLowerCase().replace('_', ' ')).collect(Collectors.joining(", ")));
+        }
         out.println();
         out.println("Webhook events received:");
         if (s.webhooks().isEmpty()) {

@@ -11,8 +11,9 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * What {@code calleval status} shows, read from the state store: recent job executions with their counts, calls
- * waiting for a result or in doubt, the webhook inbox by event type (unknown types included), and recent simulation
+ * What {@code calleval status} shows, read from the state store: recent job executions with their counts (calls for an
+ * evaluate job, simulation logs for an enrich job), calls waiting for a result or in doubt, update-simulation-result
+ * posts by state, the webhook inbox by event type (unknown types included), and recent simulation
  * runs with their results' progress. Times are UTC.
  */
 @Component
@@ -34,8 +35,8 @@ public class StatusReport {
     /** Ledger totals over all jobs (or one job). */
     public record Calls(long waitingForResult, long overdue, long inDoubt, long failed, long evaluated, long incomplete) {}
 
-    /** The whole snapshot. */
-    public record Snapshot(List<Execution> executions, Calls calls, List<WebhookInbox.TypeCount> webhooks,
+    /** The whole snapshot. {@code simulationUpdates}: update-simulation-result posts by state (POSTED, IN_DOUBT, ...). */
+    public record Snapshot(List<Execution> executions, Calls calls, Map<String, Long> simulationUpdates, List<WebhookInbox.TypeCount> webhooks,
             List<SimulationStore.RunView> simulationRuns, List<Map<String, Object>> queueRequestsInDoubt) {}
 
     /**
@@ -46,9 +47,12 @@ public class StatusReport {
         MapSqlParameterSource p = new MapSqlParameterSource("job", job).addValue("limit", limit);
         List<Execution> executions = jdbc.query("""
                 SELECT e.JOB_EXECUTION_ID AS id, i.JOB_NAME AS job, e.STATUS AS status, e.START_TIME AS start_time, e.END_TIME AS end_time,
-                       (SELECT COUNT(*) FROM execution_call c WHERE c.job_execution_id = e.JOB_EXECUTION_ID AND c.disposition IN ('CLAIMED', 'IN_DOUBT_RESENT')) AS claimed,
-                       (SELECT COUNT(*) FROM execution_call c WHERE c.job_execution_id = e.JOB_EXECUTION_ID AND c.disposition = 'ALREADY_DONE') AS done,
-                       (SELECT COUNT(*) FROM rejection r WHERE r.job_execution_id = e.JOB_EXECUTION_ID) AS rejected
+                       (SELECT COUNT(*) FROM execution_call c WHERE c.job_execution_id = e.JOB_EXECUTION_ID AND c.disposition IN ('CLAIMED', 'IN_DOUBT_RESENT'))
+                         + (SELECT COUNT(*) FROM simulation_update_item u WHERE u.job_execution_id = e.JOB_EXECUTION_ID AND u.disposition IN ('CLAIMED', 'RESENT_IN_DOUBT')) AS claimed,
+                       (SELECT COUNT(*) FROM execution_call c WHERE c.job_execution_id = e.JOB_EXECUTION_ID AND c.disposition = 'ALREADY_DONE')
+                         + (SELECT COUNT(*) FROM simulation_update_item u WHERE u.job_execution_id = e.JOB_EXECUTION_ID AND u.disposition IN ('ALREADY_POSTED', 'CHANGED_AFTER_POST')) AS done,
+                       (SELECT COUNT(*) FROM rejection r WHERE r.job_execution_id = e.JOB_EXECUTION_ID)
+                         + (SELECT COUNT(*) FROM simulation_update_item u WHERE u.job_execution_id = e.JOB_EXECUTION_ID AND u.disposition = 'INVALID') AS rejected
                 FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID
                 WHERE (CAST(:job AS VARCHAR(200)) IS NULL OR i.JOB_NAME = :job)
                 ORDER BY e.JOB_EXECUTION_ID DESC FETCH FIRST :limit ROWS ONLY""", p,
@@ -65,7 +69,10 @@ public class StatusReport {
                 FROM call_ledger WHERE (CAST(:job AS VARCHAR(200)) IS NULL OR job_name = :job)""", p);
         Calls calls = new Calls(n(c.get("waiting")), n(c.get("overdue")), n(c.get("in_doubt")), n(c.get("failed")),
                 n(c.get("evaluated")), n(c.get("incomplete")));
-        return new Snapshot(executions, calls, inbox.countsByType(), simulations.recentRuns(limit), simulations.queueRequestsInDoubt());
+        Map<String, Long> updates = new java.util.TreeMap<>();
+        jdbc.query("SELECT state, COUNT(*) AS n FROM simulation_update GROUP BY state", Map.of(),
+                (java.sql.ResultSet rs) -> { updates.put(rs.getString("state"), rs.getLong("n")); });
+        return new Snapshot(executions, calls, updates, inbox.countsByType(), simulations.recentRuns(limit), simulations.queueRequestsInDoubt());
     }
 
     private static long n(@Nullable Object value) {

@@ -220,7 +220,7 @@ public final class SandboxServer implements AutoCloseable {
     /** Starts a sandbox with the given clock for arrivals and timestamps. */
     static SandboxServer start(SandboxConfig config, Clock clock) throws IOException {
         SandboxServer sandbox = new SandboxServer(config, clock);
-        LOG.log(System.Logger.Level.INFO, "Bluejay sandbox listening on {0} ({1})", sandbox.baseUri(), config);
+        LOG.log(System.Logger.Level.DEBUG, "Bluejay sandbox listening on {0} ({1})", sandbox.baseUri(), config);
         return sandbox;
     }
 

@@ -1,0 +1,139 @@
+package dev.calleval.cli;
+
+import dev.calleval.bluejay.BluejayApiException;
+import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.bluejay.SmsSimulationRunRequest;
+import dev.calleval.job.BluejayClientFactory;
+import dev.calleval.job.JobDefinition;
+import dev.calleval.job.JobRunner;
+import dev.calleval.sandbox.SandboxConfig;
+import dev.calleval.simulation.SimulateSmsSettings;
+import dev.calleval.simulation.SimulationStore;
+import dev.calleval.simulation.SmsSimulations;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs a job file of any kind on an open connection and prints what happened: evaluate (submit, reconcile, report),
+ * enrich (post simulation logs once), or simulate-sms (queue runs, wait, pass/fail per result). Shared by
+ * {@code run}, {@code enrich} and {@code simulate-sms}; returns the process exit code.
+ */
+@Component
+class JobExecution {
+    /** With {@code --sandbox}, simulated conversations end by themselves after this long. */
+    static final Duration SANDBOX_CONVERSATION = Duration.ofSeconds(2);
+
+    private final JobRunner runner;
+    private final BluejayClientFactory clients;
+    private final SmsSimulations simulations;
+
+    JobExecution(JobRunner runner, BluejayClientFactory clients, SmsSimulations simulations) {
+        this.runner = runner;
+        this.clients = clients;
+        this.simulations = simulations;
+    }
+
+    /** The sandbox {@code --sandbox} starts: the defaults, with conversations that end by themselves. */
+    static SandboxConfig sandboxConfig() {
+        return SandboxConfig.defaults().withConversationDuration(SANDBOX_CONVERSATION);
+    }
+
+    /**
+     * @param waitForResults evaluate: how long to keep the run open for results (null: 0, or 2m on the sandbox)
+     * @param resendInDoubt enrich: post again the results earlier runs left in doubt
+     */
+    int execute(JobDefinition definition, ApiConnection.Open open, @Nullable Duration waitForResults, boolean resendInDoubt,
+            PrintWriter out) throws Exception {
+        BluejayClient client = clients.create(definition, open.baseUrl(), open.apiKey());
+        Duration defaultWait = open.sandbox() != null ? Duration.ofMinutes(2) : Duration.ZERO;
+        int code = switch (definition.kind()) {
+            case EVALUATE -> {
+                JobRunner.RunOutcome outcome = runner.run(definition, client, waitForResults != null ? waitForResults : defaultWait);
+                SummaryTable.print(outcome.summary(), out);
+                yield outcome.completed() ? ExitCodes.OK : ExitCodes.FAILED;
+            }
+            case ENRICH -> {
+                if (open.sandbox() != null) {
+                    seedSandboxResults(client, out);
+                }
+                JobRunner.EnrichOutcome outcome = runner.runEnrich(definition, client, resendInDoubt || definition.requireEnrich().resendInDoubt());
+                EnrichSummaryTable.print(outcome.summary(), out);
+                yield outcome.completed() && outcome.summary().allPosted() ? ExitCodes.OK : ExitCodes.FAILED;
+            }
+            case SIMULATE_SMS -> {
+                SimulateSmsSettings settings = definition.requireSimulateSms();
+                Duration wait = waitForResults != null ? waitForResults : settings.waitFor();
+                yield simulateSms(client, settings.runs().stream().map(SimulateSmsSettings.Run::request).toList(), definition.name(),
+                        wait, settings.pollInterval(), out);
+            }
+        };
+        if (open.sandbox() != null) {
+            var stats = open.sandbox().stats();
+            out.printf("sandbox: %d request(s) received, %d evaluate accepted, %d update-simulation-result post(s), %d webhook(s) sent%n",
+                    stats.endpoints().values().stream().mapToLong(e -> e.requests()).sum(), stats.evaluateAccepted(),
+                    stats.updateSimulationResultPosts().values().stream().mapToInt(Integer::intValue).sum(), stats.webhooksSent());
+        }
+        out.flush();
+        return code;
+    }
+
+    /**
+     * The sandbox starts empty; the sample simulation logs are for results 716977–716979, the first ids it hands
+     * out. Queue its two sample simulations and end their conversations so those results exist and are finished.
+     */
+    private static void seedSandboxResults(BluejayClient client, PrintWriter out) {
+        try {
+            List<String> ids = new ArrayList<>();
+            for (String simulation : List.of("30425", "30426")) {
+                ids.addAll(client.queueSmsSimulationRun(new SmsSimulationRunRequest(simulation, null, null, null, null, null)).simulationResultIds());
+            }
+            client.endConversations(new dev.calleval.bluejay.EndConversationsRequest(ids.stream().map(Long::valueOf).toList()));
+            out.printf("sandbox: queued its sample simulations 30425 and 30426 so that results %s exist to enrich%n", String.join(", ", ids));
+        } catch (BluejayApiException e) {
+            out.println("sandbox: could not create the sample results: " + e.getMessage());
+        }
+    }
+
+    /** Queues the runs, waits up to {@code wait} for their results, prints pass/fail per result. */
+    int simulateSms(BluejayClient client, List<SmsSimulationRunRequest> requests, String queuedBy, Duration wait, Duration poll, PrintWriter out) {
+        List<SmsSimulations.Queued> queued = simulations.queue(client, requests, queuedBy);
+        boolean allQueued = true;
+        List<String> runIds = new ArrayList<>();
+        for (SmsSimulations.Queued q : queued) {
+            if (q.run() != null) {
+                out.printf("simulation %s: queued run %s with %d result(s): %s%n", q.request().simulationId(), q.run().simulationRunId(),
+                        q.run().simulationResultIds().size(), String.join(", ", q.run().simulationResultIds()));
+                runIds.add(q.run().simulationRunId());
+            } else {
+                allQueued = false;
+                out.printf("simulation %s: %s: %s%n", q.request().simulationId(), q.state(), q.error());
+                if ("IN_DOUBT".equals(q.state())) {
+                    out.println("  a run may have been queued; check the dashboard before queueing it again (not retried)");
+                }
+            }
+        }
+        out.flush();
+        if (wait.isZero() || runIds.isEmpty()) {
+            return allQueued ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+        out.printf("waiting up to %s for %d run(s)...%n", DurationConverter.format(wait), runIds.size());
+        out.flush();
+        boolean ok = allQueued;
+        for (SimulationStore.RunView run : simulations.await(client, runIds, wait, poll)) {
+            out.printf("%nrun %s (simulation %s): %s — %d passed, %d failed, %d result(s)%n", run.runId(), run.simulationId(),
+                    run.status(), run.passed(), run.failed(), run.results().size());
+            out.printf("  %-12s %-14s %-20s %-8s %s%n", "result", "digital human", "status", "outcome", "via");
+            for (SimulationStore.ResultRow r : run.results()) {
+                out.printf("  %-12s %-14s %-20s %-8s %s%n", r.resultId(), r.digitalHumanId() == null ? "-" : r.digitalHumanId(), r.status(),
+                        r.outcome() == null ? "-" : r.outcome(), r.resultSource() == null ? "-" : r.resultSource().toLowerCase());
+            }
+            ok &= run.finished() && run.failed() == 0;
+        }
+        out.flush();
+        return ok ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+}
