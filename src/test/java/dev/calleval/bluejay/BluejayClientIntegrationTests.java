@@ -170,6 +170,45 @@ class BluejayClientIntegrationTests {
     }
 
     @Test
+    void retrieveCallLogsPagesAnAgentsCallsWithTheirMetadata() throws Exception {
+        try (SandboxServer sandbox = SandboxServer.start(SandboxConfig.defaults().withoutWebhook())) {
+            BluejayClient client = client(sandbox.baseUri(), 0, 1);
+            for (int i = 0; i < 3; i++) {
+                client.evaluate(validRequest());
+            }
+            String agent = validRequest().agentId();
+
+            RetrieveCallLogsResponse first = client.retrieveCallLogs(agent, 1, 2, CallLogWindow.ONE_DAY);
+            RetrieveCallLogsResponse second = client.retrieveCallLogs(agent, 2, 2, CallLogWindow.ONE_DAY);
+
+            assertThat(first.totalCount()).isEqualTo(3);
+            assertThat(first.totalPages()).isEqualTo(2);
+            assertThat(first.callLogs()).hasSize(2);
+            assertThat(second.callLogs()).hasSize(1);
+            assertThat(first.callLogs().get(0).metadataValue("calleval_source_id")).hasValue("src-1");
+            assertThat(first.callLogs().get(0).createdAt()).isNotBlank();
+            assertThat(client.retrieveCallLogs("no-such-agent", 1, 100, CallLogWindow.ALL).callLogs()).isEmpty();
+        }
+    }
+
+    @Test
+    void reEvaluateAddsANewEvaluationAndAnUnknownCallIs404() throws Exception {
+        try (SandboxServer sandbox = SandboxServer.start(SandboxConfig.defaults().withoutWebhook().withEvaluationDelay(Duration.ofMillis(50)))) {
+            BluejayClient client = client(sandbox.baseUri(), 0, 3);
+            String callId = client.evaluate(validRequest()).callId();
+            Thread.sleep(300);
+
+            ReEvaluateCallResponse response = client.reEvaluate(callId);
+            Thread.sleep(300);
+
+            assertThat(response.callId()).isEqualTo(callId);
+            assertThat(client.retrieveCallLog(callId).evaluations()).hasSize(2);
+            assertThatThrownBy(() -> client.reEvaluate("00000000-0000-4000-8000-000000000000"))
+                    .isInstanceOfSatisfying(PermanentApiException.class, e -> assertThat(e.status()).isEqualTo(404));
+        }
+    }
+
+    @Test
     void apiKeyNeverShowsInToString() {
         BluejayClientSettings settings = new BluejayClientSettings(URI.create("https://api.getbluejay.ai"), ApiKey.of("sk-secret-123"), 1,
                 Duration.ofSeconds(1), Duration.ofSeconds(1), BluejayClientSettings.RetrySettings.defaults());
