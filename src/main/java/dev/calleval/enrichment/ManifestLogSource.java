@@ -1,9 +1,9 @@
 package dev.calleval.enrichment;
 
+import dev.calleval.manifest.CsvFiles;
 import dev.calleval.manifest.ManifestException;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PushbackReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CodingErrorAction;
@@ -49,7 +49,7 @@ public final class ManifestLogSource implements SimulationLogSource {
         String shown = location();
         CSVParser parser;
         try {
-            Reader reader = skipBom(new InputStreamReader(Files.newInputStream(manifest),
+            Reader reader = CsvFiles.skipBom(new InputStreamReader(Files.newInputStream(manifest),
                     StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)));
             parser = CSVFormat.RFC4180.builder()
                     .setHeader()
@@ -106,7 +106,7 @@ public final class ManifestLogSource implements SimulationLogSource {
                         }
                         record = records.next();
                     } catch (UncheckedIOException | IllegalStateException e) {
-                        throw new ManifestException(shown, startLine, "CSV syntax error: " + rootMessage(e), e);
+                        throw new ManifestException(shown, startLine, "CSV syntax error: " + CsvFiles.rootMessage(e), e);
                     }
                     lastLine = parser.getCurrentLineNumber();
                 } while (record.size() == 1 && record.get(0).isBlank());
@@ -163,20 +163,5 @@ public final class ManifestLogSource implements SimulationLogSource {
         }
     }
 
-    private static Reader skipBom(Reader reader) throws IOException {
-        PushbackReader pushback = new PushbackReader(reader, 1);
-        int first = pushback.read();
-        if (first != -1 && first != '\uFEFF') {
-            pushback.unread(first);
-        }
-        return pushback;
-    }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    }
 }

@@ -2,15 +2,12 @@ package dev.calleval.enrichment;
 
 import dev.calleval.bluejay.AuthenticationFailedException;
 import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.submission.BoundedExecutor;
 import dev.calleval.bluejay.CircuitOpenException;
 import dev.calleval.bluejay.PermanentApiException;
 import dev.calleval.bluejay.RequestInDoubtException;
 import dev.calleval.bluejay.TransientApiException;
 import dev.calleval.bluejay.ValidationFailedException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -41,9 +38,7 @@ final class SimulationUpdatePoster implements AutoCloseable {
     private final BluejayClient client;
     private final SimulationUpdateLedger ledger;
     private final long executionId;
-    private final int maxInFlight;
-    private final Semaphore slots;
-    private final ExecutorService workers;
+    private final BoundedExecutor executor;
     private final AtomicReference<@Nullable RuntimeException> fatal = new AtomicReference<>();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
 
@@ -51,36 +46,13 @@ final class SimulationUpdatePoster implements AutoCloseable {
         this.client = client;
         this.ledger = ledger;
         this.executionId = executionId;
-        this.maxInFlight = maxInFlight;
-        this.slots = new Semaphore(maxInFlight);
-        AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(maxInFlight, r -> {
-            Thread t = new Thread(r, "enrich-" + executionId + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = new BoundedExecutor("enrich-" + executionId, maxInFlight);
     }
 
     /** Posts one claimed update; blocks while {@code maxInFlight} posts are in flight. */
     void post(SimulationUpdateLedger.Claim claim) {
-        try {
-            slots.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!executor.execute(() -> send(claim))) {
             ledger.markFailed(claim.updateId(), executionId, "not posted: the run was interrupted", 0);
-            return;
-        }
-        try {
-            workers.execute(() -> {
-                try {
-                    send(claim);
-                } finally {
-                    slots.release();
-                }
-            });
-        } catch (RuntimeException e) {
-            slots.release();
-            throw e;
         }
     }
 
@@ -157,22 +129,11 @@ final class SimulationUpdatePoster implements AutoCloseable {
 
     /** Waits until every post handed over so far has its outcome recorded. */
     void awaitIdle() {
-        try {
-            slots.acquire(maxInFlight);
-            slots.release(maxInFlight);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        executor.awaitIdle();
     }
 
     @Override
     public void close() {
-        awaitIdle();
-        workers.shutdown();
-        try {
-            workers.awaitTermination(1, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        executor.close();
     }
 }

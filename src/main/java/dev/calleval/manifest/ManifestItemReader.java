@@ -1,7 +1,6 @@
 package dev.calleval.manifest;
 
 import java.io.IOException;
-import java.io.PushbackReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CodingErrorAction;
@@ -67,7 +66,7 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
     @Override
     public void open(ExecutionContext context) {
         try {
-            Reader reader = skipBom(new java.io.InputStreamReader(Files.newInputStream(file),
+            Reader reader = CsvFiles.skipBom(new java.io.InputStreamReader(Files.newInputStream(file),
                     StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)));
             parser = CSVFormat.RFC4180.builder()
                     .setHeader()
@@ -111,7 +110,7 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
                 }
                 record = records.next();
             } catch (UncheckedIOException | IllegalStateException e) {
-                throw new ManifestException(displayName, startLine, "CSV syntax error: " + rootMessage(e), e);
+                throw new ManifestException(displayName, startLine, "CSV syntax error: " + CsvFiles.rootMessage(e), e);
             }
             lastLine = parser.getCurrentLineNumber();
         } while (record.size() == 1 && record.get(0).isBlank());
@@ -149,20 +148,5 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
         }
     }
 
-    private static Reader skipBom(Reader reader) throws IOException {
-        PushbackReader pushback = new PushbackReader(reader, 1);
-        int first = pushback.read();
-        if (first != -1 && first != '\uFEFF') {
-            pushback.unread(first);
-        }
-        return pushback;
-    }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    }
 }

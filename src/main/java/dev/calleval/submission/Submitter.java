@@ -9,10 +9,6 @@ import java.time.Instant;
 import dev.calleval.bluejay.PermanentApiException;
 import dev.calleval.bluejay.ValidationFailedException;
 import dev.calleval.ledger.Ledger;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -35,9 +31,7 @@ public final class Submitter implements AutoCloseable {
     private final BluejayClient client;
     private final Ledger ledger;
     private final long executionId;
-    private final int maxInFlight;
-    private final Semaphore slots;
-    private final ExecutorService workers;
+    private final BoundedExecutor executor;
     private final AtomicReference<@Nullable RuntimeException> fatal = new AtomicReference<>();
     private final @Nullable InDoubtResolver resolver;
 
@@ -47,36 +41,13 @@ public final class Submitter implements AutoCloseable {
         this.client = client;
         this.ledger = ledger;
         this.executionId = executionId;
-        this.maxInFlight = maxInFlight;
-        this.slots = new Semaphore(maxInFlight);
-        AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(maxInFlight, r -> {
-            Thread t = new Thread(r, "submit-" + executionId + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = new BoundedExecutor("submit-" + executionId, maxInFlight);
     }
 
     /** Sends one claimed call; blocks while {@code maxInFlight} calls are in flight. */
     public void submit(Ledger.Claim claim) {
-        try {
-            slots.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!executor.execute(() -> send(claim))) {
             ledger.markFailed(claim.ledgerId(), "not sent: the run was interrupted", 0);
-            return;
-        }
-        try {
-            workers.execute(() -> {
-                try {
-                    send(claim);
-                } finally {
-                    slots.release();
-                }
-            });
-        } catch (RuntimeException e) {
-            slots.release();
-            throw e;
         }
     }
 
@@ -152,12 +123,7 @@ public final class Submitter implements AutoCloseable {
 
     /** Waits until every call handed over so far has its outcome recorded. */
     public void awaitIdle() {
-        try {
-            slots.acquire(maxInFlight);
-            slots.release(maxInFlight);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        executor.awaitIdle();
     }
 
     /** The error that stopped the run, if one did. */
@@ -167,12 +133,6 @@ public final class Submitter implements AutoCloseable {
 
     @Override
     public void close() {
-        awaitIdle();
-        workers.shutdown();
-        try {
-            workers.awaitTermination(1, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        executor.close();
     }
 }
