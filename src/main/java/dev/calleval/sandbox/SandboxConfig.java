@@ -246,8 +246,13 @@ public record SandboxConfig(
      * @param serverErrorRate fraction of requests answered 503 (with {@code Retry-After})
      * @param scriptedStatuses statuses answered, in order, to the first N requests to the faulted endpoints
      *     (whichever endpoint they address) before normal behaviour, e.g. {@code [429, 503]}; 429 and 503 carry
-     *     {@code Retry-After}. The value {@code 0} closes the connection without an answer (a reset, as a client
-     *     sees it)
+     *     {@code Retry-After}. Three values are not statuses: {@link #RESET} ({@code 0}) closes the connection
+     *     without an answer (a reset, as a client sees it); {@link #PASS} ({@code -1}) scripts nothing for that
+     *     request, which meets the other faults and is answered as usual; {@link #ACCEPT_THEN_FAIL}
+     *     ({@code -504}) lets the request be processed as usual and, if it took effect at an
+     *     {@linkplain SandboxEndpoint#inDoubtFaults() in-doubt endpoint}, answers it 504 as
+     *     {@link #acceptThenFailRate()} does (else it is answered as usual). So {@code [-1, -1, 401]} refuses the
+     *     third request only, and {@code [-1, -504]} applies the second one but answers it 504
      * @param retryAfterSeconds the {@code Retry-After} value in seconds (at least 0)
      * @param connectionResetRate fraction of requests whose connection is closed without an answer, before
      *     processing
@@ -288,11 +293,24 @@ public record SandboxConfig(
         /** The seed used unless one is given. */
         public static final long DEFAULT_SEED = 20260801L;
 
+        /** In {@link #scriptedStatuses()}: close the connection without an answer, before processing. */
+        public static final int RESET = 0;
+
+        /** In {@link #scriptedStatuses()}: no scripted answer; the request is served as without a script. */
+        public static final int PASS = -1;
+
+        /**
+         * In {@link #scriptedStatuses()}: process the request as usual, then answer 504 if it took effect at an
+         * in-doubt endpoint (the scripted form of {@link #acceptThenFailRate()}).
+         */
+        public static final int ACCEPT_THEN_FAIL = -504;
+
         /**
          * Checks the invariants and copies the collections.
          *
          * @throws IllegalArgumentException if a rate is outside 0..1, the rate limit or {@code Retry-After} is
-         *     negative, the jitter or reorder window is negative, or a scripted status is neither 0 nor 200..599
+         *     negative, the jitter or reorder window is negative, or a scripted status is none of 200..599,
+         *     {@link #RESET}, {@link #PASS} and {@link #ACCEPT_THEN_FAIL}
          */
         public Faults {
             if (rateLimitPerSecond < 0) {
@@ -308,9 +326,9 @@ public record SandboxConfig(
             scriptedStatuses = List.copyOf(Objects.requireNonNull(scriptedStatuses,
                     "scriptedStatuses is required (use an empty list)"));
             for (int status : scriptedStatuses) {
-                if (status != 0 && (status < 200 || status > 599)) {
-                    throw new IllegalArgumentException(
-                            "scriptedStatuses must be HTTP statuses 200..599 or 0 (reset), found " + status);
+                if (status != RESET && status != PASS && status != ACCEPT_THEN_FAIL && (status < 200 || status > 599)) {
+                    throw new IllegalArgumentException("scriptedStatuses must be HTTP statuses 200..599, 0 (reset),"
+                            + " -1 (pass) or -504 (accept then fail), found " + status);
                 }
             }
             if (retryAfterSeconds < 0) {
@@ -365,14 +383,14 @@ public record SandboxConfig(
                     acceptThenFailRate, acceptThenResetRate, webhookReorderWindow, endpoints);
         }
 
-        /** A copy answering the first requests with these statuses, in order (0 = reset). */
+        /** A copy answering the first requests with these statuses, in order; see {@link #scriptedStatuses()}. */
         public Faults withScriptedStatuses(List<Integer> scriptedStatuses) {
             return new Faults(rateLimitPerSecond, serverErrorRate, scriptedStatuses, retryAfterSeconds,
                     connectionResetRate, webhookDropRate, webhookDuplicateRate, webhookJitter, seed,
                     acceptThenFailRate, acceptThenResetRate, webhookReorderWindow, endpoints);
         }
 
-        /** A copy answering the first requests with these statuses, in order (0 = reset). */
+        /** A copy answering the first requests with these statuses, in order; see {@link #scriptedStatuses()}. */
         public Faults withScriptedStatuses(Integer... scriptedStatuses) {
             return withScriptedStatuses(Arrays.asList(scriptedStatuses));
         }

@@ -56,7 +56,8 @@ public final class SandboxMain {
               --rate-limit N                 requests per rolling second per endpoint before 429 (default 0: off)
               --error-rate X                 fraction answered 503 before processing (default 0)
               --reset-rate X                 fraction of connections closed before processing (default 0)
-              --scripted-statuses LIST       statuses answered to the first requests, e.g. 429,503,0 (0 = reset)
+              --scripted-statuses LIST       statuses answered to the first requests, e.g. 429,503,0 (0 = reset,
+                                             -1 = answer as usual, -504 = process, then answer 504)
               --retry-after N                Retry-After seconds on 429/503 (default 1)
               --accept-then-fail-rate X      fraction of processed evaluate / update-simulation-result /
                                              queue-sms-simulation-run / end-conversations requests answered 504

@@ -360,8 +360,9 @@ public final class SandboxServer implements AutoCloseable {
         pause();
         SandboxConfig.Faults faults = config.faults();
         boolean faulted = faults.appliesTo(endpoint);
+        int scripted = faulted ? nextScriptedStatus() : SandboxConfig.Faults.PASS;
         if (faulted) {
-            Answer fault = injectFault(endpoint);
+            Answer fault = injectFault(endpoint, scripted);
             if (fault != null) {
                 return fault;
             }
@@ -388,7 +389,8 @@ public final class SandboxServer implements AutoCloseable {
             case PING -> Answer.done(NODES.objectNode());
         };
         if (faulted && answer.processed() && endpoint.inDoubtFaults()) {
-            if (faults.acceptThenFailRate() > 0 && random.nextDouble() < faults.acceptThenFailRate()) {
+            if (scripted == SandboxConfig.Faults.ACCEPT_THEN_FAIL
+                    || (faults.acceptThenFailRate() > 0 && random.nextDouble() < faults.acceptThenFailRate())) {
                 return new Answer(504, detail(reasonPhrase(504)), Map.of(), true, "accept_then_fail");
             }
             if (faults.acceptThenResetRate() > 0 && random.nextDouble() < faults.acceptThenResetRate()) {
@@ -414,14 +416,22 @@ public final class SandboxServer implements AutoCloseable {
         }
     }
 
-    /** Applies scripted statuses, the rate limit, resets and the server error rate; an answer if one applied. */
-    private @Nullable Answer injectFault(SandboxEndpoint endpoint) {
+    /** The scripted status of the next faulted request, {@link SandboxConfig.Faults#PASS} once the script ran out. */
+    private int nextScriptedStatus() {
+        List<Integer> script = config.faults().scriptedStatuses();
+        int index = scriptedIndex.getAndUpdate(i -> i < script.size() ? i + 1 : i);
+        return index < script.size() ? script.get(index) : SandboxConfig.Faults.PASS;
+    }
+
+    /**
+     * Applies the scripted status (unless it is {@code PASS} or {@code ACCEPT_THEN_FAIL}, which answer after
+     * processing), the rate limit, resets and the server error rate; an answer if one applied.
+     */
+    private @Nullable Answer injectFault(SandboxEndpoint endpoint, int scripted) {
         SandboxConfig.Faults faults = config.faults();
-        List<Integer> scripted = faults.scriptedStatuses();
-        int index = scriptedIndex.getAndUpdate(i -> i < scripted.size() ? i + 1 : i);
-        if (index < scripted.size()) {
-            int status = scripted.get(index);
-            return status == 0 ? Answer.reset("scripted", false) : fault(status, reasonPhrase(status), "scripted");
+        if (scripted != SandboxConfig.Faults.PASS && scripted != SandboxConfig.Faults.ACCEPT_THEN_FAIL) {
+            return scripted == SandboxConfig.Faults.RESET ? Answer.reset("scripted", false)
+                    : fault(scripted, reasonPhrase(scripted), "scripted");
         }
         RollingWindowLimiter limiter = limiters.get(endpoint);
         if (limiter != null && !limiter.tryAcquire(System.nanoTime())) {

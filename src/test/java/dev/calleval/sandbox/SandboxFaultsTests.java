@@ -112,6 +112,58 @@ class SandboxFaultsTests {
     }
 
     @Test
+    void aScriptedPassServesTheRequestAsUsualSoALaterEntryHitsALaterRequest() throws Exception {
+        SandboxServer sandbox = support.start(SandboxConfig.defaults().withFaults(SandboxConfig.Faults.none()
+                .withScriptedStatuses(SandboxConfig.Faults.PASS, SandboxConfig.Faults.PASS, 401)
+                .withEndpoints(SandboxEndpoint.UPDATE_SIMULATION_RESULT)));
+        String id = support.postJson(sandbox, "/v1/queue-sms-simulation-run", "{\"simulation_id\": \"30425\"}")
+                .path("simulation_result_ids").get(0).asString();
+        String update = "{\"simulation_result_id\": \"" + id + "\"}";
+
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            statuses.add(support.post(sandbox, "/v1/update-simulation-result", update).statusCode());
+        }
+
+        assertThat(statuses).containsExactly(200, 200, 401, 200);
+        assertThat(sandbox.updateSimulationResultPosts()).containsEntry(id, 3);
+        assertThat(sandbox.requests()).filteredOn(r -> r.endpoint() == SandboxEndpoint.UPDATE_SIMULATION_RESULT)
+                .extracting(LoggedRequest::fault).containsExactly(null, null, "scripted", null);
+    }
+
+    @Test
+    void aScriptedAcceptThenFailAppliesTheUpdateYetAnswers504() throws Exception {
+        SandboxServer sandbox = support.start(SandboxConfig.defaults().withFaults(SandboxConfig.Faults.none()
+                .withScriptedStatuses(SandboxConfig.Faults.ACCEPT_THEN_FAIL, SandboxConfig.Faults.ACCEPT_THEN_FAIL)
+                .withEndpoints(SandboxEndpoint.UPDATE_SIMULATION_RESULT)));
+        String id = support.postJson(sandbox, "/v1/queue-sms-simulation-run", "{\"simulation_id\": \"30425\"}")
+                .path("simulation_result_ids").get(0).asString();
+
+        HttpResponse<String> unknown = support.post(sandbox, "/v1/update-simulation-result",
+                "{\"simulation_result_id\": \"1\"}");
+        HttpResponse<String> applied = support.post(sandbox, "/v1/update-simulation-result",
+                "{\"simulation_result_id\": \"" + id + "\"}");
+        HttpResponse<String> after = support.post(sandbox, "/v1/update-simulation-result",
+                "{\"simulation_result_id\": \"" + id + "\"}");
+
+        assertThat(unknown.statusCode()).as("took no effect: answered as usual").isEqualTo(404);
+        assertThat(applied.statusCode()).isEqualTo(504);
+        assertThat(applied.body()).isEqualTo("{\"detail\":\"Gateway Timeout\"}");
+        assertThat(after.statusCode()).as("the script ran out").isEqualTo(200);
+        assertThat(sandbox.updateSimulationResultPosts()).containsEntry(id, 2);
+        SandboxStats.EndpointStats counts = sandbox.stats().endpoint(SandboxEndpoint.UPDATE_SIMULATION_RESULT);
+        assertThat(counts.acceptedThenFailed()).isEqualTo(1);
+        assertThat(counts.notFound404()).isEqualTo(1);
+    }
+
+    @Test
+    void scriptedStatusesRefuseValuesThatAreNeitherStatusesNorScriptEntries() {
+        assertThatThrownBy(() -> SandboxConfig.Faults.none().withScriptedStatuses(-2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-1 (pass) or -504 (accept then fail), found -2");
+    }
+
+    @Test
     void faultsSpareEndpointsOutsideTheirScope() throws Exception {
         SandboxServer sandbox = support.start(SandboxConfig.defaults().withFaults(SandboxConfig.Faults.none()
                 .withServerErrorRate(1.0).withEndpoints(SandboxEndpoint.QUEUE_SMS_SIMULATION_RUN)));
