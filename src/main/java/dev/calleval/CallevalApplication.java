@@ -14,12 +14,14 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * calleval's entry point: one Spring Boot application whose command line (picocli) picks what to do. Commands
- * that receive webhooks ({@code run}, {@code serve}, and the API commands, whose {@code --sandbox} sends webhooks back) start
- * the web server; the others do not.
+ * that receive webhooks start the web server: {@code run} and {@code serve} always, the API commands
+ * ({@code enrich}, {@code simulate-sms}, {@code end-conversations}) only with {@code --sandbox}, whose webhooks come
+ * back to this process; without it they leave the port to a running {@code serve}. The others never do.
  */
 @SpringBootApplication
 public class CallevalApplication {
-    private static final Set<String> WEB_COMMANDS = Set.of("run", "serve", "enrich", "simulate-sms", "end-conversations");
+    private static final Set<String> WEB_COMMANDS = Set.of("run", "serve");
+    private static final Set<String> WEB_WITH_SANDBOX = Set.of("enrich", "simulate-sms", "end-conversations");
 
     public static void main(String[] args) {
         System.exit(SpringApplication.exit(application(args).run(args)));
@@ -29,7 +31,8 @@ public class CallevalApplication {
     public static SpringApplication application(String... args) {
         SpringApplication app = new SpringApplication(CallevalApplication.class);
         String command = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
-        app.setWebApplicationType(WEB_COMMANDS.contains(command) ? WebApplicationType.SERVLET : WebApplicationType.NONE);
+        boolean web = WEB_COMMANDS.contains(command) || (WEB_WITH_SANDBOX.contains(command) && Arrays.asList(args).contains("--sandbox"));
+        app.setWebApplicationType(web ? WebApplicationType.SERVLET : WebApplicationType.NONE);
         app.setBannerMode(Banner.Mode.OFF);
         app.setLogStartupInfo(false);
         return app;

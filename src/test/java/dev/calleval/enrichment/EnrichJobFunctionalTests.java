@@ -2,7 +2,7 @@ package dev.calleval.enrichment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.calleval.CallevalApplication;
+import dev.calleval.CommandLine;
 import dev.calleval.bluejay.ApiKey;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.bluejay.BluejayClientSettings;
@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,7 +34,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.SpringApplication;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -114,15 +112,8 @@ class EnrichJobFunctionalTests {
     }
 
     private int run(String... args) {
-        SpringApplication app = CallevalApplication.application(args);
-        Map<String, Object> properties = new HashMap<>(Map.of(
-                "server.port", "0",
-                "CALLEVAL_DB_URL", databaseUrl,
-                "BLUEJAY_BASE_URL", bluejay.baseUri().toString(),
-                "BLUEJAY_API_KEY", "test-key",
-                "logging.level.dev.calleval", "WARN"));
-        app.setDefaultProperties(properties);
-        return SpringApplication.exit(app.run(args));
+        return CommandLine.run(databaseUrl, Map.of("BLUEJAY_BASE_URL", bluejay.baseUri().toString(), "BLUEJAY_API_KEY", "test-key"), args)
+                .exitCode();
     }
 
     /** {@code enrich --dir DIR} with reports in the test's folder. */

@@ -2,7 +2,7 @@ package dev.calleval.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.calleval.CallevalApplication;
+import dev.calleval.CommandLine;
 import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.sandbox.SandboxServer;
 import java.io.IOException;
@@ -17,7 +17,6 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.SpringApplication;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -65,14 +64,7 @@ class EvaluateJobFunctionalTests {
     }
 
     private int runWith(Map<String, Object> properties, String... args) {
-        SpringApplication app = CallevalApplication.application(args);
-        Map<String, Object> defaults = new java.util.HashMap<>(Map.of(
-                "SERVER_PORT", "0",
-                "CALLEVAL_DB_URL", databaseUrl,
-                "logging.level.dev.calleval", "WARN"));
-        defaults.putAll(properties);
-        app.setDefaultProperties(defaults);
-        return SpringApplication.exit(app.run(args));
+        return CommandLine.run(databaseUrl, properties, args).exitCode();
     }
 
     private JsonNode summary(String job, long execution) throws IOException {
@@ -106,6 +98,11 @@ class EvaluateJobFunctionalTests {
             assertThat(call.get("goal_success")).as("the sandbox never invents judgements").isEmpty();
         });
         assertThat(csv("sample", 1, "rejects.csv")).isEmpty();
+
+        CommandLine.Result status = CommandLine.run(databaseUrl, Map.of(), "status", "sample");
+        assertThat(status.out()).containsPattern("\\s+1\\s+sample\\s+COMPLETED\\s+.*sent 15, already done 0, rejected 0")
+                .contains("Calls of sample: 15 evaluated")
+                .containsPattern("observability_call_evaluated\\s+15\\s+\\(matched 15\\)");
 
         assertThat(run("run", job.toString(), "--sandbox", "--wait-for-results", "10s")).isZero();
 

@@ -2,7 +2,7 @@ package dev.calleval.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.calleval.CallevalApplication;
+import dev.calleval.CommandLine;
 import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.sandbox.SandboxEndpoint;
 import dev.calleval.sandbox.SandboxServer;
@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,7 +18,6 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.SpringApplication;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -70,11 +68,8 @@ class InDoubtFunctionalTests {
     }
 
     private int run(SandboxServer sandbox, String... args) {
-        SpringApplication app = CallevalApplication.application(args);
-        Map<String, Object> properties = new HashMap<>(Map.of("SERVER_PORT", "0", "CALLEVAL_DB_URL", databaseUrl,
-                "BLUEJAY_BASE_URL", sandbox.baseUri().toString(), "BLUEJAY_API_KEY", "test-key", "logging.level.dev.calleval", "WARN"));
-        app.setDefaultProperties(properties);
-        return SpringApplication.exit(app.run(args));
+        return CommandLine.run(databaseUrl, Map.of("BLUEJAY_BASE_URL", sandbox.baseUri().toString(), "BLUEJAY_API_KEY", "test-key"), args)
+                .exitCode();
     }
 
     private JsonNode summary(String job, long execution) throws IOException {

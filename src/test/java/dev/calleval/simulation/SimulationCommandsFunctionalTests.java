@@ -2,24 +2,20 @@ package dev.calleval.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.calleval.CallevalApplication;
+import dev.calleval.CommandLine;
+import dev.calleval.CommandLine.Result;
 import dev.calleval.sandbox.LoggedRequest;
 import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.sandbox.SandboxEndpoint;
 import dev.calleval.sandbox.SandboxServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.SpringApplication;
 
 /**
  * The simulation commands as a user runs them — {@code simulate-sms}, {@code end-conversations}, {@code status},
@@ -37,25 +33,8 @@ class SimulationCommandsFunctionalTests {
         databaseUrl = "jdbc:h2:mem:simulation-commands-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     }
 
-    /** Exit code and standard output of one command. */
-    private record Result(int exitCode, String out) {}
-
     private Result run(Map<String, Object> properties, String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            SpringApplication app = CallevalApplication.application(args);
-            Map<String, Object> defaults = new HashMap<>(Map.of("SERVER_PORT", "0", "CALLEVAL_DB_URL", databaseUrl,
-                    "logging.level.dev.calleval", "WARN"));
-            defaults.putAll(properties);
-            app.setDefaultProperties(defaults);
-            int code = SpringApplication.exit(app.run(args));
-            return new Result(code, captured.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(original);
-            System.out.print(captured.toString(StandardCharsets.UTF_8));
-        }
+        return CommandLine.run(databaseUrl, properties, args);
     }
 
     private Result run(String... args) {
