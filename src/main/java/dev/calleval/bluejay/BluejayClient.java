@@ -285,6 +285,12 @@ public final class BluejayClient {
                     throw new RequestInDoubtException(e.operation(), e.status(), e.getMessage().substring(e.getMessage().indexOf(": ") + 2), e);
                 }
                 throw e;
+            } catch (PermanentApiException e) {
+                if (e.status() >= 200 && e.status() < 300) { // acted on, but the answer (the new id) is unreadable
+                    inDoubt.incrementAndGet();
+                    throw new RequestInDoubtException(e.operation(), e.status(), e.getMessage().substring(e.getMessage().indexOf(": ") + 2), e);
+                }
+                throw e;
             }
         };
         Supplier<T> limited = rateLimiter == null ? guarded : RateLimiter.decorateSupplier(rateLimiter, guarded);

@@ -66,7 +66,7 @@ public class EvaluateJobFactory {
                 new ColumnMapping(definition.requireSource().columns()), false);
         CallMapper mapper = new CallMapper(mappingDefaults(definition));
         SubmissionWriter writer = new SubmissionWriter(ledger, client, definition.name(), definition.submit().maxInFlight(),
-                definition.submit().inDoubt().lookup());
+                definition.submit().inDoubt().lookup(definition.submit().requestTimeout()));
         return new StepBuilder("submit", jobRepository)
                 .<CallRecord, MappedCall>chunk(definition.submit().chunkSize())
                 .transactionManager(transactionManager)

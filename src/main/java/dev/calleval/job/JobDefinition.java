@@ -179,12 +179,13 @@ public record JobDefinition(
     }
 
     /**
-     * Settling an evaluate request that failed ambiguously (the call may exist): after {@code lookup-delay}, up to
-     * {@code max-pages} pages of the agent's recent calls are searched for it (0 = never look: it stays in doubt).
+     * Settling an evaluate request that failed ambiguously (the call may exist): after {@code lookup-delay} (at least
+     * the request timeout when it timed out), up to {@code max-pages} pages of the agent's calls are searched for it,
+     * and once more {@code lookup-delay} later before it is sent again (0 = never look: it stays in doubt).
      */
-    public record InDoubt(@DefaultValue("2s") Duration lookupDelay, @DefaultValue("10") int maxPages) {
-        InDoubtLookup lookup() {
-            return new InDoubtLookup(lookupDelay, maxPages);
+    public record InDoubt(@DefaultValue("5s") Duration lookupDelay, @DefaultValue("10") int maxPages) {
+        InDoubtLookup lookup(Duration requestTimeout) {
+            return new InDoubtLookup(lookupDelay, requestTimeout, maxPages);
         }
     }
 

@@ -21,6 +21,9 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * JDBC access to the ledger tables ({@code call_ledger}, {@code execution_call}, {@code rejection}). Methods
@@ -36,13 +39,20 @@ public class Ledger {
     private final NamedParameterJdbcTemplate jdbc;
     private final Clock clock;
 
-    public Ledger(NamedParameterJdbcTemplate jdbc, Clock clock) {
+    private final TransactionTemplate savepoint;
+
+    public Ledger(NamedParameterJdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.savepoint = new TransactionTemplate(transactionManager);
+        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
     }
 
-    /** A call this execution now owns and must send. */
-    public record Claim(long ledgerId, MappedCall.Accepted call, boolean inDoubt) {}
+    /**
+     * A call this execution now owns and must send. {@code inDoubt}: an earlier execution left it PENDING (it may
+     * exist at Bluejay), last touched at {@code lastAttemptAt}.
+     */
+    public record Claim(long ledgerId, MappedCall.Accepted call, boolean inDoubt, @Nullable Instant lastAttemptAt) {}
 
     /**
      * What {@link #claim} decided for a chunk.
@@ -81,7 +91,7 @@ public class Ledger {
             if (entry == null) {
                 Optional<Long> id = insertPending(executionId, jobName, call, now);
                 if (id.isPresent()) {
-                    claimed.add(new Claim(id.get(), call, false));
+                    claimed.add(new Claim(id.get(), call, false, null));
                     membership.add(new Object[] {id.get(), call.source(), Disposition.CLAIMED});
                 } else {
                     alreadyDone++; // another run inserted it between our read and our insert
@@ -98,7 +108,7 @@ public class Ledger {
                         alreadyRejected++;
                         membership.add(new Object[] {entry.id(), call.source(), Disposition.ALREADY_REJECTED});
                     } else if (reclaim(entry, executionId, jobName, call, false, now)) {
-                        claimed.add(new Claim(entry.id(), call, false));
+                        claimed.add(new Claim(entry.id(), call, false, null));
                         membership.add(new Object[] {entry.id(), call.source(), Disposition.CLAIMED});
                     } else {
                         alreadyDone++;
@@ -107,7 +117,7 @@ public class Ledger {
                 case FAILED, PENDING -> {
                     boolean inDoubt = entry.state() == LedgerState.PENDING;
                     if (reclaim(entry, executionId, jobName, call, inDoubt, now)) {
-                        claimed.add(new Claim(entry.id(), call, inDoubt));
+                        claimed.add(new Claim(entry.id(), call, inDoubt, inDoubt ? entry.updatedAt() : null));
                         membership.add(new Object[] {entry.id(), call.source(), inDoubt ? Disposition.IN_DOUBT_RESENT : Disposition.CLAIMED});
                     } else {
                         alreadyDone++;
@@ -143,9 +153,10 @@ public class Ledger {
                 .addValue("now", utc(now));
         org.springframework.jdbc.support.GeneratedKeyHolder keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
         try {
-            jdbc.update("""
+            // in a savepoint: on PostgreSQL a unique violation would otherwise abort the whole chunk transaction
+            savepoint.executeWithoutResult(status -> jdbc.update("""
                     INSERT INTO call_ledger (agent_key, source_id, state, fingerprint, source_ref, job_name, job_execution_id, created_at, updated_at)
-                    VALUES (:agent, :source, 'PENDING', :fp, :ref, :job, :exec, :now, :now)""", p, keys, new String[] {"id"});
+                    VALUES (:agent, :source, 'PENDING', :fp, :ref, :job, :exec, :now, :now)""", p, keys, new String[] {"id"}));
         } catch (DuplicateKeyException raced) {
             return Optional.empty();
         }
@@ -216,12 +227,12 @@ public class Ledger {
     }
 
     /** The API accepted the call. */
-    public void markSubmitted(long ledgerId, String callId, int attempts) {
+    public void markSubmitted(long ledgerId, long executionId, String callId, int attempts) {
         Instant now = clock.instant();
         jdbc.update("""
                 UPDATE call_ledger SET state = 'SUBMITTED', call_id = :call, attempts = attempts + :attempts, last_error = NULL,
-                       submitted_at = :now, updated_at = :now WHERE id = :id AND state = 'PENDING'""",
-                new MapSqlParameterSource("id", ledgerId).addValue("call", callId).addValue("attempts", attempts).addValue("now", utc(now)));
+                       submitted_at = :now, updated_at = :now WHERE id = :id AND state = 'PENDING' AND job_execution_id = :exec""",
+                new MapSqlParameterSource("id", ledgerId).addValue("exec", executionId).addValue("call", callId).addValue("attempts", attempts).addValue("now", utc(now)));
     }
 
     /** The API refused the call with 422: REJECTED, and a rejection row for this execution's report. */
@@ -229,17 +240,17 @@ public class Ledger {
         Instant now = clock.instant();
         jdbc.update("""
                 UPDATE call_ledger SET state = 'REJECTED', attempts = attempts + :attempts, last_error = :error, updated_at = :now
-                WHERE id = :id AND state = 'PENDING'""",
-                new MapSqlParameterSource("id", ledgerId).addValue("attempts", attempts).addValue("error", truncate(reason, 4000)).addValue("now", utc(now)));
+                WHERE id = :id AND state = 'PENDING' AND job_execution_id = :exec""",
+                new MapSqlParameterSource("id", ledgerId).addValue("exec", executionId).addValue("attempts", attempts).addValue("error", truncate(reason, 4000)).addValue("now", utc(now)));
         jdbc.update(INSERT_REJECTION, rejectionParams(executionId, ref, sourceId, fields, reason, "API", now));
     }
 
     /** Sending failed for good in this execution (retries exhausted, circuit open, run stopped). */
-    public void markFailed(long ledgerId, String error, int attempts) {
+    public void markFailed(long ledgerId, long executionId, String error, int attempts) {
         jdbc.update("""
                 UPDATE call_ledger SET state = 'FAILED', attempts = attempts + :attempts, last_error = :error, updated_at = :now
-                WHERE id = :id AND state = 'PENDING'""",
-                new MapSqlParameterSource("id", ledgerId).addValue("attempts", attempts).addValue("error", truncate(error, 4000)).addValue("now", utc(clock.instant())));
+                WHERE id = :id AND state = 'PENDING' AND job_execution_id = :exec""",
+                new MapSqlParameterSource("id", ledgerId).addValue("exec", executionId).addValue("attempts", attempts).addValue("error", truncate(error, 4000)).addValue("now", utc(clock.instant())));
     }
 
     /**
@@ -247,23 +258,23 @@ public class Ledger {
      * {@code in_doubt} set, so that a crash before it is resolved still leaves it marked; see
      * {@link #resolveInDoubt}.
      */
-    public void markInDoubt(long ledgerId, String error, int attempts) {
+    public void markInDoubt(long ledgerId, long executionId, String error, int attempts) {
         jdbc.update("""
                 UPDATE call_ledger SET in_doubt = TRUE, attempts = attempts + :attempts, last_error = :error, updated_at = :now
-                WHERE id = :id AND state = 'PENDING'""",
-                new MapSqlParameterSource("id", ledgerId).addValue("attempts", attempts).addValue("error", truncate(error, 4000)).addValue("now", utc(clock.instant())));
+                WHERE id = :id AND state = 'PENDING' AND job_execution_id = :exec""",
+                new MapSqlParameterSource("id", ledgerId).addValue("exec", executionId).addValue("attempts", attempts).addValue("error", truncate(error, 4000)).addValue("now", utc(clock.instant())));
     }
 
     /**
      * An in-doubt call was found at Bluejay (by its {@code metadata.calleval_source_id}): it was created exactly
      * once, so it becomes SUBMITTED with that call id and is no longer in doubt.
      */
-    public void resolveInDoubt(long ledgerId, String callId) {
+    public void resolveInDoubt(long ledgerId, long executionId, String callId) {
         Instant now = clock.instant();
         jdbc.update("""
                 UPDATE call_ledger SET state = 'SUBMITTED', call_id = :call, in_doubt = FALSE, last_error = NULL,
-                       submitted_at = :now, updated_at = :now WHERE id = :id AND state = 'PENDING'""",
-                new MapSqlParameterSource("id", ledgerId).addValue("call", callId).addValue("now", utc(now)));
+                       submitted_at = :now, updated_at = :now WHERE id = :id AND state = 'PENDING' AND job_execution_id = :exec""",
+                new MapSqlParameterSource("id", ledgerId).addValue("exec", executionId).addValue("call", callId).addValue("now", utc(now)));
     }
 
     /** Calls of an execution still PENDING and in doubt (ambiguous failure not resolved, or a crash). */
@@ -408,5 +419,6 @@ public class Ledger {
     static final RowMapper<LedgerEntry> ENTRY = (rs, n) -> new LedgerEntry(
             rs.getLong("id"), rs.getString("agent_key"), rs.getString("source_id"), LedgerState.valueOf(rs.getString("state")),
             rs.getString("call_id"), rs.getString("fingerprint"), rs.getInt("attempts"), rs.getBoolean("in_doubt"),
-            rs.getString("last_error"), rs.getString("source_ref"), rs.getObject("job_execution_id", Long.class), instant(rs, "submitted_at"));
+            rs.getString("last_error"), rs.getString("source_ref"), rs.getObject("job_execution_id", Long.class), instant(rs, "submitted_at"),
+            instant(rs, "updated_at"));
 }

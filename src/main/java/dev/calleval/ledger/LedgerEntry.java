@@ -16,4 +16,5 @@ public record LedgerEntry(
         @Nullable String lastError,
         @Nullable String sourceRef,
         @Nullable Long jobExecutionId,
-        @Nullable Instant submittedAt) {}
+        @Nullable Instant submittedAt,
+        @Nullable Instant updatedAt) {}

@@ -18,14 +18,19 @@ import org.jspecify.annotations.Nullable;
  * {@code metadata.calleval_source_id} is the row's source id. Only calls sent with {@code agent_id} can be listed;
  * {@code external_agent_id} calls stay in doubt.
  *
- * <p>The scan stops at the first page holding a call created more than {@code olderThanMargin} before the request
- * was sent (the listing's order is undocumented: newest-first is assumed and a page limit bounds the cost otherwise),
- * at the last page, or after {@code maxPages} pages (then the answer is {@link Outcome#UNKNOWN}). Thread-safe.
+ * <p>The listing is read with {@code last=all} (what the time windows filter on is undocumented). The scan stops at
+ * the first page holding a call created more than ten minutes before the request was sent (the listing's order is
+ * undocumented: newest-first is assumed, and the page limit bounds the cost otherwise), at the last page, or after
+ * {@code maxPages} pages (then the answer is {@link Outcome#UNKNOWN}).
  *
- * @param lookupDelay pause before looking, so that a request the server is still processing has time to land
+ * <p>{@link #settle} looks twice before it answers ABSENT: after {@code lookupDelay} (or the request timeout, when
+ * the request timed out: the server may still have been working on it), and again {@code lookupDelay} later. Thread-safe.
+ *
+ * @param lookupDelay pause before each look, so that a request the server is still processing has time to land
+ * @param requestTimeout the client's request timeout: the least wait after a request that timed out
  * @param maxPages the most pages read per lookup
  */
-record InDoubtResolver(BluejayClient client, Duration lookupDelay, int maxPages) {
+record InDoubtResolver(BluejayClient client, Duration lookupDelay, Duration requestTimeout, int maxPages) {
     private static final Duration OLDER_THAN_MARGIN = Duration.ofMinutes(10);
 
     /** What a lookup found. */
@@ -41,15 +46,33 @@ record InDoubtResolver(BluejayClient client, Duration lookupDelay, int maxPages)
     /** A lookup's outcome, the call id when found, and a line for the ledger and the log. */
     record Lookup(Outcome outcome, @Nullable String callId, String detail) {}
 
+    /**
+     * Settles an ambiguous failure: waits, looks, and when the call is absent waits and looks once more.
+     *
+     * @param timedOut the request got no answer at all (rather than a 5xx)
+     */
+    Lookup settle(EvaluateRequest request, String sourceId, Instant sentAt, boolean timedOut) {
+        if (request.agentId() == null) {
+            return lookUp(request, sourceId, sentAt);
+        }
+        sleep(timedOut && requestTimeout.compareTo(lookupDelay) > 0 ? requestTimeout : lookupDelay);
+        Lookup first = lookUp(request, sourceId, sentAt);
+        if (first.outcome() != Outcome.ABSENT) {
+            return first;
+        }
+        sleep(lookupDelay);
+        return lookUp(request, sourceId, sentAt);
+    }
+
+    /** One look, without waiting. */
     Lookup lookUp(EvaluateRequest request, String sourceId, Instant sentAt) {
         if (request.agentId() == null) {
             return new Lookup(Outcome.UNKNOWN, null, "calls sent with external_agent_id cannot be listed to check");
         }
-        sleep(lookupDelay);
         Instant oldEnough = sentAt.minus(OLDER_THAN_MARGIN);
         try {
             for (int page = 1; page <= maxPages; page++) {
-                RetrieveCallLogsResponse logs = client.retrieveCallLogs(request.agentId(), page, 100, CallLogWindow.ONE_DAY);
+                RetrieveCallLogsResponse logs = client.retrieveCallLogs(request.agentId(), page, 100, CallLogWindow.ALL);
                 boolean reachedOlder = false;
                 for (CallLog log : logs.callLogs()) {
                     if (log.metadataValue("calleval_source_id").filter(sourceId::equals).isPresent()) {

@@ -54,7 +54,8 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
     public void beforeStep(StepExecution stepExecution) {
         executionId = stepExecution.getJobExecutionId();
         submitter = new Submitter(client, ledger, executionId, maxInFlight,
-                inDoubtLookup.maxPages() == 0 ? null : new InDoubtResolver(client, inDoubtLookup.delay(), inDoubtLookup.maxPages()));
+                inDoubtLookup.maxPages() == 0 ? null
+                        : new InDoubtResolver(client, inDoubtLookup.delay(), inDoubtLookup.requestTimeout(), inDoubtLookup.maxPages()));
     }
 
     @Override

@@ -47,11 +47,21 @@ public final class Submitter implements AutoCloseable {
     /** Sends one claimed call; blocks while {@code maxInFlight} calls are in flight. */
     public void submit(Ledger.Claim claim) {
         if (!executor.execute(() -> send(claim))) {
-            ledger.markFailed(claim.ledgerId(), "not sent: the run was interrupted", 0);
+            ledger.markFailed(claim.ledgerId(), executionId, "not sent: the run was interrupted", 0);
         }
     }
 
     private void send(Ledger.Claim claim) {
+        if (claim.inDoubt() && resolver != null && claim.lastAttemptAt() != null && fatal.get() == null) {
+            // an earlier run left it in flight: look before paying for it twice
+            InDoubtResolver.Lookup lookup = resolver.lookUp(claim.call().request(), claim.call().sourceId(), claim.lastAttemptAt());
+            if (lookup.outcome() == InDoubtResolver.Outcome.FOUND && lookup.callId() != null) {
+                ledger.resolveInDoubt(claim.ledgerId(), executionId, lookup.callId());
+                log.info("{} ({}) was left in doubt by an earlier run and is {}: not sent again", claim.call().sourceId(),
+                        claim.call().source(), lookup.detail());
+                return;
+            }
+        }
         send(claim, false);
     }
 
@@ -59,7 +69,7 @@ public final class Submitter implements AutoCloseable {
     private void send(Ledger.Claim claim, boolean afterConfirmedAbsence) {
         RuntimeException stop = fatal.get();
         if (stop != null) {
-            ledger.markFailed(claim.ledgerId(), "not sent: the run stopped: " + stop.getMessage(), 0);
+            ledger.markFailed(claim.ledgerId(), executionId, "not sent: the run stopped: " + stop.getMessage(), 0);
             return;
         }
         AtomicInteger attempts = new AtomicInteger();
@@ -68,13 +78,13 @@ public final class Submitter implements AutoCloseable {
         try {
             EvaluateCallResponse response = client.evaluate(claim.call().request(), attempts::incrementAndGet);
             if (afterConfirmedAbsence) {
-                ledger.resolveInDoubt(claim.ledgerId(), response.callId());
+                ledger.resolveInDoubt(claim.ledgerId(), executionId, response.callId());
             } else {
-                ledger.markSubmitted(claim.ledgerId(), response.callId(), attempts.get());
+                ledger.markSubmitted(claim.ledgerId(), executionId, response.callId(), attempts.get());
             }
             log.debug("{} ({}) submitted as call {}", sourceId, claim.call().source(), response.callId());
         } catch (RequestInDoubtException e) {
-            ledger.markInDoubt(claim.ledgerId(), e.getMessage(), attempts.get());
+            ledger.markInDoubt(claim.ledgerId(), executionId, e.getMessage(), attempts.get());
             settle(claim, sentAt, e, afterConfirmedAbsence);
         } catch (ValidationFailedException e) {
             String fields = e.errors().stream().map(er -> er.field().isEmpty() ? "body" : er.field()).distinct()
@@ -89,9 +99,9 @@ public final class Submitter implements AutoCloseable {
             if (fatal.compareAndSet(null, e)) {
                 log.error("stopping the run: {}", e.getMessage());
             }
-            ledger.markFailed(claim.ledgerId(), e.getMessage(), attempts.get());
+            ledger.markFailed(claim.ledgerId(), executionId, e.getMessage(), attempts.get());
         } catch (RuntimeException e) {
-            ledger.markFailed(claim.ledgerId(), String.valueOf(e.getMessage()), attempts.get());
+            ledger.markFailed(claim.ledgerId(), executionId, String.valueOf(e.getMessage()), attempts.get());
             log.warn("{} ({}) failed after {} attempts: {}", sourceId, claim.call().source(), attempts.get(), e.getMessage());
         }
     }
@@ -102,17 +112,17 @@ public final class Submitter implements AutoCloseable {
             log.warn("{} ({}) in doubt, left for a person or the next run: {}", sourceId, claim.call().source(), e.getMessage());
             return;
         }
-        InDoubtResolver.Lookup lookup = resolver.lookUp(claim.call().request(), sourceId, sentAt);
+        InDoubtResolver.Lookup lookup = resolver.settle(claim.call().request(), sourceId, sentAt, e.status() == 0);
         switch (lookup.outcome()) {
             case FOUND -> {
-                ledger.resolveInDoubt(claim.ledgerId(), lookup.callId());
+                ledger.resolveInDoubt(claim.ledgerId(), executionId, java.util.Objects.requireNonNull(lookup.callId()));
                 log.info("{} ({}) was in doubt and is {}: not sent again", sourceId, claim.call().source(), lookup.detail());
             }
             case ABSENT -> {
                 if (secondTime) {
                     log.warn("{} ({}) in doubt twice, left in doubt: {}", sourceId, claim.call().source(), e.getMessage());
                 } else {
-                    log.info("{} ({}) was in doubt and is {}: sending it again", sourceId, claim.call().source(), lookup.detail());
+                    log.info("{} ({}) was in doubt and is {} twice: sending it again", sourceId, claim.call().source(), lookup.detail());
                     send(claim, true);
                 }
             }

@@ -105,6 +105,40 @@ class InDoubtFunctionalTests {
     }
 
     @Test
+    void aCallAbsentInTwoLooksAfterAnAmbiguousFailureIsSentAgainOnce() throws Exception {
+        // a 504 answered before the sandbox processed the request: ambiguous to the client, but no call exists
+        SandboxConfig config = SandboxConfig.defaults().withoutWebhook().withFaults(SandboxConfig.Faults.none()
+                .withScriptedStatuses(504, 502).withEndpoints(SandboxEndpoint.EVALUATE));
+        try (SandboxServer sandbox = SandboxServer.start(config)) {
+            assertThat(run(sandbox, "run", jobFile("absent", "agent-id: \"1234\"", 10).toString(), "--wait-for-results", "30s")).isZero();
+
+            assertThat(sandbox.stats().endpoint(SandboxEndpoint.EVALUATE).requests()).as("15 calls + 2 sent again").isEqualTo(17);
+            assertThat(sandbox.stats().evaluateAccepted()).as("each call created once").isEqualTo(15);
+            assertThat(sandbox.stats().endpoint(SandboxEndpoint.RETRIEVE_CALL_LOGS).requests()).as("two looks each").isEqualTo(4);
+            JsonNode summary = summary("absent", 1);
+            assertThat(summary.path("counts").path("evaluated").asLong()).isEqualTo(15);
+            assertThat(summary.path("requests").path("in_doubt").asLong()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theNextRunLooksForCallsLeftInDoubtBeforeSendingThem() throws Exception {
+        SandboxConfig config = SandboxConfig.defaults().withoutWebhook().withFaults(SandboxConfig.Faults.none()
+                .withScriptedStatuses(-504, -504, -504).withEndpoints(SandboxEndpoint.EVALUATE)); // created, then 504
+        try (SandboxServer sandbox = SandboxServer.start(config)) {
+            run(sandbox, "run", jobFile("later", "agent-id: \"1234\"", 0).toString(), "--wait-for-results", "1s");
+            assertThat(summary("later", 1).path("counts").path("in_doubt").asLong()).isEqualTo(3);
+
+            assertThat(run(sandbox, "run", jobFile("later", "agent-id: \"1234\"", 10).toString(), "--wait-for-results", "30s")).isZero();
+
+            assertThat(sandbox.stats().endpoint(SandboxEndpoint.EVALUATE).requests()).as("the 3 found, not sent again").isEqualTo(15);
+            assertThat(summary("later", 2).path("counts").path("in_doubt").asLong()).isZero();
+            assertThat(calls("later", 2)).filteredOn(c -> c.get("disposition").equals("IN_DOUBT_RESENT")).hasSize(3)
+                    .allSatisfy(c -> assertThat(c.get("in_doubt")).isEqualTo("false"));
+        }
+    }
+
+    @Test
     void withoutALookupAmbiguousCallsStayInDoubtAndTheNextRunResendsThemFlagged() throws Exception {
         SandboxConfig config = SandboxConfig.defaults().withoutWebhook().withFaults(SandboxConfig.Faults.none()
                 .withAcceptThenFailRate(1.0).withEndpoints(SandboxEndpoint.EVALUATE));

@@ -54,7 +54,7 @@ class ReconcilerIntegrationTests {
         Ledger.ClaimOutcome outcome = ledger.claim(7L, "test", List.of(new MappedCall.Accepted(new SourceRef("m.csv", 2), sourceId, request, "fp")));
         long id = outcome.claimed().get(0).ledgerId();
         if (callId != null) {
-            ledger.markSubmitted(id, callId, 1);
+            ledger.markSubmitted(id, 7L, callId, 1);
         }
         return id;
     }
