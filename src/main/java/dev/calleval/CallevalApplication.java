@@ -14,9 +14,9 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * calleval's entry point: one Spring Boot application whose command line (picocli) picks what to do. Commands
- * that receive webhooks start the web server: {@code run} and {@code serve} always, the API commands
- * ({@code enrich}, {@code simulate-sms}, {@code end-conversations}) only with {@code --sandbox}, whose webhooks come
- * back to this process; without it they leave the port to a running {@code serve}. The others never do.
+ * that receive webhooks start the web server: {@code run} always; the API commands ({@code enrich},
+ * {@code simulate-sms}, {@code end-conversations}) only with {@code --sandbox}, whose webhooks come back to this
+ * process (without it they open no port, so they never clash with a process that holds it). The others never do.
  */
 @SpringBootApplication
 public class CallevalApplication {

@@ -1,6 +1,7 @@
 package dev.calleval.cli;
 
-import dev.calleval.sandbox.SandboxConfig;
+import dev.calleval.bluejay.AuthenticationFailedException;
+import dev.calleval.bluejay.BluejayApiException;
 import dev.calleval.simulation.ConversationEnder;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
                 + "is checked first and only RUNNING ones are sent; with --run, the run's RUNNING results older than --older-than."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every result sent was ended (results not RUNNING are skipped, not failures)",
-                "1:Bluejay could not end some results (failed_ids) or a request failed", "2:bad usage or configuration"})
+                "1:Bluejay could not end some results (failed_ids), a lookup or request failed, or the API key was refused",
+                "2:bad usage or configuration"})
 class EndConversationsCommand implements Callable<Integer> {
     @Spec
     @Nullable CommandSpec spec;
@@ -55,14 +57,22 @@ class EndConversationsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec().commandLine().getOut();
-        try (ApiConnection.Open open = connection.open(sandbox ? SandboxConfig.defaults() : null, out, spec().commandLine().getErr())) {
+        try (ApiConnection.Open open = connection.open(sandbox ? JobExecution.sandboxConfig() : null, out, spec().commandLine().getErr())) {
             if (open == null) {
                 return ExitCodes.USAGE;
             }
-            ConversationEnder.Outcome outcome = target.runId != null
-                    ? ender.endRunningInRun(open.client(5), target.runId, olderThan)
-                    : ender.endResults(open.client(5), target.ids);
-            return print(outcome, out);
+            try {
+                ConversationEnder.Outcome outcome = target.runId != null
+                        ? ender.endRunningInRun(open.client(5), target.runId, olderThan)
+                        : ender.endResults(open.client(5), target.ids);
+                return print(outcome, out);
+            } catch (AuthenticationFailedException e) {
+                spec().commandLine().getErr().println("calleval: " + e.getMessage());
+                return ExitCodes.FAILED;
+            } catch (BluejayApiException e) {
+                spec().commandLine().getErr().println("calleval: nothing ended: " + e.getMessage());
+                return ExitCodes.FAILED;
+            }
         }
     }
 

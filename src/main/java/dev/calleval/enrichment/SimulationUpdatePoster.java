@@ -72,6 +72,11 @@ final class SimulationUpdatePoster implements AutoCloseable {
             consecutiveFailures.set(0);
             log.debug("simulation result {} ({}) posted", resultId, file);
         } catch (RequestInDoubtException e) {
+            if (e.status() >= 200 && e.status() < 300) { // answered 2xx with an unreadable body: applied all the same
+                ledger.markPosted(id, executionId, attempts.get(), "applied; " + e.getMessage());
+                consecutiveFailures.set(0);
+                return;
+            }
             ledger.markInDoubt(id, executionId, e.getMessage(), attempts.get());
             failedOnce(e);
             log.warn("simulation result {} ({}) in doubt, not posted again: {}", resultId, file, e.getMessage());
@@ -83,11 +88,6 @@ final class SimulationUpdatePoster implements AutoCloseable {
             consecutiveFailures.set(0);
             log.warn("simulation result {} ({}) refused by Bluejay: {}", resultId, file, e.getMessage());
         } catch (PermanentApiException e) {
-            if (e.status() >= 200 && e.status() < 300) {
-                ledger.markPosted(id, executionId, attempts.get(), "applied; " + e.getMessage());
-                consecutiveFailures.set(0);
-                return;
-            }
             String reason = e.status() == 404 ? "Bluejay does not know simulation result " + resultId + " (404): " + e.getMessage() : e.getMessage();
             ledger.markRejected(id, executionId, e.status() == 404 ? "simulation_result_id" : "body", reason, attempts.get());
             consecutiveFailures.set(0);

@@ -1,5 +1,6 @@
 package dev.calleval.simulation;
 
+import dev.calleval.bluejay.AuthenticationFailedException;
 import dev.calleval.bluejay.BluejayApiException;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.bluejay.EndConversationsRequest;
@@ -44,10 +45,16 @@ public class ConversationEnder {
      */
     public record Outcome(List<Long> sent, Map<Long, String> skipped, int endedCount, List<Long> failedIds, List<String> errors) {}
 
-    /** Ends the given test results that are RUNNING. */
+    /**
+     * Ends the given test results that are RUNNING. An unknown id (404) is skipped; any other failed lookup is an
+     * error (the id is not sent), and a refused key stops at once.
+     *
+     * @throws AuthenticationFailedException the API key was refused
+     */
     public Outcome endResults(BluejayClient client, List<Long> ids) {
         List<Long> running = new ArrayList<>();
         Map<Long, String> skipped = new LinkedHashMap<>();
+        List<String> errors = new ArrayList<>();
         for (Long id : ids) {
             try {
                 SimulationResult result = client.retrieveSimulationResult(Long.toString(id));
@@ -56,11 +63,19 @@ public class ConversationEnder {
                 } else {
                     skipped.put(id, "status " + result.status());
                 }
+            } catch (AuthenticationFailedException e) {
+                throw e;
             } catch (BluejayApiException e) {
-                skipped.put(id, e.status() == 404 ? "unknown test result" : "lookup failed: " + e.getMessage());
+                if (e.status() == 404) {
+                    skipped.put(id, "unknown test result");
+                } else {
+                    errors.add("could not look up " + id + " (not sent): " + e.getMessage());
+                }
             }
         }
-        return send(client, running, skipped);
+        Outcome sent = send(client, running, skipped);
+        errors.addAll(sent.errors());
+        return new Outcome(sent.sent(), sent.skipped(), sent.endedCount(), sent.failedIds(), errors);
     }
 
     /**
@@ -96,6 +111,8 @@ public class ConversationEnder {
                 EndConversationsResponse response = client.endConversations(new EndConversationsRequest(batch));
                 ended += response.endedCount();
                 failed.addAll(response.failedIds());
+            } catch (AuthenticationFailedException e) {
+                throw e;
             } catch (BluejayApiException e) {
                 failed.addAll(batch);
                 errors.add(e.getMessage());

@@ -21,6 +21,9 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -34,10 +37,13 @@ import org.springframework.transaction.annotation.Transactional;
 public class SimulationStore {
     private final NamedParameterJdbcTemplate jdbc;
     private final Clock clock;
+    private final TransactionTemplate savepoint;
 
-    public SimulationStore(NamedParameterJdbcTemplate jdbc, Clock clock) {
+    public SimulationStore(NamedParameterJdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.savepoint = new TransactionTemplate(transactionManager);
+        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
     }
 
     /** PASS / FAIL of a finished result; null while unknown. */
@@ -49,7 +55,7 @@ public class SimulationStore {
      */
     public record ResultRow(String resultId, String runId, @Nullable String digitalHumanId, @Nullable String digitalHumanName,
             @Nullable String phoneNumber, String status, @Nullable Outcome outcome, @Nullable String resultSource,
-            @Nullable String evaluationId, @Nullable Boolean goalSuccess, @Nullable String customMetrics,
+            @Nullable String evaluationId, @Nullable OffsetDateTime evaluationAt, @Nullable Boolean goalSuccess, @Nullable String customMetrics,
             @Nullable String startTime, @Nullable String endTime, @Nullable Long duration, OffsetDateTime updatedAt) {}
 
     /** A run with its stored results. {@code status} is Bluejay's when polled, else derived from the results. */
@@ -144,10 +150,13 @@ public class SimulationStore {
         if (!movesForward(current, update.status(), latest)) {
             return false;
         }
-        Outcome outcome = TestResultStatus.of(update.status()) == TestResultStatus.COMPLETED ? outcome(latest) : null;
+        boolean completed = TestResultStatus.of(update.status()) == TestResultStatus.COMPLETED;
+        Outcome outcome = completed ? outcome(latest) : null;
         return jdbc.update("""
-                UPDATE simulation_result SET status = :status, outcome = COALESCE(:outcome, outcome), result_source = :via,
-                       evaluation_id = COALESCE(:eval, evaluation_id), goal_success = COALESCE(:goal, goal_success),
+                UPDATE simulation_result SET status = :status,
+                       outcome = CASE WHEN :completed THEN COALESCE(:outcome, outcome) ELSE NULL END, result_source = :via,
+                       evaluation_id = COALESCE(:eval, evaluation_id), evaluation_at = COALESCE(:evalAt, evaluation_at),
+                       goal_success = COALESCE(:goal, goal_success),
                        custom_metrics = COALESCE(:custom, custom_metrics), start_time = COALESCE(:start, start_time),
                        end_time = COALESCE(:end, end_time), duration = COALESCE(:duration, duration),
                        digital_human_id = COALESCE(digital_human_id, :dh), updated_at = :now
@@ -156,6 +165,8 @@ public class SimulationStore {
                         .addValue("status", update.status())
                         .addValue("old", current.status())
                         .addValue("outcome", outcome == null ? null : outcome.name())
+                        .addValue("completed", completed)
+                        .addValue("evalAt", latest.map(Evaluation::createdAt).map(t -> t.withOffsetSameInstant(ZoneOffset.UTC)).orElse(null))
                         .addValue("via", update.via())
                         .addValue("eval", latest.map(Evaluation::id).orElse(null))
                         .addValue("goal", latest.map(Evaluation::goalSuccess).orElse(null))
@@ -169,7 +180,8 @@ public class SimulationStore {
 
     /**
      * True when {@code status} is further along than the stored one; at the same stage, when it is the first report
-     * (nothing applied yet), or a terminal status with an evaluation the row does not have (re-evaluation).
+     * (nothing applied yet), or a terminal status with a newer evaluation than the stored one (re-evaluation): a late
+     * or reordered event with an older evaluation never replaces a newer one.
      */
     private static boolean movesForward(ResultRow current, String status, Optional<Evaluation> latest) {
         int newRank = rank(status);
@@ -180,7 +192,11 @@ public class SimulationStore {
         if (current.resultSource() == null) {
             return true;
         }
-        return newRank == 5 && latest.isPresent() && latest.get().id() != null && !latest.get().id().equals(current.evaluationId());
+        if (newRank != 5 || latest.isEmpty() || latest.get().id() == null || latest.get().id().equals(current.evaluationId())) {
+            return false;
+        }
+        OffsetDateTime incoming = latest.get().createdAt();
+        return current.evaluationAt() == null || (incoming != null && incoming.isAfter(current.evaluationAt()));
     }
 
     /** One result. */
@@ -230,9 +246,9 @@ public class SimulationStore {
                        queued_by = COALESCE(queued_by, :by), updated_at = :now WHERE run_id = :run""";
         if (jdbc.update(update, p) == 0) {
             try {
-                jdbc.update("""
+                savepoint.executeWithoutResult(tx -> jdbc.update("""
                         INSERT INTO simulation_run (run_id, simulation_id, agent_id, status, outbound, queued_by, created_at, updated_at)
-                        VALUES (:run, :sim, :agent, :status, :outbound, :by, :now, :now)""", p);
+                        VALUES (:run, :sim, :agent, :status, :outbound, :by, :now, :now)""", p));
             } catch (DuplicateKeyException raced) {
                 jdbc.update(update, p);
             }
@@ -244,11 +260,11 @@ public class SimulationStore {
             return;
         }
         try {
-            jdbc.update("""
+            savepoint.executeWithoutResult(tx -> jdbc.update("""
                     INSERT INTO simulation_result (result_id, run_id, digital_human_id, status, created_at, updated_at)
                     VALUES (:id, :run, :dh, :status, :now, :now)""",
                     new MapSqlParameterSource("id", resultId).addValue("run", runId).addValue("dh", digitalHumanId)
-                            .addValue("status", status).addValue("now", now()));
+                            .addValue("status", status).addValue("now", now())));
         } catch (DuplicateKeyException raced) {
             // another event recorded it first
         }
@@ -268,7 +284,7 @@ public class SimulationStore {
             case RUNNING -> 2;
             case CONVERSATION_ENDED -> 3;
             case EVALUATING -> 4;
-            default -> 0;
+            default -> 4; // a status this version does not know: keep it, but never over a final one
         };
     }
 
@@ -312,7 +328,7 @@ public class SimulationStore {
     private static final RowMapper<ResultRow> RESULT = (rs, n) -> new ResultRow(rs.getString("result_id"), rs.getString("run_id"),
             rs.getString("digital_human_id"), rs.getString("digital_human_name"), rs.getString("phone_number"), rs.getString("status"),
             rs.getString("outcome") == null ? null : Outcome.valueOf(rs.getString("outcome")), rs.getString("result_source"),
-            rs.getString("evaluation_id"), (Boolean) rs.getObject("goal_success"), rs.getString("custom_metrics"),
+            rs.getString("evaluation_id"), rs.getObject("evaluation_at", OffsetDateTime.class), (Boolean) rs.getObject("goal_success"), rs.getString("custom_metrics"),
             rs.getString("start_time"), rs.getString("end_time"), (Long) (rs.getObject("duration") == null ? null : rs.getLong("duration")),
             rs.getObject("updated_at", OffsetDateTime.class));
 

@@ -1,5 +1,6 @@
 package dev.calleval.simulation;
 
+import dev.calleval.bluejay.AuthenticationFailedException;
 import dev.calleval.bluejay.BluejayApiException;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.bluejay.BluejayJson;
@@ -44,16 +45,35 @@ public class SmsSimulations {
     /** The state of one queue request: QUEUED (with the run), or IN_DOUBT / REJECTED / FAILED with the reason. */
     public record Queued(SmsSimulationRunRequest request, String state, @Nullable SimulationRunResponse run, @Nullable String error) {}
 
-    /** Queues each request once, in order, and records it. */
+    /**
+     * Queues each request once, in order, and records it. A refused API key stops the rest (recorded FAILED, not
+     * sent). A run that was queued but cannot be recorded is still returned (and logged with its id first).
+     */
     public List<Queued> queue(BluejayClient client, List<SmsSimulationRunRequest> requests, String queuedBy) {
         List<Queued> out = new ArrayList<>();
+        String keyRefused = null;
         for (SmsSimulationRunRequest request : requests) {
             String body = BluejayJson.mapper().writeValueAsString(request);
             Queued queued;
+            if (keyRefused != null) {
+                queued = new Queued(request, "FAILED", null, "not sent: " + keyRefused);
+                store.recordQueueRequest(request.simulationId(), body, queued.state(), null, queued.error(), queuedBy);
+                out.add(queued);
+                continue;
+            }
             try {
                 SimulationRunResponse run = client.queueSmsSimulationRun(request);
-                store.recordQueued(run, request.simulationId(), queuedBy);
+                log.info("simulation {} queued as run {} with results {}", request.simulationId(), run.simulationRunId(), run.simulationResultIds());
                 queued = new Queued(request, "QUEUED", run, null);
+                try {
+                    store.recordQueued(run, request.simulationId(), queuedBy);
+                } catch (RuntimeException e) {
+                    log.error("run {} of simulation {} was queued but could not be recorded: {}", run.simulationRunId(),
+                            request.simulationId(), e.getMessage());
+                }
+            } catch (AuthenticationFailedException e) {
+                keyRefused = e.getMessage();
+                queued = new Queued(request, "FAILED", null, e.getMessage());
             } catch (RequestInDoubtException e) {
                 queued = new Queued(request, "IN_DOUBT", null, e.getMessage());
             } catch (ValidationFailedException e) {
@@ -64,10 +84,7 @@ public class SmsSimulations {
             }
             store.recordQueueRequest(request.simulationId(), body, queued.state(), queued.run() == null ? null : queued.run().simulationRunId(),
                     queued.error(), queuedBy);
-            if (queued.run() != null) {
-                log.info("simulation {} queued as run {} with results {}", request.simulationId(), queued.run().simulationRunId(),
-                        queued.run().simulationResultIds());
-            } else {
+            if (queued.run() == null) {
                 log.warn("simulation {} not queued ({}): {}", request.simulationId(), queued.state(), queued.error());
             }
             out.add(queued);

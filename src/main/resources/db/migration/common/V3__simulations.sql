@@ -24,6 +24,7 @@ CREATE TABLE simulation_result (
     outcome            VARCHAR(10),
     result_source      VARCHAR(10),
     evaluation_id      VARCHAR(100),
+    evaluation_at      TIMESTAMP WITH TIME ZONE,
     goal_success       BOOLEAN,
     custom_metrics     VARCHAR(16000),
     start_time         VARCHAR(40),

@@ -112,6 +112,29 @@ class SimulationWebhooksIntegrationTests {
     }
 
     @Test
+    void aReEvaluationReplacesTheResultButAnOlderEvaluationArrivingLateDoesNot() throws Exception {
+        String original = Files.readString(WEBHOOKS.resolve("simulation_result_evaluated.json"));
+        String newer = original.replace("196d8396-df3e-511f-8afe-af44cbdf576e", "aaaaaaaa-0000-4000-8000-000000000002")
+                .replace("\"created_at\": \"2026-11-19T20:03:26Z\"", "\"created_at\": \"2026-11-19T21:00:00Z\"")
+                .replace("\"response_value\": \"pass\"", "\"response_value\": \"fail\"");
+        post(original);
+        processor.processInbox();
+        post(newer);
+        processor.processInbox();
+        assertThat(store.result("716977").orElseThrow().outcome()).as("re-evaluated: fails now").isEqualTo(SimulationStore.Outcome.FAIL);
+
+        String older = original.replace("196d8396-df3e-511f-8afe-af44cbdf576e", "aaaaaaaa-0000-4000-8000-000000000001")
+                .replace("\"created_at\": \"2026-11-19T20:03:26Z\"", "\"created_at\": \"2026-11-19T19:00:00Z\"");
+        post(older);
+        SimulationEventProcessor.Pass pass = processor.processInbox();
+
+        assertThat(pass.unchanged()).isEqualTo(1);
+        SimulationStore.ResultRow row = store.result("716977").orElseThrow();
+        assertThat(row.evaluationId()).isEqualTo("aaaaaaaa-0000-4000-8000-000000000002");
+        assertThat(row.outcome()).isEqualTo(SimulationStore.Outcome.FAIL);
+    }
+
+    @Test
     void anUnknownEventTypeIsStoredAndListedNeverRefused() throws Exception {
         assertThat(post("{\"type\":\"agent_deployed\",\"id\":\"a-1\",\"agent_id\":34}")).isEqualTo("{\"status\":\"stored\"}");
 
