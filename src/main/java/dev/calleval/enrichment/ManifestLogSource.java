@@ -71,9 +71,8 @@ public final class ManifestLogSource implements SimulationLogSource {
             close(parser);
             throw new ManifestException(shown, 1, "the header has no 'log' column (columns: simulation_result_id,log), found " + headers, null);
         }
-        Iterator<CSVRecord> records = parser.iterator();
+        CsvFiles.Rows rows = CsvFiles.rows(parser, shown);
         Iterator<SimulationLog> logs = new Iterator<>() {
-            private long lastLine = parser.getCurrentLineNumber();
             private long seq;
             private @Nullable SimulationLog next;
 
@@ -96,21 +95,8 @@ public final class ManifestLogSource implements SimulationLogSource {
             }
 
             private @Nullable SimulationLog advance() {
-                CSVRecord record;
-                long startLine;
-                do {
-                    startLine = lastLine + 1;
-                    try {
-                        if (!records.hasNext()) {
-                            return null;
-                        }
-                        record = records.next();
-                    } catch (UncheckedIOException | IllegalStateException e) {
-                        throw new ManifestException(shown, startLine, "CSV syntax error: " + CsvFiles.rootMessage(e), e);
-                    }
-                    lastLine = parser.getCurrentLineNumber();
-                } while (record.size() == 1 && record.get(0).isBlank());
-                return log(record, startLine, ++seq, idColumn, logColumn, headers.size());
+                CsvFiles.Row row = rows.next();
+                return row == null ? null : log(row.record(), row.startLine(), ++seq, idColumn, logColumn, headers.size());
             }
         };
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(logs, Spliterator.ORDERED | Spliterator.NONNULL), false)

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
@@ -39,10 +38,9 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
     private final ColumnMapping columns;
     private final boolean resume;
     private @Nullable CSVParser parser;
-    private @Nullable Iterator<CSVRecord> records;
+    private CsvFiles.@Nullable Rows records;
     private List<String> logicalNames = List.of();
     private long recordsRead;
-    private long lastLine;
 
     /**
      * @param file the manifest on local disk
@@ -86,8 +84,7 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
             throw new ManifestException(displayName, 1, "the manifest has no header row", null);
         }
         logicalNames = headers.stream().map(h -> columns.logical(h.strip())).toList();
-        records = parser.iterator();
-        lastLine = parser.getCurrentLineNumber();
+        records = CsvFiles.rows(parser, displayName);
         long skip = resume ? context.getLong(RECORDS_KEY, 0L) : 0L;
         for (long i = 0; i < skip && read() != null; i++) {
             // fast-forward over the records a previous execution already handed on
@@ -100,20 +97,12 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
         if (records == null || parser == null) {
             throw new ItemStreamException("reader for " + displayName + " is not open");
         }
-        long startLine;
-        CSVRecord record;
-        do {
-            startLine = lastLine + 1;
-            try {
-                if (!records.hasNext()) {
-                    return null;
-                }
-                record = records.next();
-            } catch (UncheckedIOException | IllegalStateException e) {
-                throw new ManifestException(displayName, startLine, "CSV syntax error: " + CsvFiles.rootMessage(e), e);
-            }
-            lastLine = parser.getCurrentLineNumber();
-        } while (record.size() == 1 && record.get(0).isBlank());
+        CsvFiles.Row row = records.next();
+        if (row == null) {
+            return null;
+        }
+        long startLine = row.startLine();
+        CSVRecord record = row.record();
         recordsRead++;
         Map<String, String> values = new HashMap<>();
         int n = Math.min(record.size(), logicalNames.size());
