@@ -63,6 +63,7 @@ class ValidateCommand implements Callable<Integer> {
         long valid = 0;
         long invalid = 0;
         Map<String, String> firstSeen = new HashMap<>();
+        Map<String, Long> formats = new java.util.TreeMap<>();
         reader.open(new ExecutionContext());
         try {
             CallRecord record;
@@ -77,6 +78,11 @@ class ValidateCommand implements Callable<Integer> {
                         out.printf("INVALID %s (%s): call_id: duplicate call_id, first at %s%n", a.source(), a.sourceId(), first);
                     } else {
                         valid++;
+                        if (a.transcriptFormat() != null) {
+                            formats.merge(a.transcriptFormat().id(), 1L, Long::sum);
+                            out.printf("valid   %s (%s): transcript %s, %s%n", a.source(), a.sourceId(), record.value("transcript").orElse(""),
+                                    a.transcriptFormat().id());
+                        }
                     }
                 } else if (call instanceof MappedCall.Rejected r) {
                     invalid++;
@@ -86,7 +92,9 @@ class ValidateCommand implements Callable<Integer> {
         } finally {
             reader.close();
         }
-        out.printf("%s: %d row(s), %d valid, %d invalid%n", definition.requireSource().location(), rows, valid, invalid);
+        out.printf("%s: %d row(s), %d valid, %d invalid%s%n", definition.requireSource().location(), rows, valid, invalid,
+                formats.isEmpty() ? "" : "; transcript formats: " + formats.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                        .collect(java.util.stream.Collectors.joining(", ")));
         return invalid == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 

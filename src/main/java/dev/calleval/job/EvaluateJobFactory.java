@@ -82,6 +82,6 @@ public class EvaluateJobFactory {
         JobDefinition.Defaults d = definition.defaults();
         return new MappingDefaults(definition.name(), d.agentId(), d.externalAgentId(), d.tags(), d.customMetrics(),
                 d.customMetricTags(), d.label(), d.callDirection(), d.callInterface(), d.multichannel(), d.metadata(),
-                d.maxRecordingSize().toBytes());
+                d.maxRecordingSize().toBytes(), definition.transcript().formatOrDetect(), definition.transcript().speakerMapping());
     }
 }

@@ -1,6 +1,9 @@
 package dev.calleval.job;
 
 import dev.calleval.bluejay.BluejayClientSettings;
+import dev.calleval.bluejay.ParticipantRole;
+import dev.calleval.transcript.SpeakerMapping;
+import dev.calleval.transcript.TranscriptFormat;
 import dev.calleval.enrichment.EnrichSettings;
 import dev.calleval.simulation.SimulateSmsSettings;
 import dev.calleval.submission.InDoubtLookup;
@@ -39,6 +42,7 @@ public record JobDefinition(
         @DefaultValue Submit submit,
         @DefaultValue Results results,
         @DefaultValue Report report,
+        @DefaultValue Transcript transcript,
         @Nullable Path file) {
 
     /** What a job does, decided by the section its file declares. */
@@ -73,7 +77,7 @@ public record JobDefinition(
     }
 
     JobDefinition withFile(Path file) {
-        return new JobDefinition(name, description, source, enrich, simulateSms, defaults, submit, results, report, file);
+        return new JobDefinition(name, description, source, enrich, simulateSms, defaults, submit, results, report, transcript, file);
     }
 
     /** The kind of job, from the one section the file declares. */
@@ -211,6 +215,42 @@ public record JobDefinition(
             @DefaultValue("6h") Duration window,
             @DefaultValue("5m") Duration pollAfter,
             @DefaultValue("10s") Duration pollInterval) {}
+
+    /**
+     * How local transcript files are read (the {@code transcript:} section).
+     *
+     * @param format a format id ({@code aws-transcribe}, {@code deepgram}, ...; see the README), or {@code auto} to detect
+     *     it per file from the content; a row's {@code transcript_format} column overrides it
+     * @param speakers how provider speakers become AGENT or USER
+     * @param fillerWords an agent utterance made only of these words or phrases is marked {@code filler_utterance}
+     */
+    public record Transcript(@DefaultValue("auto") String format, @DefaultValue Speakers speakers,
+            @DefaultValue({"um", "uh", "uhm", "erm", "hmm", "mm", "mhm", "ah", "oh", "okay", "ok", "so", "well", "right", "yeah",
+                    "one moment", "let me check", "just a moment", "let me see"}) List<String> fillerWords) {
+        public Transcript {
+            if (!"auto".equalsIgnoreCase(format)) {
+                TranscriptFormat.of(format); // fails naming the known ids
+            }
+        }
+
+        /** The named format, or null for {@code auto}. */
+        public @Nullable TranscriptFormat formatOrDetect() {
+            return "auto".equalsIgnoreCase(format) ? null : TranscriptFormat.of(format);
+        }
+
+        /** The speaker mapping and filler words as the converter takes them. */
+        public SpeakerMapping speakerMapping() {
+            return new SpeakerMapping(speakers.strategy(), speakers.labels(), speakers.channels(), speakers.firstSpeaker(), fillerWords);
+        }
+    }
+
+    /**
+     * {@code transcript.speakers}: {@code strategy} {@code auto} (default), {@code label}, {@code channel} or
+     * {@code first-speaker}; {@code labels} provider label → AGENT/USER; {@code channels} channel number → AGENT/USER;
+     * {@code first-speaker} the role of whoever speaks first (default AGENT).
+     */
+    public record Speakers(@DefaultValue("auto") SpeakerMapping.Strategy strategy, @DefaultValue Map<String, ParticipantRole> labels,
+            @DefaultValue Map<Integer, ParticipantRole> channels, @DefaultValue("AGENT") ParticipantRole firstSpeaker) {}
 
     /** Where reports are written: {@code <directory>/<job>/<execution id>/}, relative to the working directory. */
     public record Report(@DefaultValue("reports") String directory) {}

@@ -15,7 +15,7 @@ public final class ColumnMapping {
             "call_id", "agent_id", "external_agent_id", "start_time_utc", "recording", "transcript",
             "agent_name", "agent_phone", "customer_name", "customer_phone", "agent_spoke_first", "call_direction",
             "interface", "tags", "tool_calls", "events", "sidecar", "custom_metrics", "custom_metric_tags", "label",
-            "conversation_ended_by", "multichannel", "trace_id");
+            "conversation_ended_by", "multichannel", "trace_id", "transcript_format");
 
     private final Map<String, String> headerByLogical;
 

@@ -11,6 +11,8 @@ import dev.calleval.bluejay.RecordingData;
 import dev.calleval.bluejay.ToolCall;
 import dev.calleval.bluejay.TranscriptEntry;
 import dev.calleval.manifest.CallRecord;
+import dev.calleval.transcript.TranscriptConverter;
+import dev.calleval.transcript.TranscriptFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -61,7 +63,7 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
             .build();
 
     private final MappingDefaults defaults;
-    private final TranscriptReader transcripts = new TranscriptReader();
+    private final TranscriptConverter transcripts = new TranscriptConverter();
     private final RequestValidator validator = new RequestValidator();
 
     public CallMapper(MappingDefaults defaults) {
@@ -122,13 +124,23 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
         }
         String transcriptUrl = null;
         List<TranscriptEntry> transcript = null;
+        TranscriptFormat transcriptFormat = null;
+        List<ToolCall> transcriptToolCalls = List.of();
         Optional<String> transcriptValue = row.value("transcript");
         if (transcriptValue.isPresent()) {
             if (isHttp(transcriptValue.get())) {
                 transcriptUrl = transcriptValue.get();
             } else {
                 try {
-                    transcript = transcripts.read(local(row, transcriptValue.get()), transcriptValue.get());
+                    TranscriptFormat named = row.value("transcript_format").map(TranscriptFormat::of).orElse(defaults.transcriptFormat());
+                    Long recordingMs = recordingData == null ? null : Recordings.wavDurationMs(recordingData.file()).orElse(null);
+                    TranscriptConverter.Conversion conversion = transcripts.convert(local(row, transcriptValue.get()), transcriptValue.get(),
+                            named, defaults.speakers(), recordingMs);
+                    transcript = conversion.transcript();
+                    transcriptFormat = conversion.format();
+                    transcriptToolCalls = conversion.toolCalls();
+                } catch (IllegalArgumentException e) {
+                    problems.add(new Problem("transcript_format", e.getMessage()));
                 } catch (InputFileException e) {
                     problems.add(e.toProblem());
                 }
@@ -142,6 +154,12 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
             } catch (InputFileException e) {
                 problems.add(e.toProblem());
             }
+        }
+        if (!transcriptToolCalls.isEmpty()) {
+            List<ToolCall> merged = new ArrayList<>(toolCalls == null ? List.of() : toolCalls);
+            merged.addAll(transcriptToolCalls);
+            merged.sort(java.util.Comparator.comparingLong(ToolCall::startOffsetMs));
+            toolCalls = merged;
         }
         List<Event> events = sidecar == null ? null : sidecar.events();
         Optional<String> eventsPath = row.value("events");
@@ -188,7 +206,7 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
         if (!invalid.isEmpty()) {
             return new MappedCall.Rejected(row.source(), sourceId, invalid);
         }
-        return new MappedCall.Accepted(row.source(), sourceId, request, fingerprint(request));
+        return new MappedCall.Accepted(row.source(), sourceId, request, fingerprint(request), transcriptFormat);
     }
 
     private static @Nullable Instant startTime(CallRecord row, List<Problem> problems) {

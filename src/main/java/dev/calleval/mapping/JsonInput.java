@@ -19,11 +19,11 @@ import tools.jackson.databind.JsonNode;
  * Reading JSON input files with errors that name the column, the entry and the field. Shared by the
  * transcript, tool-call, event and sidecar readers.
  */
-final class JsonInput {
+public final class JsonInput {
     private JsonInput() {}
 
     /** Parses a whole JSON file. */
-    static JsonNode read(Path file, String column, String shownAs) throws InputFileException {
+    public static JsonNode read(Path file, String column, String shownAs) throws InputFileException {
         try (java.io.InputStream in = Files.newInputStream(file)) {
             return BluejayJson.mapper().readTree(in);
         } catch (NoSuchFileException e) {
@@ -38,7 +38,7 @@ final class JsonInput {
     }
 
     /** The array itself, or the array under {@code key} when the file is an object holding it. */
-    static JsonNode arrayOrKey(JsonNode root, String key, String column, String shownAs) throws InputFileException {
+    public static JsonNode arrayOrKey(JsonNode root, String key, String column, String shownAs) throws InputFileException {
         JsonNode node = root.isObject() ? root.path(key) : root;
         if (node.isMissingNode() || node.isNull()) {
             throw new InputFileException(column, shownAs + " has no '" + key + "' list");
@@ -49,7 +49,7 @@ final class JsonInput {
         return node;
     }
 
-    static String requiredString(JsonNode entry, String name, String field) throws InputFileException {
+    public static String requiredString(JsonNode entry, String name, String field) throws InputFileException {
         JsonNode value = entry.get(name);
         if (value == null || value.isNull()) {
             throw new InputFileException(field + "." + name, name + " is required");
@@ -60,7 +60,7 @@ final class JsonInput {
         return value.asString();
     }
 
-    static @Nullable String optionalString(JsonNode entry, String name, String field) throws InputFileException {
+    public static @Nullable String optionalString(JsonNode entry, String name, String field) throws InputFileException {
         JsonNode value = entry.get(name);
         if (value == null || value.isNull()) {
             return null;
@@ -72,7 +72,7 @@ final class JsonInput {
     }
 
     /** An integer number of milliseconds; fractions, strings and negatives are refused. */
-    static long offsetMs(JsonNode entry, String name, String field) throws InputFileException {
+    public static long offsetMs(JsonNode entry, String name, String field) throws InputFileException {
         JsonNode value = entry.get(name);
         if (value == null || value.isNull()) {
             throw new InputFileException(field + "." + name, name + " is required (integer ms from call start)");
@@ -80,7 +80,7 @@ final class JsonInput {
         return checkOffset(value, name, field);
     }
 
-    static @Nullable Long optionalOffsetMs(JsonNode entry, String name, String field) throws InputFileException {
+    public static @Nullable Long optionalOffsetMs(JsonNode entry, String name, String field) throws InputFileException {
         JsonNode value = entry.get(name);
         return value == null || value.isNull() ? null : checkOffset(value, name, field);
     }
@@ -97,7 +97,7 @@ final class JsonInput {
         return ms;
     }
 
-    static @Nullable Boolean optionalBoolean(JsonNode entry, String name, String field) throws InputFileException {
+    public static @Nullable Boolean optionalBoolean(JsonNode entry, String name, String field) throws InputFileException {
         JsonNode value = entry.get(name);
         if (value == null || value.isNull()) {
             return null;
@@ -108,7 +108,7 @@ final class JsonInput {
         return value.asBoolean();
     }
 
-    static ParticipantRole role(JsonNode entry, String name, String field) throws InputFileException {
+    public static ParticipantRole role(JsonNode entry, String name, String field) throws InputFileException {
         String value = requiredString(entry, name, field);
         try {
             return ParticipantRole.valueOf(value.strip().toUpperCase(Locale.ROOT));
@@ -118,7 +118,7 @@ final class JsonInput {
     }
 
     @SuppressWarnings("unchecked")
-    static @Nullable Map<String, Object> optionalObject(JsonNode entry, String name, String field) throws InputFileException {
+    public static @Nullable Map<String, Object> optionalObject(JsonNode entry, String name, String field) throws InputFileException {
         JsonNode value = entry.get(name);
         if (value == null || value.isNull()) {
             return null;
@@ -129,12 +129,12 @@ final class JsonInput {
         return BluejayJson.mapper().treeToValue(value, Map.class);
     }
 
-    static @Nullable Object optionalAny(JsonNode entry, String name) {
+    public static @Nullable Object optionalAny(JsonNode entry, String name) {
         JsonNode value = entry.get(name);
         return value == null || value.isNull() ? null : BluejayJson.mapper().treeToValue(value, Object.class);
     }
 
-    static @Nullable List<String> optionalStrings(JsonNode entry, String name, String field) throws InputFileException {
+    public static @Nullable List<String> optionalStrings(JsonNode entry, String name, String field) throws InputFileException {
         JsonNode value = entry.get(name);
         if (value == null || value.isNull()) {
             return null;
@@ -152,7 +152,7 @@ final class JsonInput {
         return out;
     }
 
-    static JsonNode object(JsonNode entry, String field) throws InputFileException {
+    public static JsonNode object(JsonNode entry, String field) throws InputFileException {
         if (!entry.isObject()) {
             throw new InputFileException(field, "expected a JSON object, found " + entry.getNodeType().name().toLowerCase(Locale.ROOT));
         }

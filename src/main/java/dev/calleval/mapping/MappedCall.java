@@ -1,5 +1,6 @@
 package dev.calleval.mapping;
 
+import dev.calleval.transcript.TranscriptFormat;
 import dev.calleval.bluejay.EvaluateRequest;
 import dev.calleval.manifest.SourceRef;
 import java.util.List;
@@ -19,8 +20,14 @@ public sealed interface MappedCall {
      * A valid request.
      *
      * @param fingerprint SHA-256 of the request's content, so a changed input can be told from an unchanged one
+     * @param transcriptFormat the format of the local transcript file it was converted from; null when none
      */
-    record Accepted(SourceRef source, String sourceId, EvaluateRequest request, String fingerprint) implements MappedCall {}
+    record Accepted(SourceRef source, String sourceId, EvaluateRequest request, String fingerprint,
+            @Nullable TranscriptFormat transcriptFormat) implements MappedCall {
+        public Accepted(SourceRef source, String sourceId, EvaluateRequest request, String fingerprint) {
+            this(source, sourceId, request, fingerprint, null);
+        }
+    }
 
     /** A call that failed local validation, with every problem found. */
     record Rejected(SourceRef source, @Nullable String sourceId, List<Problem> problems) implements MappedCall {

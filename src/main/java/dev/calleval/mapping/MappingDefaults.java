@@ -4,6 +4,8 @@ import dev.calleval.bluejay.CallDirection;
 import dev.calleval.bluejay.CallInterface;
 import java.util.List;
 import java.util.Map;
+import dev.calleval.transcript.SpeakerMapping;
+import dev.calleval.transcript.TranscriptFormat;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  *
  * @param jobName sent as {@code metadata.calleval_job}
  * @param maxRecordingBytes largest local recording sent inline as {@code recording_base64}
+ * @param transcriptFormat the format of local transcript files; null to detect it per file (a row's
+ *     {@code transcript_format} column overrides both)
+ * @param speakers how transcript speakers become AGENT or USER, and the filler words
  */
 public record MappingDefaults(
         String jobName,
@@ -25,7 +30,9 @@ public record MappingDefaults(
         @Nullable CallInterface callInterface,
         @Nullable Boolean multichannel,
         Map<String, String> metadata,
-        long maxRecordingBytes) {
+        long maxRecordingBytes,
+        @Nullable TranscriptFormat transcriptFormat,
+        SpeakerMapping speakers) {
 
     public MappingDefaults {
         tags = List.copyOf(tags);
@@ -42,6 +49,7 @@ public record MappingDefaults(
 
     /** Defaults for tests and ad-hoc use: no agent, 50 MiB recordings. */
     public static MappingDefaults of(String jobName) {
-        return new MappingDefaults(jobName, null, null, List.of(), List.of(), List.of(), null, null, null, null, Map.of(), 50L << 20);
+        return new MappingDefaults(jobName, null, null, List.of(), List.of(), List.of(), null, null, null, null, Map.of(), 50L << 20, null,
+                SpeakerMapping.defaults());
     }
 }

@@ -43,6 +43,43 @@ final class Recordings {
         }
     }
 
+    /**
+     * The length of a PCM WAV file in ms, from its {@code fmt } chunk's byte rate and its {@code data} chunk's size;
+     * empty for other formats or a header it cannot read (the length is then unknown, not an error).
+     */
+    static java.util.Optional<Long> wavDurationMs(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(12);
+            if (head.length < 12 || !ascii(head, 0, 4).equals("RIFF") || !ascii(head, 8, 12).equals("WAVE")) {
+                return java.util.Optional.empty();
+            }
+            long byteRate = 0;
+            for (int chunks = 0; chunks < 64; chunks++) {
+                byte[] header = in.readNBytes(8);
+                if (header.length < 8) {
+                    return java.util.Optional.empty();
+                }
+                String id = ascii(header, 0, 4);
+                long size = java.nio.ByteBuffer.wrap(header, 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
+                if (id.equals("fmt ")) {
+                    byte[] fmt = in.readNBytes((int) Math.min(size, 64));
+                    if (fmt.length < 12) {
+                        return java.util.Optional.empty();
+                    }
+                    byteRate = java.nio.ByteBuffer.wrap(fmt, 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
+                    in.skipNBytes(size - fmt.length + (size & 1));
+                } else if (id.equals("data")) {
+                    return byteRate > 0 ? java.util.Optional.of(size * 1000 / byteRate) : java.util.Optional.empty();
+                } else {
+                    in.skipNBytes(size + (size & 1));
+                }
+            }
+            return java.util.Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** The media type for the magic bytes of WAV, MP3 (ID3 tag or MPEG frame sync), MP4 and M4A. */
     static Optional<String> mediaType(byte[] head) {
         if (head.length >= 12 && ascii(head, 0, 4).equals("RIFF") && ascii(head, 8, 12).equals("WAVE")) {

@@ -11,6 +11,7 @@ import dev.calleval.bluejay.Participant;
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.ToolCall;
 import dev.calleval.bluejay.TranscriptEntry;
+import dev.calleval.transcript.SpeakerMapping;
 import dev.calleval.manifest.CallRecord;
 import dev.calleval.manifest.ColumnMapping;
 import dev.calleval.manifest.ManifestItemReader;
@@ -43,7 +44,7 @@ class CallMapperTests {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static final MappingDefaults DEFAULTS = new MappingDefaults("nightly-test", null, null,
-            List.of("calleval", "orders"), List.of(), List.of(), null, null, null, null, Map.of("env", "test"), 50L << 20);
+            List.of("calleval", "orders"), List.of(), List.of(), null, null, null, null, Map.of("env", "test"), 50L << 20, null, SpeakerMapping.defaults());
 
     private static final Map<String, Instant> START_TIMES = Map.ofEntries(
             entry("nw-2026-11-19-0001", Instant.parse("2026-11-19T08:02:11Z")),
@@ -324,7 +325,7 @@ class CallMapperTests {
         validTranscript();
         Path wav = SAMPLES.resolve("recordings/nw-2026-11-19-0001.wav");
         CallMapper capped = new CallMapper(new MappingDefaults("capped", null, null, List.of(), List.of(), List.of(),
-                null, null, null, null, Map.of(), 1024));
+                null, null, null, null, Map.of(), 1024, null, SpeakerMapping.defaults()));
 
         Problem problem = singleProblem(capped.process(row(Map.of("recording", wav.toString()))));
 
@@ -373,7 +374,7 @@ class CallMapperTests {
         Map<String, String> values = new HashMap<>(baseValues());
         values.remove("agent_id");
         CallMapper withDefault = new CallMapper(new MappingDefaults("job", "9876", null, List.of(), List.of(), List.of(),
-                null, null, null, null, Map.of(), 1024));
+                null, null, null, null, Map.of(), 1024, null, SpeakerMapping.defaults()));
 
         assertThat(accepted(withDefault, record(values)).request().agentId()).isEqualTo("9876");
     }

@@ -1,0 +1,88 @@
+package dev.calleval.transcript;
+
+import dev.calleval.bluejay.ParticipantRole;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How utterances get their speaker, AGENT or USER (job file {@code transcript.speakers}).
+ *
+ * <ul>
+ *   <li>{@link Strategy#AUTO} (default): the role the format states (Contact Lens, Vapi, Retell, Bluejay); else a
+ *       label listed in {@code labels}; else a label that names a role ({@code agent}, {@code assistant},
+ *       {@code bot} → AGENT; {@code customer}, {@code caller}, {@code user} → USER); else the channel (0 → AGENT,
+ *       1 → USER, or as in {@code channels}); else who spoke first (→ {@code firstSpeaker});</li>
+ *   <li>{@link Strategy#LABEL}: only {@code labels}; an unlisted label is an error;</li>
+ *   <li>{@link Strategy#CHANNEL}: only the channel, through {@code channels} (default 0 → AGENT, 1 → USER);</li>
+ *   <li>{@link Strategy#FIRST_SPEAKER}: the first speaker heard is {@code firstSpeaker}, the second the other role;
+ *       a third speaker is an error.</li>
+ * </ul>
+ *
+ * @param labels provider label → role, compared case-insensitively
+ * @param fillerWords an utterance made only of these words (case and punctuation ignored) is a filler utterance,
+ *     unless the format itself says
+ */
+public record SpeakerMapping(Strategy strategy, Map<String, ParticipantRole> labels, Map<Integer, ParticipantRole> channels,
+        ParticipantRole firstSpeaker, List<String> fillerWords) {
+
+    /** How speakers are mapped; see the record's documentation. */
+    public enum Strategy { AUTO, LABEL, CHANNEL, FIRST_SPEAKER }
+
+    /** Filler words used when a job lists none. */
+    public static final List<String> DEFAULT_FILLER_WORDS = List.of("um", "uh", "uhm", "erm", "hmm", "mm", "mhm", "ah", "oh",
+            "okay", "ok", "so", "well", "right", "yeah", "one moment", "let me check", "just a moment", "let me see");
+
+    private static final Set<String> AGENT_WORDS = Set.of("agent", "assistant", "bot", "ai", "representative", "rep", "system");
+    private static final Set<String> USER_WORDS = Set.of("user", "customer", "caller", "client", "human", "patient", "contact");
+
+    public SpeakerMapping {
+        Map<String, ParticipantRole> lower = new TreeMap<>();
+        labels.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
+        labels = Map.copyOf(lower);
+        channels = Map.copyOf(channels);
+        fillerWords = fillerWords.stream().map(w -> normalize(w)).filter(w -> !w.isEmpty()).toList();
+    }
+
+    /** AUTO, no labels, channel 0 the agent, the agent speaks first, the default filler words. */
+    public static SpeakerMapping defaults() {
+        return new SpeakerMapping(Strategy.AUTO, Map.of(), Map.of(), ParticipantRole.AGENT, DEFAULT_FILLER_WORDS);
+    }
+
+    /** The role a label names by itself ({@code Agent}, {@code Customer}), if any. */
+    static @Nullable ParticipantRole roleNamedBy(@Nullable String label) {
+        if (label == null) {
+            return null;
+        }
+        String word = label.strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z]", " ").strip();
+        for (String part : word.split("\\s+")) {
+            if (AGENT_WORDS.contains(part)) {
+                return ParticipantRole.AGENT;
+            }
+            if (USER_WORDS.contains(part)) {
+                return ParticipantRole.USER;
+            }
+        }
+        return null;
+    }
+
+    /** True when the text consists only of filler words or phrases. */
+    public boolean isFiller(String text) {
+        String rest = " " + normalize(text) + " ";
+        if (rest.isBlank()) {
+            return false;
+        }
+        List<String> byLength = fillerWords.stream().sorted((a, b) -> b.length() - a.length()).toList();
+        for (String filler : byLength) {
+            rest = rest.replace(" " + filler + " ", "  ").replace(" " + filler + " ", "  ");
+        }
+        return rest.isBlank();
+    }
+
+    private static String normalize(String text) {
+        return text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}' ]", " ").replaceAll("\\s+", " ").strip();
+    }
+}

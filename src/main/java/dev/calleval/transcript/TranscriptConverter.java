@@ -1,0 +1,263 @@
+package dev.calleval.transcript;
+
+import dev.calleval.bluejay.ParticipantRole;
+import dev.calleval.bluejay.ToolCall;
+import dev.calleval.bluejay.TranscriptEntry;
+import dev.calleval.mapping.InputFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns a transcript file of any supported format into Bluejay transcript entries and tool calls (§1.3, §1.4).
+ *
+ * <ol>
+ *   <li>The format is the one named (job {@code transcript.format} or manifest column {@code transcript_format}), or
+ *       detected from the content: the first parser of {@link TranscriptParsers#all()} that accepts it.</li>
+ *   <li>Each utterance gets its role by the {@link SpeakerMapping}; agent utterances made only of filler words are
+ *       marked {@code filler_utterance} unless the file says.</li>
+ *   <li>Validation, each error naming the file and the entry: offsets ≥ 0 and end ≥ start; Bluejay JSON must be
+ *       sorted by start (other formats are sorted: multichannel output comes channel by channel); every utterance
+ *       ends within the recording (1 s tolerance) when its length is known; unit mistakes are caught — offsets that
+ *       all end within the first second, or within a hundredth of the recording (seconds read as milliseconds), or
+ *       past 24 hours (milliseconds read as seconds, or epoch times not rebased on the call start).</li>
+ * </ol>
+ * Thread-safe.
+ */
+public final class TranscriptConverter {
+    static final long TOLERANCE_MS = 1000;
+    static final long DAY_MS = 24L * 3600 * 1000;
+
+    private final List<TranscriptParser> parsers;
+
+    public TranscriptConverter() {
+        this(TranscriptParsers.all());
+    }
+
+    TranscriptConverter(List<TranscriptParser> parsers) {
+        this.parsers = List.copyOf(parsers);
+    }
+
+    /**
+     * A converted transcript.
+     *
+     * @param toolCalls tool calls the file carried (Vapi, Retell), sorted by offset; empty for transcript-only formats
+     */
+    public record Conversion(TranscriptFormat format, List<TranscriptEntry> transcript, List<ToolCall> toolCalls) {}
+
+    /**
+     * The format of the content.
+     *
+     * @throws InputFileException no parser recognises it; the message lists the formats tried
+     */
+    public TranscriptFormat detect(TranscriptInput input) throws InputFileException {
+        return parserFor(input).format();
+    }
+
+    private TranscriptParser parserFor(TranscriptInput input) throws InputFileException {
+        for (TranscriptParser parser : parsers) {
+            if (parser.accepts(input)) {
+                return parser;
+            }
+        }
+        throw new InputFileException("transcript", input.shownAs() + " is in no transcript format calleval knows ("
+                + parsers.stream().map(p -> p.format().id()).collect(Collectors.joining(", "))
+                + "); name its format with transcript_format if it is one of them");
+    }
+
+    private TranscriptParser parserOf(TranscriptFormat format) {
+        return parsers.stream().filter(p -> p.format() == format).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no parser for " + format.id()));
+    }
+
+    /**
+     * Reads and converts a file.
+     *
+     * @param named the format, or null to detect it
+     * @param recordingDurationMs the recording's length when known (a local WAV), for the range and unit checks
+     * @throws InputFileException the file is missing, not the named format, in no known format, or invalid
+     */
+    public Conversion convert(Path file, String shownAs, @Nullable TranscriptFormat named, SpeakerMapping speakers,
+            @Nullable Long recordingDurationMs) throws InputFileException {
+        return convert(TranscriptInput.read(file, shownAs), named, speakers, recordingDurationMs);
+    }
+
+    /** {@link #convert(Path, String, TranscriptFormat, SpeakerMapping, Long)} for content already read. */
+    public Conversion convert(TranscriptInput input, @Nullable TranscriptFormat named, SpeakerMapping speakers,
+            @Nullable Long recordingDurationMs) throws InputFileException {
+        TranscriptParser parser;
+        if (named != null) {
+            parser = parserOf(named);
+            if (!parser.accepts(input)) {
+                String looksLike;
+                try {
+                    looksLike = "it looks like " + detect(input).id();
+                } catch (InputFileException e) {
+                    looksLike = "it is in no format calleval knows";
+                }
+                throw new InputFileException("transcript", input.shownAs() + " is not a " + named.id() + " file (" + looksLike + ")");
+            }
+        } else {
+            parser = parserFor(input);
+        }
+        ParsedTranscript parsed = parser.parse(input);
+        String shownAs = input.shownAs();
+        if (parsed.utterances().isEmpty()) {
+            throw new InputFileException("transcript", shownAs + " (" + parsed.format().id() + ") holds no utterances");
+        }
+        for (Utterance u : parsed.utterances()) {
+            if (u.startMs() < 0) {
+                throw new InputFileException(field(u) + suffix(parsed, "start"), u.where() + " starts at " + u.startMs() + " ms, before the call start, in " + shownAs);
+            }
+            if (u.endMs() < u.startMs()) {
+                throw new InputFileException(field(u) + suffix(parsed, "end"), u.where() + " ends at " + u.endMs() + " ms, before it starts at "
+                        + u.startMs() + " ms, in " + shownAs);
+            }
+        }
+        List<Utterance> ordered = new ArrayList<>(parsed.utterances());
+        if (parsed.format() == TranscriptFormat.BLUEJAY) {
+            for (int i = 1; i < ordered.size(); i++) {
+                if (ordered.get(i).startMs() < ordered.get(i - 1).startMs()) {
+                    throw new InputFileException(field(ordered.get(i)) + ".start_offset_ms", "entries are not sorted by start: "
+                            + ordered.get(i).startMs() + " ms comes after " + ordered.get(i - 1).startMs() + " ms in " + shownAs);
+                }
+            }
+        } else {
+            ordered.sort(Comparator.comparingLong(Utterance::startMs).thenComparingLong(Utterance::endMs));
+        }
+        checkUnits(ordered, parsed, recordingDurationMs, shownAs);
+        Map<String, ParticipantRole> firstHeard = new LinkedHashMap<>();
+        List<TranscriptEntry> entries = new ArrayList<>(ordered.size());
+        for (Utterance u : ordered) {
+            ParticipantRole role = role(u, speakers, firstHeard, shownAs);
+            Boolean filler = u.filler() != null ? u.filler()
+                    : role == ParticipantRole.AGENT && speakers.isFiller(u.text()) ? Boolean.TRUE : null;
+            entries.add(new TranscriptEntry(u.startMs(), u.endMs(), role, u.text(), filler));
+        }
+        List<ToolCall> toolCalls = new ArrayList<>(parsed.toolCalls());
+        toolCalls.sort(Comparator.comparingLong(ToolCall::startOffsetMs));
+        return new Conversion(parsed.format(), List.copyOf(entries), List.copyOf(toolCalls));
+    }
+
+    private static void checkUnits(List<Utterance> ordered, ParsedTranscript parsed, @Nullable Long recordingDurationMs, String shownAs)
+            throws InputFileException {
+        Utterance last = ordered.stream().max(Comparator.comparingLong(Utterance::endMs)).orElseThrow();
+        long maxEnd = last.endMs();
+        String format = parsed.format().id();
+        if (maxEnd > DAY_MS) {
+            throw new InputFileException(field(last), last.where() + " ends " + maxEnd + " ms after the call start, more than 24 hours: "
+                    + "milliseconds read as seconds, or clock times not rebased on the call start? (" + format + ", " + shownAs + ")");
+        }
+        Long duration = recordingDurationMs != null ? recordingDurationMs : parsed.durationMs();
+        String of = recordingDurationMs != null ? "the recording" : "the call (as the file states)";
+        if (duration != null && duration >= 5000 && maxEnd * 100 < duration) {
+            throw new InputFileException("transcript", "the utterances end at " + maxEnd + " ms but " + of + " lasts " + duration
+                    + " ms: seconds read as milliseconds? (" + format + ", " + shownAs + ")");
+        }
+        if (duration == null && ordered.size() >= 3 && maxEnd < 1000) {
+            throw new InputFileException("transcript", "all " + ordered.size() + " utterances end within the first second (" + maxEnd
+                    + " ms): seconds read as milliseconds? (" + format + ", " + shownAs + ")");
+        }
+        if (duration != null) {
+            for (Utterance u : ordered) {
+                if (u.endMs() > duration + TOLERANCE_MS) {
+                    throw new InputFileException(field(u), u.where() + " ends at " + u.endMs() + " ms, after the end of "
+                            + of + " at " + duration + " ms, in " + shownAs);
+                }
+            }
+        }
+    }
+
+    private static ParticipantRole role(Utterance u, SpeakerMapping speakers, Map<String, ParticipantRole> firstHeard, String shownAs)
+            throws InputFileException {
+        String who = u.speaker() != null ? u.speaker() : u.channel() != null ? "channel " + u.channel() : null;
+        switch (speakers.strategy()) {
+            case LABEL -> {
+                ParticipantRole role = u.speaker() == null ? null : speakers.labels().get(u.speaker().toLowerCase(java.util.Locale.ROOT));
+                if (role == null) {
+                    throw unmapped(u, who, "transcript.speakers.labels", shownAs);
+                }
+                return role;
+            }
+            case CHANNEL -> {
+                ParticipantRole role = byChannel(u.channel(), speakers);
+                if (role == null) {
+                    throw unmapped(u, who, "transcript.speakers.channels (the file has no channel for it)", shownAs);
+                }
+                return role;
+            }
+            case FIRST_SPEAKER -> {
+                return byOrder(u, who, speakers, firstHeard, shownAs);
+            }
+            default -> {
+                if (u.role() != null) {
+                    return u.role();
+                }
+                if (u.speaker() != null) {
+                    ParticipantRole listed = speakers.labels().get(u.speaker().toLowerCase(java.util.Locale.ROOT));
+                    if (listed != null) {
+                        return listed;
+                    }
+                    ParticipantRole named = SpeakerMapping.roleNamedBy(u.speaker());
+                    if (named != null) {
+                        return named;
+                    }
+                }
+                if (u.speaker() == null && u.channel() != null) {
+                    ParticipantRole role = byChannel(u.channel(), speakers);
+                    if (role != null) {
+                        return role;
+                    }
+                }
+                return byOrder(u, who, speakers, firstHeard, shownAs);
+            }
+        }
+    }
+
+    private static @Nullable ParticipantRole byChannel(@Nullable Integer channel, SpeakerMapping speakers) {
+        if (channel == null) {
+            return null;
+        }
+        ParticipantRole role = speakers.channels().get(channel);
+        if (role != null || !speakers.channels().isEmpty()) {
+            return role;
+        }
+        return channel == 0 ? ParticipantRole.AGENT : channel == 1 ? ParticipantRole.USER : null;
+    }
+
+    private static ParticipantRole byOrder(Utterance u, @Nullable String who, SpeakerMapping speakers, Map<String, ParticipantRole> firstHeard,
+            String shownAs) throws InputFileException {
+        String key = who == null ? "(no speaker)" : who;
+        ParticipantRole known = firstHeard.get(key);
+        if (known != null) {
+            return known;
+        }
+        if (firstHeard.size() >= 2) {
+            throw new InputFileException(field(u), u.where() + " is spoken by a third speaker (" + key + ") after "
+                    + String.join(" and ", firstHeard.keySet()) + "; map the speakers with transcript.speakers.labels, in " + shownAs);
+        }
+        ParticipantRole role = firstHeard.isEmpty() ? speakers.firstSpeaker()
+                : speakers.firstSpeaker() == ParticipantRole.AGENT ? ParticipantRole.USER : ParticipantRole.AGENT;
+        firstHeard.put(key, role);
+        return role;
+    }
+
+    /** Bluejay JSON names its fields, so a problem there names the field too. */
+    private static String suffix(ParsedTranscript parsed, String which) {
+        return parsed.format() == TranscriptFormat.BLUEJAY ? "." + which + "_offset_ms" : "";
+    }
+
+    private static String field(Utterance u) {
+        return TranscriptParser.field(u.where());
+    }
+
+    private static InputFileException unmapped(Utterance u, @Nullable String who, String setting, String shownAs) {
+        return new InputFileException(field(u), u.where() + ": speaker " + (who == null ? "(none given)" : "'" + who + "'")
+                + " is not mapped to AGENT or USER; set " + setting + ", in " + shownAs);
+    }
+}

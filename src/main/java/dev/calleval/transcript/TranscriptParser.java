@@ -1,0 +1,29 @@
+package dev.calleval.transcript;
+
+import dev.calleval.mapping.InputFileException;
+
+/**
+ * Reads one provider format. Implementations are stateless and thread-safe.
+ *
+ * <p>{@link #accepts} looks at the content only (keys, header line), never at the file name, and must be specific
+ * enough not to claim another format's files. {@link #parse} converts every time exactly to integer milliseconds
+ * (seconds as {@code BigDecimal} → ms, rounded half-up) and throws {@link InputFileException} whose field names the
+ * entry, e.g. {@code transcript.results.items[12].start_time}, and whose message names the file.
+ */
+public interface TranscriptParser {
+    TranscriptFormat format();
+
+    /** True when the content is this format. */
+    boolean accepts(TranscriptInput input);
+
+    /** Reads the file; call only when {@link #accepts} is true or the format was named. */
+    ParsedTranscript parse(TranscriptInput input) throws InputFileException;
+
+    /**
+     * The problem field for an entry path: {@code transcript} plus the path, e.g. {@code results.items[3]} →
+     * {@code transcript.results.items[3]}; a path that starts with {@code transcript} is used as it is.
+     */
+    static String field(String where) {
+        return where.startsWith("transcript") ? where : "transcript." + where;
+    }
+}

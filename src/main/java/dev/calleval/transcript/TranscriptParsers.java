@@ -1,0 +1,19 @@
+package dev.calleval.transcript;
+
+import java.util.List;
+
+/**
+ * Every parser, in the order detection tries them: the most specific shapes first, so that no parser claims another
+ * format's files. Add a new format's parser here.
+ */
+public final class TranscriptParsers {
+    private TranscriptParsers() {}
+
+    /** The parsers in detection order. */
+    public static List<TranscriptParser> all() {
+        return List.of(
+                new BluejayTranscriptParser(),
+                // provider formats (each helper adds its parser on its own line)
+                new PlainJsonParser());
+    }
+}
