@@ -14,6 +14,8 @@ public final class TranscriptParsers {
         return List.of(
                 new BluejayTranscriptParser(),
                 // provider formats (each helper adds its parser on its own line)
+                new AwsTranscribeParser(), // an object with results.transcripts and results.items
+                new ContactLensParser(), // an object with Transcript[] of {BeginOffsetMillis, Content}
                 new PlainJsonParser());
     }
 }
