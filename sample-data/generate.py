@@ -1195,11 +1195,19 @@ def check(root):
 
 # --------------------------------------------------------------------------------------------------
 def generate(root):
-    for sub in ("recordings", "transcripts", "sidecars", "manifests", "webhooks"):
+    for sub in ("recordings", "sidecars", "webhooks"):
         d = root / sub
         if d.exists():
             shutil.rmtree(d)
         d.mkdir()
+    # transcripts/formats/ (provider formats, made from these transcripts by their make_*.py scripts) and
+    # manifests/calls-mixed-formats.csv are kept: only what this script writes is replaced
+    for sub, pattern in (("transcripts", "*.json"), ("manifests", "calls*.csv"), ("manifests", "README.md")):
+        d = root / sub
+        d.mkdir(exist_ok=True)
+        for f in d.glob(pattern):
+            if f.name != "calls-mixed-formats.csv":
+                f.unlink()
     espeak_version = re.search(r"\d+\.\d+(\.\d+)?", run(["espeak-ng", "--version"])).group(0)
     versions = {"espeak": f"eSpeak NG {espeak_version}",
                 "sox": run(["sox", "--version"]).strip().split(":", 1)[-1].strip()}
@@ -1265,6 +1273,8 @@ def main():
     args = ap.parse_args()
     if not args.check:
         generate(ROOT)
+        for script in sorted((ROOT / "transcripts" / "formats").glob("make_*.py")):
+            subprocess.run([sys.executable, str(script)], check=True)  # provider formats follow the transcripts
     sys.exit(0 if check(ROOT) else 1)
 
 
