@@ -13,6 +13,7 @@ public final class TranscriptParsers {
     public static List<TranscriptParser> all() {
         return List.of(
                 new BluejayTranscriptParser(),
+                new WebVttParser(), // text, first line WEBVTT: never JSON, never SRT
                 // provider formats (each helper adds its parser on its own line)
                 new PlainJsonParser());
     }
