@@ -14,6 +14,7 @@ public final class TranscriptParsers {
         return List.of(
                 new BluejayTranscriptParser(),
                 new WebVttParser(), // text, first line WEBVTT: never JSON, never SRT
+                new SrtParser(), // text, first non-blank line a cue number then a timing line: never JSON
                 // provider formats (each helper adds its parser on its own line)
                 new PlainJsonParser());
     }
