@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link Strategy#AUTO} (default): the role the format states (Contact Lens, Vapi, Retell, Bluejay); else a
  *       label listed in {@code labels}; else a label that names a role ({@code agent}, {@code assistant},
  *       {@code bot} → AGENT; {@code customer}, {@code caller}, {@code user} → USER); else the channel (0 → AGENT,
- *       1 → USER, or as in {@code channels}); else who spoke first (→ {@code firstSpeaker});</li>
+ *       1 → USER, or as in {@code channels}); else, when those rules give the file's other speakers one role only
+ *       (an agent voice "Nora (Northwind AI)"), the other role (the customer "Lena Novak"); else who spoke first
+ *       (→ {@code firstSpeaker});</li>
  *   <li>{@link Strategy#LABEL}: only {@code labels}; an unlisted label is an error;</li>
  *   <li>{@link Strategy#CHANNEL}: only the channel, through {@code channels} (default 0 → AGENT, 1 → USER);</li>
  *   <li>{@link Strategy#FIRST_SPEAKER}: the first speaker heard is {@code firstSpeaker}, the second the other role;

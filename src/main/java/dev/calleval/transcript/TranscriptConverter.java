@@ -7,9 +7,11 @@ import dev.calleval.mapping.InputFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -132,9 +134,18 @@ public final class TranscriptConverter {
         }
         checkUnits(ordered, parsed, recordingDurationMs, shownAs);
         Map<String, ParticipantRole> firstHeard = new LinkedHashMap<>();
+        Set<ParticipantRole> stated = EnumSet.noneOf(ParticipantRole.class);
+        if (speakers.strategy() == SpeakerMapping.Strategy.AUTO) {
+            for (Utterance u : ordered) {
+                ParticipantRole role = statedRole(u, speakers);
+                if (role != null) {
+                    stated.add(role);
+                }
+            }
+        }
         List<TranscriptEntry> entries = new ArrayList<>(ordered.size());
         for (Utterance u : ordered) {
-            ParticipantRole role = role(u, speakers, firstHeard, shownAs);
+            ParticipantRole role = role(u, speakers, firstHeard, stated, shownAs);
             Boolean filler = u.filler() != null ? u.filler()
                     : role == ParticipantRole.AGENT && speakers.isFiller(u.text()) ? Boolean.TRUE : null;
             entries.add(new TranscriptEntry(u.startMs(), u.endMs(), role, u.text(), filler));
@@ -173,8 +184,13 @@ public final class TranscriptConverter {
         }
     }
 
-    private static ParticipantRole role(Utterance u, SpeakerMapping speakers, Map<String, ParticipantRole> firstHeard, String shownAs)
-            throws InputFileException {
+    /**
+     * @param stated the roles the AUTO rules before "who spoke first" give to the file's speakers: when they give
+     *     only one role (an agent named "Nora (Northwind AI)"), a speaker they do not resolve ("Lena Novak") is the
+     *     other role, whoever spoke first
+     */
+    private static ParticipantRole role(Utterance u, SpeakerMapping speakers, Map<String, ParticipantRole> firstHeard,
+            Set<ParticipantRole> stated, String shownAs) throws InputFileException {
         String who = u.speaker() != null ? u.speaker() : u.channel() != null ? "channel " + u.channel() : null;
         switch (speakers.strategy()) {
             case LABEL -> {
@@ -195,28 +211,44 @@ public final class TranscriptConverter {
                 return byOrder(u, who, speakers, firstHeard, shownAs);
             }
             default -> {
-                if (u.role() != null) {
-                    return u.role();
+                ParticipantRole role = statedRole(u, speakers);
+                if (role != null) {
+                    return role;
                 }
-                if (u.speaker() != null) {
-                    ParticipantRole listed = speakers.labels().get(u.speaker().toLowerCase(java.util.Locale.ROOT));
-                    if (listed != null) {
-                        return listed;
-                    }
-                    ParticipantRole named = SpeakerMapping.roleNamedBy(u.speaker());
-                    if (named != null) {
-                        return named;
-                    }
-                }
-                if (u.speaker() == null && u.channel() != null) {
-                    ParticipantRole role = byChannel(u.channel(), speakers);
-                    if (role != null) {
-                        return role;
-                    }
+                if (stated.size() == 1) {
+                    return theOtherRole(u, who, stated.iterator().next(), firstHeard, shownAs);
                 }
                 return byOrder(u, who, speakers, firstHeard, shownAs);
             }
         }
+    }
+
+    /** AUTO before "who spoke first": the role the format states, a listed label, a label naming a role, the channel. */
+    private static @Nullable ParticipantRole statedRole(Utterance u, SpeakerMapping speakers) {
+        if (u.role() != null) {
+            return u.role();
+        }
+        if (u.speaker() != null) {
+            ParticipantRole listed = speakers.labels().get(u.speaker().toLowerCase(java.util.Locale.ROOT));
+            return listed != null ? listed : SpeakerMapping.roleNamedBy(u.speaker());
+        }
+        return byChannel(u.channel(), speakers);
+    }
+
+    private static ParticipantRole theOtherRole(Utterance u, @Nullable String who, ParticipantRole named,
+            Map<String, ParticipantRole> firstHeard, String shownAs) throws InputFileException {
+        String key = who == null ? "(no speaker)" : who;
+        ParticipantRole known = firstHeard.get(key);
+        if (known != null) {
+            return known;
+        }
+        if (!firstHeard.isEmpty()) {
+            throw new InputFileException(field(u), u.where() + " is spoken by a third speaker (" + key + ") besides the " + named
+                    + " and " + String.join(" and ", firstHeard.keySet()) + "; map the speakers with transcript.speakers.labels, in " + shownAs);
+        }
+        ParticipantRole role = named == ParticipantRole.AGENT ? ParticipantRole.USER : ParticipantRole.AGENT;
+        firstHeard.put(key, role);
+        return role;
     }
 
     private static @Nullable ParticipantRole byChannel(@Nullable Integer channel, SpeakerMapping speakers) {

@@ -13,6 +13,8 @@ public final class TranscriptParsers {
     public static List<TranscriptParser> all() {
         return List.of(
                 new BluejayTranscriptParser(),
+                new WebVttParser(), // text, first line WEBVTT: never JSON, never SRT
+                new SrtParser(), // text, first non-blank line a cue number then a timing line: never JSON
                 // provider formats (each helper adds its parser on its own line)
                 new AwsTranscribeParser(), // an object with results.transcripts and results.items
                 new ContactLensParser(), // an object with Transcript[] of {BeginOffsetMillis, Content}
