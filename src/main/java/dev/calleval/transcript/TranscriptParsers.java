@@ -14,6 +14,7 @@ public final class TranscriptParsers {
         return List.of(
                 new BluejayTranscriptParser(),
                 // provider formats (each helper adds its parser on its own line)
+                new VapiParser(), // objects whose messages carry secondsFromStart
                 new PlainJsonParser());
     }
 }
