@@ -15,6 +15,7 @@ public final class TranscriptParsers {
                 new BluejayTranscriptParser(),
                 // provider formats (each helper adds its parser on its own line)
                 new VapiParser(), // objects whose messages carry secondsFromStart
+                new RetellParser(), // objects (or {call: ...}) with transcript_object / transcript_with_tool_calls
                 new PlainJsonParser());
     }
 }
