@@ -21,9 +21,11 @@ public interface TranscriptParser {
 
     /**
      * The problem field for an entry path: {@code transcript} plus the path, e.g. {@code results.items[3]} →
-     * {@code transcript.results.items[3]}; a path that starts with {@code transcript} is used as it is.
+     * {@code transcript.results.items[3]}; a path that already starts with the column ({@code transcript[3]},
+     * {@code transcript.x}) is used as it is, while a file key that merely begins with the word
+     * ({@code transcript_object[2]}, Retell) gets the prefix like any other.
      */
     static String field(String where) {
-        return where.startsWith("transcript") ? where : "transcript." + where;
+        return where.equals("transcript") || where.startsWith("transcript[") || where.startsWith("transcript.") ? where : "transcript." + where;
     }
 }

@@ -15,9 +15,10 @@ public final class TranscriptParsers {
                 new BluejayTranscriptParser(),
                 new WebVttParser(), // text, first line WEBVTT: never JSON, never SRT
                 new SrtParser(), // text, first non-blank line a cue number then a timing line: never JSON
-                // provider formats (each helper adds its parser on its own line)
                 new AwsTranscribeParser(), // an object with results.transcripts and results.items
                 new ContactLensParser(), // an object with Transcript[] of {BeginOffsetMillis, Content}
+                new VapiParser(), // objects whose messages carry secondsFromStart
+                new RetellParser(), // objects (or {call: ...}) with transcript_object / transcript_with_tool_calls
                 new PlainJsonParser());
     }
 }
