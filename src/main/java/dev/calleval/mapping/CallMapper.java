@@ -49,7 +49,10 @@ import tools.jackson.databind.json.JsonMapper;
  *       {@code customer_phone} → the two {@code participants} (§1.2); a sidecar's {@code participants} replaces them;</li>
  *   <li>{@code recording}: an http(s) URL → {@code recording_url}; a path (relative to the manifest) →
  *       {@code recording_base64} as a data URL streamed from disk;</li>
- *   <li>{@code transcript}: an http(s) URL → {@code transcript_url}; a path → inline {@code transcript} (§1.3);</li>
+ *   <li>{@code transcript}: an http(s) URL → {@code transcript_url}; a path → inline {@code transcript} (§1.3), converted from
+ *       its format (detected, or {@code transcript_format}, or the job's {@code transcript.format}) by the
+ *       {@link TranscriptConverter}; tool calls the file carries (Vapi, Retell) are used when the row gives none of its
+ *       own (sidecar or {@code tool_calls});</li>
  *   <li>{@code tool_calls}, {@code events}, {@code sidecar}: paths to JSON files (§1.4, §1.5);</li>
  *   <li>{@code call_direction}, {@code interface}, {@code conversation_ended_by}: enums, case-insensitive;</li>
  *   <li>{@code tags}, {@code custom_metrics}, {@code custom_metric_tags}: {@code ;}-separated, added to the job's
@@ -155,11 +158,8 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
                 problems.add(e.toProblem());
             }
         }
-        if (!transcriptToolCalls.isEmpty()) {
-            List<ToolCall> merged = new ArrayList<>(toolCalls == null ? List.of() : toolCalls);
-            merged.addAll(transcriptToolCalls);
-            merged.sort(java.util.Comparator.comparingLong(ToolCall::startOffsetMs));
-            toolCalls = merged;
+        if ((toolCalls == null || toolCalls.isEmpty()) && !transcriptToolCalls.isEmpty()) {
+            toolCalls = transcriptToolCalls; // the row's own tool calls (sidecar, tool_calls column) win over the file's
         }
         List<Event> events = sidecar == null ? null : sidecar.events();
         Optional<String> eventsPath = row.value("events");

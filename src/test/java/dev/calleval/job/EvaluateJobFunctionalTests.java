@@ -142,6 +142,36 @@ class EvaluateJobFunctionalTests {
     }
 
     @Test
+    void transcriptsInEveryFormatAreDetectedValidatedAndEvaluated() throws Exception {
+        Path job = jobFile("mixed", "calls-mixed-formats.csv");
+
+        CommandLine.Result validate = CommandLine.run(databaseUrl, Map.of(), "validate", job.toString());
+
+        assertThat(validate.exitCode()).isZero();
+        for (String format : List.of("bluejay", "plain-json", "aws-transcribe", "contact-lens", "deepgram", "assemblyai", "webvtt", "srt",
+                "vapi", "retell")) {
+            assertThat(validate.out()).as(format).containsPattern("valid +\\S+ \\(nw-[0-9-]+\\): transcript \\S+, " + format + "\\n");
+        }
+        assertThat(validate.out()).contains(" 0 invalid;");
+
+        assertThat(run("run", job.toString(), "--sandbox", "--wait-for-results", "1m")).isZero();
+
+        JsonNode summary = summary("mixed", 1);
+        assertThat(summary.path("counts").path("evaluated").asLong()).isEqualTo(summary.path("rows_read").asLong()).isGreaterThanOrEqualTo(10);
+        assertThat(csv("mixed", 1, "calls.csv")).allSatisfy(c -> assertThat(Integer.parseInt(c.get("num_turns"))).isPositive());
+    }
+
+    @Test
+    void aBrokenFileOfEveryFormatIsRejectedNamingTheEntry() throws Exception {
+        CommandLine.Result validate = CommandLine.run(databaseUrl, Map.of(), "validate", jobFile("broken", "calls-broken-formats.csv").toString());
+
+        assertThat(validate.exitCode()).isEqualTo(1);
+        List<String> invalid = validate.out().lines().filter(l -> l.startsWith("INVALID")).toList();
+        assertThat(invalid).hasSizeGreaterThanOrEqualTo(10).allSatisfy(line -> assertThat(line).containsPattern("transcript[.\\[]"));
+        assertThat(validate.out()).contains(" 0 valid, ");
+    }
+
+    @Test
     void refusedKeyFailsTheRunAndTheNextRunRestartsItAndSendsTheFailedCalls() throws Exception {
         Path job = jobFile("restart", "calls.csv");
         Files.writeString(job, Files.readString(job).replace("poll-after: 30s", "poll-after: 0s\n  poll-interval: 200ms"));
