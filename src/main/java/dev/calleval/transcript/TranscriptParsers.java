@@ -14,6 +14,7 @@ public final class TranscriptParsers {
         return List.of(
                 new BluejayTranscriptParser(),
                 // provider formats (each helper adds its parser on its own line)
+                new DeepgramParser(), // an object with metadata and results.channels[].alternatives or results.utterances
                 new PlainJsonParser());
     }
 }
