@@ -15,6 +15,7 @@ public final class TranscriptParsers {
                 new BluejayTranscriptParser(),
                 // provider formats (each helper adds its parser on its own line)
                 new DeepgramParser(), // an object with metadata and results.channels[].alternatives or results.utterances
+                new AssemblyAiParser(), // an object with id, status, audio_url and utterances or words
                 new PlainJsonParser());
     }
 }
