@@ -1201,12 +1201,12 @@ def generate(root):
             shutil.rmtree(d)
         d.mkdir()
     # transcripts/formats/ (provider formats, made from these transcripts by their make_*.py scripts) and
-    # manifests/calls-mixed-formats.csv are kept: only what this script writes is replaced
+    # manifests/calls-mixed-formats.csv and calls-broken-formats.csv are kept: only what this script writes is replaced
     for sub, pattern in (("transcripts", "*.json"), ("manifests", "calls*.csv"), ("manifests", "README.md")):
         d = root / sub
         d.mkdir(exist_ok=True)
         for f in d.glob(pattern):
-            if f.name != "calls-mixed-formats.csv":
+            if f.name not in ("calls-mixed-formats.csv", "calls-broken-formats.csv"):
                 f.unlink()
     espeak_version = re.search(r"\d+\.\d+(\.\d+)?", run(["espeak-ng", "--version"])).group(0)
     versions = {"espeak": f"eSpeak NG {espeak_version}",

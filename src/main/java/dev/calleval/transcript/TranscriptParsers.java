@@ -19,6 +19,8 @@ public final class TranscriptParsers {
                 new ContactLensParser(), // an object with Transcript[] of {BeginOffsetMillis, Content}
                 new VapiParser(), // objects whose messages carry secondsFromStart
                 new RetellParser(), // objects (or {call: ...}) with transcript_object / transcript_with_tool_calls
+                new DeepgramParser(), // an object with metadata and results.channels[].alternatives or results.utterances
+                new AssemblyAiParser(), // an object with id, status, audio_url and utterances or words
                 new PlainJsonParser());
     }
 }
