@@ -68,7 +68,7 @@ public class Reconciler {
         List<WebhookInbox.StoredEvent> batch;
         long lastId = -1;
         do {
-            batch = inbox.unprocessed(CALL_EVALUATED, 500);
+            batch = inbox.unprocessed(CALL_EVALUATED, lastId, 500);
             for (WebhookInbox.StoredEvent event : batch) {
                 CallLog callLog;
                 try {
@@ -98,11 +98,9 @@ public class Reconciler {
                     }
                 }
             }
-            long newLast = batch.isEmpty() ? lastId : batch.get(batch.size() - 1).id();
-            if (newLast == lastId) {
-                break; // only orphans left: they stay for a later pass
+            if (!batch.isEmpty()) {
+                lastId = batch.get(batch.size() - 1).id(); // orphans stay unprocessed for a later pass, not re-read in this one
             }
-            lastId = newLast;
         } while (batch.size() == 500);
         return new InboxPass(matched, unchanged, progress, orphans, unreadable);
     }

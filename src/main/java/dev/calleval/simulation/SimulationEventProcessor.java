@@ -39,8 +39,12 @@ public class SimulationEventProcessor {
         int unreadable = 0;
         for (String type : TYPES) {
             List<WebhookInbox.StoredEvent> batch;
+            long lastId = -1;
             do {
-                batch = inbox.unprocessed(type, 500);
+                batch = inbox.unprocessed(type, lastId, 500);
+                if (!batch.isEmpty()) {
+                    lastId = batch.get(batch.size() - 1).id();
+                }
                 for (WebhookInbox.StoredEvent stored : batch) {
                     WebhookEvent event;
                     try {

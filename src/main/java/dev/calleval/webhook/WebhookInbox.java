@@ -58,10 +58,18 @@ public class WebhookInbox {
 
     /** Events of {@code type} not yet reconciled (including orphans, which are retried), oldest first. */
     public List<StoredEvent> unprocessed(String type, int limit) {
+        return unprocessed(type, -1, limit);
+    }
+
+    /**
+     * One page of {@link #unprocessed(String, int)}: events with an id above {@code afterId}. Paging by id keeps each
+     * page's cost independent of the backlog (the orphans a pass leaves behind are not read again in that pass).
+     */
+    public List<StoredEvent> unprocessed(String type, long afterId, int limit) {
         return jdbc.query("""
                 SELECT id, event_type, call_id, source_id, body FROM webhook_event
-                WHERE processed_at IS NULL AND event_type = :type ORDER BY id FETCH FIRST :limit ROWS ONLY""",
-                Map.of("type", type, "limit", limit),
+                WHERE id > :after AND processed_at IS NULL AND event_type = :type ORDER BY id FETCH FIRST :limit ROWS ONLY""",
+                Map.of("type", type, "limit", limit, "after", afterId),
                 (rs, n) -> new StoredEvent(rs.getLong("id"), rs.getString("event_type"), rs.getString("call_id"),
                         rs.getString("source_id"), rs.getString("body")));
     }
