@@ -138,9 +138,11 @@ report:
     return path
 
 
-def app_env(work: str, sandbox: Sandbox, server_port: int = 0, secret: str = "") -> dict:
+def app_env(work: str, sandbox: Sandbox, server_port: int = 0, secret: str = "", db_options: str = "") -> dict:
+    """Environment of a calleval process: the sandbox, a fresh H2 file database in ``work/db`` (``db_options``
+    appended to its URL, e.g. ``;WRITE_DELAY=0``) and the webhook receiver's port."""
     env = {**os.environ, "BLUEJAY_BASE_URL": sandbox.url, "BLUEJAY_API_KEY": API_KEY,
-           "CALLEVAL_DB_URL": f"jdbc:h2:file:{os.path.join(work, 'db', 'calleval')};AUTO_SERVER=TRUE",
+           "CALLEVAL_DB_URL": f"jdbc:h2:file:{os.path.join(work, 'db', 'calleval')};AUTO_SERVER=TRUE{db_options}",
            "SERVER_PORT": str(server_port or free_port())}
     if secret:
         env["BLUEJAY_WEBHOOK_SECRET"] = secret
