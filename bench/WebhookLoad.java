@@ -29,12 +29,14 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <pre>
  * java bench/WebhookLoad.java --url http://127.0.0.1:8080/webhooks/bluejay --secret-env BENCH_WEBHOOK_SECRET \
- *      --threads 8 --events 20000 [--warmup 500] [--template bench/webhook-call-evaluated.template.json] [--prefix run1]
+ *      --threads 8 --events 20000 [--warmup 500] [--template bench/webhook-call-evaluated.template.json] [--prefix run1] \
+ *      [--stop-on-error true]
  * </pre>
  *
  * The body is the template with {@code {{call_id}}}, {@code {{evaluation_id}}} and {@code {{source_id}}} filled in;
  * {@code X-Bluejay-Signature} is the hex HMAC-SHA256 of the raw body with the secret in the named environment
- * variable (unsigned when it is unset). Each thread has its own HTTP/1.1 client (its own keep-alive connection), as
+ * variable (unsigned when it is unset). With {@code --stop-on-error true} a sender stops at its first connection error
+ * (the receiver was killed), so that the events acknowledged before a crash can be counted. Each thread has its own HTTP/1.1 client (its own keep-alive connection), as
  * independent senders would. Latency is from just before {@code send} to the complete answer. An event counts as
  * stored when the receiver answered 200 {@code {"status":"stored"}}, i.e. after it committed the row.
  *
@@ -50,6 +52,7 @@ public final class WebhookLoad {
         int threads = Integer.parseInt(opts.getOrDefault("threads", "8"));
         int events = Integer.parseInt(opts.getOrDefault("events", "20000"));
         int warmup = Integer.parseInt(opts.getOrDefault("warmup", "0"));
+        boolean stopOnError = Boolean.parseBoolean(opts.getOrDefault("stop-on-error", "false"));
         String prefix = opts.getOrDefault("prefix", "load-" + Long.toString(System.currentTimeMillis(), 36));
         String template = Files.readString(Path.of(opts.getOrDefault("template",
                 Path.of(System.getProperty("user.dir"), "bench", "webhook-call-evaluated.template.json").toString()))).strip();
@@ -59,9 +62,9 @@ public final class WebhookLoad {
             throw new IllegalArgumentException("--threads and --events must be at least 1, --warmup at least 0");
         }
         if (warmup > 0) {
-            run(url, template, secret, Math.min(threads, 4), warmup, prefix + "-warmup");
+            run(url, template, secret, Math.min(threads, 4), warmup, prefix + "-warmup", false);
         }
-        Result r = run(url, template, secret, threads, events, prefix);
+        Result r = run(url, template, secret, threads, events, prefix, stopOnError);
         System.err.printf(Locale.ROOT, "%d thread(s): %d events in %.2f s = %.0f/s stored %d, duplicates %d, errors %d %s; "
                 + "latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n", threads, events, r.seconds, r.stored / r.seconds,
                 r.stored, r.duplicates, r.errors, r.errorKinds, r.pct(50), r.pct(90), r.pct(99), r.pct(100));
@@ -83,9 +86,11 @@ public final class WebhookLoad {
         }
     }
 
-    private static Result run(URI url, String template, String secret, int threads, int events, String prefix) throws InterruptedException {
+    private static Result run(URI url, String template, String secret, int threads, int events, String prefix, boolean stopOnError)
+            throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
         long[] latencies = new long[events];
+        Arrays.fill(latencies, -1);
         LongAdder stored = new LongAdder();
         LongAdder duplicates = new LongAdder();
         LongAdder errors = new LongAdder();
@@ -127,6 +132,9 @@ public final class WebhookLoad {
                         latencies[i] = System.nanoTime() - t0;
                         errors.increment();
                         kinds.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
+                        if (stopOnError) {
+                            return;
+                        }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
@@ -140,10 +148,10 @@ public final class WebhookLoad {
             sender.join();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Arrays.sort(latencies);
+        long[] answered = Arrays.stream(latencies).filter(l -> l >= 0).sorted().toArray();
         Map<String, Long> errorKinds = new TreeMap<>();
         kinds.forEach((k, v) -> errorKinds.put(k, v.sum()));
-        return new Result(seconds, stored.sum(), duplicates.sum(), errors.sum(), errorKinds, latencies);
+        return new Result(seconds, stored.sum(), duplicates.sum(), errors.sum(), errorKinds, answered);
     }
 
     private static Mac mac(String secret) {
