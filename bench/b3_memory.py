@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """B3 memory: a generated N-row manifest (default 1,000,000) run with -Xmx256m against a standalone sandbox
-(latency 0, no rate limit). Prints rows, wall time, exit code, peak RSS, live heap after GC and summary.json's counts.
+(latency 0, no rate limit). Prints rows, wall time, exit code, peak RSS, heap in use after GC pauses (an upper
+bound of live data) and summary.json's counts.
 
 What is measured: one ``java -Xmx<heap> -jar target/calleval.jar run <job>`` process from launch to exit (submit
 step + one reconcile pass + report), wrapped in ``/usr/bin/time -v`` ("Maximum resident set size"); its VmHWM is
@@ -120,7 +121,7 @@ def main(argv=None) -> int:
             ("job execution, start to end (s)", b.execution_seconds(s)),
             ("peak RSS, /usr/bin/time -v (MB)", round(max_rss_kb / 1024, 1) if max_rss_kb else "n/a"),
             ("peak RSS, /proc VmHWM poll (MB)", round(watch.peak_kb / 1024, 1)),
-            ("max heap after GC (MB)", round(gc_peak_after_mb(gc_log), 1)),
+            ("max heap in use after a GC pause (MB)", round(gc_peak_after_mb(gc_log), 1)),
             ("OutOfMemoryError in output", "YES" if oom else "no"),
             ("rows read (summary.json)", b.get(s, "rows_read", default="-")),
             ("counts_add_up", b.get(s, "counts_add_up", default="-")),
