@@ -74,11 +74,11 @@ def main(argv=None) -> int:
     p.add_argument("--list-max", type=int, default=50_000,
                    help="count calls per source id through the call listing up to this many rows (default 50,000)")
     p.add_argument("--db-options", default="", help="appended to the H2 URL, e.g. ';WRITE_DELAY=0' (default none)")
-    p.add_argument("--quick", action="store_true", help="4,000 rows (< 1 minute)")
+    p.add_argument("--quick", action="store_true", help="3,000 rows (< 1 minute)")
     p.add_argument("--keep", action="store_true", help="keep the work directory")
     a = p.parse_args(argv)
     if a.quick:
-        a.rows, a.sandbox_heap = 4_000, "1g"
+        a.rows, a.sandbox_heap = 3_000, "1g"
     work = b.workdir("b5", a.keep)
     sandbox = None
     try:
