@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""B3 memory: a generated N-row manifest (default 1,000,000) run with -Xmx256m against a standalone sandbox
+(latency 0, no rate limit). Prints rows, wall time, exit code, peak RSS, heap in use after GC pauses (an upper
+bound of live data) and summary.json's counts.
+
+What is measured: one ``java -Xmx<heap> -jar target/calleval.jar run <job>`` process from launch to exit (submit
+step + one reconcile pass + report), wrapped in ``/usr/bin/time -v`` ("Maximum resident set size"); its VmHWM is
+also polled from /proc. Without --webhooks the sandbox sends no webhooks, so the calls end "waiting for result".
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+import bench2lib as b
+import gen_big_manifest
+
+
+def children(pid: int) -> list:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except OSError:
+        return []
+
+
+def gc_peak_after_mb(gc_log: str) -> float:
+    """Largest heap occupancy after a collection, in MB, from -Xlog:gc lines like ``... 120M->30M(256M) 5.1ms``."""
+    peak = 0.0
+    if os.path.exists(gc_log):
+        with open(gc_log, errors="replace") as f:
+            for line in f:
+                m = re.search(r"(\d+)([KMG])->(\d+)([KMG])\((\d+)[KMG]\)", line)
+                if m:
+                    v = int(m.group(3)) * {"K": 1 / 1024, "M": 1, "G": 1024}[m.group(4)]
+                    peak = max(peak, v)
+    return peak
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--rows", type=int, default=1_000_000)
+    p.add_argument("--heap", default="256m", help="-Xmx of the run (default 256m)")
+    p.add_argument("--max-in-flight", type=int, default=16)
+    p.add_argument("--chunk-size", type=int, default=100)
+    p.add_argument("--sandbox-heap", default="4g", help="-Xmx of the sandbox process, which keeps every call in memory")
+    p.add_argument("--webhooks", action="store_true",
+                   help="the sandbox sends signed webhooks to the run, which waits up to --wait-for-results for them")
+    p.add_argument("--wait-for-results", default="30m", help="with --webhooks (default 30m)")
+    p.add_argument("--quick", action="store_true", help="5,000 rows (< 1 minute)")
+    p.add_argument("--keep", action="store_true", help="keep the work directory (manifest, database, reports, logs)")
+    a = p.parse_args(argv)
+    if a.quick:
+        a.rows = 5_000
+    work = b.workdir("b3", a.keep)
+    sandbox = None
+    try:
+        t = time.monotonic()
+        manifest = gen_big_manifest.generate(a.rows, os.path.join(work, "data"))
+        b.log(f"manifest of {a.rows:,} rows generated in {time.monotonic() - t:.1f} s")
+        server_port = b.free_port()
+        secret = "b3-webhook-secret" if a.webhooks else ""
+        flags = ["--latency-ms", "0"]
+        if a.webhooks:
+            flags += ["--webhook-url", f"http://127.0.0.1:{server_port}/webhooks/bluejay", "--webhook-secret-env", "B3_SECRET"]
+        sandbox = b.Sandbox(work, a.sandbox_heap, flags, env={"B3_SECRET": secret})
+        job = b.write_job(work, "b3-memory", manifest, rate_limit=0, max_in_flight=a.max_in_flight,
+                          chunk_size=a.chunk_size)
+        env = b.app_env(work, sandbox, server_port, secret)
+        gc_log = os.path.join(work, "gc.log")
+        java = ["java", f"-Xmx{a.heap}", f"-Xlog:gc:file={gc_log}", "-jar", b.ensure_jar(), "run", job]
+        if a.webhooks:
+            java += ["--wait-for-results", a.wait_for_results]
+        time_v = os.path.exists("/usr/bin/time")
+        cmd = (["/usr/bin/time", "-v", "-o", os.path.join(work, "time.txt")] if time_v else []) + java
+        b.log(f"run: {' '.join(java[:3])} ... run {os.path.basename(job)}  ({a.rows:,} rows)")
+        run_log = os.path.join(work, "run.log")
+        with open(run_log, "w") as out:
+            t0 = time.monotonic()
+            proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT)
+            pid = proc.pid
+            if time_v:
+                for _ in range(50):
+                    kids = children(proc.pid)
+                    if kids:
+                        pid = kids[0]
+                        break
+                    time.sleep(0.05)
+            watch = b.MemoryWatch(pid)
+            watch.start()
+            last = time.monotonic()
+            while proc.poll() is None:
+                time.sleep(0.5)
+                if time.monotonic() - last > 30:
+                    last = time.monotonic()
+                    b.log(f"  {sandbox.stats()['evaluate_accepted']:,} accepted so far, {watch.peak_kb / 1024:.0f} MB peak RSS")
+            wall = time.monotonic() - t0
+            watch.join(2)
+        code = proc.returncode
+        max_rss_kb = 0
+        if time_v and os.path.exists(os.path.join(work, "time.txt")):
+            with open(os.path.join(work, "time.txt")) as f:
+                m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", f.read())
+                max_rss_kb = int(m.group(1)) if m else 0
+        with open(run_log, errors="replace") as f:
+            text = f.read()
+        oom = "OutOfMemoryError" in text
+        s = b.summary(work, "b3-memory")
+        stats = sandbox.stats()
+        counts = b.get(s, "counts", default={}) or {}
+        rows = [
+            ("manifest rows", a.rows),
+            ("heap limit (-Xmx)", a.heap),
+            ("webhooks", "on" if a.webhooks else "off (calls stay waiting for result)"),
+            ("exit code", code),
+            ("job status", b.get(s, "status", default="(no summary.json)")),
+            ("wall time, launch to exit (s)", round(wall, 1)),
+            ("rows per second (whole process)", round(a.rows / wall, 1) if wall else 0),
+            ("job execution, start to end (s)", b.execution_seconds(s)),
+            ("peak RSS, /usr/bin/time -v (MB)", round(max_rss_kb / 1024, 1) if max_rss_kb else "n/a"),
+            ("peak RSS, /proc VmHWM poll (MB)", round(watch.peak_kb / 1024, 1)),
+            ("max heap in use after a GC pause (MB)", round(gc_peak_after_mb(gc_log), 1)),
+            ("OutOfMemoryError in output", "YES" if oom else "no"),
+            ("rows read (summary.json)", b.get(s, "rows_read", default="-")),
+            ("counts_add_up", b.get(s, "counts_add_up", default="-")),
+            ("submitted by this run", b.get(s, "submitted_this_run", default="-")),
+            ("evaluated", b.get(counts, "evaluated", default="-")),
+            ("waiting for result", b.get(counts, "waiting_for_result", default="-")),
+            ("rejected / failed / in doubt", f"{b.get(counts, 'rejected', default='-')} / {b.get(counts, 'failed', default='-')}"
+                                             f" / {b.get(counts, 'in_doubt', default='-')}"),
+            ("HTTP attempts (summary.json)", b.get(s, "requests", "attempts", default="-")),
+            ("sandbox evaluate accepted", stats["evaluate_accepted"]),
+        ]
+        notes = [f"command: java -Xmx{a.heap} -jar target/calleval.jar run <job> (rate-limit 0, max-in-flight "
+                 f"{a.max_in_flight}, chunk-size {a.chunk_size}); sandbox --latency-ms 0, no --rate-limit, own JVM -Xmx{a.sandbox_heap}",
+                 "wall time and RSS cover the whole process: JVM and Spring start, submit step, one reconcile pass, report files"]
+        if code != 0 or oom:
+            notes.append(f"the run did not complete cleanly: last lines of {run_log}: "
+                         + " | ".join(text.strip().splitlines()[-3:]))
+        b.table("b3-memory", f"B3 memory — {a.rows:,}-row manifest, -Xmx{a.heap}", rows, notes)
+        ok = code == 0 and b.get(s, "counts_add_up") is True and not oom
+        return 0 if ok else 1
+    finally:
+        if sandbox:
+            sandbox.stop()
+        b.cleanup(work, a.keep)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
