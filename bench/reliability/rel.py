@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -48,11 +49,13 @@ def workdir(name):
 
 
 class Sandbox:
-    """`calleval sandbox` as its own process on a free port. Use as a context manager."""
+    """`calleval sandbox` as its own process on a free port. Use as a context manager. Its environment holds the
+    bench's API key and webhook secret as BENCH_API_KEY and BENCH_WEBHOOK_SECRET (for --api-key-env and
+    --webhook-secret-env)."""
 
     def __init__(self, *flags, log=None):
         self.port = free_port()
-        env = dict(os.environ, BENCH_WEBHOOK_SECRET=WEBHOOK_SECRET)
+        env = dict(os.environ, BENCH_WEBHOOK_SECRET=WEBHOOK_SECRET, BENCH_API_KEY=API_KEY)
         self.log = open(log, "w") if log else subprocess.DEVNULL
         self.proc = subprocess.Popen(["java", "-Xmx512m", "-jar", str(ensure_jar()), "sandbox", "--port", str(self.port), *map(str, flags)],
                                      stdout=subprocess.PIPE, stderr=self.log, env=env, text=True)
@@ -62,6 +65,13 @@ class Sandbox:
             raise RuntimeError(f"sandbox did not start: {line!r}")
         self.url = line
         self.http = requests.Session()
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self):
+        for line in self.proc.stdout:
+            if self.log is not subprocess.DEVNULL:
+                self.log.write(line)
+                self.log.flush()
 
     def __enter__(self):
         return self
@@ -123,13 +133,22 @@ def start_app(args, env, log, cwd=None, heap="-Xmx512m"):
                             env=env, cwd=cwd, start_new_session=True)
 
 
+def kill(proc):
+    """SIGKILL to the process group of a process from start_app, if it is still running."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+
+
 def run_app(args, env, log, cwd=None, timeout=600):
     proc = start_app(args, env, log, cwd)
     try:
         return proc.wait(timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        kill(proc)
         return None
 
 
