@@ -14,4 +14,14 @@ public final class RequestInDoubtException extends BluejayApiException {
     public RequestInDoubtException(String operation, int status, String message, @Nullable Throwable cause) {
         super(operation, status, message + " (the request may have been acted on: not retried)", cause);
     }
+
+    /** True when no answer came within the request timeout (the server may still be working on it), not a reset or a 5xx. */
+    public boolean timedOut() {
+        for (Throwable t = getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.net.http.HttpTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

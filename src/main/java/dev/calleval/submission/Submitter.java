@@ -112,7 +112,7 @@ public final class Submitter implements AutoCloseable {
             log.warn("{} ({}) in doubt, left for a person or the next run: {}", sourceId, claim.call().source(), e.getMessage());
             return;
         }
-        InDoubtResolver.Lookup lookup = resolver.settle(claim.call().request(), sourceId, sentAt, e.status() == 0);
+        InDoubtResolver.Lookup lookup = resolver.settle(claim.call().request(), sourceId, sentAt, e.timedOut());
         switch (lookup.outcome()) {
             case FOUND -> {
                 ledger.resolveInDoubt(claim.ledgerId(), executionId, java.util.Objects.requireNonNull(lookup.callId()));
