@@ -33,6 +33,7 @@ baseline_calls="${baseline_calls:-$calls}"
 (( baseline_calls > calls )) && baseline_calls="$calls"
 
 bench_build_jar
+conditions="$(bench_conditions)"
 trap bench_sandbox_stop EXIT
 work="$(bench_workdir b1)"
 python3 "$BENCH_DIR/gen_manifest.py" "$calls" "$work/data"
@@ -86,12 +87,13 @@ EOF
 done
 
 out="$(bench_results_file "$name")"
-python3 - "$rows" "$calls" "$latency_ms" >"$out" <<'EOF'
+python3 - "$rows" "$calls" "$latency_ms" "$conditions" >"$out" <<'EOF'
 import datetime, json, os, sys
-rows_file, calls, latency = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+rows_file, calls, latency, conditions = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 rows = [json.loads(line) for line in open(rows_file)]
 print("B1 goodput - %s UTC, %d cores, sandbox latency %s ms, %d calls per limit"
       % (datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"), os.cpu_count(), latency, calls))
+print(conditions)
 head = ("limit", "sender", "sent", "accepted", "span s", "calls/s", "of limit", "max/1s", "429s",
         "time for %d" % calls, "target")
 table = [head]

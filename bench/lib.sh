@@ -6,7 +6,11 @@
 #   bench_sandbox_start DIR [FLAG...]
 #                                   start `calleval sandbox --port 0 FLAG...` in DIR (log: DIR/sandbox.log),
 #                                   wait for its URL; sets SANDBOX_URL and SANDBOX_PID. The sandbox keeps no
-#                                   state store (its CALLEVAL_DB_URL is an in-memory H2).
+#                                   state store (its CALLEVAL_DB_URL is an in-memory H2). Its JVM options are
+#                                   BENCH_SANDBOX_JAVA_OPTS, by default -Dsun.net.httpserver.nodelay=true: without
+#                                   TCP_NODELAY the JDK server's answers on a kept-alive connection wait ~40 ms for
+#                                   the client's delayed ACK (Nagle), which caps calleval at in-flight / 45 ms.
+#                                   Set BENCH_SANDBOX_JAVA_OPTS= (empty) to measure the sandbox as shipped.
 #   bench_sandbox_stop              kill the sandbox started above (only that pid) and wait for it
 #   bench_sandbox_get PATH          GET SANDBOX_URL/PATH (e.g. _sandbox/stats) to stdout
 #   bench_write_job FILE NAME MANIFEST
@@ -16,11 +20,16 @@
 #                                   POLL_INTERVAL [10s] WINDOW [6h]; reports go to DIR-of-FILE/reports
 #   bench_calleval DIR ARG...       run `java $BENCH_JAVA_OPTS -jar calleval.jar ARG...` in DIR against
 #                                   SANDBOX_URL with key "bench", state store DIR/db (H2 file, AUTO_SERVER),
-#                                   webhook receiver on SERVER_PORT (default: a free port); its exit code
+#                                   webhook receiver on SERVER_PORT (default: a free port); its exit code.
+#                                   BENCH_WRAP prefixes the java command, e.g.
+#                                   BENCH_WRAP="/usr/bin/time -o FILE -f %e,%U,%S,%M" (wall, user, sys s, peak RSS KB)
 #   bench_sql DIR SQL               run SQL on DIR/db (the ledger and Spring Batch job repository) with the H2
 #                                   jar inside calleval.jar; prints CSV with a header row
 #   bench_results_file NAME         print bench/results/NAME-YYYY-MM-DD.txt (creating bench/results)
 #   bench_cpu_ticks PID             print utime+stime of PID in clock ticks (getconf CLK_TCK per second)
+#   bench_conditions                print one line: sandbox JVM options, load average, cores (for table headers)
+#   bench_find_java PID             print the pid of PID or its first descendant named java (e.g. of
+#                                   `bench_calleval ... &`), waiting up to 5 s for it; nothing if none
 #
 # Everything runs on loopback; every process a script starts is stopped by pid, never by name.
 
@@ -52,7 +61,7 @@ bench_sandbox_start() {
     local log="$dir/sandbox.log"
     : >"$log"
     (cd "$dir" && exec env CALLEVAL_DB_URL="jdbc:h2:mem:sandbox" \
-        java ${BENCH_SANDBOX_JAVA_OPTS:-} -jar "$CALLEVAL_JAR" sandbox --port 0 "$@" >"$log" 2>&1) &
+        java ${BENCH_SANDBOX_JAVA_OPTS--Dsun.net.httpserver.nodelay=true} -jar "$CALLEVAL_JAR" sandbox --port 0 "$@" >"$log" 2>&1) &
     SANDBOX_PID=$!
     local i
     for ((i = 0; i < 600; i++)); do
@@ -111,7 +120,7 @@ bench_calleval() {
     (cd "$dir" && exec env CALLEVAL_DB_URL="jdbc:h2:file:$dir/db;AUTO_SERVER=TRUE" \
         BLUEJAY_BASE_URL="$SANDBOX_URL" BLUEJAY_API_KEY="$BENCH_API_KEY" \
         SERVER_PORT="${SERVER_PORT:-$(bench_free_port)}" \
-        java ${BENCH_JAVA_OPTS:-} -jar "$CALLEVAL_JAR" "$@")
+        ${BENCH_WRAP:-} java ${BENCH_JAVA_OPTS:-} -jar "$CALLEVAL_JAR" "$@")
 }
 
 bench_sql() {
@@ -140,4 +149,21 @@ bench_results_file() {
 bench_cpu_ticks() {
     # fields 14 and 15 of /proc/PID/stat, counted after the ")" that ends the command name
     awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+
+bench_find_java() {
+    local i pid queue
+    for ((i = 0; i < 100; i++)); do
+        queue="$1"
+        while [[ -n "$queue" ]]; do
+            pid="${queue%% *}"; queue="${queue#"$pid"}"; queue="${queue# }"
+            if [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == java ]]; then echo "$pid"; return 0; fi
+            queue="$queue $(pgrep -P "$pid" | tr '\n' ' ')"; queue="${queue# }"; queue="${queue%% }"
+        done
+        sleep 0.05
+    done
+}
+
+bench_conditions() {
+    echo "sandbox JVM options: '${BENCH_SANDBOX_JAVA_OPTS--Dsun.net.httpserver.nodelay=true}'; load average at start: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 }
