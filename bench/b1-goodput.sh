@@ -12,7 +12,7 @@
 # Defaults are the issue's sizes: 2,000 calls, limits 20 and 100 req/s, 300 ms latency, baseline on all calls
 # (about 3 calls/s: some 11 minutes per limit; --baseline-calls N sends fewer and extrapolates, marked "*").
 # max-in-flight defaults to max(16, 2 * L * latency), enough to keep L requests/s going at that latency.
-# --quick: 200 calls, baseline 10 calls; under a minute. Raw request logs: WORK/*/requests.json.
+# --quick: 150 calls, baseline 8 calls; under a minute on an idle machine. Raw request logs: WORK/*/requests.json.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -24,7 +24,7 @@ while [[ $# -gt 0 ]]; do
         --latency-ms) latency_ms="$2"; shift 2 ;;
         --baseline-calls) baseline_calls="$2"; shift 2 ;;
         --max-in-flight) max_in_flight="$2"; shift 2 ;;
-        --quick) calls=200 baseline_calls=10 name=b1-goodput-quick; shift ;;
+        --quick) calls=150 baseline_calls=8 name=b1-goodput-quick; shift ;;
         -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac

@@ -12,7 +12,8 @@
 # packages and calleval methods of the jdk.ExecutionSample events inside the submit step (bench/jfr_top.py),
 # after the CPU seconds per thread group of the whole calleval process (bench/thread_cpu.py: JIT, GC and native
 # time included, which execution samples miss).
-# --quick: 5,000 calls; under a minute. Defaults: max-in-flight 16, chunk-size 100 (as the README's job file).
+# --quick: 5,000 calls; under a minute (its figures are dominated by JIT warm-up).
+# Defaults: max-in-flight 16, chunk-size 100 (as the README's job file).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
