@@ -65,7 +65,8 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
     public void open(ExecutionContext context) {
         try {
             Reader reader = CsvFiles.skipBom(new java.io.InputStreamReader(Files.newInputStream(file),
-                    StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)));
+                    StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                            .onUnmappableCharacter(CodingErrorAction.REPLACE))); // a bad byte rejects its row, not the file
             parser = CSVFormat.RFC4180.builder()
                     .setHeader()
                     .setSkipHeaderRecord(true)
@@ -80,6 +81,9 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
             throw new ManifestException(displayName, 1, "cannot read the header row: " + e.getMessage(), e);
         }
         List<String> headers = parser.getHeaderNames();
+        if (headers.stream().anyMatch(h -> h.indexOf('\uFFFD') >= 0 || h.indexOf('\u0000') >= 0)) {
+            throw new ManifestException(displayName, 1, "the header row is not UTF-8 text (UTF-16 or a legacy encoding?): save the manifest as UTF-8", null);
+        }
         if (headers.isEmpty()) {
             throw new ManifestException(displayName, 1, "the manifest has no header row", null);
         }

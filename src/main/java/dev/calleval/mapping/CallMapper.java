@@ -66,6 +66,10 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
             .build();
 
     private final MappingDefaults defaults;
+    /** Longest {@code call_id} and agent id the ledger's columns hold. */
+    static final int MAX_SOURCE_ID = 1000;
+    static final int MAX_AGENT_KEY = 200;
+
     private final TranscriptConverter transcripts = new TranscriptConverter();
     private final RequestValidator validator = new RequestValidator();
 
@@ -79,15 +83,27 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
         if (row.problem() != null) {
             problems.add(new Problem("row", row.problem()));
         }
+        row.values().forEach((column, value) -> {
+            if (value.indexOf('\uFFFD') >= 0) {
+                problems.add(new Problem(column, column + " is not valid UTF-8 (the undecodable bytes are shown as \uFFFD); save the manifest as UTF-8"));
+            }
+        });
         String sourceId = row.callId().orElse(null);
         if (sourceId == null) {
             problems.add(new Problem("call_id", "call_id is empty; every row needs the caller's stable id for the call"));
+        } else if (sourceId.length() > MAX_SOURCE_ID) {
+            problems.add(new Problem("call_id", "call_id is " + sourceId.length() + " characters, over the " + MAX_SOURCE_ID + " the ledger keeps"));
+            sourceId = null;
         }
         String agentId = row.value("agent_id").orElse(null);
         String externalAgentId = row.value("external_agent_id").orElse(null);
         if (agentId == null && externalAgentId == null) {
             agentId = defaults.agentId();
             externalAgentId = defaults.externalAgentId();
+        }
+        if ((agentId != null && agentId.length() > MAX_AGENT_KEY) || (externalAgentId != null && externalAgentId.length() > MAX_AGENT_KEY - 4)) {
+            problems.add(new Problem(agentId != null ? "agent_id" : "external_agent_id", "the agent id is longer than the "
+                    + MAX_AGENT_KEY + " characters the ledger keeps"));
         }
         if (agentId == null && externalAgentId == null) {
             problems.add(new Problem("agent_id", "no agent: fill the agent_id column or set defaults.agent-id in the job file"));

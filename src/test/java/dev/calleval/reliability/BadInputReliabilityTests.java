@@ -17,7 +17,6 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -197,8 +196,6 @@ class BadInputReliabilityTests {
     }
 
     @Test
-    @Disabled("FINDING (bench/README-rel.md): one byte that is not UTF-8 in a manifest row fails the whole run "
-            + "('cannot read the header row: Input length = 1', or a wrong line further down) instead of rejecting that row")
     void aRowWithInvalidUtf8IsRejectedAndTheOtherRowsAreEvaluated() throws IOException {
         CommandLine.Result result = runJob("invalid-utf8-row", CORPUS.resolve("manifests/invalid-utf8-row.csv"));
 
@@ -211,8 +208,6 @@ class BadInputReliabilityTests {
     }
 
     @Test
-    @Disabled("FINDING (bench/README-rel.md): a call_id over 1000 characters or an agent_id over 200 fails the run "
-            + "(value too long for call_ledger) instead of being rejected")
     void overlongIdsAreRejectedAndTheRunCompletes() throws IOException {
         CommandLine.Result result = runJob("long-ids", CORPUS.resolve("manifests/long-ids.csv"));
 
