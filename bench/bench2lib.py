@@ -142,7 +142,7 @@ def app_env(work: str, sandbox: Sandbox, server_port: int = 0, secret: str = "",
     """Environment of a calleval process: the sandbox, a fresh H2 file database in ``work/db`` (``db_options``
     appended to its URL, e.g. ``;WRITE_DELAY=0``) and the webhook receiver's port."""
     env = {**os.environ, "BLUEJAY_BASE_URL": sandbox.url, "BLUEJAY_API_KEY": API_KEY,
-           "CALLEVAL_DB_URL": f"jdbc:h2:file:{os.path.join(work, 'db', 'calleval')};AUTO_SERVER=TRUE{db_options}",
+           "CALLEVAL_DB_URL": f"jdbc:h2:file:{os.path.join(work, 'db', 'calleval')};AUTO_SERVER=TRUE;WRITE_DELAY=0{db_options}",
            "SERVER_PORT": str(server_port or free_port())}
     if secret:
         env["BLUEJAY_WEBHOOK_SECRET"] = secret

@@ -46,7 +46,7 @@ def one_run(i, args, rng, work):
     started = time.monotonic()
     with rel.Sandbox("--latency-ms", args.latency_ms, "--webhook-url", f"http://127.0.0.1:{app_port}/webhooks/bluejay",
                      "--webhook-secret-env", "BENCH_WEBHOOK_SECRET", "--seed", rng.randrange(1 << 30), log=run_dir / "sandbox.log") as sandbox:
-        env = rel.app_env(sandbox.url, f"jdbc:h2:file:{run_dir}/db;AUTO_SERVER=TRUE{args.db_options}", app_port)
+        env = rel.app_env(sandbox.url, f"jdbc:h2:file:{run_dir}/db;AUTO_SERVER=TRUE;WRITE_DELAY=0{args.db_options}", app_port)
         for _ in range(rng.randint(1, args.max_kills)):
             attempts += 1
             seen = sandbox.stats()["evaluate_requests"]
@@ -111,7 +111,7 @@ def main():
     p.add_argument("--latency-ms", type=int, default=20)
     p.add_argument("--rate-limit", type=int, default=100, help="submit.rate-limit of the job (default 100 req/s)")
     p.add_argument("--max-in-flight", type=int, default=16)
-    p.add_argument("--db-options", default="", help="appended to the H2 URL of the state store, e.g. ';WRITE_DELAY=0'")
+    p.add_argument("--db-options", default="", help="appended to the H2 URL of the state store (which, like calleval's default, has WRITE_DELAY=0)")
     p.add_argument("--seed", type=int, default=None, help="seed of the kill moments (default: random, printed)")
     args = p.parse_args()
     if args.quick:

@@ -41,7 +41,7 @@ def one_case(n, name, flags, args, work):
     with rel.Sandbox("--latency-ms", args.latency_ms, "--webhook-url", f"http://127.0.0.1:{app_port}/webhooks/bluejay",
                      "--webhook-secret-env", "BENCH_WEBHOOK_SECRET", "--seed", args.seed + n, *flags(args.rate_limit),
                      log=case_dir / "sandbox.log") as sandbox:
-        env = rel.app_env(sandbox.url, f"jdbc:h2:file:{case_dir}/db;AUTO_SERVER=TRUE", app_port)
+        env = rel.app_env(sandbox.url, f"jdbc:h2:file:{case_dir}/db;AUTO_SERVER=TRUE;WRITE_DELAY=0", app_port)
         exits = []
         for _ in range(args.max_restarts):
             code = rel.run_app(["run", job, "--wait-for-results", "5m"], env, log, timeout=900)

@@ -125,7 +125,7 @@ def main():
     rows, failures = [], 0
     with rel.Sandbox("--api-key-env", "BENCH_API_KEY", "--webhook-url", receiver, "--webhook-secret-env", "BENCH_WEBHOOK_SECRET",
                      "--evaluation-delay-ms", args.evaluation_delay_ms, log=sandbox_log) as sandbox:
-        env = rel.app_env(sandbox.url, f"jdbc:h2:file:{work}/db;AUTO_SERVER=TRUE", app_port)
+        env = rel.app_env(sandbox.url, f"jdbc:h2:file:{work}/db;AUTO_SERVER=TRUE;WRITE_DELAY=0", app_port)
         env["LOGGING_LEVEL_DEV_CALLEVAL"] = "DEBUG"
         proc = rel.start_app(["run", job, "--wait-for-results", "3m"], env, run_log)
         atexit.register(rel.kill, proc)
