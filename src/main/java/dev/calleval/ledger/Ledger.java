@@ -277,13 +277,6 @@ public class Ledger {
                 new MapSqlParameterSource("id", ledgerId).addValue("exec", executionId).addValue("call", callId).addValue("now", utc(now)));
     }
 
-    /** Calls of an execution still PENDING and in doubt (ambiguous failure not resolved, or a crash). */
-    public List<LedgerEntry> inDoubt(long executionId) {
-        return jdbc.query("""
-                SELECT l.* FROM call_ledger l JOIN execution_call e ON e.ledger_id = l.id
-                WHERE e.job_execution_id = :exec AND l.state = 'PENDING' AND l.in_doubt = TRUE""",
-                Map.of("exec", executionId), ENTRY);
-    }
 
     /** The ledger row of a Bluejay call id. */
     public Optional<LedgerEntry> findByCallId(String callId) {

@@ -3,6 +3,7 @@ package dev.calleval.simulation;
 import dev.calleval.bluejay.AuthenticationFailedException;
 import dev.calleval.bluejay.BluejayApiException;
 import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.bluejay.BluejayTimes;
 import dev.calleval.bluejay.EndConversationsRequest;
 import dev.calleval.bluejay.EndConversationsResponse;
 import dev.calleval.bluejay.SimulationResult;
@@ -10,13 +11,10 @@ import dev.calleval.bluejay.TestResultStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 
 /**
@@ -91,7 +89,7 @@ public class ConversationEnder {
                 skipped.put(result.id(), "status " + result.status());
                 continue;
             }
-            Instant started = parse(result.startTime());
+            Instant started = BluejayTimes.parse(result.startTime());
             if (olderThan.isZero() || (started != null && !started.isAfter(cutoff))) {
                 running.add(result.id());
             } else {
@@ -121,14 +119,4 @@ public class ConversationEnder {
         return new Outcome(List.copyOf(running), skipped, ended, failed, errors);
     }
 
-    private static @Nullable Instant parse(@Nullable String time) {
-        if (time == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(time).toInstant();
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
 }

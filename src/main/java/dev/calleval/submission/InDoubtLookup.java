@@ -22,8 +22,4 @@ public record InDoubtLookup(Duration delay, Duration requestTimeout, int maxPage
         }
     }
 
-    /** No lookup: an ambiguous failure stays in doubt. */
-    public static InDoubtLookup none() {
-        return new InDoubtLookup(Duration.ZERO, Duration.ZERO, 0);
-    }
 }

@@ -2,14 +2,13 @@ package dev.calleval.submission;
 
 import dev.calleval.bluejay.BluejayApiException;
 import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.bluejay.BluejayTimes;
 import dev.calleval.bluejay.CallLog;
 import dev.calleval.bluejay.CallLogWindow;
 import dev.calleval.bluejay.EvaluateRequest;
 import dev.calleval.bluejay.RetrieveCallLogsResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -78,7 +77,7 @@ record InDoubtResolver(BluejayClient client, Duration lookupDelay, Duration requ
                     if (log.metadataValue("calleval_source_id").filter(sourceId::equals).isPresent()) {
                         return new Lookup(Outcome.FOUND, log.id(), "found at Bluejay as call " + log.id());
                     }
-                    Instant created = parse(log.createdAt());
+                    Instant created = BluejayTimes.parse(log.createdAt());
                     reachedOlder |= created != null && created.isBefore(oldEnough);
                 }
                 if (reachedOlder || page >= logs.totalPages() || logs.callLogs().isEmpty()) {
@@ -91,20 +90,6 @@ record InDoubtResolver(BluejayClient client, Duration lookupDelay, Duration requ
         }
     }
 
-    private static @Nullable Instant parse(@Nullable String time) {
-        if (time == null) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(time).toInstant();
-        } catch (DateTimeParseException e) {
-            try {
-                return Instant.parse(time + "Z");
-            } catch (DateTimeParseException again) {
-                return null;
-            }
-        }
-    }
 
     private static void sleep(Duration delay) {
         if (delay.isZero() || delay.isNegative()) {

@@ -46,7 +46,9 @@ public record SpeakerMapping(Strategy strategy, Map<String, ParticipantRole> lab
         labels.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
         labels = Map.copyOf(lower);
         channels = Map.copyOf(channels);
-        fillerWords = fillerWords.stream().map(w -> normalize(w)).filter(w -> !w.isEmpty()).toList();
+        // longest first, so that "let me check" is removed before "let"; sorted once, not per utterance
+        fillerWords = fillerWords.stream().map(w -> normalize(w)).filter(w -> !w.isEmpty())
+                .sorted((a, b) -> b.length() - a.length()).toList();
     }
 
     /** AUTO, no labels, channel 0 the agent, the agent speaks first, the default filler words. */
@@ -77,8 +79,7 @@ public record SpeakerMapping(Strategy strategy, Map<String, ParticipantRole> lab
         if (rest.isBlank()) {
             return false;
         }
-        List<String> byLength = fillerWords.stream().sorted((a, b) -> b.length() - a.length()).toList();
-        for (String filler : byLength) {
+        for (String filler : fillerWords) {
             rest = rest.replace(" " + filler + " ", "  ").replace(" " + filler + " ", "  ");
         }
         return rest.isBlank();
