@@ -40,9 +40,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Each call goes through, from the outside in: circuit breaker (evaluate only) → retry (the only layer that
  * retries: transient failures, with exponential backoff and ±50 % jitter, or the server's {@code Retry-After}) →
- * rate limiter (every attempt takes a permit; permits are spaced {@code 1/rate} apart, one per period, so that
- * no sliding second carries more than {@code rate + 1} requests, unlike a fixed 1-second window which admits
- * bursts of twice the rate across a window edge) → HTTP.
+ * rate limiter (every attempt takes a permit; permits are spaced {@code 1/(0.995 × rate)} apart, one per period, so
+ * that no sliding second holds more than {@code rate + 1} permits, unlike a fixed 1-second window which admits
+ * bursts of twice the rate across a window edge; the request is built before the permit is taken) → HTTP.
  *
  * <p>Requests that are not idempotent (evaluate, re-evaluate, update-simulation-result, queue-sms-simulation-run) are
  * retried only when the failure proves the server did not act on them (connection refused, 408, 429, 503); after an
