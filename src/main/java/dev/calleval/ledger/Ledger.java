@@ -76,7 +76,7 @@ public class Ledger {
         int alreadyDone = 0;
         int alreadyRejected = 0;
         Map<String, MappedCall.Accepted> seenInChunk = new HashMap<>();
-        List<Object[]> membership = new ArrayList<>();
+        List<Membership> membership = new ArrayList<>();
         Instant now = clock.instant();
         for (MappedCall.Accepted call : calls) {
             String key = key(call.request().agentKey(), call.sourceId());
@@ -92,7 +92,7 @@ public class Ledger {
                 Optional<Long> id = insertPending(executionId, jobName, call, now);
                 if (id.isPresent()) {
                     claimed.add(new Claim(id.get(), call, false, null));
-                    membership.add(new Object[] {id.get(), call.source(), Disposition.CLAIMED});
+                    membership.add(new Membership(id.get(), call, Disposition.CLAIMED));
                 } else {
                     alreadyDone++; // another run inserted it between our read and our insert
                 }
@@ -101,15 +101,15 @@ public class Ledger {
             switch (entry.state()) {
                 case SUBMITTED, EVALUATED, INCOMPLETE, OVERDUE -> {
                     alreadyDone++;
-                    membership.add(new Object[] {entry.id(), call.source(), Disposition.ALREADY_DONE});
+                    membership.add(new Membership(entry.id(), call, Disposition.ALREADY_DONE));
                 }
                 case REJECTED -> {
                     if (call.fingerprint().equals(entry.fingerprint())) {
                         alreadyRejected++;
-                        membership.add(new Object[] {entry.id(), call.source(), Disposition.ALREADY_REJECTED});
+                        membership.add(new Membership(entry.id(), call, Disposition.ALREADY_REJECTED));
                     } else if (reclaim(entry, executionId, jobName, call, false, now)) {
                         claimed.add(new Claim(entry.id(), call, false, null));
-                        membership.add(new Object[] {entry.id(), call.source(), Disposition.CLAIMED});
+                        membership.add(new Membership(entry.id(), call, Disposition.CLAIMED));
                     } else {
                         alreadyDone++;
                     }
@@ -118,7 +118,7 @@ public class Ledger {
                     boolean inDoubt = entry.state() == LedgerState.PENDING;
                     if (reclaim(entry, executionId, jobName, call, inDoubt, now)) {
                         claimed.add(new Claim(entry.id(), call, inDoubt, inDoubt ? entry.updatedAt() : null));
-                        membership.add(new Object[] {entry.id(), call.source(), inDoubt ? Disposition.IN_DOUBT_RESENT : Disposition.CLAIMED});
+                        membership.add(new Membership(entry.id(), call, inDoubt ? Disposition.IN_DOUBT_RESENT : Disposition.CLAIMED));
                     } else {
                         alreadyDone++;
                     }
@@ -180,19 +180,25 @@ public class Ledger {
         return updated == 1;
     }
 
-    private void insertMembership(long executionId, List<Object[]> rows) {
+    /** One row of {@code execution_call}: a call this execution read and what it did with it. */
+    private record Membership(long ledgerId, MappedCall.Accepted call, Disposition disposition) {}
+
+    private void insertMembership(long executionId, List<Membership> rows) {
         if (rows.isEmpty()) {
             return;
         }
         SqlParameterSource[] batch = rows.stream().map(r -> new MapSqlParameterSource()
                 .addValue("exec", executionId)
-                .addValue("ledger", r[0])
-                .addValue("ref", truncate(r[1].toString(), 2000))
-                .addValue("line", ((SourceRef) r[1]).line())
-                .addValue("disposition", ((Disposition) r[2]).name())).toArray(SqlParameterSource[]::new);
+                .addValue("ledger", r.ledgerId())
+                .addValue("ref", truncate(r.call().source().toString(), 2000))
+                .addValue("line", r.call().source().line())
+                .addValue("disposition", r.disposition().name())
+                .addValue("transcript", r.call().transcriptRef() == null ? null : truncate(r.call().transcriptRef(), 2100))
+                .addValue("format", r.call().transcriptFormat() == null ? null : r.call().transcriptFormat().id()))
+                .toArray(SqlParameterSource[]::new);
         jdbc.batchUpdate("""
-                INSERT INTO execution_call (job_execution_id, ledger_id, source_ref, line, disposition)
-                VALUES (:exec, :ledger, :ref, :line, :disposition)""", batch);
+                INSERT INTO execution_call (job_execution_id, ledger_id, source_ref, line, disposition, transcript_ref, transcript_format)
+                VALUES (:exec, :ledger, :ref, :line, :disposition, :transcript, :format)""", batch);
     }
 
     /**
@@ -353,17 +359,24 @@ public class Ledger {
         return counts;
     }
 
-    /** One call a job execution read, with its ledger state and result, for {@code calls.csv}. */
+    /**
+     * One call a job execution read, with its ledger state and result, for {@code calls.csv} and {@code report.html}.
+     *
+     * @param transcriptRef where its transcript came from (absolute path or URL), null without one
+     * @param transcriptFormat the format id the transcript file was read as, null without a local file
+     */
     public record ExecutionCallRow(long line, String sourceRef, String sourceId, Disposition disposition, LedgerState state,
             @Nullable String callId, int attempts, boolean inDoubt, @Nullable String bluejayStatus, @Nullable String resultVia,
             @Nullable Boolean goalSuccess, @Nullable Boolean hallucination, @Nullable Integer numTurns,
             @Nullable Double agentSpeakPercentage, @Nullable Double latencyP50, @Nullable Double latencyP90,
-            @Nullable String customMetricsJson, @Nullable String lastError) {}
+            @Nullable String customMetricsJson, @Nullable String lastError, @Nullable String transcriptRef,
+            @Nullable String transcriptFormat) {}
 
     /** Streams the calls an execution read, in input order, without holding them all in memory. */
     public void forEachExecutionCall(long executionId, java.util.function.Consumer<ExecutionCallRow> consumer) {
         jdbc.query("""
-                SELECT e.line, e.source_ref, e.disposition, l.* FROM execution_call e JOIN call_ledger l ON l.id = e.ledger_id
+                SELECT e.line, e.source_ref, e.disposition, e.transcript_ref, e.transcript_format, l.* FROM execution_call e
+                JOIN call_ledger l ON l.id = e.ledger_id
                 WHERE e.job_execution_id = :exec ORDER BY e.line""", Map.of("exec", executionId), (ResultSet rs) -> {
             consumer.accept(new ExecutionCallRow(rs.getLong("line"), rs.getString("source_ref"), rs.getString("source_id"),
                     Disposition.valueOf(rs.getString("disposition")), LedgerState.valueOf(rs.getString("state")), rs.getString("call_id"),
@@ -371,7 +384,8 @@ public class Ledger {
                     rs.getObject("goal_success", Boolean.class), rs.getObject("hallucination", Boolean.class),
                     rs.getObject("num_turns", Integer.class), rs.getObject("agent_speak_pct", Double.class),
                     rs.getObject("latency_p50", Double.class), rs.getObject("latency_p90", Double.class),
-                    rs.getString("custom_metrics"), rs.getString("last_error")));
+                    rs.getString("custom_metrics"), rs.getString("last_error"), rs.getString("transcript_ref"),
+                    rs.getString("transcript_format")));
         });
     }
 

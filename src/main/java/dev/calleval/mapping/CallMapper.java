@@ -142,6 +142,7 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
             }
         }
         String transcriptUrl = null;
+        String transcriptRef = null;
         List<TranscriptEntry> transcript = null;
         TranscriptFormat transcriptFormat = null;
         List<ToolCall> transcriptToolCalls = List.of();
@@ -149,7 +150,9 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
         if (transcriptValue.isPresent()) {
             if (isHttp(transcriptValue.get())) {
                 transcriptUrl = transcriptValue.get();
+                transcriptRef = transcriptUrl;
             } else {
+                transcriptRef = local(row, transcriptValue.get()).toAbsolutePath().normalize().toString();
                 try {
                     TranscriptFormat named = row.value("transcript_format").map(TranscriptFormat::of).orElse(defaults.transcriptFormat());
                     Long recordingMs = recordingData == null ? null : Recordings.wavDurationMs(recordingData.file()).orElse(null);
@@ -222,7 +225,7 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
         if (!invalid.isEmpty()) {
             return new MappedCall.Rejected(row.source(), sourceId, invalid);
         }
-        return new MappedCall.Accepted(row.source(), sourceId, request, fingerprint(request), transcriptFormat);
+        return new MappedCall.Accepted(row.source(), sourceId, request, fingerprint(request), transcriptFormat, transcriptRef);
     }
 
     private static @Nullable Instant startTime(CallRecord row, List<Problem> problems) {

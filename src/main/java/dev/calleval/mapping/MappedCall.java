@@ -21,11 +21,18 @@ public sealed interface MappedCall {
      *
      * @param fingerprint SHA-256 of the request's content, so a changed input can be told from an unchanged one
      * @param transcriptFormat the format of the local transcript file it was converted from; null when none
+     * @param transcriptRef where the transcript came from, for the report's link: the local file as an absolute
+     *     normalised path, or the {@code transcript_url}; null when the call has no transcript
      */
     record Accepted(SourceRef source, String sourceId, EvaluateRequest request, String fingerprint,
-            @Nullable TranscriptFormat transcriptFormat) implements MappedCall {
+            @Nullable TranscriptFormat transcriptFormat, @Nullable String transcriptRef) implements MappedCall {
         public Accepted(SourceRef source, String sourceId, EvaluateRequest request, String fingerprint) {
-            this(source, sourceId, request, fingerprint, null);
+            this(source, sourceId, request, fingerprint, null, null);
+        }
+
+        public Accepted(SourceRef source, String sourceId, EvaluateRequest request, String fingerprint,
+                @Nullable TranscriptFormat transcriptFormat) {
+            this(source, sourceId, request, fingerprint, transcriptFormat, null);
         }
     }
 
