@@ -30,6 +30,6 @@ final class SummaryTable {
         if (!s.countsAddUp()) {
             out.printf("  WARNING: the counts add up to %d, not to the %d rows read%n", s.counts().total(), s.rowsRead());
         }
-        out.printf("  report: %s/ (calls.csv, rejects.csv, summary.json)%n", s.reportDirectory());
+        out.printf("  report: %s/ (calls.csv, rejects.csv, summary.json, report.html)%n", s.reportDirectory());
     }
 }

@@ -20,8 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes the report of one job execution to {@code <directory>/<job>/<execution id>/}: {@code calls.csv},
- * {@code rejects.csv} and {@code summary.json}, streaming rows from the ledger. Text cells that a spreadsheet
- * would run as a formula (starting with {@code = + - @}) are prefixed with {@code '}.
+ * {@code rejects.csv}, {@code summary.json} and {@code report.html} (see {@link HtmlReport}), streaming rows from the
+ * ledger. Text cells that a spreadsheet would run as a formula (starting with {@code = + - @}) are prefixed with
+ * {@code '}. Each file can also be written on its own to any writer ({@code calleval report}).
  */
 @Component
 public class ReportWriter {
@@ -31,9 +32,11 @@ public class ReportWriter {
             .build();
 
     private final Ledger ledger;
+    private final HtmlReport html;
 
-    public ReportWriter(Ledger ledger) {
+    public ReportWriter(Ledger ledger, HtmlReport html) {
         this.ledger = ledger;
+        this.html = html;
     }
 
     /** Facts about the execution that the ledger does not hold. */
@@ -41,7 +44,7 @@ public class ReportWriter {
             @Nullable Instant startTime, @Nullable Instant endTime, String source, long rowsRead, RunSummary.Requests requests) {}
 
     /**
-     * Writes the three files and returns the summary.
+     * Writes the four files and returns the summary.
      *
      * @throws UncheckedIOException when the directory or a file cannot be written
      */
@@ -49,10 +52,19 @@ public class ReportWriter {
         Path dir = baseDirectory.resolve(info.job()).resolve(Long.toString(info.executionId()));
         try {
             Files.createDirectories(dir);
-            writeCalls(dir.resolve("calls.csv"), info.executionId());
-            writeRejects(dir.resolve("rejects.csv"), info.executionId());
+            try (Writer out = Files.newBufferedWriter(dir.resolve("calls.csv"), StandardCharsets.UTF_8)) {
+                writeCalls(out, info.executionId());
+            }
+            try (Writer out = Files.newBufferedWriter(dir.resolve("rejects.csv"), StandardCharsets.UTF_8)) {
+                writeRejects(out, info.executionId());
+            }
             RunSummary summary = summarize(info, dir);
-            JSON.writeValue(dir.resolve("summary.json").toFile(), summary);
+            try (Writer out = Files.newBufferedWriter(dir.resolve("summary.json"), StandardCharsets.UTF_8)) {
+                writeSummary(out, summary);
+            }
+            try (Writer out = Files.newBufferedWriter(dir.resolve("report.html"), StandardCharsets.UTF_8)) {
+                html.write(out, summary, dir);
+            }
             return summary;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the report to " + dir + ": " + e.getMessage(), e);
@@ -95,35 +107,59 @@ public class ReportWriter {
                 info.source(), info.rowsRead(), submitted, counts, counts.total() == info.rowsRead(), info.requests(), dir.toString());
     }
 
-    private void writeCalls(Path file, long executionId) throws IOException {
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-                CSVPrinter csv = CSVFormat.RFC4180.builder().setHeader("line", "source", "source_id", "disposition", "state",
-                        "call_id", "attempts", "in_doubt", "bluejay_status", "result_via", "goal_success", "hallucination",
-                        "num_turns", "agent_speak_percentage", "latency_p50_s", "latency_p90_s", "custom_metrics", "last_error").get().print(out)) {
-            ledger.forEachExecutionCall(executionId, row -> {
-                try {
-                    csv.printRecord(row.line(), safe(row.sourceRef()), safe(row.sourceId()), row.disposition(), row.state(), row.callId(),
-                            row.attempts(), row.inDoubt(), row.bluejayStatus(), row.resultVia(), row.goalSuccess(), row.hallucination(),
-                            row.numTurns(), row.agentSpeakPercentage(), row.latencyP50(), row.latencyP90(), safe(row.customMetricsJson()),
-                            safe(row.lastError()));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
+    /**
+     * {@code summary.json}: the summary as indented JSON with snake_case names. Does not close {@code out}.
+     *
+     * @throws IOException when {@code out} fails
+     */
+    public void writeSummary(Writer out, RunSummary summary) throws IOException {
+        out.write(JSON.writeValueAsString(summary));
+        out.write(System.lineSeparator());
+        out.flush();
     }
 
-    private void writeRejects(Path file, long executionId) throws IOException {
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-                CSVPrinter csv = CSVFormat.RFC4180.builder().setHeader("line", "source", "source_id", "fields", "reason", "origin").get().print(out)) {
-            ledger.forEachRejection(executionId, row -> {
-                try {
-                    csv.printRecord(row.line(), safe(row.sourceRef()), safe(row.sourceId()), safe(row.fields()), safe(row.reason()), row.origin());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
+    /** {@code report.html}; transcript links are relative to {@code pageDirectory}. Does not close {@code out}. */
+    public void writeHtml(Writer out, RunSummary summary, Path pageDirectory) {
+        html.write(out, summary, pageDirectory);
+    }
+
+    /**
+     * {@code calls.csv}: one row per call the execution read, in input order. Does not close {@code out}.
+     *
+     * @throws IOException when {@code out} fails
+     */
+    public void writeCalls(Writer out, long executionId) throws IOException {
+        CSVPrinter csv = CSVFormat.RFC4180.builder().setHeader("line", "source", "source_id", "disposition", "state",
+                "call_id", "attempts", "in_doubt", "bluejay_status", "result_via", "goal_success", "hallucination",
+                "num_turns", "agent_speak_percentage", "latency_p50_s", "latency_p90_s", "custom_metrics", "last_error").get().print(out);
+        ledger.forEachExecutionCall(executionId, row -> {
+            try {
+                csv.printRecord(row.line(), safe(row.sourceRef()), safe(row.sourceId()), row.disposition(), row.state(), row.callId(),
+                        row.attempts(), row.inDoubt(), row.bluejayStatus(), row.resultVia(), row.goalSuccess(), row.hallucination(),
+                        row.numTurns(), row.agentSpeakPercentage(), row.latencyP50(), row.latencyP90(), safe(row.customMetricsJson()),
+                        safe(row.lastError()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        csv.flush();
+    }
+
+    /**
+     * {@code rejects.csv}: one row per rejected input row, in input order. Does not close {@code out}.
+     *
+     * @throws IOException when {@code out} fails
+     */
+    public void writeRejects(Writer out, long executionId) throws IOException {
+        CSVPrinter csv = CSVFormat.RFC4180.builder().setHeader("line", "source", "source_id", "fields", "reason", "origin").get().print(out);
+        ledger.forEachRejection(executionId, row -> {
+            try {
+                csv.printRecord(row.line(), safe(row.sourceRef()), safe(row.sourceId()), safe(row.fields()), safe(row.reason()), row.origin());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        csv.flush();
     }
 
     /** Neutralises spreadsheet formulas in a text cell. */
