@@ -7,9 +7,6 @@ import dev.calleval.report.ReportWriter;
 import dev.calleval.report.RunSummary;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -46,15 +43,17 @@ public class JobRunner {
     private final ReportWriter reportWriter;
     private final EnrichJobFactory enrichJobFactory;
     private final EnrichReportWriter enrichReportWriter;
+    private final ExecutionHistory history;
 
     public JobRunner(JobOperator jobOperator, JobRepository jobRepository, EvaluateJobFactory jobFactory, ReportWriter reportWriter,
-            EnrichJobFactory enrichJobFactory, EnrichReportWriter enrichReportWriter) {
+            EnrichJobFactory enrichJobFactory, EnrichReportWriter enrichReportWriter, ExecutionHistory history) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.jobFactory = jobFactory;
         this.reportWriter = reportWriter;
         this.enrichJobFactory = enrichJobFactory;
         this.enrichReportWriter = enrichReportWriter;
+        this.history = history;
     }
 
     /** The outcome of a run: its summary (as written to {@code summary.json}) and whether it completed. */
@@ -76,13 +75,10 @@ public class JobRunner {
         Job job = jobFactory.build(definition, client, waitForResults);
         Launch launch = launch(job, definition.name(), definition.manifestPath().toString());
         JobExecution execution = launch.execution();
-        StepExecution submit = step(execution, "submit");
         BluejayClient.Stats stats = client.stats();
-        RunSummary summary = reportWriter.write(Path.of(definition.report().directory()), new ReportWriter.ExecutionInfo(
-                definition.name(), execution.getId(), execution.getStatus().name(), exitDescription(execution, false),
-                instant(execution.getStartTime()), instant(execution.getEndTime()), definition.requireSource().location(),
-                submit == null ? 0 : submit.getReadCount(),
-                new dev.calleval.report.RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries(), stats.inDoubt())));
+        Path reportDirectory = Path.of(definition.report().directory());
+        RunSummary summary = reportWriter.write(reportDirectory, history.record(execution, definition.requireSource().location(), reportDirectory,
+                new RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries(), stats.inDoubt())));
         return new RunOutcome(summary, execution.getStatus() == BatchStatus.COMPLETED, launch.restarted());
     }
 
@@ -101,11 +97,11 @@ public class JobRunner {
         Job job = enrichJobFactory.build(definition, client, resendInDoubt);
         Launch launch = launch(job, definition.name(), definition.enrichLocation().toString());
         JobExecution execution = launch.execution();
-        StepExecution step = step(execution, "enrich");
+        StepExecution step = ExecutionHistory.step(execution, "enrich");
         BluejayClient.Stats stats = client.stats();
         EnrichSummary summary = enrichReportWriter.write(Path.of(definition.report().directory()), new EnrichReportWriter.ExecutionInfo(
                 definition.name(), execution.getId(), execution.getStatus().name(), exitDescription(execution, true),
-                instant(execution.getStartTime()), instant(execution.getEndTime()),
+                ExecutionHistory.instant(execution.getStartTime()), ExecutionHistory.instant(execution.getEndTime()),
                 dev.calleval.enrichment.SimulationLogSource.shown(definition.enrichLocation()), step == null ? 0 : step.getReadCount(),
                 resendInDoubt, new RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries(), stats.inDoubt())));
         return new EnrichOutcome(summary, execution.getStatus() == BatchStatus.COMPLETED, launch.restarted());
@@ -143,15 +139,11 @@ public class JobRunner {
         return new Launch(execution, restart);
     }
 
-    private static @Nullable StepExecution step(JobExecution execution, String name) {
-        return execution.getStepExecutions().stream().filter(s -> s.getStepName().equals(name)).findFirst().orElse(null);
-    }
-
     /**
      * Why the execution ended as it did: the root causes of its failures, else its exit description, else (with
      * {@code fromSteps}) the first step's exit description.
      */
-    private static @Nullable String exitDescription(JobExecution execution, boolean fromSteps) {
+    static @Nullable String exitDescription(JobExecution execution, boolean fromSteps) {
         String failure = execution.getAllFailureExceptions().stream().map(JobRunner::rootMessage).filter(Objects::nonNull).distinct()
                 .collect(Collectors.joining("; "));
         if (!failure.isEmpty()) {
@@ -172,10 +164,6 @@ public class JobRunner {
             t = t.getCause();
         }
         return t.getMessage() != null ? t.getMessage() : failure.getMessage();
-    }
-
-    private static @Nullable Instant instant(@Nullable LocalDateTime time) {
-        return time == null ? null : time.atZone(ZoneId.systemDefault()).toInstant();
     }
 
     private static @Nullable String emptyToNull(@Nullable String text) {
