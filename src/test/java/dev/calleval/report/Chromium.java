@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's headless chromium, run as a process on a local file: {@code --dump-dom} (the DOM after load) and
+ * Debian's headless chromium, run as a process on a local file: {@code --dump-dom} (the DOM after load) with
  * {@code --screenshot}. Each call uses a fresh profile directory and turns off everything that would reach the
  * network. The binary is {@code -Dcalleval.chromium=PATH}, else {@code /usr/bin/chromium}; install it with
  * {@code scripts/chromium.sh}.
@@ -38,19 +38,18 @@ final class Chromium {
         return Optional.empty();
     }
 
-    /** The page's DOM, serialised after it loaded. */
-    String dumpDom(Path page) throws IOException, InterruptedException {
-        return run(page, "--dump-dom");
-    }
-
-    /** Saves a PNG of the page's first {@code width × height} pixels. */
-    void screenshot(Path page, Path png, int width, int height) throws IOException, InterruptedException {
+    /**
+     * Loads the page once, saves a PNG of its first {@code width × height} pixels, and returns its DOM serialised
+     * after load ({@code --dump-dom} and {@code --screenshot} in one run).
+     */
+    String open(Path page, Path png, int width, int height) throws IOException, InterruptedException {
         Files.createDirectories(png.toAbsolutePath().getParent());
         Files.deleteIfExists(png);
-        run(page, "--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height, "--hide-scrollbars");
+        String dom = run(page, "--dump-dom", "--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height, "--hide-scrollbars");
         if (!Files.isRegularFile(png)) {
             throw new IllegalStateException("chromium wrote no screenshot to " + png);
         }
+        return dom;
     }
 
     private String run(Path page, String... action) throws IOException, InterruptedException {

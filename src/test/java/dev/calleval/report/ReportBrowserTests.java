@@ -78,7 +78,8 @@ class ReportBrowserTests {
         assertThat(CommandLine.run(database, Map.of(), "run", job.toString(), "--sandbox", "--wait-for-results", "1m").exitCode()).isZero();
         Path page = work.resolve("reports/sample/1/report.html");
 
-        String dom = chromium.dumpDom(page);
+        Path png = SCREENSHOTS.resolve("report.png");
+        String dom = chromium.open(page, png, 1280, 2000);
 
         assertThat(dom).contains("<title>calleval report: sample — execution 1</title>").doesNotContainIgnoringCase("<script");
         assertThat(svg(dom, "chart-outcomes")).contains("data-label=\"evaluated\" data-value=\"15\"")
@@ -90,8 +91,6 @@ class ReportBrowserTests {
         assertThat(Pattern.compile("<details>").matcher(dom).results().count()).as("one transcript per call").isEqualTo(15);
         assertThat(dom).contains("<b class=\"speaker-AGENT\">AGENT</b>");
 
-        Path png = SCREENSHOTS.resolve("report.png");
-        chromium.screenshot(page, png, 1280, 2000);
         BufferedImage image = ImageIO.read(png.toFile());
         assertThat(image.getWidth()).isEqualTo(1280);
         assertThat(pixels(image, GREEN)).as("the evaluated bar is drawn").isGreaterThan(3_000);
@@ -109,7 +108,8 @@ class ReportBrowserTests {
                 new RunSummary.Requests(e.calls() + 12, 4, 12, 0)));
         Path page = Path.of(summary.reportDirectory()).resolve("report.html");
 
-        String dom = chromium.dumpDom(page);
+        Path png = SCREENSHOTS.resolve("report-judged.png");
+        String dom = chromium.open(page, png, 1280, 2000);
 
         assertThat(dom).contains("<title>calleval report: nightly — execution 21</title>").doesNotContain("pwned</title>")
                 .doesNotContainIgnoringCase("<script").doesNotContainIgnoringCase("<img");
@@ -120,8 +120,6 @@ class ReportBrowserTests {
         assertThat(sum(svg(dom, "chart-latency"), "p90 of the call")).isEqualTo(e.evaluated() + e.incomplete());
         assertThat(svg(dom, "chart-metric-1")).contains("data-label=\"pass\" data-value=\"" + e.metricPass() + "\"");
 
-        Path png = SCREENSHOTS.resolve("report-judged.png");
-        chromium.screenshot(page, png, 1280, 2000);
         BufferedImage image = ImageIO.read(png.toFile());
         assertThat(pixels(image, GREEN)).as("goal reached, pass").isGreaterThan(3_000);
         assertThat(pixels(image, RED)).as("goal not reached, hallucinated, fail").isGreaterThan(1_000);
