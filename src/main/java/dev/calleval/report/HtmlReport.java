@@ -38,7 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>the distribution of the calls' agent response latency, Bluejay's per-call p50 and p90 (seconds);</li>
  *   <li>each custom metric's results: pass/fail counts, scores (mean, min, max) or text values;</li>
  *   <li>the calls, in input order, each with its transcript (a link to the file, and its utterances in a
- *       collapsed {@code <details>}); at most {@link #MAX_CALL_ROWS}, the rest are in {@code calls.csv};</li>
+ *       collapsed {@code <details>}, up to {@link #MAX_INLINE_TRANSCRIPTS} characters of them per page); at most
+ *       {@link #MAX_CALL_ROWS}, the rest are in {@code calls.csv};</li>
  *   <li>the rejected rows with where, fields and reason; at most {@link #MAX_REJECT_ROWS}, the rest in
  *       {@code rejects.csv}.</li>
  * </ul>
@@ -51,6 +52,8 @@ public class HtmlReport {
     public static final int MAX_CALL_ROWS = 1000;
     /** Rejected rows listed; every one is in {@code rejects.csv}. */
     public static final int MAX_REJECT_ROWS = 1000;
+    /** Characters of transcripts shown inline per page; past it, transcripts are only linked. */
+    static final long MAX_INLINE_TRANSCRIPTS = 2_000_000;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
@@ -298,6 +301,7 @@ public class HtmlReport {
         h.append("<table class=\"calls\"><thead><tr><th>line</th><th>source id</th><th>state</th><th>Bluejay call id</th>")
                 .append("<th>goal</th><th>halluc.</th><th>turns</th><th>p50 s</th><th>p90 s</th><th>custom metrics</th><th>transcript</th>")
                 .append("</tr></thead><tbody>\n");
+        long[] inlineBudget = {MAX_INLINE_TRANSCRIPTS};
         for (ExecutionCallRow c : calls) {
             h.append("<tr><td class=\"n\">").append(c.line()).append("</td><td class=\"sid\">").append(esc(c.sourceId())).append("</td><td><span class=\"state state-")
                     .append(esc(c.state().name())).append("\">").append(esc(c.state().name())).append("</span>");
@@ -315,7 +319,7 @@ public class HtmlReport {
                     .append(c.numTurns() == null ? "–" : c.numTurns()).append("</td><td class=\"n\">")
                     .append(c.latencyP50() == null ? "–" : num(c.latencyP50(), 3)).append("</td><td class=\"n\">")
                     .append(c.latencyP90() == null ? "–" : num(c.latencyP90(), 3)).append("</td><td>").append(metrics(c.customMetricsJson()))
-                    .append("</td><td>").append(transcript(c, pageDirectory)).append("</td></tr>\n");
+                    .append("</td><td>").append(transcript(c, pageDirectory, inlineBudget)).append("</td></tr>\n");
         }
         h.append("</tbody></table></section>\n");
     }
@@ -349,7 +353,8 @@ public class HtmlReport {
         }
     }
 
-    private static String transcript(ExecutionCallRow c, Path pageDirectory) {
+    /** @param inlineBudget characters of transcript still to be shown inline on this page (decreased) */
+    private static String transcript(ExecutionCallRow c, Path pageDirectory, long[] inlineBudget) {
         String ref = c.transcriptRef();
         if (ref == null) {
             return "<span class=\"na\">–</span>";
@@ -366,6 +371,10 @@ public class HtmlReport {
             return "<span class=\"ref\">" + esc(ref) + "</span>";
         }
         String name = file.getFileName() == null ? ref : file.getFileName().toString();
+        if (inlineBudget[0] <= 0) {
+            return "<a href=\"" + esc(Html.fileHref(pageDirectory, file)) + "\">" + esc(name) + "</a> <small class=\"note\">(linked only: "
+                    + "the page shows at most " + count(MAX_INLINE_TRANSCRIPTS / 1_000_000) + " MB of transcripts)</small>";
+        }
         StringBuilder out = new StringBuilder();
         TranscriptPreview.Preview preview = TranscriptPreview.read(file, c.transcriptFormat());
         out.append("<details><summary>").append(esc(name)).append("</summary><p class=\"ref\"><a href=\"").append(esc(Html.fileHref(pageDirectory, file)))
@@ -384,7 +393,9 @@ public class HtmlReport {
                 out.append("<p class=\"note\">").append(count(preview.more())).append(" more utterances in the file.</p>");
             }
         }
-        return out.append("</details>").toString();
+        out.append("</details>");
+        inlineBudget[0] -= out.length();
+        return out.toString();
     }
 
     private static void rejectTable(StringBuilder h, List<RejectionRow> rejects, long total) {

@@ -115,13 +115,21 @@ class HtmlReportIntegrationTests {
     @Test
     void aLargeRunListsTheFirstThousandCallsAndPointsToTheCsv() throws Exception {
         ReportFixtures.Expected e = ReportFixtures.judgedExecution(ledger, 14, 1_050, work.resolve("transcripts"));
+        StringBuilder longCall = new StringBuilder("[");
+        for (int i = 0; i < 600; i++) {
+            longCall.append(i == 0 ? "" : ",").append("{\"start_offset_ms\":%d,\"end_offset_ms\":%d,\"speaker\":\"%s\",\"utterance\":\"%s\"}"
+                    .formatted(i * 3000, i * 3000 + 2500, i % 2 == 0 ? "AGENT" : "USER", "words ".repeat(15).strip()));
+        }
+        Files.writeString(work.resolve("transcripts/call-plain.json"), longCall.append("]"));
         String html = html(14, e, work.resolve("reports/nightly/14"));
 
         String table = html.substring(html.indexOf("<table class=\"calls\">"), html.indexOf("</table>", html.indexOf("<table class=\"calls\">")));
         assertThat(Pattern.compile("<tr><td class=\"n\">").matcher(table).results().count()).isEqualTo(HtmlReport.MAX_CALL_ROWS);
         assertThat(html).contains("The first 1,000 of 1,050 calls").contains("<a href=\"calls.csv\">calls.csv</a>");
         assertThat(html).contains("data-label=\"evaluated\" data-value=\"" + e.evaluated() + "\"");
-        assertThat(html.length()).as("about 1 kB per listed call, whatever the run's size").isLessThan(1_500_000);
+        assertThat(html).contains("200 more utterances in the file.")
+                .contains("(linked only: the page shows at most 2 MB of transcripts)");
+        assertThat((long) html.length()).as("bounded, whatever the run's size").isLessThan(HtmlReport.MAX_INLINE_TRANSCRIPTS + 1_000_000);
     }
 
     @Test
