@@ -5,6 +5,8 @@ final class ExitCodes {
     static final int OK = 0;
     static final int FAILED = 1;
     static final int USAGE = 2;
+    /** The same job over the same source is already running (another live execution): this launch did nothing. */
+    static final int ALREADY_RUNNING = 3;
 
     private ExitCodes() {}
 }
