@@ -60,7 +60,7 @@ as_owner() {
 }
 
 psql_admin() {
-    as_owner "$(bindir)/psql" -X -q -v ON_ERROR_STOP=1 -h "$DIR" -p "$PORT" -d postgres "$@"
+    as_owner "$(bindir)/psql" -X -q -v ON_ERROR_STOP=1 -h "$DIR" -p "$PORT" -U postgres -d postgres "$@"
 }
 
 print_env() {
