@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -90,7 +92,7 @@ public class JobRunner {
             throw new IllegalArgumentException(definition.name() + " is an " + definition.kind() + " job, not an evaluate job");
         }
         Job job = jobFactory.build(definition, client, waitForResults);
-        Launch launch = launch(job, definition.name(), definition.manifestPath().toString());
+        Launch launch = launch(job, definition.name(), source(definition));
         JobExecution execution = launch.execution();
         StepExecution submit = step(execution, "submit");
         BluejayClient.Stats stats = client.stats();
@@ -115,7 +117,7 @@ public class JobRunner {
             throw new IllegalArgumentException(definition.name() + " is an " + definition.kind() + " job, not an enrich job");
         }
         Job job = enrichJobFactory.build(definition, client, resendInDoubt);
-        Launch launch = launch(job, definition.name(), definition.enrichLocation().toString());
+        Launch launch = launch(job, definition.name(), source(definition));
         JobExecution execution = launch.execution();
         StepExecution step = step(execution, "enrich");
         BluejayClient.Stats stats = client.stats();
@@ -137,22 +139,48 @@ public class JobRunner {
     public record RunningExecution(long executionId, String job, String source, ExecutionLiveness.@Nullable Heartbeat heartbeat) {}
 
     /**
+     * The execution of this evaluate or enrich job over its source that is running now, if any: what a launch of the
+     * definition would be refused for. See {@link #running(String, String)}.
+     *
+     * @throws IllegalArgumentException for a simulate-sms job (it has no source, and is never refused)
+     */
+    public Optional<RunningExecution> running(JobDefinition definition) {
+        return running(definition.name(), source(definition));
+    }
+
+    /** The {@code source} job parameter of a definition's executions: its manifest, or its enrich directory or manifest. */
+    private static String source(JobDefinition definition) {
+        return switch (definition.kind()) {
+            case EVALUATE -> definition.manifestPath().toString();
+            case ENRICH -> definition.enrichLocation().toString();
+            case SIMULATE_SMS -> throw new IllegalArgumentException(definition.name() + " is a simulate-sms job: it has no source");
+        };
+    }
+
+    /**
      * The execution of job {@code name} over {@code source} (its {@code source} job parameter: the manifest, or the
      * enrich job's directory or manifest, as a path string) that is running now, if any. "Running" means alive by
      * {@link ExecutionLiveness}; an execution left STARTED by a killed process is not running. The launch API
      * refuses a launch when this is present; {@link #run} and {@link #runEnrich} refuse it themselves.
      */
     public Optional<RunningExecution> running(String name, String source) {
+        return started(name, source).stream().filter(Started::alive).findFirst()
+                .map(s -> new RunningExecution(s.execution().getId(), name, source, s.heartbeat().orElse(null)));
+    }
+
+    /** An execution the job repository has as running (STARTING, STARTED, STOPPING), and whether it really is. */
+    private record Started(JobExecution execution, Optional<ExecutionLiveness.Heartbeat> heartbeat, boolean alive) {}
+
+    /** The executions of job {@code name} over {@code source} that the job repository has as running. */
+    private List<Started> started(String name, String source) {
+        List<Started> started = new ArrayList<>();
         for (JobExecution execution : jobRepository.findRunningJobExecutions(name)) {
-            if (!source.equals(execution.getJobParameters().getString("source"))) {
-                continue;
-            }
-            Optional<ExecutionLiveness.Heartbeat> heartbeat = liveness.heartbeat(execution.getId());
-            if (heartbeat.isPresent() ? heartbeat.get().alive() : justCreated(execution)) {
-                return Optional.of(new RunningExecution(execution.getId(), name, source, heartbeat.orElse(null)));
+            if (source.equals(execution.getJobParameters().getString("source"))) {
+                Optional<ExecutionLiveness.Heartbeat> heartbeat = liveness.heartbeat(execution.getId());
+                started.add(new Started(execution, heartbeat, heartbeat.isPresent() ? heartbeat.get().alive() : justCreated(execution)));
             }
         }
-        return Optional.empty();
+        return started;
     }
 
     /** An execution without a heartbeat yet, created less than the heartbeat timeout ago: starting, not dead. */
@@ -169,14 +197,15 @@ public class JobRunner {
      * @throws JobAlreadyRunningException when one is alive
      */
     private void refuseOrRecover(String name, String source) {
-        for (JobExecution found : jobRepository.findRunningJobExecutions(name)) {
-            if (!source.equals(found.getJobParameters().getString("source"))) {
-                continue;
+        List<Started> started = started(name, source);
+        for (Started s : started) {
+            if (s.alive()) {
+                throw new JobAlreadyRunningException(name, source, s.execution().getId(), s.heartbeat().orElse(null));
             }
-            Optional<ExecutionLiveness.Heartbeat> heartbeat = liveness.heartbeat(found.getId());
-            if (heartbeat.isPresent() ? heartbeat.get().alive() : justCreated(found)) {
-                throw new JobAlreadyRunningException(name, source, found.getId(), heartbeat.orElse(null));
-            }
+        }
+        for (Started s : started) {
+            JobExecution found = s.execution();
+            Optional<ExecutionLiveness.Heartbeat> heartbeat = s.heartbeat();
             String why = heartbeat.map(h -> "its process (" + h.describe() + ") stopped without ending it")
                     .orElse("it has no heartbeat (its process stopped before it began)");
             log.warn("{} execution {} is {} but dead: {}; marking it FAILED, so that this run restarts it", name, found.getId(),
