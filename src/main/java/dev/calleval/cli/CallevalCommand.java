@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:completed (enrich: every log posted)", "1:the run failed, or validate found invalid rows, or enrich left logs rejected, failed or in doubt",
                 "2:bad usage or configuration",
-                "3:run/enrich not started: the same job over the same source is already running"})
+                "4:run/enrich not started: the same job over the same source is already running"})
 class CallevalCommand implements Callable<Integer> {
     @Spec
     @Nullable CommandSpec spec;

@@ -6,7 +6,7 @@ final class ExitCodes {
     static final int FAILED = 1;
     static final int USAGE = 2;
     /** The same job over the same source is already running (another live execution): this launch did nothing. */
-    static final int ALREADY_RUNNING = 3;
+    static final int ALREADY_RUNNING = 4;
 
     private ExitCodes() {}
 }

@@ -5,7 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A launch was refused: an execution of the same job over the same source (the same job parameters, the run counter
- * aside) is still running. The CLI exits with code 3; a caller that launches on demand should answer "conflict" and
+ * aside) is still running. The CLI exits with code 4; a caller that launches on demand should answer "conflict" and
  * name {@link #executionId()}.
  */
 public class JobAlreadyRunningException extends RuntimeException {

@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Overlapping launches against PostgreSQL, with calleval in separate processes ({@code java -cp <the test classpath>
  * dev.calleval.CallevalApplication run JOB}) and the sandbox in this JVM: two runs over the same manifest started at the
- * same moment send each call once; a second launch of a running job is refused (exit 3); and after {@code kill -9},
+ * same moment send each call once; a second launch of a running job is refused (exit 4); and after {@code kill -9},
  * the next run marks the dead execution FAILED, restarts its job instance and sends what is left, each call still once.
  */
 @EnabledIfEnvironmentVariable(named = "CALLEVAL_TEST_POSTGRES_URL", matches = ".+", disabledReason = TestDatabases.POSTGRES_SKIPPED)
@@ -166,7 +166,7 @@ class OverlappingLaunchesTests {
 
             CommandLine.Result second = CommandLine.run(databaseUrl, Map.of("BLUEJAY_BASE_URL", sandbox.baseUri().toString(),
                     "BLUEJAY_API_KEY", "test-key"), "run", job.toString());
-            assertThat(second.exitCode()).as("refused: nightly over the same manifest is running").isEqualTo(3);
+            assertThat(second.exitCode()).as("refused: nightly over the same manifest is running").isEqualTo(4);
             assertThat(queryLong("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION")).as("the refused launch created nothing").isEqualTo(1);
 
             first.destroyForcibly(); // SIGKILL: no shutdown hook, no afterJob, the execution stays STARTED
