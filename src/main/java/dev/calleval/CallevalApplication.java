@@ -10,6 +10,7 @@ import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -24,7 +25,14 @@ public class CallevalApplication {
     private static final Set<String> WEB_WITH_SANDBOX = Set.of("enrich", "simulate-sms", "end-conversations");
 
     public static void main(String[] args) {
-        System.exit(SpringApplication.exit(application(args).run(args)));
+        ConfigurableApplicationContext context;
+        try {
+            context = application(args).run(args);
+        } catch (RuntimeException startupFailed) {
+            System.exit(1); // Spring Boot has reported it (a failure analysis, e.g. the database is unreachable, or the trace)
+            return;
+        }
+        System.exit(SpringApplication.exit(context));
     }
 
     /** The application configured for {@code args} (web server only for commands that need one). */

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
                 SimulateSmsCommand.class, EndConversationsCommand.class, SandboxCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:completed (enrich: every log posted)", "1:the run failed, or validate found invalid rows, or enrich left logs rejected, failed or in doubt",
-                "2:bad usage or configuration", "3:report: no such job execution"})
+                "2:bad usage or configuration", "3:report: no such job execution",
+                "4:run/enrich not started: the same job over the same source is already running"})
 class CallevalCommand implements Callable<Integer> {
     @Spec
     @Nullable CommandSpec spec;

@@ -1,5 +1,6 @@
 package dev.calleval.cli;
 
+import dev.calleval.job.JobAlreadyRunningException;
 import dev.calleval.job.JobFileException;
 import dev.calleval.manifest.ManifestException;
 import org.springframework.boot.CommandLineRunner;
@@ -37,6 +38,10 @@ class CliRunner implements CommandLineRunner, ExitCodeGenerator {
             }
         });
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof JobAlreadyRunningException) {
+                cmd.getErr().println("calleval: " + e.getMessage());
+                return ExitCodes.ALREADY_RUNNING;
+            }
             if (e instanceof JobFileException || e instanceof ManifestException || e instanceof IllegalArgumentException) {
                 cmd.getErr().println("calleval: " + e.getMessage());
                 return ExitCodes.USAGE;

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every log is posted, now or by an earlier run",
                 "1:some logs were rejected, failed (re-run to post them) or are in doubt, or the run failed",
-                "2:bad usage or configuration"})
+                "2:bad usage or configuration",
+                "4:not started: the same job over the same source is already running (another live execution)"})
 class EnrichCommand implements Callable<Integer> {
     @Spec
     @Nullable CommandSpec spec;

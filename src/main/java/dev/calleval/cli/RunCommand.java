@@ -24,7 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the run completed (rejected rows are reported, not a failure)",
                 "1:the run failed (e.g. API key refused, Bluejay unreachable); re-run to resume",
-                "2:bad usage or configuration"})
+                "2:bad usage or configuration",
+                "4:not started: the same job over the same source is already running (another live execution)"})
 class RunCommand implements Callable<Integer> {
     @Spec
     @Nullable CommandSpec spec;

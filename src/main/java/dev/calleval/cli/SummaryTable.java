@@ -22,6 +22,10 @@ final class SummaryTable {
         }
         out.printf("  %-26s %8d%s%n", "submitted by this run", s.submittedThisRun(),
                 s.submittedThisRun() == 0 && s.counts().alreadyDone() > 0 ? "  (nothing new to send: every call was already accepted)" : "");
+        if (s.counts().runningElsewhere() > 0) {
+            out.printf("  (running elsewhere: claimed by execution %s, still running when this run read them; it sends them)%n",
+                    s.runningElsewhereExecutions().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")));
+        }
         if (s.counts().inDoubtResent() > 0) {
             out.printf("  %-26s %8d  (left in flight by an earlier run; may be duplicates)%n", "re-sent in doubt", s.counts().inDoubtResent());
         }

@@ -31,11 +31,14 @@ public class EnrichJobFactory {
     private final JobRepository jobRepository;
     private final PlatformTransactionManager transactionManager;
     private final SimulationUpdateLedger ledger;
+    private final ExecutionHeartbeatListener heartbeat;
 
-    public EnrichJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager, SimulationUpdateLedger ledger) {
+    public EnrichJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager, SimulationUpdateLedger ledger,
+            ExecutionHeartbeatListener heartbeat) {
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.ledger = ledger;
+        this.heartbeat = heartbeat;
     }
 
     /**
@@ -59,6 +62,7 @@ public class EnrichJobFactory {
                 .allowStartIfComplete(true)
                 .build();
         return new JobBuilder(definition.name(), jobRepository)
+                .listener(heartbeat)
                 .start(step).on("FAILED").fail()
                 .from(step).on("*").end()
                 .end()

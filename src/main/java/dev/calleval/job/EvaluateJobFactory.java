@@ -29,6 +29,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  *       mapping and recorded in the ledger, and retries happen in the client only.</li>
  *   <li>{@code reconcile}: {@link ReconcileTasklet}; skipped when submit fails.</li>
  * </ol>
+ * The job keeps a heartbeat ({@link ExecutionHeartbeatListener}) from before the first step to its end, so that
+ * overlapping runs leave the calls it claimed alone while it is alive.
  */
 @Component
 public class EvaluateJobFactory {
@@ -37,14 +39,16 @@ public class EvaluateJobFactory {
     private final Ledger ledger;
     private final Reconciler reconciler;
     private final Clock clock;
+    private final ExecutionHeartbeatListener heartbeat;
 
     public EvaluateJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager, Ledger ledger,
-            Reconciler reconciler, Clock clock) {
+            Reconciler reconciler, Clock clock, ExecutionHeartbeatListener heartbeat) {
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.ledger = ledger;
         this.reconciler = reconciler;
         this.clock = clock;
+        this.heartbeat = heartbeat;
     }
 
     /** The job for {@code definition}, sending through {@code client} and waiting up to {@code waitForResults}. */
@@ -55,6 +59,7 @@ public class EvaluateJobFactory {
                 .allowStartIfComplete(true)
                 .build();
         return new JobBuilder(definition.name(), jobRepository)
+                .listener(heartbeat)
                 .start(submit).on("FAILED").fail()
                 .from(submit).on("*").to(reconcile)
                 .end()

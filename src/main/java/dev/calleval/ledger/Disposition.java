@@ -9,5 +9,11 @@ public enum Disposition {
     /** Already accepted by the API in an earlier execution: not sent. */
     ALREADY_DONE,
     /** Refused before (422) and its input has not changed: not sent. */
-    ALREADY_REJECTED
+    ALREADY_REJECTED,
+    /**
+     * PENDING and owned by another job execution that is still running ({@link ExecutionLiveness}): that execution is
+     * sending it, so this one leaves it alone (not sent, not in doubt). {@code execution_call.owner_execution_id}
+     * names the owner.
+     */
+    RUNNING_ELSEWHERE
 }

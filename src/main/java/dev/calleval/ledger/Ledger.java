@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.RowMapper;
@@ -30,20 +32,28 @@ import org.springframework.transaction.support.TransactionTemplate;
  * join the caller's transaction when there is one (the chunk transaction of the submit step), so a chunk's
  * claims commit together with the step's read position.
  *
- * <p>Claiming is safe against concurrent runs: new calls are inserted under the unique key
- * {@code (agent_key, source_id)}, and re-claims are conditional updates on the state read, so two runs never
- * both claim the same call.
+ * <p>Claiming is safe against concurrent runs (cron, on-demand and drop-folder runs over overlapping input, on one
+ * database): new calls are inserted under the unique key {@code (agent_key, source_id)}, and re-claims are
+ * conditional updates on the state and owner read, so two runs never both claim the same call; a run that loses a
+ * race reads the row again and decides on what the winner left. A PENDING call owned by another execution that is
+ * still running ({@link ExecutionLiveness}) is left to it; one owned by a dead execution is in doubt and claimed
+ * again. Within a chunk, rows are claimed in key order, so two chunk transactions never wait on each other in a
+ * cycle (no deadlock on PostgreSQL).
  */
 @Repository
 public class Ledger {
+    private static final int MAX_CLAIM_ROUNDS = 5;
+
     private final NamedParameterJdbcTemplate jdbc;
     private final Clock clock;
+    private final ExecutionLiveness liveness;
 
     private final TransactionTemplate savepoint;
 
-    public Ledger(NamedParameterJdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactionManager) {
+    public Ledger(NamedParameterJdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactionManager, ExecutionLiveness liveness) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.liveness = liveness;
         this.savepoint = new TransactionTemplate(transactionManager);
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
     }
@@ -57,76 +67,123 @@ public class Ledger {
     /**
      * What {@link #claim} decided for a chunk.
      *
-     * @param claimed to be sent now
+     * @param claimed to be sent now, in input order
      * @param duplicates rows whose source id this execution already read (a duplicate call_id in the input)
      * @param alreadyDone accepted by the API before: not sent
      * @param alreadyRejected refused with 422 before, unchanged input: not sent
+     * @param runningElsewhere calls left to another execution that is still sending them: owner execution id → count
      */
-    public record ClaimOutcome(List<Claim> claimed, List<MappedCall.Rejected> duplicates, int alreadyDone, int alreadyRejected) {}
+    public record ClaimOutcome(List<Claim> claimed, List<MappedCall.Rejected> duplicates, int alreadyDone, int alreadyRejected,
+            Map<Long, Integer> runningElsewhere) {}
 
     /**
      * Claims the chunk's calls for {@code executionId}: inserts new ones as PENDING, re-claims FAILED ones, those
-     * left PENDING by an earlier execution (in doubt), and REJECTED ones whose input changed; leaves the rest.
-     * Records every call read in {@code execution_call}.
+     * left PENDING by an execution that is no longer alive (in doubt: it stopped mid-request), and REJECTED ones
+     * whose input changed; leaves the rest, including PENDING ones of a live execution
+     * ({@link Disposition#RUNNING_ELSEWHERE}). Records every call read in {@code execution_call}, each with exactly
+     * one disposition.
+     *
+     * @throws IllegalStateException when a call's row changed under other runs five times in a row (the chunk rolls
+     *     back; running the job again resumes)
      */
     public ClaimOutcome claim(long executionId, String jobName, List<MappedCall.Accepted> calls) {
         Map<String, LedgerEntry> existing = findExisting(calls);
-        List<Claim> claimed = new ArrayList<>();
+        Map<Long, String> readBefore = readInExecution(executionId, existing.values().stream().map(LedgerEntry::id).toList());
         List<MappedCall.Rejected> duplicates = new ArrayList<>();
-        int alreadyDone = 0;
-        int alreadyRejected = 0;
-        Map<String, MappedCall.Accepted> seenInChunk = new HashMap<>();
-        List<Membership> membership = new ArrayList<>();
-        Instant now = clock.instant();
+        // sorted by key: every chunk transaction takes its row locks in the same order, so none waits on another in a cycle
+        Map<String, MappedCall.Accepted> toDecide = new TreeMap<>();
         for (MappedCall.Accepted call : calls) {
             String key = key(call.request().agentKey(), call.sourceId());
             LedgerEntry entry = existing.get(key);
-            MappedCall.Accepted earlier = seenInChunk.putIfAbsent(key, call);
-            if (earlier != null || (entry != null && entry.jobExecutionId() != null && entry.jobExecutionId() == executionId)) {
-                String first = earlier != null ? earlier.source().toString() : entry.sourceRef();
+            MappedCall.Accepted earlier = toDecide.get(key);
+            String readAt = entry == null ? null : readBefore.get(entry.id());
+            if (earlier != null || readAt != null) {
+                String first = earlier != null ? earlier.source().toString() : readAt;
                 duplicates.add(new MappedCall.Rejected(call.source(), call.sourceId(), List.of(new dev.calleval.mapping.Problem("call_id",
                         "duplicate call_id '" + call.sourceId() + "': the same call was already read at " + first + "; only the first is sent"))));
                 continue;
             }
-            if (entry == null) {
-                Optional<Long> id = insertPending(executionId, jobName, call, now);
-                if (id.isPresent()) {
-                    claimed.add(new Claim(id.get(), call, false, null));
-                    membership.add(new Membership(id.get(), call, Disposition.CLAIMED));
-                } else {
-                    alreadyDone++; // another run inserted it between our read and our insert
-                }
-                continue;
-            }
-            switch (entry.state()) {
-                case SUBMITTED, EVALUATED, INCOMPLETE, OVERDUE -> {
-                    alreadyDone++;
-                    membership.add(new Membership(entry.id(), call, Disposition.ALREADY_DONE));
-                }
-                case REJECTED -> {
-                    if (call.fingerprint().equals(entry.fingerprint())) {
-                        alreadyRejected++;
-                        membership.add(new Membership(entry.id(), call, Disposition.ALREADY_REJECTED));
-                    } else if (reclaim(entry, executionId, jobName, call, false, now)) {
-                        claimed.add(new Claim(entry.id(), call, false, null));
-                        membership.add(new Membership(entry.id(), call, Disposition.CLAIMED));
-                    } else {
-                        alreadyDone++;
-                    }
-                }
-                case FAILED, PENDING -> {
-                    boolean inDoubt = entry.state() == LedgerState.PENDING;
-                    if (reclaim(entry, executionId, jobName, call, inDoubt, now)) {
-                        claimed.add(new Claim(entry.id(), call, inDoubt, inDoubt ? entry.updatedAt() : null));
-                        membership.add(new Membership(entry.id(), call, inDoubt ? Disposition.IN_DOUBT_RESENT : Disposition.CLAIMED));
-                    } else {
-                        alreadyDone++;
-                    }
-                }
+            toDecide.put(key, call);
+        }
+        List<Long> owners = existing.values().stream().filter(e -> e.state() == LedgerState.PENDING && e.jobExecutionId() != null)
+                .map(LedgerEntry::jobExecutionId).filter(o -> o != executionId).distinct().toList();
+        Set<Long> live = liveness.alive(owners).keySet();
+        Map<Long, Boolean> ownerAlive = new HashMap<>();
+        owners.forEach(o -> ownerAlive.put(o, live.contains(o)));
+
+        List<Claim> claimed = new ArrayList<>();
+        List<Member> membership = new ArrayList<>();
+        Map<Long, Integer> runningElsewhere = new TreeMap<>();
+        int alreadyDone = 0;
+        int alreadyRejected = 0;
+        Instant now = clock.instant();
+        for (Map.Entry<String, MappedCall.Accepted> e : toDecide.entrySet()) {
+            MappedCall.Accepted call = e.getValue();
+            Decision d = decide(executionId, jobName, call, existing.get(e.getKey()), ownerAlive, now);
+            membership.add(new Member(d.ledgerId(), call, d.disposition(), d.owner()));
+            switch (d.disposition()) {
+                case CLAIMED -> claimed.add(new Claim(d.ledgerId(), call, false, null));
+                case IN_DOUBT_RESENT -> claimed.add(new Claim(d.ledgerId(), call, true, d.lastAttemptAt()));
+                case ALREADY_DONE -> alreadyDone++;
+                case ALREADY_REJECTED -> alreadyRejected++;
+                case RUNNING_ELSEWHERE -> runningElsewhere.merge(d.owner(), 1, Integer::sum);
             }
         }
         insertMembership(executionId, membership);
-        return new ClaimOutcome(claimed, duplicates, alreadyDone, alreadyRejected);
+        claimed.sort(java.util.Comparator.comparingLong(c -> c.call().source().line())); // sent in input order
+        return new ClaimOutcome(claimed, duplicates, alreadyDone, alreadyRejected, runningElsewhere);
+    }
+
+    /** One call's verdict: its ledger row, what this execution does with it, and the live owner it was left to. */
+    private record Decision(long ledgerId, Disposition disposition, @Nullable Long owner, @Nullable Instant lastAttemptAt) {
+        Decision(long ledgerId, Disposition disposition) {
+            this(ledgerId, disposition, null, null);
+        }
+    }
+
+    /** Decides for one call; reads its row again whenever another run changed it first. */
+    private Decision decide(long executionId, String jobName, MappedCall.Accepted call, @Nullable LedgerEntry entry,
+            Map<Long, Boolean> ownerAlive, Instant now) {
+        LedgerEntry current = entry;
+        for (int round = 0; round < MAX_CLAIM_ROUNDS; round++) {
+            if (current == null) {
+                Optional<Long> id = insertPending(executionId, jobName, call, now);
+                if (id.isPresent()) {
+                    return new Decision(id.get(), Disposition.CLAIMED);
+                }
+            } else {
+                switch (current.state()) {
+                    case SUBMITTED, EVALUATED, INCOMPLETE, OVERDUE -> {
+                        return new Decision(current.id(), Disposition.ALREADY_DONE);
+                    }
+                    case REJECTED -> {
+                        if (call.fingerprint().equals(current.fingerprint())) {
+                            return new Decision(current.id(), Disposition.ALREADY_REJECTED);
+                        }
+                        if (reclaim(current, executionId, jobName, call, false, now)) {
+                            return new Decision(current.id(), Disposition.CLAIMED);
+                        }
+                    }
+                    case FAILED -> {
+                        if (reclaim(current, executionId, jobName, call, false, now)) {
+                            return new Decision(current.id(), Disposition.CLAIMED);
+                        }
+                    }
+                    case PENDING -> {
+                        Long owner = current.jobExecutionId();
+                        if (owner != null && owner != executionId
+                                && ownerAlive.computeIfAbsent(owner, o -> !liveness.alive(List.of(o)).isEmpty())) {
+                            return new Decision(current.id(), Disposition.RUNNING_ELSEWHERE, owner, null);
+                        }
+                        if (reclaim(current, executionId, jobName, call, true, now)) {
+                            return new Decision(current.id(), Disposition.IN_DOUBT_RESENT, null, current.updatedAt());
+                        }
+                    }
+                }
+            }
+            current = find(call.request().agentKey(), call.sourceId()).orElse(null);
+        }
+        throw new IllegalStateException("call " + call.sourceId() + " (" + call.source() + ") kept changing under other runs; run the job again");
     }
 
     private Map<String, LedgerEntry> findExisting(List<MappedCall.Accepted> calls) {
@@ -140,6 +197,23 @@ public class Ledger {
             found.put(key(e.agentKey(), e.sourceId()), e);
         });
         return found;
+    }
+
+    private Optional<LedgerEntry> find(String agentKey, String sourceId) {
+        return jdbc.query("SELECT * FROM call_ledger WHERE agent_key = :agent AND source_id = :source",
+                Map.of("agent", agentKey, "source", sourceId), ENTRY).stream().findFirst();
+    }
+
+    /** Ledger id → where this execution read it, for the rows among {@code ledgerIds} it read in earlier chunks. */
+    private Map<Long, String> readInExecution(long executionId, List<Long> ledgerIds) {
+        Map<Long, String> read = new HashMap<>();
+        if (!ledgerIds.isEmpty()) {
+            jdbc.query("SELECT ledger_id, source_ref FROM execution_call WHERE job_execution_id = :exec AND ledger_id IN (:ids)",
+                    Map.of("exec", executionId, "ids", ledgerIds), (ResultSet rs) -> {
+                        read.put(rs.getLong(1), rs.getString(2));
+                    });
+        }
+        return read;
     }
 
     private Optional<Long> insertPending(long executionId, String jobName, MappedCall.Accepted call, Instant now) {
@@ -158,16 +232,17 @@ public class Ledger {
                     INSERT INTO call_ledger (agent_key, source_id, state, fingerprint, source_ref, job_name, job_execution_id, created_at, updated_at)
                     VALUES (:agent, :source, 'PENDING', :fp, :ref, :job, :exec, :now, :now)""", p, keys, new String[] {"id"}));
         } catch (DuplicateKeyException raced) {
-            return Optional.empty();
+            return Optional.empty(); // another run inserted it since we looked: decide again on its row
         }
         return Optional.of(keys.getKeyAs(Long.class) != null ? keys.getKeyAs(Long.class) : keys.getKey().longValue());
     }
 
+    /** Takes the row over if it is still in the state, and with the owner, that this run read. */
     private boolean reclaim(LedgerEntry entry, long executionId, String jobName, MappedCall.Accepted call, boolean inDoubt, Instant now) {
         int updated = jdbc.update("""
                 UPDATE call_ledger SET state = 'PENDING', fingerprint = :fp, source_ref = :ref, job_name = :job,
                        job_execution_id = :exec, in_doubt = :doubt, updated_at = :now
-                WHERE id = :id AND state = :state""",
+                WHERE id = :id AND state = :state AND COALESCE(job_execution_id, -1) = :owner""",
                 new MapSqlParameterSource()
                         .addValue("fp", call.fingerprint())
                         .addValue("ref", truncate(call.source().toString(), 2000))
@@ -176,14 +251,15 @@ public class Ledger {
                         .addValue("doubt", inDoubt || entry.inDoubt())
                         .addValue("now", utc(now))
                         .addValue("id", entry.id())
-                        .addValue("state", entry.state().name()));
+                        .addValue("state", entry.state().name())
+                        .addValue("owner", entry.jobExecutionId() == null ? -1L : entry.jobExecutionId()));
         return updated == 1;
     }
 
-    /** One row of {@code execution_call}: a call this execution read and what it did with it. */
-    private record Membership(long ledgerId, MappedCall.Accepted call, Disposition disposition) {}
+    /** One row of {@code execution_call}: a call this execution read, what it did with it, and (RUNNING_ELSEWHERE) the live execution it left it to. */
+    private record Member(long ledgerId, MappedCall.Accepted call, Disposition disposition, @Nullable Long owner) {}
 
-    private void insertMembership(long executionId, List<Membership> rows) {
+    private void insertMembership(long executionId, List<Member> rows) {
         if (rows.isEmpty()) {
             return;
         }
@@ -194,11 +270,12 @@ public class Ledger {
                 .addValue("line", r.call().source().line())
                 .addValue("disposition", r.disposition().name())
                 .addValue("transcript", r.call().transcriptRef() == null ? null : truncate(r.call().transcriptRef(), 2100))
-                .addValue("format", r.call().transcriptFormat() == null ? null : r.call().transcriptFormat().id()))
-                .toArray(SqlParameterSource[]::new);
+                .addValue("format", r.call().transcriptFormat() == null ? null : r.call().transcriptFormat().id())
+                .addValue("owner", r.owner(), java.sql.Types.BIGINT)).toArray(SqlParameterSource[]::new);
         jdbc.batchUpdate("""
-                INSERT INTO execution_call (job_execution_id, ledger_id, source_ref, line, disposition, transcript_ref, transcript_format)
-                VALUES (:exec, :ledger, :ref, :line, :disposition, :transcript, :format)""", batch);
+                INSERT INTO execution_call (job_execution_id, ledger_id, source_ref, line, disposition, transcript_ref, transcript_format,
+                    owner_execution_id)
+                VALUES (:exec, :ledger, :ref, :line, :disposition, :transcript, :format, :owner)""", batch);
     }
 
     /**
@@ -357,6 +434,14 @@ public class Ledger {
                     counts.put(rs.getString("disposition") + "/" + rs.getString("state"), rs.getLong("n"));
                 });
         return counts;
+    }
+
+    /** The executions, still running at the time, that {@code executionId} left calls to ({@link Disposition#RUNNING_ELSEWHERE}). */
+    public List<Long> runningElsewhereOwners(long executionId) {
+        return jdbc.queryForList("""
+                SELECT DISTINCT owner_execution_id FROM execution_call
+                WHERE job_execution_id = :exec AND disposition = 'RUNNING_ELSEWHERE' AND owner_execution_id IS NOT NULL
+                ORDER BY owner_execution_id""", Map.of("exec", executionId), Long.class);
     }
 
     /**

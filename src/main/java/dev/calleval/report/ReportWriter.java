@@ -73,7 +73,8 @@ public class ReportWriter {
 
     /** The counts of an execution, from the ledger. */
     public RunSummary summarize(ExecutionInfo info, Path dir) {
-        long evaluated = 0, incomplete = 0, waiting = 0, overdue = 0, failed = 0, inDoubt = 0, rejected = 0, alreadyDone = 0, resent = 0, submitted = 0;
+        long evaluated = 0, incomplete = 0, waiting = 0, overdue = 0, failed = 0, inDoubt = 0, rejected = 0, alreadyDone = 0, runningElsewhere = 0,
+                resent = 0, submitted = 0;
         for (Map.Entry<String, Long> e : ledger.dispositionCounts(info.executionId()).entrySet()) {
             String[] parts = e.getKey().split("/");
             Disposition disposition = Disposition.valueOf(parts[0]);
@@ -81,6 +82,7 @@ public class ReportWriter {
             long n = e.getValue();
             switch (disposition) {
                 case ALREADY_DONE -> alreadyDone += n;
+                case RUNNING_ELSEWHERE -> runningElsewhere += n;
                 case ALREADY_REJECTED -> rejected += n;
                 case CLAIMED, IN_DOUBT_RESENT -> {
                     if (disposition == Disposition.IN_DOUBT_RESENT) {
@@ -102,9 +104,11 @@ public class ReportWriter {
             }
         }
         rejected += ledger.localRejectionCount(info.executionId());
-        RunSummary.Counts counts = new RunSummary.Counts(evaluated, incomplete, waiting, overdue, failed, inDoubt, rejected, alreadyDone, resent);
+        RunSummary.Counts counts = new RunSummary.Counts(evaluated, incomplete, waiting, overdue, failed, inDoubt, rejected, alreadyDone,
+                runningElsewhere, resent);
         return new RunSummary(info.job(), info.executionId(), info.status(), info.exitDescription(), info.startTime(), info.endTime(),
-                info.source(), info.rowsRead(), submitted, counts, counts.total() == info.rowsRead(), info.requests(), dir.toString());
+                info.source(), info.rowsRead(), submitted, counts, counts.total() == info.rowsRead(),
+                ledger.runningElsewhereOwners(info.executionId()), info.requests(), dir.toString());
     }
 
     /**

@@ -12,10 +12,12 @@ import org.jspecify.annotations.Nullable;
  * @param status the job execution's status, e.g. COMPLETED or FAILED
  * @param rowsRead input rows this execution read
  * @param submittedThisRun calls this execution sent and the API accepted (SUBMITTED or later)
+ * @param runningElsewhereExecutions the other executions, still running, that this one left calls to (see
+ *     {@link Counts#runningElsewhere}), in ascending order; empty when none
  * @param requests HTTP attempts, 429 answers and retries of this execution's client
  */
 @JsonPropertyOrder({"job", "executionId", "status", "exitDescription", "startTime", "endTime", "source", "rowsRead",
-        "submittedThisRun", "counts", "countsAddUp", "requests", "reportDirectory"})
+        "submittedThisRun", "counts", "countsAddUp", "runningElsewhereExecutions", "requests", "reportDirectory"})
 public record RunSummary(
         String job,
         long executionId,
@@ -28,6 +30,7 @@ public record RunSummary(
         long submittedThisRun,
         Counts counts,
         boolean countsAddUp,
+        List<Long> runningElsewhereExecutions,
         Requests requests,
         String reportDirectory) {
 
@@ -38,15 +41,18 @@ public record RunSummary(
      * @param inDoubt left PENDING: the process stopped while the request was in flight, or the request failed
      *     ambiguously and a lookup could not tell whether the call exists. The next run sends it again, flagged
      * @param alreadyDone accepted by the API in an earlier run: not sent again
+     * @param runningElsewhere claimed by another execution that was still running (overlapping runs): that one sends
+     *     them; not sent by this run, and not in doubt
      * @param inDoubtResent of the rows sent by this run, those sent again after an earlier run left them in doubt
      */
-    @JsonPropertyOrder({"evaluated", "incomplete", "waitingForResult", "overdue", "failed", "inDoubt", "rejected", "alreadyDone", "inDoubtResent"})
+    @JsonPropertyOrder({"evaluated", "incomplete", "waitingForResult", "overdue", "failed", "inDoubt", "rejected", "alreadyDone",
+            "runningElsewhere", "inDoubtResent"})
     public record Counts(long evaluated, long incomplete, long waitingForResult, long overdue, long failed, long inDoubt,
-            long rejected, long alreadyDone, long inDoubtResent) {
+            long rejected, long alreadyDone, long runningElsewhere, long inDoubtResent) {
 
         /** The sum of the exclusive counts (all but {@code inDoubtResent}). */
         public long total() {
-            return evaluated + incomplete + waitingForResult + overdue + failed + inDoubt + rejected + alreadyDone;
+            return evaluated + incomplete + waitingForResult + overdue + failed + inDoubt + rejected + alreadyDone + runningElsewhere;
         }
 
         /** The counts as label/value pairs, for the printed table. */
@@ -54,7 +60,8 @@ public record RunSummary(
             return List.of(new Object[] {"evaluated", evaluated}, new Object[] {"incomplete", incomplete},
                     new Object[] {"waiting for result", waitingForResult}, new Object[] {"overdue", overdue},
                     new Object[] {"failed (will retry)", failed}, new Object[] {"in doubt", inDoubt},
-                    new Object[] {"rejected", rejected}, new Object[] {"already done (not sent)", alreadyDone});
+                    new Object[] {"rejected", rejected}, new Object[] {"already done (not sent)", alreadyDone},
+                    new Object[] {"running elsewhere (not sent)", runningElsewhere});
         }
     }
 

@@ -86,6 +86,8 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
                         claim.call().sourceId(), claim.call().source());
             }
         }
+        outcome.runningElsewhere().forEach((owner, n) -> log.info(
+                "{} call(s) of this chunk are being sent by execution {}, still running: left to it", n, owner));
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override

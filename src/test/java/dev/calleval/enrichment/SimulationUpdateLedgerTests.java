@@ -2,26 +2,28 @@ package dev.calleval.enrichment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.calleval.TestDatabases;
 import dev.calleval.bluejay.UpdateSimulationResultRequest;
 import dev.calleval.mapping.Problem;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** The ledger's exactly-once rules, on H2 with the real migrations. */
+/**
+ * The ledger's exactly-once rules, on H2 with the real migrations ({@link SimulationUpdateLedgerPostgresTests}: on
+ * PostgreSQL).
+ */
 class SimulationUpdateLedgerTests {
     private static final String JOB = "enrich-test";
 
@@ -32,14 +34,16 @@ class SimulationUpdateLedgerTests {
 
     @BeforeEach
     void database() {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:ledger-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
-        dataSource.setUser("sa");
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration/h2", "classpath:db/migration/common").load().migrate();
+        DataSource dataSource = newDataSource();
         jdbc = new NamedParameterJdbcTemplate(dataSource);
         JdbcTransactionManager transactionManager = new JdbcTransactionManager(dataSource);
         transactions = new TransactionTemplate(transactionManager);
         ledger = new SimulationUpdateLedger(jdbc, transactionManager, Clock.systemUTC());
+    }
+
+    /** A new, empty, migrated database for one test: H2 in memory here. */
+    DataSource newDataSource() {
+        return TestDatabases.Kind.H2.migratedDataSource("ledger");
     }
 
     private MappedUpdate.Accepted log(String id, String tag) {

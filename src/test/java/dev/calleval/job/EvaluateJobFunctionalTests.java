@@ -23,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The sample jobs run end to end as a user runs them — {@code run JOB --sandbox} through the real command line,
  * web server, sandbox over loopback HTTP, signed webhooks, H2 — and their reports are checked.
+ * {@link EvaluateJobPostgresTests} runs the same tests on PostgreSQL.
  */
 class EvaluateJobFunctionalTests {
     private static final Path SAMPLE_DATA = Path.of("sample-data").toAbsolutePath();
@@ -35,7 +36,12 @@ class EvaluateJobFunctionalTests {
 
     @BeforeEach
     void freshDatabase() {
-        databaseUrl = "jdbc:h2:mem:functional-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        databaseUrl = newDatabaseUrl();
+    }
+
+    /** The JDBC URL of a new, empty database for one test: H2 in memory here. */
+    String newDatabaseUrl() {
+        return "jdbc:h2:mem:functional-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     }
 
     private Path jobFile(String name, String manifest) throws IOException {

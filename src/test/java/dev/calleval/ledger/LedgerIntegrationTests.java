@@ -1,0 +1,236 @@
+package dev.calleval.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.calleval.TestDatabases;
+import dev.calleval.bluejay.CallDirection;
+import dev.calleval.bluejay.CallInterface;
+import dev.calleval.bluejay.EvaluateRequest;
+import dev.calleval.bluejay.Participant;
+import dev.calleval.bluejay.ParticipantRole;
+import dev.calleval.manifest.SourceRef;
+import dev.calleval.mapping.MappedCall;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The call ledger's claim rules when runs overlap, and execution liveness, on H2 with the real migrations
+ * ({@link LedgerPostgresTests}: on PostgreSQL). Every claim runs in its own transaction, as a chunk does.
+ */
+class LedgerIntegrationTests {
+    private static final String JOB = "overlap-test";
+
+    private NamedParameterJdbcTemplate jdbc;
+    private TransactionTemplate transactions;
+    private ExecutionLiveness liveness;
+    private Ledger ledger;
+
+    /** A new, empty, migrated database for one test: H2 in memory here. */
+    DataSource newDataSource() {
+        return TestDatabases.Kind.H2.migratedDataSource("call-ledger");
+    }
+
+    @BeforeEach
+    void database() {
+        DataSource dataSource = newDataSource();
+        jdbc = new NamedParameterJdbcTemplate(dataSource);
+        JdbcTransactionManager transactionManager = new JdbcTransactionManager(dataSource);
+        transactions = new TransactionTemplate(transactionManager);
+        liveness = new ExecutionLiveness(jdbc, transactionManager, Duration.ofMillis(200), Duration.ofSeconds(30));
+        ledger = new Ledger(jdbc, Clock.systemUTC(), transactionManager, liveness);
+    }
+
+    @AfterEach
+    void stopHeartbeats() {
+        liveness.destroy();
+    }
+
+    private static MappedCall.Accepted call(String sourceId, int line) {
+        EvaluateRequest request = new EvaluateRequest("1234", null, Instant.parse("2026-11-19T14:00:00Z"),
+                List.of(new Participant(ParticipantRole.AGENT, null, null, null), new Participant(ParticipantRole.USER, null, null, null)),
+                "https://example.com/" + sourceId + ".wav", null, CallDirection.INBOUND, CallInterface.PHONE, null, null, null, null, null,
+                sourceId, null, Map.of("calleval_source_id", sourceId), null, null, null, null, null, null, null);
+        return new MappedCall.Accepted(new SourceRef("m.csv", line), sourceId, request, "fp-" + sourceId);
+    }
+
+    private static List<MappedCall.Accepted> calls(int n) {
+        return IntStream.rangeClosed(1, n).mapToObj(i -> call("src-%03d".formatted(i), i + 1)).toList();
+    }
+
+    private Ledger.ClaimOutcome claim(long execution, List<MappedCall.Accepted> calls) {
+        return transactions.execute(status -> ledger.claim(execution, JOB, calls));
+    }
+
+    private Map<String, Long> dispositions(long execution) {
+        return ledger.dispositionCounts(execution);
+    }
+
+    @Test
+    void aPendingCallOfALiveExecutionIsLeftToItAndCountedOnce() {
+        assertThat(liveness.started(1, JOB, "m.csv")).isEmpty();
+        assertThat(claim(1, List.of(call("src-1", 2))).claimed()).hasSize(1);
+
+        assertThat(liveness.started(2, JOB + "-other", "m.csv")).as("another job over the same source may run").isEmpty();
+        Ledger.ClaimOutcome second = claim(2, List.of(call("src-1", 2)));
+
+        assertThat(second.claimed()).as("not sent twice").isEmpty();
+        assertThat(second.runningElsewhere()).containsExactly(Map.entry(1L, 1));
+        assertThat(dispositions(2)).containsExactly(Map.entry("RUNNING_ELSEWHERE/PENDING", 1L));
+        assertThat(ledger.runningElsewhereOwners(2)).containsExactly(1L);
+        assertThat(ledger.findBySourceId("src-1")).singleElement().satisfies(e -> {
+            assertThat(e.jobExecutionId()).as("still the first execution's").isEqualTo(1L);
+            assertThat(e.inDoubt()).isFalse();
+        });
+    }
+
+    @Test
+    void aPendingCallOfAnExecutionThatEndedIsInDoubtAndClaimedAgain() {
+        liveness.started(1, JOB, "m.csv");
+        claim(1, List.of(call("src-1", 2)));
+        liveness.ended(1); // ended with the call still PENDING: it stopped mid-request
+
+        Ledger.ClaimOutcome second = claim(2, List.of(call("src-1", 2)));
+
+        assertThat(second.claimed()).singleElement().satisfies(c -> assertThat(c.inDoubt()).isTrue());
+        assertThat(dispositions(2)).containsExactly(Map.entry("IN_DOUBT_RESENT/PENDING", 1L));
+    }
+
+    @Test
+    void aPendingCallOfAnExecutionWithoutHeartbeatIsInDoubtAndClaimedAgain() {
+        claim(1, List.of(call("src-1", 2))); // execution 1 never had a heartbeat (e.g. from before this version)
+
+        assertThat(claim(2, List.of(call("src-1", 2))).claimed()).singleElement().satisfies(c -> assertThat(c.inDoubt()).isTrue());
+    }
+
+    @Test
+    void livenessOfAnotherHostRestsOnTheAgeOfItsHeartbeat() {
+        heartbeatRow(11, "other-host|boot:pid:[1]|42|?", Duration.ZERO);
+        heartbeatRow(12, "other-host|boot:pid:[1]|43|?", Duration.ofMinutes(5));
+
+        assertThat(liveness.alive(List.of(11L, 12L, 13L)).keySet()).containsExactly(11L);
+        assertThat(liveness.heartbeat(12)).hasValueSatisfying(h -> {
+            assertThat(h.alive()).isFalse();
+            assertThat(h.age()).isGreaterThanOrEqualTo(Duration.ofMinutes(4));
+            assertThat(h.describe()).contains("host other-host", "pid 43");
+        });
+        assertThat(liveness.heartbeat(13)).isEmpty();
+    }
+
+    @Test
+    void aFreshHeartbeatOfAProcessGoneFromThisMachineIsDeadAtOnce() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        assertThat(gone.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        String self = ExecutionLiveness.ProcessIdentity.current().key();
+        String[] parts = self.split("\\|", -1);
+        heartbeatRow(21, parts[0] + "|" + parts[1] + "|" + gone.pid() + "|?", Duration.ZERO);
+        heartbeatRow(22, parts[0] + "|" + parts[1] + "|" + ProcessHandle.current().pid() + "|" + parts[3], Duration.ZERO);
+
+        assertThat(liveness.heartbeat(21)).hasValueSatisfying(h -> assertThat(h.alive()).as("killed, on this machine").isFalse());
+        assertThat(liveness.heartbeat(22)).hasValueSatisfying(h -> assertThat(h.alive())
+                .as("this very process, but not an execution it runs").isFalse());
+        assertThat(liveness.started(23, JOB, "m.csv")).isEmpty();
+        assertThat(liveness.heartbeat(23)).hasValueSatisfying(h -> assertThat(h.alive()).as("one it runs").isTrue());
+    }
+
+    @Test
+    void aSecondLiveExecutionOfTheSameJobOverTheSameSourceDoesNotStart() {
+        assertThat(liveness.started(1, JOB, "m.csv")).isEmpty();
+
+        assertThat(liveness.started(2, JOB, "m.csv")).hasValueSatisfying(h -> assertThat(h.executionId()).isEqualTo(1));
+        assertThat(liveness.heartbeat(2)).as("nothing written for the refused one").isEmpty();
+        assertThat(liveness.started(3, JOB, "other.csv")).as("another source").isEmpty();
+
+        liveness.ended(1);
+        assertThat(liveness.started(4, JOB, "m.csv")).as("once the first has ended").isEmpty();
+    }
+
+    @Test
+    void aCallReadAgainInALaterChunkOfTheSameRunIsADuplicateWhateverItsState() {
+        long first = claim(1, List.of(call("src-1", 2))).claimed().get(0).ledgerId();
+        ledger.markSubmitted(first, 1, "call-1", 1);
+
+        assertThat(claim(2, List.of(call("src-1", 2))).alreadyDone()).isEqualTo(1);
+        Ledger.ClaimOutcome later = claim(2, List.of(call("src-1", 9)));
+
+        assertThat(later.duplicates()).singleElement().satisfies(r -> assertThat(r.reason()).contains("already read at m.csv:2"));
+        assertThat(dispositions(2)).containsExactly(Map.entry("ALREADY_DONE/SUBMITTED", 1L));
+    }
+
+    @Test
+    void twoLiveExecutionsClaimingTheSameCallsAtTheSameMomentClaimEachCallOnce() throws Exception {
+        List<MappedCall.Accepted> calls = calls(40);
+        // 20 calls FAILED by an earlier run and 10 left PENDING by a dead one (both claimed by a conditional update on
+        // state and owner), 10 new (claimed by an insert)
+        for (MappedCall.Accepted c : calls.subList(0, 20)) {
+            long id = claim(5, List.of(c)).claimed().get(0).ledgerId();
+            ledger.markFailed(id, 5, "HTTP 503", 1);
+        }
+        claim(6, calls.subList(20, 30)); // execution 6 has no heartbeat: dead
+        liveness.started(1, JOB + "-nightly", "a.csv");
+        liveness.started(2, JOB + "-adhoc", "b.csv");
+        List<MappedCall.Accepted> reversed = new ArrayList<>(calls);
+        Collections.reverse(reversed); // another file with the same calls in another order: still no deadlock
+        CyclicBarrier start = new CyclicBarrier(2);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<Ledger.ClaimOutcome> one = threads.submit(() -> {
+                start.await();
+                return claim(1, calls);
+            });
+            Future<Ledger.ClaimOutcome> two = threads.submit(() -> {
+                start.await();
+                return claim(2, reversed);
+            });
+            Ledger.ClaimOutcome a = one.get(60, TimeUnit.SECONDS);
+            Ledger.ClaimOutcome b = two.get(60, TimeUnit.SECONDS);
+
+            Set<String> claimedByA = new HashSet<>(a.claimed().stream().map(c -> c.call().sourceId()).toList());
+            Set<String> claimedByB = new HashSet<>(b.claimed().stream().map(c -> c.call().sourceId()).toList());
+            assertThat(Collections.disjoint(claimedByA, claimedByB)).as("no call claimed by both").isTrue();
+            Set<String> all = new HashSet<>(claimedByA);
+            all.addAll(claimedByB);
+            assertThat(all).as("every call claimed by exactly one").hasSize(40);
+            assertThat(a.claimed().stream().filter(Ledger.Claim::inDoubt).count() + b.claimed().stream().filter(Ledger.Claim::inDoubt).count())
+                    .as("the dead execution's calls, in doubt").isEqualTo(10);
+            assertThat(a.runningElsewhere().getOrDefault(2L, 0)).isEqualTo(claimedByB.size());
+            assertThat(b.runningElsewhere().getOrDefault(1L, 0)).isEqualTo(claimedByA.size());
+            assertThat(dispositions(1).values().stream().mapToLong(Long::longValue).sum()).as("each call read once by 1").isEqualTo(40);
+            assertThat(dispositions(2).values().stream().mapToLong(Long::longValue).sum()).as("each call read once by 2").isEqualTo(40);
+            assertThat(a.claimed()).as("sent in input order").isSortedAccordingTo((x, y) -> Long.compare(x.call().source().line(), y.call().source().line()));
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private void heartbeatRow(long execution, String processKey, Duration age) {
+        String[] parts = processKey.split("\\|", -1);
+        jdbc.update("""
+                INSERT INTO execution_heartbeat (job_execution_id, job_name, host, pid, process_key, started_at, beat_at)
+                VALUES (:exec, :job, :host, :pid, :key, :at, :at)""", new MapSqlParameterSource("exec", execution)
+                .addValue("job", JOB).addValue("host", parts[0]).addValue("pid", Long.parseLong(parts[2])).addValue("key", processKey)
+                .addValue("at", OffsetDateTime.now(ZoneOffset.UTC).minus(age)));
+    }
+}

@@ -1,0 +1,42 @@
+package dev.calleval.simulation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.calleval.TestDatabases;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** {@link SimulationWebhooksIntegrationTests} on PostgreSQL: the simulation tables in a new schema. */
+@EnabledIfEnvironmentVariable(named = "CALLEVAL_TEST_POSTGRES_URL", matches = ".+", disabledReason = TestDatabases.POSTGRES_SKIPPED)
+class SimulationWebhooksPostgresTests extends SimulationWebhooksIntegrationTests {
+    private static String url;
+
+    SimulationWebhooksPostgresTests(@LocalServerPort int port) {
+        super(port);
+    }
+
+    @Autowired
+    JdbcTemplate database;
+
+    @Test
+    void theseTestsRunOnPostgresql() {
+        assertThat(database.queryForObject("SELECT version()", String.class)).startsWith("PostgreSQL");
+    }
+
+    @DynamicPropertySource
+    static void postgres(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> {
+            synchronized (SimulationWebhooksPostgresTests.class) {
+                if (url == null) {
+                    url = TestDatabases.Kind.POSTGRES.freshUrl("simulation-webhooks");
+                }
+                return url;
+            }
+        });
+    }
+}
