@@ -20,5 +20,7 @@ RUN mkdir -p /app/data /app/reports && chown -R calleval:calleval /app
 USER calleval
 EXPOSE 8080
 VOLUME ["/app/data", "/app/reports"]
+# serve by default: webhook receiver, schedules of jobs/*.yaml, launch API (CALLEVAL_API_TOKEN); any other command
+# replaces it, e.g. `docker run ... calleval run sample` or `... calleval reconcile`
 ENTRYPOINT ["java", "org.springframework.boot.loader.launch.JarLauncher"]
-CMD ["--help"]
+CMD ["serve"]

@@ -1,5 +1,6 @@
 package dev.calleval;
 
+import dev.calleval.cli.StartupFailures;
 import dev.calleval.job.JobDefinitions;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,6 +19,10 @@ import org.springframework.context.annotation.Bean;
  * that receive webhooks start the web server: {@code run} always; the API commands ({@code enrich},
  * {@code simulate-sms}, {@code end-conversations}) only with {@code --sandbox}, whose webhooks come back to this
  * process (without it they open no port, so they never clash with a process that holds it). The others never do.
+ * {@code serve} also turns on the {@code serve} profile (its schedules, launch API and runtime).
+ *
+ * <p>A start that fails on configuration (port taken, database unreachable, invalid job file) prints one line and
+ * exits 2, without Spring's report or stack trace.
  */
 @SpringBootApplication
 public class CallevalApplication {
@@ -25,14 +30,21 @@ public class CallevalApplication {
     private static final Set<String> WEB_WITH_SANDBOX = Set.of("enrich", "simulate-sms", "end-conversations");
 
     public static void main(String[] args) {
-        ConfigurableApplicationContext context;
+        int code;
         try {
-            context = application(args).run(args);
-        } catch (RuntimeException startupFailed) {
-            System.exit(1); // Spring Boot has reported it (a failure analysis, e.g. the database is unreachable, or the trace)
-            return;
+            code = SpringApplication.exit(application(args).run(args));
+        } catch (RuntimeException | Error e) {
+            String url = System.getenv().getOrDefault("CALLEVAL_DB_URL", "jdbc:h2:file:./data/calleval");
+            String line = StartupFailures.describe(e, url);
+            if (line == null) {
+                System.err.println("calleval: could not start: " + e);
+                e.printStackTrace();
+            } else {
+                System.err.println("calleval: " + line);
+            }
+            code = StartupFailures.exitCode();
         }
-        System.exit(SpringApplication.exit(context));
+        System.exit(code);
     }
 
     /** The application configured for {@code args} (web server only for commands that need one). */
@@ -41,6 +53,9 @@ public class CallevalApplication {
         String command = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
         boolean web = WEB_COMMANDS.contains(command) || (WEB_WITH_SANDBOX.contains(command) && Arrays.asList(args).contains("--sandbox"));
         app.setWebApplicationType(web ? WebApplicationType.SERVLET : WebApplicationType.NONE);
+        if (command.equals("serve")) {
+            app.setAdditionalProfiles("serve");
+        }
         app.setBannerMode(Banner.Mode.OFF);
         app.setLogStartupInfo(false);
         return app;

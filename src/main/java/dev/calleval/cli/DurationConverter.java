@@ -18,6 +18,9 @@ class DurationConverter implements ITypeConverter<Duration> {
 
     /** A duration as an operator writes it: {@code 2m}, {@code 90s}, {@code 1500ms}. */
     static String format(Duration duration) {
+        if (duration.isZero()) {
+            return "0s";
+        }
         return DurationStyle.SIMPLE.print(duration, duration.toMillis() % 1000 != 0 ? java.time.temporal.ChronoUnit.MILLIS
                 : duration.getSeconds() % 60 != 0 ? java.time.temporal.ChronoUnit.SECONDS
                 : duration.getSeconds() % 3600 != 0 ? java.time.temporal.ChronoUnit.MINUTES : java.time.temporal.ChronoUnit.HOURS);

@@ -1,6 +1,7 @@
 /**
  * The command line ({@code java -jar calleval.jar COMMAND}), built with picocli on top of the Spring context:
- * {@code run}, {@code enrich} and {@code validate}. Exit codes: 0 success, 1 the run failed (or validation found
+ * {@code run}, {@code validate}, {@code status}, {@code reconcile}, {@code serve}, {@code enrich}, the simulation commands
+ * and {@code sandbox}. Exit codes: 0 success, 1 the run failed (or validation found
  * invalid rows, or an enrich run left logs rejected, failed or in doubt), 2 bad usage or configuration.
  */
 @NullMarked

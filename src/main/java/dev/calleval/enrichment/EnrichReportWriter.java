@@ -91,6 +91,13 @@ public class EnrichReportWriter {
         }
     }
 
+    /** The counts of an execution as they stand now (while it runs, or after), from the ledger; nothing is written. */
+    public EnrichSummary.Counts counts(long executionId) {
+        Tally tally = new Tally();
+        ledger.forEachItem(executionId, tally::add);
+        return tally.counts();
+    }
+
     private static String origin(UpdateDisposition disposition) {
         return disposition == UpdateDisposition.ALREADY_REJECTED ? "API_EARLIER" : disposition.posted() ? "API" : "LOCAL";
     }

@@ -30,6 +30,7 @@ import org.springframework.util.unit.DataSize;
  * @param source evaluate jobs: where the calls come from; null for the other kinds
  * @param enrich enrich jobs: where the simulation logs are; null for the other kinds
  * @param simulateSms simulate-sms jobs: the runs to queue; null for the other kinds
+ * @param schedule when {@code serve} runs the job by itself (evaluate and enrich jobs); null: only when launched
  * @param file the job file itself (set by the loader); relative paths in it resolve against its folder
  */
 public record JobDefinition(
@@ -43,6 +44,7 @@ public record JobDefinition(
         @DefaultValue Results results,
         @DefaultValue Report report,
         @DefaultValue Transcript transcript,
+        @Nullable Schedule schedule,
         @Nullable Path file) {
 
     /** What a job does, decided by the section its file declares. */
@@ -74,10 +76,61 @@ public record JobDefinition(
                     + "enrich: (enrich.location) or simulate-sms: (simulate-sms.runs); "
                     + (sections.isEmpty() ? "found none" : "found " + String.join(" and ", sections)));
         }
+        if (schedule != null && simulateSms != null) {
+            throw new IllegalArgumentException("schedule: applies to evaluate (source:) and enrich (enrich:) jobs, not to simulate-sms jobs");
+        }
     }
 
     JobDefinition withFile(Path file) {
-        return new JobDefinition(name, description, source, enrich, simulateSms, defaults, submit, results, report, transcript, file);
+        return new JobDefinition(name, description, source, enrich, simulateSms, defaults, submit, results, report, transcript, schedule, file);
+    }
+
+    /** The job parameters a launch may set ({@link #withParameters}). */
+    public static final java.util.Set<String> LAUNCH_PARAMETERS = java.util.Set.of("source");
+
+    /**
+     * This job with launch parameters applied ({@code POST /api/jobs/{name}/executions}): {@code source} replaces
+     * {@code source.location} (evaluate) or {@code enrich.location} (enrich), read as in the job file (relative to
+     * its folder, or absolute).
+     *
+     * @param parameters parameter name → value; empty for the job as written
+     * @throws IllegalArgumentException for a parameter this job does not take, or a blank value
+     */
+    public JobDefinition withParameters(Map<String, String> parameters) {
+        JobDefinition result = this;
+        for (Map.Entry<String, String> p : new java.util.TreeMap<>(parameters).entrySet()) {
+            if (!LAUNCH_PARAMETERS.contains(p.getKey())) {
+                throw new IllegalArgumentException("unknown job parameter '" + p.getKey() + "' (" + name + " takes: "
+                        + String.join(", ", new java.util.TreeSet<>(LAUNCH_PARAMETERS)) + ")");
+            }
+            if (p.getValue() == null || p.getValue().isBlank()) {
+                throw new IllegalArgumentException("job parameter '" + p.getKey() + "' is blank");
+            }
+            result = switch (p.getKey()) {
+                case "source" -> result.withSourceLocation(p.getValue());
+                default -> throw new IllegalStateException(p.getKey());
+            };
+        }
+        return result;
+    }
+
+    private JobDefinition withSourceLocation(String location) {
+        return switch (kind()) {
+            case EVALUATE -> new JobDefinition(name, description, new Source(source.type(), location, source.columns()), enrich, simulateSms,
+                    defaults, submit, results, report, transcript, schedule, file);
+            case ENRICH -> new JobDefinition(name, description, source, new EnrichSettings(location, enrich.type(), enrich.resendInDoubt()),
+                    simulateSms, defaults, submit, results, report, transcript, schedule, file);
+            case SIMULATE_SMS -> throw new IllegalArgumentException(name + " is a simulate-sms job: it has no source to set");
+        };
+    }
+
+    /** Where the job reads from, as its job parameter {@code source}: the manifest, or the enrich job's logs. */
+    public Path sourcePath() {
+        return switch (kind()) {
+            case EVALUATE -> manifestPath();
+            case ENRICH -> enrichLocation();
+            case SIMULATE_SMS -> throw new IllegalStateException(name + " is a simulate-sms job: it reads no source");
+        };
     }
 
     /** The kind of job, from the one section the file declares. */
@@ -251,6 +304,43 @@ public record JobDefinition(
      */
     public record Speakers(@DefaultValue("auto") SpeakerMapping.Strategy strategy, @DefaultValue Map<String, ParticipantRole> labels,
             @DefaultValue Map<Integer, ParticipantRole> channels, @DefaultValue("AGENT") ParticipantRole firstSpeaker) {}
+
+    /**
+     * When {@code serve} starts the job by itself ({@code schedule:}).
+     *
+     * @param cron a Spring cron expression: six fields, second minute hour day-of-month month day-of-week (e.g.
+     *     {@code "0 0 2 * * *"}: 02:00:00 every day; {@code "0 0/15 * * * MON-FRI"}: every quarter hour on weekdays), or a macro such as {@code @daily}
+     * @param zone the time zone the expression is read in (e.g. {@code Europe/Paris}); default UTC
+     */
+    public record Schedule(String cron, @DefaultValue("UTC") String zone) {
+        public Schedule {
+            if (cron == null || cron.isBlank()) {
+                throw new IllegalArgumentException("schedule.cron is required: six fields, second minute hour day-of-month month "
+                        + "day-of-week, e.g. \"0 0 2 * * *\" for 02:00 every day");
+            }
+            try {
+                org.springframework.scheduling.support.CronExpression.parse(cron);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("schedule.cron '" + cron + "' is not a cron expression (six fields, second minute hour "
+                        + "day-of-month month day-of-week, e.g. \"0 0 2 * * *\"): " + e.getMessage());
+            }
+            try {
+                java.time.ZoneId.of(zone);
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalArgumentException("schedule.zone '" + zone + "' is not a time zone (e.g. UTC, Europe/Paris, America/New_York)");
+            }
+        }
+
+        /** The zone of the expression. */
+        public java.time.ZoneId zoneId() {
+            return java.time.ZoneId.of(zone);
+        }
+
+        /** The first fire time after {@code after}, or null when the expression never fires again. */
+        public java.time.@Nullable ZonedDateTime next(java.time.Instant after) {
+            return org.springframework.scheduling.support.CronExpression.parse(cron).next(after.atZone(zoneId()));
+        }
+    }
 
     /** Where reports are written: {@code <directory>/<job>/<execution id>/}, relative to the working directory. */
     public record Report(@DefaultValue("reports") String directory) {}

@@ -34,6 +34,40 @@ public final class JobDefinitions {
         return loadFile(resolve(nameOrPath));
     }
 
+    /** The folder job names are looked up in. */
+    public Path directory() {
+        return jobsDirectory;
+    }
+
+    /**
+     * Every job file of the jobs folder ({@code *.yaml}, {@code *.yml}), keyed by the name it is run by (the file
+     * name without extension, as in {@code run NAME}), sorted; empty when the folder does not exist.
+     *
+     * @throws JobFileException for the first file that is not a valid job file, or two files of one name
+     */
+    public java.util.SortedMap<String, JobDefinition> all() {
+        java.util.SortedMap<String, JobDefinition> jobs = new java.util.TreeMap<>();
+        if (!Files.isDirectory(jobsDirectory)) {
+            return jobs;
+        }
+        List<Path> files;
+        try (var listing = Files.list(jobsDirectory)) {
+            files = listing.filter(Files::isRegularFile)
+                    .filter(f -> f.getFileName().toString().endsWith(".yaml") || f.getFileName().toString().endsWith(".yml"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new JobFileException(jobsDirectory + ": cannot list the job files: " + e.getMessage());
+        }
+        for (Path file : files) {
+            String name = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+            if (jobs.containsKey(name)) {
+                throw new JobFileException(file + ": a second job file named '" + name + "' (" + jobs.get(name).file() + ")");
+            }
+            jobs.put(name, loadFile(file));
+        }
+        return jobs;
+    }
+
     /** The file a job name or path refers to. */
     public Path resolve(String nameOrPath) {
         Path direct = Path.of(nameOrPath);

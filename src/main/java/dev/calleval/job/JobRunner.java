@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -31,14 +34,19 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobExecutionNotRunningException;
 import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.launch.NoSuchJobExecutionException;
+import org.springframework.batch.core.launch.support.TaskExecutorJobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.core.task.TaskRejectedException;
 import org.springframework.stereotype.Service;
 
 /**
  * Runs one job execution of a job definition and writes its report: {@link #run} for evaluate jobs,
- * {@link #runEnrich} for enrich jobs.
+ * {@link #runEnrich} for enrich jobs (both to their end, in the caller's thread), {@link #start} for either on an
+ * executor (returning as soon as the execution exists; {@code serve}).
  *
  * <p>Job parameters: {@code source} (the manifest, or the enrich job's directory or manifest; identifying) and
  * {@code run} (a counter, identifying). When the job's last execution over the same source FAILED or was STOPPED,
@@ -77,11 +85,66 @@ public class JobRunner {
         this.history = history;
     }
 
+    /** What an ended job execution produced: its report's summary, and whether it completed. */
+    public sealed interface Outcome permits RunOutcome, EnrichOutcome {
+        /** The job execution id. */
+        long executionId();
+
+        /** The job execution's status (COMPLETED, FAILED, STOPPED). */
+        String status();
+
+        /** Whether the execution completed. */
+        boolean completed();
+
+        /** The folder its report was written to. */
+        String reportDirectory();
+    }
+
     /** The outcome of a run: its summary (as written to {@code summary.json}) and whether it completed. */
-    public record RunOutcome(RunSummary summary, boolean completed, boolean restarted) {}
+    public record RunOutcome(RunSummary summary, boolean completed, boolean restarted) implements Outcome {
+        @Override
+        public long executionId() {
+            return summary.executionId();
+        }
+
+        @Override
+        public String status() {
+            return summary.status();
+        }
+
+        @Override
+        public String reportDirectory() {
+            return summary.reportDirectory();
+        }
+    }
 
     /** The outcome of an enrich run: its summary (as written to {@code summary.json}) and whether it completed. */
-    public record EnrichOutcome(EnrichSummary summary, boolean completed, boolean restarted) {}
+    public record EnrichOutcome(EnrichSummary summary, boolean completed, boolean restarted) implements Outcome {
+        @Override
+        public long executionId() {
+            return summary.executionId();
+        }
+
+        @Override
+        public String status() {
+            return summary.status();
+        }
+
+        @Override
+        public String reportDirectory() {
+            return summary.reportDirectory();
+        }
+    }
+
+    /**
+     * A job execution started by {@link #start}.
+     *
+     * @param executionId its id, known as soon as it is created (status STARTING until a thread picks it up)
+     * @param restarted whether it restarts a FAILED or STOPPED instance
+     * @param ended completes once the execution has ended and its report is written (exceptionally when the report
+     *     could not be written)
+     */
+    public record Started(long executionId, boolean restarted, CompletableFuture<Outcome> ended) {}
 
     /**
      * Runs the job to its end (synchronously) and writes the report.
@@ -93,14 +156,8 @@ public class JobRunner {
         if (definition.kind() != JobDefinition.Kind.EVALUATE) {
             throw new IllegalArgumentException(definition.name() + " is an " + definition.kind() + " job, not an evaluate job");
         }
-        Job job = jobFactory.build(definition, client, waitForResults);
-        Launch launch = launch(job, definition.name(), source(definition));
-        JobExecution execution = launch.execution();
-        BluejayClient.Stats stats = client.stats();
-        Path reportDirectory = Path.of(definition.report().directory());
-        RunSummary summary = reportWriter.write(reportDirectory, history.record(execution, definition.requireSource().location(), reportDirectory,
-                new RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries(), stats.inDoubt())));
-        return new RunOutcome(summary, execution.getStatus() == BatchStatus.COMPLETED, launch.restarted());
+        Launch launch = launch(jobOperator, jobFactory.build(definition, client, waitForResults), definition.name(), sourceOf(definition));
+        return (RunOutcome) report(definition, client, launch.execution(), launch.restarted(), false);
     }
 
     /**
@@ -115,20 +172,64 @@ public class JobRunner {
         if (definition.kind() != JobDefinition.Kind.ENRICH) {
             throw new IllegalArgumentException(definition.name() + " is an " + definition.kind() + " job, not an enrich job");
         }
-        Job job = enrichJobFactory.build(definition, client, resendInDoubt);
-        Launch launch = launch(job, definition.name(), source(definition));
-        JobExecution execution = launch.execution();
-        StepExecution step = ExecutionHistory.step(execution, "enrich");
-        BluejayClient.Stats stats = client.stats();
-        EnrichSummary summary = enrichReportWriter.write(Path.of(definition.report().directory()), new EnrichReportWriter.ExecutionInfo(
-                definition.name(), execution.getId(), execution.getStatus().name(), exitDescription(execution, true),
-                ExecutionHistory.instant(execution.getStartTime()), ExecutionHistory.instant(execution.getEndTime()),
-                dev.calleval.enrichment.SimulationLogSource.shown(definition.enrichLocation()), step == null ? 0 : step.getReadCount(),
-                resendInDoubt, new RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries(), stats.inDoubt())));
-        return new EnrichOutcome(summary, execution.getStatus() == BatchStatus.COMPLETED, launch.restarted());
+        Launch launch = launch(jobOperator, enrichJobFactory.build(definition, client, resendInDoubt), definition.name(), sourceOf(definition));
+        return (EnrichOutcome) report(definition, client, launch.execution(), launch.restarted(), resendInDoubt);
     }
 
-    private record Launch(JobExecution execution, boolean restarted) {}
+    /**
+     * Starts one job execution (evaluate or enrich) on {@code executor} and returns once the execution exists in the
+     * job repository; it runs on one of the executor's threads, then its report is written. Parameters and
+     * restarts are as for {@link #run}. An evaluate job reconciles once ({@code waitForResults} zero) unless told
+     * otherwise; an enrich job posts what earlier runs left in doubt only when its file says so.
+     *
+     * @param executor runs the execution; a rejected task ends the execution FAILED at once
+     * @throws IllegalArgumentException for a simulate-sms job (not a Spring Batch job)
+     * @throws Exception when Spring Batch refuses the launch (e.g. the instance is already running)
+     */
+    public Started start(JobDefinition definition, BluejayClient client, Duration waitForResults, Executor executor) throws Exception {
+        boolean resendInDoubt = definition.kind() == JobDefinition.Kind.ENRICH && definition.requireEnrich().resendInDoubt();
+        Job job = switch (definition.kind()) {
+            case EVALUATE -> jobFactory.build(definition, client, waitForResults);
+            case ENRICH -> enrichJobFactory.build(definition, client, resendInDoubt);
+            case SIMULATE_SMS -> throw new IllegalArgumentException(definition.name() + " is a simulate-sms job: it queues simulation runs "
+                    + "and is not started as a job execution (use 'calleval run " + definition.name() + "')");
+        };
+        CompletableFuture<Launch> created = new CompletableFuture<>();
+        CompletableFuture<Outcome> ended = new CompletableFuture<>();
+        TaskExecutorJobOperator operator = new TaskExecutorJobOperator();
+        operator.setJobRepository(jobRepository);
+        operator.setJobRegistry(new org.springframework.batch.core.configuration.support.MapJobRegistry());
+        operator.setTaskExecutor(task -> {
+            try {
+                executor.execute(() -> {
+                    try {
+                        task.run();
+                    } finally {
+                        Launch launch = created.join();
+                        JobExecution execution = launch.execution();
+                        log.info("{} execution {} ended {}", definition.name(), execution.getId(), execution.getStatus());
+                        try {
+                            ended.complete(report(definition, client, execution, launch.restarted(), resendInDoubt));
+                        } catch (RuntimeException e) {
+                            ended.completeExceptionally(e);
+                        }
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                throw new TaskRejectedException("no thread free to run " + definition.name(), e);
+            }
+        });
+        operator.afterPropertiesSet();
+        Launch launch;
+        try {
+            launch = launch(operator, job, definition.name(), sourceOf(definition));
+        } catch (Exception e) {
+            created.completeExceptionally(e);
+            throw e;
+        }
+        created.complete(launch);
+        return new Started(launch.execution().getId(), launch.restarted(), ended);
+    }
 
     /**
      * An execution that is running now.
@@ -144,16 +245,59 @@ public class JobRunner {
      * @throws IllegalArgumentException for a simulate-sms job (it has no source, and is never refused)
      */
     public Optional<RunningExecution> running(JobDefinition definition) {
-        return running(definition.name(), source(definition));
+        return running(definition.name(), sourceOf(definition));
     }
 
-    /** The {@code source} job parameter of a definition's executions: its manifest, or its enrich directory or manifest. */
-    private static String source(JobDefinition definition) {
-        return switch (definition.kind()) {
-            case EVALUATE -> definition.manifestPath().toString();
-            case ENRICH -> definition.enrichLocation().toString();
-            case SIMULATE_SMS -> throw new IllegalArgumentException(definition.name() + " is a simulate-sms job: it has no source");
-        };
+    /** The job parameter {@code source} of a definition: the absolute path it reads. */
+    public static String sourceOf(JobDefinition definition) {
+        return definition.sourcePath().toString(); // a simulate-sms job has none: IllegalStateException
+    }
+
+    /**
+     * Asks a running execution to stop: its chunk step ends after the chunk in progress, the execution ends STOPPED,
+     * and the next launch over the same source restarts it.
+     *
+     * @return false when it was not running (any more)
+     */
+    public boolean stop(long executionId) {
+        try {
+            return jobOperator.stop(executionId);
+        } catch (JobExecutionNotRunningException | NoSuchJobExecutionException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Ends an execution that {@link #start} created but no thread ever ran (status STARTING): STOPPED, so that the next
+     * launch over the same source restarts it. Does nothing to an execution in any other status.
+     */
+    public void stopWaiting(long executionId, String reason) {
+        JobExecution execution = jobRepository.getJobExecution(executionId);
+        if (execution != null && execution.getStatus() == BatchStatus.STARTING) {
+            execution.setStatus(BatchStatus.STOPPED);
+            execution.setExitStatus(ExitStatus.STOPPED.addExitDescription(reason));
+            execution.setEndTime(LocalDateTime.now());
+            jobRepository.update(execution);
+        }
+    }
+
+    private Outcome report(JobDefinition definition, BluejayClient client, JobExecution execution, boolean restarted, boolean resendInDoubt) {
+        BluejayClient.Stats stats = client.stats();
+        RunSummary.Requests requests = new RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries(), stats.inDoubt());
+        boolean completed = execution.getStatus() == BatchStatus.COMPLETED;
+        if (definition.kind() == JobDefinition.Kind.ENRICH) {
+            StepExecution step = ExecutionHistory.step(execution, "enrich");
+            EnrichSummary summary = enrichReportWriter.write(Path.of(definition.report().directory()), new EnrichReportWriter.ExecutionInfo(
+                    definition.name(), execution.getId(), execution.getStatus().name(), exitDescription(execution, true),
+                    instant(execution.getStartTime()), instant(execution.getEndTime()),
+                    dev.calleval.enrichment.SimulationLogSource.shown(definition.enrichLocation()), step == null ? 0 : step.getReadCount(),
+                    resendInDoubt, requests));
+            return new EnrichOutcome(summary, completed, restarted);
+        }
+        Path reportDirectory = Path.of(definition.report().directory());
+        RunSummary summary = reportWriter.write(reportDirectory, history.record(execution, definition.requireSource().location(), reportDirectory,
+                requests));
+        return new RunOutcome(summary, completed, restarted);
     }
 
     /**
@@ -163,20 +307,23 @@ public class JobRunner {
      * refuses a launch when this is present; {@link #run} and {@link #runEnrich} refuse it themselves.
      */
     public Optional<RunningExecution> running(String name, String source) {
-        return started(name, source).stream().filter(Started::alive).findFirst()
+        return started(name, source).stream().filter(Found::alive).findFirst()
                 .map(s -> new RunningExecution(s.execution().getId(), name, source, s.heartbeat().orElse(null)));
     }
 
+    /** A job execution launched, and whether it restarts an earlier instance. */
+    private record Launch(JobExecution execution, boolean restarted) {}
+
     /** An execution the job repository has as running (STARTING, STARTED, STOPPING), and whether it really is. */
-    private record Started(JobExecution execution, Optional<ExecutionLiveness.Heartbeat> heartbeat, boolean alive) {}
+    private record Found(JobExecution execution, Optional<ExecutionLiveness.Heartbeat> heartbeat, boolean alive) {}
 
     /** The executions of job {@code name} over {@code source} that the job repository has as running. */
-    private List<Started> started(String name, String source) {
-        List<Started> started = new ArrayList<>();
+    private List<Found> started(String name, String source) {
+        List<Found> started = new ArrayList<>();
         for (JobExecution execution : jobRepository.findRunningJobExecutions(name)) {
             if (source.equals(execution.getJobParameters().getString("source"))) {
                 Optional<ExecutionLiveness.Heartbeat> heartbeat = liveness.heartbeat(execution.getId());
-                started.add(new Started(execution, heartbeat, heartbeat.isPresent() ? heartbeat.get().alive() : justCreated(execution)));
+                started.add(new Found(execution, heartbeat, heartbeat.isPresent() ? heartbeat.get().alive() : justCreated(execution)));
             }
         }
         return started;
@@ -196,13 +343,13 @@ public class JobRunner {
      * @throws JobAlreadyRunningException when one is alive
      */
     private void refuseOrRecover(String name, String source) {
-        List<Started> started = started(name, source);
-        for (Started s : started) {
+        List<Found> started = started(name, source);
+        for (Found s : started) {
             if (s.alive()) {
                 throw new JobAlreadyRunningException(name, source, s.execution().getId(), s.heartbeat().orElse(null));
             }
         }
-        for (Started s : started) {
+        for (Found s : started) {
             JobExecution found = s.execution();
             Optional<ExecutionLiveness.Heartbeat> heartbeat = s.heartbeat();
             String why = heartbeat.map(h -> "its process (" + h.describe() + ") stopped without ending it")
@@ -230,7 +377,7 @@ public class JobRunner {
      * @throws JobAlreadyRunningException when an execution of the job over the same source is alive, or another
      *     launch of it started at the same moment
      */
-    private Launch launch(Job job, String name, String source) throws Exception {
+    private Launch launch(JobOperator operator, Job job, String name, String source) throws Exception {
         for (int attempt = 1; ; attempt++) {
             refuseOrRecover(name, source);
             JobParameters parameters = null;
@@ -258,7 +405,7 @@ public class JobRunner {
             }
             JobExecution execution;
             try {
-                execution = jobOperator.start(job, parameters);
+                execution = operator.start(job, parameters);
             } catch (JobExecutionAlreadyRunningException | DataIntegrityViolationException | ConcurrencyFailureException
                     | JobInstanceAlreadyCompleteException raced) {
                 // another launch created the same job instance (same run number) at the same moment: it is running it, or
@@ -284,7 +431,9 @@ public class JobRunner {
                 jobRepository.update(execution);
                 throw refused.get();
             }
-            log.info("{} execution {} ended {}", name, execution.getId(), execution.getStatus());
+            if (operator == jobOperator) { // synchronous: it has ended
+                log.info("{} execution {} ended {}", name, execution.getId(), execution.getStatus());
+            }
             return new Launch(execution, restart);
         }
     }
@@ -293,7 +442,7 @@ public class JobRunner {
      * Why the execution ended as it did: the root causes of its failures, else its exit description, else (with
      * {@code fromSteps}) the first step's exit description.
      */
-    static @Nullable String exitDescription(JobExecution execution, boolean fromSteps) {
+    public static @Nullable String exitDescription(JobExecution execution, boolean fromSteps) {
         String failure = execution.getAllFailureExceptions().stream().map(JobRunner::rootMessage).filter(Objects::nonNull).distinct()
                 .collect(Collectors.joining("; "));
         if (!failure.isEmpty()) {
@@ -314,6 +463,11 @@ public class JobRunner {
             t = t.getCause();
         }
         return t.getMessage() != null ? t.getMessage() : failure.getMessage();
+    }
+
+    /** A time of the job repository (local time of this JVM) as an instant. */
+    public static @Nullable Instant instant(@Nullable LocalDateTime time) {
+        return ExecutionHistory.instant(time);
     }
 
     private static @Nullable String emptyToNull(@Nullable String text) {

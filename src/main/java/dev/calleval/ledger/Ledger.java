@@ -409,13 +409,37 @@ public class Ledger {
                 Map.of("exec", executionId), ENTRY);
     }
 
+    /**
+     * Calls in {@code scope} that were accepted but have no result yet (SUBMITTED or OVERDUE), submitted at or
+     * before {@code submittedBefore}, oldest first (for one execution, in no particular order).
+     */
+    public List<LedgerEntry> awaitingResults(CallScope scope, Instant submittedBefore) {
+        if (scope.executionId() != null) {
+            return awaitingResults(scope.executionId()).stream()
+                    .filter(e -> e.submittedAt() != null && !e.submittedAt().isAfter(submittedBefore)).toList();
+        }
+        return jdbc.query("""
+                SELECT * FROM call_ledger
+                WHERE state IN ('SUBMITTED', 'OVERDUE') AND call_id IS NOT NULL AND submitted_at <= :before
+                  AND (CAST(:job AS VARCHAR(200)) IS NULL OR job_name = :job)
+                ORDER BY submitted_at""",
+                new MapSqlParameterSource("job", scope.jobName()).addValue("before", utc(submittedBefore)), ENTRY);
+    }
+
     /** Marks this execution's SUBMITTED calls sent before {@code cutoff} as OVERDUE. @return how many */
     public int markOverdue(long executionId, Instant cutoff) {
+        return markOverdue(CallScope.execution(executionId), cutoff);
+    }
+
+    /** Marks the SUBMITTED calls in {@code scope} sent before {@code cutoff} as OVERDUE. @return how many */
+    public int markOverdue(CallScope scope, Instant cutoff) {
         return jdbc.update("""
                 UPDATE call_ledger SET state = 'OVERDUE', updated_at = :now
                 WHERE state = 'SUBMITTED' AND submitted_at < :cutoff
-                  AND id IN (SELECT ledger_id FROM execution_call WHERE job_execution_id = :exec)""",
-                new MapSqlParameterSource("exec", executionId).addValue("cutoff", utc(cutoff)).addValue("now", utc(clock.instant())));
+                  AND (CAST(:job AS VARCHAR(200)) IS NULL OR job_name = :job)
+                  AND (CAST(:exec AS BIGINT) IS NULL OR id IN (SELECT ledger_id FROM execution_call WHERE job_execution_id = :exec))""",
+                new MapSqlParameterSource("exec", scope.executionId()).addValue("job", scope.jobName())
+                        .addValue("cutoff", utc(cutoff)).addValue("now", utc(clock.instant())));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.calleval.reconciliation;
 
+import dev.calleval.bluejay.AuthenticationFailedException;
 import dev.calleval.bluejay.BluejayApiException;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.bluejay.BluejayJson;
@@ -9,17 +10,18 @@ import dev.calleval.bluejay.CallStatus;
 import dev.calleval.bluejay.CustomMetricResult;
 import dev.calleval.bluejay.Evaluation;
 import dev.calleval.ledger.CallResult;
+import dev.calleval.ledger.CallScope;
 import dev.calleval.ledger.Ledger;
 import dev.calleval.ledger.LedgerEntry;
 import dev.calleval.ledger.LedgerState;
 import dev.calleval.webhook.WebhookInbox;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -164,20 +166,62 @@ public class Reconciler {
      * @return results recorded
      */
     public int pollOverdue(BluejayClient client, long executionId, Duration pollAfter) {
-        Instant cutoff = clock.instant().minus(pollAfter);
+        return pollOverdue(client, CallScope.execution(executionId), pollAfter);
+    }
+
+    /**
+     * Polls {@code retrieve-call-log} for the calls in {@code scope} that have waited longer than {@code pollAfter}
+     * without a result, and applies what it finds. A failed poll is logged and the call stays as it was; a refused API
+     * key stops the round.
+     *
+     * @return results recorded
+     */
+    public int pollOverdue(BluejayClient client, CallScope scope, Duration pollAfter) {
+        return poll(client, scope, pollAfter).recorded();
+    }
+
+    /** Counts of one polling round: calls polled, results recorded, polls that failed. */
+    private record Poll(int polled, int recorded, int failed) {}
+
+    private Poll poll(BluejayClient client, CallScope scope, Duration pollAfter) {
+        int polled = 0;
         int recorded = 0;
-        for (LedgerEntry entry : ledger.awaitingResults(executionId)) {
-            if (entry.submittedAt() == null || entry.submittedAt().isAfter(cutoff) || entry.callId() == null) {
-                continue;
-            }
+        int failed = 0;
+        for (LedgerEntry entry : ledger.awaitingResults(scope, clock.instant().minus(pollAfter))) {
+            polled++;
             try {
                 if (apply(client.retrieveCallLog(entry.callId()), "POLL") == Applied.RECORDED) {
                     recorded++;
                 }
+            } catch (AuthenticationFailedException e) {
+                failed++;
+                log.warn("polling stopped: {}", e.getMessage());
+                break;
             } catch (BluejayApiException e) {
+                failed++;
                 log.warn("polling call {} ({}) failed: {}", entry.callId(), entry.sourceId(), e.getMessage());
             }
         }
-        return recorded;
+        return new Poll(polled, recorded, failed);
+    }
+
+    /**
+     * Counts of one {@link #round}: the inbox pass; calls polled, results found by polling and polls that failed;
+     * calls newly OVERDUE.
+     */
+    public record Round(InboxPass inbox, int polled, int foundByPolling, int pollsFailed, int overdue) {}
+
+    /**
+     * One reconciliation round outside a job execution ({@code calleval reconcile}, and {@code serve} every few
+     * seconds): matches the webhook inbox; with a client, polls the calls in {@code scope} that have waited longer
+     * than {@code pollAfter}; marks those submitted more than {@code window} ago OVERDUE (still matched later).
+     *
+     * @param client where to poll, or null to only match the inbox and mark overdue calls
+     */
+    public Round round(@Nullable BluejayClient client, CallScope scope, Duration pollAfter, Duration window) {
+        InboxPass pass = processInbox();
+        Poll poll = client == null ? new Poll(0, 0, 0) : poll(client, scope, pollAfter);
+        int overdue = ledger.markOverdue(scope, clock.instant().minus(window));
+        return new Round(pass, poll.polled(), poll.recorded(), poll.failed(), overdue);
     }
 }

@@ -155,4 +155,81 @@ class JobDefinitionTests {
         assertThat(jobs.load("sample").kind()).isEqualTo(JobDefinition.Kind.EVALUATE);
         assertThat(jobs.load("sample-with-errors").kind()).isEqualTo(JobDefinition.Kind.EVALUATE);
     }
+
+    @Test
+    void aScheduleIsACronExpressionInAZoneUtcByDefault() throws IOException {
+        JobDefinition job = JobDefinitions.loadFile(file("nightly", """
+                name: nightly
+                source:
+                  location: calls.csv
+                schedule:
+                  cron: "0 30 2 * * *"
+                """));
+
+        assertThat(job.schedule()).isNotNull();
+        assertThat(job.schedule().zone()).isEqualTo("UTC");
+        assertThat(job.schedule().next(java.time.Instant.parse("2026-11-21T10:00:00Z")))
+                .isEqualTo(java.time.ZonedDateTime.parse("2026-11-22T02:30:00Z[UTC]"));
+        JobDefinition paris = JobDefinitions.loadFile(file("paris", """
+                name: paris
+                source:
+                  location: calls.csv
+                schedule:
+                  cron: "0 0 2 * * MON-FRI"
+                  zone: Europe/Paris
+                """));
+        assertThat(paris.schedule().next(java.time.Instant.parse("2026-11-21T10:00:00Z")).toInstant())
+                .isEqualTo(java.time.Instant.parse("2026-11-23T01:00:00Z")); // Saturday -> Monday 02:00 CET
+    }
+
+    @Test
+    void aBadCronExpressionOrZoneIsRefusedNamingTheKey() throws IOException {
+        Path badCron = file("bad-cron", """
+                name: bad-cron
+                source:
+                  location: calls.csv
+                schedule:
+                  cron: "0 0 2 * *"
+                """);
+        assertThatThrownBy(() -> JobDefinitions.loadFile(badCron)).isInstanceOf(JobFileException.class)
+                .hasMessageContaining("bad-cron.yaml").hasMessageContaining("schedule.cron '0 0 2 * *' is not a cron expression");
+        Path badZone = file("bad-zone", """
+                name: bad-zone
+                source:
+                  location: calls.csv
+                schedule:
+                  cron: "0 0 2 * * *"
+                  zone: Mars/Olympus
+                """);
+        assertThatThrownBy(() -> JobDefinitions.loadFile(badZone)).isInstanceOf(JobFileException.class)
+                .hasMessageContaining("schedule.zone 'Mars/Olympus' is not a time zone");
+    }
+
+    @Test
+    void launchParametersReplaceTheSourceAndUnknownOnesAreRefused() throws IOException {
+        JobDefinition job = JobDefinitions.loadFile(file("ev", """
+                name: ev
+                source:
+                  location: calls.csv
+                """));
+
+        assertThat(job.withParameters(java.util.Map.of("source", "other/today.csv")).sourcePath())
+                .isEqualTo(dir.resolve("other/today.csv").toAbsolutePath().normalize());
+        assertThat(job.withParameters(java.util.Map.of("source", "/abs/today.csv")).sourcePath()).isEqualTo(Path.of("/abs/today.csv"));
+        assertThat(job.withParameters(java.util.Map.of())).isEqualTo(job);
+        assertThatThrownBy(() -> job.withParameters(java.util.Map.of("date", "2026-11-20"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown job parameter 'date' (ev takes: source)");
+    }
+
+    @Test
+    void allListsTheJobFilesByNameAndFailsOnABadOne() throws IOException {
+        file("b", "name: b\nsource:\n  location: calls.csv\n");
+        file("a", "name: a\nenrich:\n  location: logs\n");
+        Files.writeString(dir.resolve("notes.txt"), "not a job");
+
+        assertThat(new JobDefinitions(dir).all()).containsOnlyKeys("a", "b");
+        assertThat(new JobDefinitions(dir.resolve("missing")).all()).isEmpty();
+        file("c", "name: c\nsource:\n  location: calls.csv\nschedule:\n  cron: nonsense\n");
+        assertThatThrownBy(() -> new JobDefinitions(dir).all()).isInstanceOf(JobFileException.class).hasMessageContaining("c.yaml");
+    }
 }

@@ -1,0 +1,214 @@
+package dev.calleval.serve;
+
+import dev.calleval.bluejay.ApiKey;
+import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.job.JobDefinition;
+import dev.calleval.ledger.CallScope;
+import dev.calleval.reconciliation.Reconciler;
+import dev.calleval.simulation.SimulationEventProcessor;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Profile;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.scheduling.support.CronTrigger;
+import org.springframework.stereotype.Component;
+
+/**
+ * What {@code calleval serve} runs besides the web server (whose webhook receiver stores events): the schedules of
+ * the job files (Spring's {@link CronTrigger}, each in its zone), a reconciliation round every
+ * {@code reconcileEvery} (webhook inbox, simulation events; polling calls without a result every
+ * {@code pollInterval}), and the launches ({@link JobLaunches}).
+ *
+ * <p>Stopping (SIGTERM, Ctrl-C: the context closes; this stops first, while the web server still receives webhooks):
+ * no new launches or schedule fires, running executions stop after their current chunk (STOPPED, restarted by the
+ * next launch over the same source), up to {@code shutdownTimeout}; then one last reconciliation round.
+ */
+@Component
+@Profile("serve")
+public class ServeRuntime implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(ServeRuntime.class);
+
+    private final JobLaunches launches;
+    private final Reconciler reconciler;
+    private final SimulationEventProcessor simulationEvents;
+    private final ApiToken apiToken;
+    private final Clock clock;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile @Nullable Running running;
+    private volatile Instant nextPoll = Instant.EPOCH;
+
+    public ServeRuntime(JobLaunches launches, Reconciler reconciler, SimulationEventProcessor simulationEvents, ApiToken apiToken, Clock clock) {
+        this.launches = launches;
+        this.reconciler = reconciler;
+        this.simulationEvents = simulationEvents;
+        this.apiToken = apiToken;
+        this.clock = clock;
+    }
+
+    /**
+     * How serve runs.
+     *
+     * @param reconcileEvery pause between reconciliation rounds (webhook inbox)
+     * @param pollAfter a call without a result this long after submission is polled with retrieve-call-log
+     * @param pollInterval pause between polling rounds
+     * @param window a call without a result this long after submission is marked OVERDUE (still matched later)
+     * @param concurrentExecutions job executions running at once
+     * @param shutdownTimeout how long stopping waits for running executions
+     */
+    public record Settings(Duration reconcileEvery, Duration pollAfter, Duration pollInterval, Duration window, int concurrentExecutions,
+            Duration shutdownTimeout) {}
+
+    /** Where the launched executions and the polling send their requests. */
+    public record Connection(URI baseUrl, ApiKey apiKey, BluejayClient pollClient) {}
+
+    private record Running(Settings settings, Connection connection, ThreadPoolTaskScheduler scheduler) {}
+
+    /**
+     * Starts the schedules, the reconciliation rounds and the launches; returns at once.
+     *
+     * @param jobs the job files by name, read from {@code jobsFolder}
+     */
+    public synchronized void start(Settings settings, SortedMap<String, JobDefinition> jobs, Path jobsFolder, Connection connection) {
+        if (running != null) {
+            throw new IllegalStateException("serve is already running");
+        }
+        launches.open(jobs, jobsFolder, connection.baseUrl(), connection.apiKey(), settings.concurrentExecutions());
+        ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+        scheduler.setPoolSize(2);
+        scheduler.setThreadNamePrefix("serve-");
+        scheduler.setDaemon(true);
+        scheduler.setErrorHandler(e -> log.error("serve: a scheduled task failed: {}", e.toString()));
+        scheduler.initialize();
+        Running r = new Running(settings, connection, scheduler);
+        nextPoll = clock.instant();
+        running = r;
+        log.info("jobs: {} job file(s) in {}: {}", jobs.size(), jobsFolder.toAbsolutePath().normalize(), String.join(", ", jobs.keySet()));
+        int scheduled = 0;
+        for (Map.Entry<String, JobDefinition> job : jobs.entrySet()) {
+            JobDefinition.Schedule schedule = job.getValue().schedule();
+            if (schedule == null) {
+                continue;
+            }
+            scheduler.schedule(() -> fire(job.getKey()), new CronTrigger(schedule.cron(), schedule.zoneId()));
+            ZonedDateTime next = schedule.next(clock.instant());
+            log.info("schedule: {} runs at '{}' ({}); next at {}", job.getKey(), schedule.cron(), schedule.zone(), next == null ? "never" : next);
+            scheduled++;
+        }
+        if (scheduled == 0) {
+            log.info("schedule: no job file declares a schedule: jobs run when launched");
+        }
+        scheduler.scheduleWithFixedDelay(this::reconcile, settings.reconcileEvery());
+        log.info("reconcile: webhook inbox every {}; calls without a result after {} polled every {}; OVERDUE after {}",
+                pretty(settings.reconcileEvery()), pretty(settings.pollAfter()), pretty(settings.pollInterval()), pretty(settings.window()));
+        if (apiToken.enabled()) {
+            log.info("launch API: on (POST /api/jobs/{name}/executions, GET /api/executions/{id}, GET /api/jobs; bearer token from CALLEVAL_API_TOKEN); "
+                    + "{} execution(s) at once", settings.concurrentExecutions());
+        } else {
+            log.warn("launch API: off: CALLEVAL_API_TOKEN is not set (/api/ answers 503); schedules and webhooks work without it");
+        }
+    }
+
+    /** Blocks until serve has stopped (the context is closing and running executions have ended or timed out). */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    private void fire(String name) {
+        try {
+            launches.launch(name, Map.of(), "schedule");
+        } catch (LaunchException e) {
+            log.warn("schedule: {} not launched: {}", name, e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("schedule: {} not launched: {}", name, e.getMessage());
+        }
+    }
+
+    /** One reconciliation round: simulation events, call results from the inbox, polling when due, OVERDUE marks. */
+    void reconcile() {
+        Running r = running;
+        if (r == null) {
+            return;
+        }
+        try {
+            var simulations = simulationEvents.processInbox();
+            Instant now = clock.instant();
+            boolean poll = !now.isBefore(nextPoll);
+            if (poll) {
+                nextPoll = now.plus(r.settings().pollInterval());
+            }
+            Reconciler.Round round = reconciler.round(poll ? r.connection().pollClient() : null, CallScope.all(), r.settings().pollAfter(),
+                    r.settings().window());
+            if (round.inbox().matched() + round.foundByPolling() + round.overdue() + simulations.applied() > 0) {
+                log.info("reconcile: {} result(s) by webhook, {} by polling, {} call(s) now OVERDUE, {} simulation event(s) applied",
+                        round.inbox().matched(), round.foundByPolling(), round.overdue(), simulations.applied());
+            }
+        } catch (RuntimeException e) {
+            log.warn("reconcile: the round failed, trying again in {}: {}", pretty(r.settings().reconcileEvery()), e.getMessage());
+        }
+    }
+
+    @Override
+    public void start() {
+        // started by the serve command, not by the context
+    }
+
+    @Override
+    public boolean isAutoStartup() {
+        return false;
+    }
+
+    @Override
+    public synchronized void stop() {
+        Running r = running;
+        if (r == null) {
+            return;
+        }
+        log.info("serve: stopping: no new launches; running executions stop after their current chunk (waiting up to {})",
+                pretty(r.settings().shutdownTimeout()));
+        r.scheduler().shutdown();
+        try {
+            launches.stop(r.settings().shutdownTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        running = null;
+        reconcileOnce(r);
+        log.info("serve: stopped");
+        stopped.countDown();
+    }
+
+    private void reconcileOnce(Running r) {
+        try {
+            simulationEvents.processInbox();
+            reconciler.round(null, CallScope.all(), r.settings().pollAfter(), r.settings().window());
+        } catch (RuntimeException e) {
+            log.warn("reconcile: the last round failed: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running != null;
+    }
+
+    /** First to stop, while the web server still takes webhooks and the database is open. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
+    }
+
+    private static String pretty(Duration d) {
+        return d.toString().substring(2).toLowerCase();
+    }
+}
