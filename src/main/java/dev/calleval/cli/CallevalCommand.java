@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "calleval", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Gets recorded agent calls evaluated by Bluejay, and proves every call was.",
         subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, EnrichCommand.class,
-                SimulateSmsCommand.class, EndConversationsCommand.class, SandboxCommand.class},
+                SimulateSmsCommand.class, EndConversationsCommand.class, SandboxCommand.class, DropFolderCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:completed (enrich: every log posted)", "1:the run failed, or validate found invalid rows, or enrich left logs rejected, failed or in doubt",
                 "2:bad usage or configuration"})
