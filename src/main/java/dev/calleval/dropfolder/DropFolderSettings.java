@@ -61,10 +61,4 @@ public record DropFolderSettings(String inbox, @Nullable String processing, @Nul
     public String bucket() {
         return S3Location.parse(inbox).bucket();
     }
-
-    static String keyPrefix(String location) {
-        String s = location.substring("s3://".length());
-        int slash = s.indexOf('/');
-        return slash < 0 ? "" : s.substring(slash + 1);
-    }
 }
