@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * calleval's entry point: one Spring Boot application whose command line (picocli) picks what to do. Commands
- * that receive webhooks start the web server: {@code run} always; the API commands ({@code enrich},
+ * that receive webhooks start the web server: {@code run} and {@code drop-folder} always; the API commands ({@code enrich},
  * {@code simulate-sms}, {@code end-conversations}) only with {@code --sandbox}, whose webhooks come back to this
  * process (without it they open no port, so they never clash with a process that holds it). The others never do.
  * {@code serve} also turns on the {@code serve} profile (its schedules, launch API and runtime).
@@ -26,7 +26,7 @@ import org.springframework.context.annotation.Bean;
  */
 @SpringBootApplication
 public class CallevalApplication {
-    private static final Set<String> WEB_COMMANDS = Set.of("run", "serve");
+    private static final Set<String> WEB_COMMANDS = Set.of("run", "serve", "drop-folder");
     private static final Set<String> WEB_WITH_SANDBOX = Set.of("enrich", "simulate-sms", "end-conversations");
 
     public static void main(String[] args) {

@@ -64,6 +64,11 @@ class JobExecution {
                 EnrichSummaryTable.print(outcome.summary(), out);
                 yield outcome.completed() && outcome.summary().allPosted() ? ExitCodes.OK : ExitCodes.FAILED;
             }
+            case DROP_FOLDER -> {
+                out.println(definition.name() + " is a drop-folder job: run 'calleval drop-folder poll-once " + definition.name()
+                        + "' (or 'calleval serve') to process its inbox");
+                yield ExitCodes.USAGE;
+            }
             case SIMULATE_SMS -> {
                 SimulateSmsSettings settings = definition.requireSimulateSms();
                 Duration wait = waitForResults != null ? waitForResults : settings.waitFor();

@@ -52,6 +52,10 @@ class ValidateCommand implements Callable<Integer> {
         if (definition.kind() == JobDefinition.Kind.ENRICH) {
             return validateEnrich(definition, out);
         }
+        if (definition.kind() == JobDefinition.Kind.DROP_FOLDER) {
+            spec.commandLine().getErr().println("calleval: " + definition.name() + " is a drop-folder job: its manifests are checked when dropped");
+            return ExitCodes.USAGE;
+        }
         if (definition.kind() == JobDefinition.Kind.SIMULATE_SMS) {
             spec.commandLine().getErr().println("calleval: " + definition.name() + " is a simulate-sms job: it has no input to validate");
             return ExitCodes.USAGE;

@@ -9,6 +9,7 @@ import dev.calleval.simulation.SimulateSmsSettings;
 import dev.calleval.submission.InDoubtLookup;
 import dev.calleval.bluejay.CallDirection;
 import dev.calleval.bluejay.CallInterface;
+import dev.calleval.dropfolder.DropFolderSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,15 +23,17 @@ import org.springframework.util.unit.DataSize;
  * ({@code 500ms}, {@code 30s}, {@code 2h}); sizes too ({@code 50MB}). See the README's "Job file" section.
  *
  * <p>A job file declares its {@link Kind} by the one section it has: {@code source:} (evaluate calls),
- * {@code enrich:} (post simulation logs to update-simulation-result) or {@code simulate-sms:} (queue SMS
- * simulation runs). Exactly one of the three; {@code submit:} and {@code report:} apply to every kind,
- * {@code defaults:} and {@code results:} to evaluate jobs only.
+ * {@code enrich:} (post simulation logs to update-simulation-result), {@code simulate-sms:} (queue SMS
+ * simulation runs) or {@code drop-folder:} (evaluate every manifest dropped into an S3 inbox: each one runs as an
+ * evaluate job whose source is that manifest). Exactly one of the four; {@code submit:} and {@code report:} apply to
+ * every kind, {@code defaults:} and {@code results:} to evaluate and drop-folder jobs only.
  *
  * @param name the job's name: reports go to {@code reports/<name>/<execution id>/}
  * @param source evaluate jobs: where the calls come from; null for the other kinds
  * @param enrich enrich jobs: where the simulation logs are; null for the other kinds
  * @param simulateSms simulate-sms jobs: the runs to queue; null for the other kinds
  * @param schedule when {@code serve} runs the job by itself (evaluate and enrich jobs); null: only when launched
+ * @param dropFolder drop-folder jobs: the S3 inbox and its sibling prefixes; null for the other kinds
  * @param file the job file itself (set by the loader); relative paths in it resolve against its folder
  */
 public record JobDefinition(
@@ -39,6 +42,7 @@ public record JobDefinition(
         @Nullable Source source,
         @Nullable EnrichSettings enrich,
         @Nullable SimulateSmsSettings simulateSms,
+        @Nullable DropFolderSettings dropFolder,
         @DefaultValue Defaults defaults,
         @DefaultValue Submit submit,
         @DefaultValue Results results,
@@ -54,7 +58,9 @@ public record JobDefinition(
         /** {@code enrich:}: post per-call simulation logs to {@code POST /v1/update-simulation-result}. */
         ENRICH,
         /** {@code simulate-sms:}: queue SMS simulation runs. */
-        SIMULATE_SMS
+        SIMULATE_SMS,
+        /** {@code drop-folder:}: evaluate every manifest dropped into an S3 inbox ({@code calleval drop-folder poll-once}, {@code serve}). */
+        DROP_FOLDER
     }
 
     public JobDefinition {
@@ -71,18 +77,23 @@ public record JobDefinition(
         if (simulateSms != null) {
             sections.add("simulate-sms:");
         }
+        if (dropFolder != null) {
+            sections.add("drop-folder:");
+        }
         if (sections.size() != 1) {
             throw new IllegalArgumentException("a job file declares exactly one of source: (an evaluate job: source.location), "
-                    + "enrich: (enrich.location) or simulate-sms: (simulate-sms.runs); "
+                    + "enrich: (enrich.location), simulate-sms: (simulate-sms.runs) or drop-folder: (drop-folder.inbox); "
                     + (sections.isEmpty() ? "found none" : "found " + String.join(" and ", sections)));
         }
-        if (schedule != null && simulateSms != null) {
-            throw new IllegalArgumentException("schedule: applies to evaluate (source:) and enrich (enrich:) jobs, not to simulate-sms jobs");
+        if (schedule != null && (simulateSms != null || dropFolder != null)) {
+            throw new IllegalArgumentException("schedule: applies to evaluate (source:) and enrich (enrich:) jobs, not to simulate-sms or "
+                    + "drop-folder jobs (a drop folder is polled every drop-folder.poll-interval)");
         }
     }
 
     JobDefinition withFile(Path file) {
-        return new JobDefinition(name, description, source, enrich, simulateSms, defaults, submit, results, report, transcript, schedule, file);
+        return new JobDefinition(name, description, source, enrich, simulateSms, dropFolder, defaults, submit, results, report, transcript, schedule,
+                file);
     }
 
     /** The job parameters a launch may set ({@link #withParameters}). */
@@ -117,10 +128,11 @@ public record JobDefinition(
     private JobDefinition withSourceLocation(String location) {
         return switch (kind()) {
             case EVALUATE -> new JobDefinition(name, description, new Source(source.type(), location, source.columns()), enrich, simulateSms,
-                    defaults, submit, results, report, transcript, schedule, file);
+                    dropFolder, defaults, submit, results, report, transcript, schedule, file);
             case ENRICH -> new JobDefinition(name, description, source, new EnrichSettings(location, enrich.type(), enrich.resendInDoubt()),
-                    simulateSms, defaults, submit, results, report, transcript, schedule, file);
+                    simulateSms, dropFolder, defaults, submit, results, report, transcript, schedule, file);
             case SIMULATE_SMS -> throw new IllegalArgumentException(name + " is a simulate-sms job: it has no source to set");
+            case DROP_FOLDER -> throw new IllegalArgumentException(name + " is a drop-folder job: its sources are the manifests dropped in its inbox");
         };
     }
 
@@ -130,12 +142,39 @@ public record JobDefinition(
             case EVALUATE -> manifestPath();
             case ENRICH -> enrichLocation();
             case SIMULATE_SMS -> throw new IllegalStateException(name + " is a simulate-sms job: it reads no source");
+            case DROP_FOLDER -> throw new IllegalStateException(name + " is a drop-folder job: each dropped manifest is its source");
         };
     }
 
     /** The kind of job, from the one section the file declares. */
     public Kind kind() {
-        return source != null ? Kind.EVALUATE : enrich != null ? Kind.ENRICH : Kind.SIMULATE_SMS;
+        return source != null ? Kind.EVALUATE : enrich != null ? Kind.ENRICH : simulateSms != null ? Kind.SIMULATE_SMS : Kind.DROP_FOLDER;
+    }
+
+    /**
+     * The {@code drop-folder:} section of a drop-folder job.
+     *
+     * @throws IllegalStateException for another kind of job
+     */
+    public DropFolderSettings requireDropFolder() {
+        if (dropFolder == null) {
+            throw new IllegalStateException(name + " is an " + kind() + " job, not a drop-folder job (it has no drop-folder: section)");
+        }
+        return dropFolder;
+    }
+
+    /**
+     * The evaluate job a drop-folder job runs for one dropped manifest: same name, defaults, submit, results and
+     * transcript settings, {@code source.location} the manifest, reports under {@code reportDirectory}.
+     *
+     * @param manifest the manifest's location (a local path or s3:// location)
+     * @param reportDirectory where this manifest's reports go ({@code <reportDirectory>/<job>/<execution id>/})
+     * @throws IllegalStateException when this is not a drop-folder job
+     */
+    public JobDefinition forDroppedManifest(String manifest, String reportDirectory) {
+        DropFolderSettings drop = requireDropFolder();
+        return new JobDefinition(name, description, new Source("manifest", manifest, drop.columns()), null, null, null, defaults, submit,
+                results, new Report(reportDirectory), transcript, null, file);
     }
 
     /**

@@ -193,6 +193,8 @@ public class JobRunner {
             case ENRICH -> enrichJobFactory.build(definition, client, resendInDoubt);
             case SIMULATE_SMS -> throw new IllegalArgumentException(definition.name() + " is a simulate-sms job: it queues simulation runs "
                     + "and is not started as a job execution (use 'calleval run " + definition.name() + "')");
+            case DROP_FOLDER -> throw new IllegalArgumentException(definition.name() + " is a drop-folder job: serve polls its inbox and "
+                    + "runs each dropped manifest (or 'calleval drop-folder poll-once " + definition.name() + "')");
         };
         CompletableFuture<Launch> created = new CompletableFuture<>();
         CompletableFuture<Outcome> ended = new CompletableFuture<>();

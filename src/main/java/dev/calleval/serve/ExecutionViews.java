@@ -119,7 +119,8 @@ class ExecutionViews {
         launches.jobs().forEach((name, definition) -> {
             JobDefinition.Schedule schedule = definition.schedule();
             ScheduleView scheduleView = schedule == null ? null : new ScheduleView(schedule.cron(), schedule.zone(), nextFire(schedule));
-            String source = definition.kind() == JobDefinition.Kind.SIMULATE_SMS ? null : JobRunner.sourceOf(definition);
+            String source = definition.kind() == JobDefinition.Kind.SIMULATE_SMS || definition.kind() == JobDefinition.Kind.DROP_FOLDER ? null
+                    : JobRunner.sourceOf(definition);
             views.add(new JobView(name, definition.kind().name().toLowerCase().replace('_', '-'), definition.description(), source, scheduleView,
                     lastExecution(definition.name()), running.getOrDefault(name, List.of()).stream().sorted().toList()));
         });

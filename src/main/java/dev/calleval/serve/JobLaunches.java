@@ -144,6 +144,10 @@ public class JobLaunches {
             throw new LaunchException(LaunchException.Reason.BAD_PARAMETERS, name + " is a simulate-sms job: it is not started as a job "
                     + "execution; run it with 'calleval run " + name + "'");
         }
+        if (definition.kind() == JobDefinition.Kind.DROP_FOLDER) {
+            throw new LaunchException(LaunchException.Reason.BAD_PARAMETERS, name + " is a drop-folder job: serve polls its inbox every "
+                    + "drop-folder.poll-interval; drop a manifest there to run it");
+        }
         String source = JobRunner.sourceOf(definition);
         if (!Files.exists(definition.sourcePath())) {
             throw new LaunchException(LaunchException.Reason.BAD_PARAMETERS, name + ": source " + source + " does not exist");

@@ -2,7 +2,10 @@ package dev.calleval.serve;
 
 import dev.calleval.bluejay.ApiKey;
 import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.dropfolder.DropFolderPoller;
+import dev.calleval.job.BluejayClientFactory;
 import dev.calleval.job.JobDefinition;
+import dev.calleval.job.JobRunner;
 import dev.calleval.ledger.CallScope;
 import dev.calleval.reconciliation.Reconciler;
 import dev.calleval.simulation.SimulationEventProcessor;
@@ -48,7 +51,15 @@ public class ServeRuntime implements SmartLifecycle {
     private volatile @Nullable Running running;
     private volatile Instant nextPoll = Instant.EPOCH;
 
-    public ServeRuntime(JobLaunches launches, Reconciler reconciler, SimulationEventProcessor simulationEvents, ApiToken apiToken, Clock clock) {
+    private final DropFolderPoller dropFolders;
+    private final JobRunner runner;
+    private final BluejayClientFactory clients;
+
+    public ServeRuntime(JobLaunches launches, Reconciler reconciler, SimulationEventProcessor simulationEvents, ApiToken apiToken, Clock clock,
+            DropFolderPoller dropFolders, JobRunner runner, BluejayClientFactory clients) {
+        this.dropFolders = dropFolders;
+        this.runner = runner;
+        this.clients = clients;
         this.launches = launches;
         this.reconciler = reconciler;
         this.simulationEvents = simulationEvents;
@@ -85,7 +96,8 @@ public class ServeRuntime implements SmartLifecycle {
         }
         launches.open(jobs, jobsFolder, connection.baseUrl(), connection.apiKey(), settings.concurrentExecutions());
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-        scheduler.setPoolSize(2);
+        long dropFolderJobs = jobs.values().stream().filter(j -> j.kind() == JobDefinition.Kind.DROP_FOLDER).count();
+        scheduler.setPoolSize(2 + (int) dropFolderJobs); // a drop-folder poll runs its manifests in its own thread
         scheduler.setThreadNamePrefix("serve-");
         scheduler.setDaemon(true);
         scheduler.setErrorHandler(e -> log.error("serve: a scheduled task failed: {}", e.toString()));
@@ -107,6 +119,13 @@ public class ServeRuntime implements SmartLifecycle {
         }
         if (scheduled == 0) {
             log.info("schedule: no job file declares a schedule: jobs run when launched");
+        }
+        for (JobDefinition job : jobs.values()) {
+            if (job.kind() == JobDefinition.Kind.DROP_FOLDER) {
+                Duration every = job.requireDropFolder().pollInterval();
+                scheduler.scheduleWithFixedDelay(() -> pollDropFolder(job), every);
+                log.info("drop folder: {} polls {} every {}", job.name(), job.requireDropFolder().inbox(), pretty(every));
+            }
         }
         scheduler.scheduleWithFixedDelay(this::reconcile, settings.reconcileEvery());
         log.info("reconcile: webhook inbox every {}; calls without a result after {} polled every {}; OVERDUE after {}",
@@ -131,6 +150,27 @@ public class ServeRuntime implements SmartLifecycle {
             log.warn("schedule: {} not launched: {}", name, e.getMessage());
         } catch (RuntimeException e) {
             log.error("schedule: {} not launched: {}", name, e.getMessage());
+        }
+    }
+
+    /**
+     * One poll of a drop-folder job's inbox: each new manifest is claimed, run to its end as an evaluate job execution
+     * (results come by webhook and reconciliation rounds), and filed in done/ or failed/ with its reports.
+     */
+    void pollDropFolder(JobDefinition job) {
+        Running r = running;
+        if (r == null) {
+            return;
+        }
+        try {
+            for (DropFolderPoller.Outcome o : dropFolders.pollOnce(job, evaluate -> runner.run(evaluate,
+                    clients.create(evaluate, r.connection().baseUrl(), r.connection().apiKey()), Duration.ZERO).completed())) {
+                log.info("drop folder {}: {} {}{}{}", job.name(), o.inboxKey(), o.state(), o.location() == null ? "" : " -> " + o.location(),
+                        o.reason() == null ? "" : " (" + o.reason() + ")");
+            }
+        } catch (RuntimeException e) {
+            log.warn("drop folder {}: the poll failed, trying again in {}: {}", job.name(), pretty(job.requireDropFolder().pollInterval()),
+                    e.getMessage());
         }
     }
 

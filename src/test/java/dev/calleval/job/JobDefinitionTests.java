@@ -98,6 +98,44 @@ class JobDefinitionTests {
     }
 
     @Test
+    void dropFolderSectionMakesADropFolderJobWithSiblingPrefixesAndAnEvaluateJobPerManifest() throws IOException {
+        JobDefinition job = JobDefinitions.loadFile(file("dr", """
+                name: dr
+                drop-folder:
+                  inbox: s3://bucket/drop/inbox
+                  failed: s3://bucket/rejected/
+                  poll-interval: 30s
+                defaults:
+                  agent-id: "77"
+                """));
+
+        assertThat(job.kind()).isEqualTo(JobDefinition.Kind.DROP_FOLDER);
+        assertThat(job.requireDropFolder().inbox()).isEqualTo("s3://bucket/drop/inbox/");
+        assertThat(job.requireDropFolder().processing()).isEqualTo("s3://bucket/drop/processing/");
+        assertThat(job.requireDropFolder().done()).isEqualTo("s3://bucket/drop/done/");
+        assertThat(job.requireDropFolder().failed()).isEqualTo("s3://bucket/rejected/");
+        assertThat(job.requireDropFolder().pollInterval()).hasSeconds(30);
+        assertThat(job.requireDropFolder().claimTimeout()).hasHours(6);
+        JobDefinition evaluate = job.forDroppedManifest("/tmp/x/calls.csv", "/tmp/x/reports");
+        assertThat(evaluate.kind()).isEqualTo(JobDefinition.Kind.EVALUATE);
+        assertThat(evaluate.name()).isEqualTo("dr");
+        assertThat(evaluate.defaults().agentId()).isEqualTo("77");
+        assertThat(evaluate.report().directory()).isEqualTo("/tmp/x/reports");
+        assertThatThrownBy(() -> JobDefinitions.loadFile(file("both", """
+                name: both
+                source:
+                  location: calls.csv
+                drop-folder:
+                  inbox: s3://bucket/drop/inbox/
+                """))).isInstanceOf(JobFileException.class).hasMessageContaining("found source: and drop-folder:");
+        assertThatThrownBy(() -> JobDefinitions.loadFile(file("local", """
+                name: local
+                drop-folder:
+                  inbox: /srv/drop/
+                """))).isInstanceOf(JobFileException.class).hasMessageContaining("drop-folder.inbox must be an s3://bucket/prefix/ location");
+    }
+
+    @Test
     void aFileWithoutAnyKindSectionIsRefusedNamingTheThree() throws IOException {
         Path file = file("none", "name: none\n");
 

@@ -1,0 +1,245 @@
+package dev.calleval.dropfolder;
+
+import dev.calleval.job.JobDefinition;
+import dev.calleval.manifest.ColumnMapping;
+import dev.calleval.manifest.ManifestItemReader;
+import dev.calleval.s3.S3AccessException;
+import dev.calleval.s3.S3Location;
+import dev.calleval.s3.S3Storage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.stereotype.Component;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Polls a job's drop folder ({@code drop-folder:} section): claims each manifest in the inbox exactly once (a row
+ * in {@code drop_folder_claim}, unique on bucket/key/inbox ETag), moves it to {@code processing/}, runs it as an
+ * evaluate job execution, then moves it to {@code done/} or {@code failed/} with its reports beside it
+ * ({@code <name>.report/summary.json}, {@code calls.csv}, {@code rejects.csv}, {@code report.html}) or, when it
+ * cannot be parsed at all, an error file {@code <name>.error.txt}. Nothing is deleted except the inbox and
+ * processing copies of a moved object.
+ *
+ * <p>Before looking at the inbox, each poll resumes the job's unfinished claims whose owner is dead (same host,
+ * process gone) or silent for {@code claim-timeout}: the object is found in the inbox or in processing/ and the run
+ * is started again; JobRunner restarts the failed execution and the ledger keeps calls already submitted from
+ * being sent again.
+ *
+ * <p>The manifest is downloaded from processing/ to {@code <report directory>/.drop-folder/<claim id>/<name>} and
+ * run from there: relative {@code recording}/{@code transcript} paths in it resolve against that local folder, so
+ * a dropped manifest should use absolute paths (or {@code s3://} ones once the s3:// manifest reader lands).
+ *
+ * <p>{@code serve} calls {@link #pollOnce} every {@code drop-folder.poll-interval} for each job with a
+ * {@code drop-folder:} section; {@code calleval drop-folder poll-once JOB} calls it once.
+ */
+@Component
+public class DropFolderPoller {
+    private static final Logger log = LoggerFactory.getLogger(DropFolderPoller.class);
+
+    /** Runs one dropped manifest as an evaluate job execution; true when the execution COMPLETED. */
+    @FunctionalInterface
+    public interface ManifestRun {
+        boolean run(JobDefinition evaluateJob) throws Exception;
+    }
+
+    /** What a poll did with one manifest: its inbox key, final state and where it ended (null while another poller has it). */
+    public record Outcome(String inboxKey, DropFolderClaims.State state, @Nullable String location, @Nullable String reason) {}
+
+    private final S3Storage s3;
+    private final DropFolderClaims claims;
+    private final DropFolderClaims.Owner owner = DropFolderClaims.Owner.current();
+
+    public DropFolderPoller(S3Storage s3, DropFolderClaims claims) {
+        this.s3 = s3;
+        this.claims = claims;
+    }
+
+    /**
+     * One poll: resumes abandoned claims, then claims and runs every new manifest in the inbox, one at a time.
+     *
+     * @param job a job with a {@code drop-folder:} section
+     * @param run runs the evaluate job derived for each manifest ({@link JobDefinition#forDroppedManifest})
+     * @return what happened to each manifest this poll processed (empty when the inbox had nothing new)
+     * @throws S3AccessException when the inbox cannot be listed
+     * @throws IllegalArgumentException when the job has no {@code drop-folder:} section
+     */
+    public List<Outcome> pollOnce(JobDefinition job, ManifestRun run) {
+        DropFolderSettings settings = job.requireDropFolder();
+        List<Outcome> outcomes = new ArrayList<>();
+        Instant now = Instant.now();
+        for (DropFolderClaims.Claim stale : claims.unfinished(job.name())) {
+            if (DropFolderClaims.abandoned(stale, settings.claimTimeout(), now)) {
+                DropFolderClaims.Claim mine = claims.takeOver(stale, owner.toString());
+                if (mine != null) {
+                    log.info("drop folder {}: resuming claim {} of s3://{}/{} left {} by {}", job.name(), mine.id(), mine.bucket(),
+                            mine.inboxKey(), stale.state(), stale.owner());
+                    outcomes.add(process(job, settings, mine, run));
+                }
+            }
+        }
+        String bucket = settings.bucket();
+        String inboxPrefix = S3Location.parse(settings.inbox()).key();
+        List<S3Object> objects;
+        try {
+            objects = s3.client().listObjectsV2Paginator(r -> r.bucket(bucket).prefix(inboxPrefix)).contents().stream()
+                    .filter(o -> !o.key().endsWith("/") && !o.key().substring(inboxPrefix.length()).contains("/")).toList();
+        } catch (SdkException e) {
+            throw S3AccessException.of("cannot list the drop folder inbox", S3Location.parse(settings.inbox()), e);
+        }
+        for (S3Object object : objects) {
+            DropFolderClaims.Claim claim = claims.claim(job.name(), bucket, object.key(), object.eTag(), owner.toString());
+            if (claim == null) {
+                DropFolderClaims.Claim other = claims.find(bucket, object.key(), object.eTag());
+                if (other != null && (other.state() == DropFolderClaims.State.DONE || other.state() == DropFolderClaims.State.FAILED)) {
+                    log.warn("drop folder {}: s3://{}/{} has the content of a manifest already processed (claim {}, {}): left in the inbox; "
+                            + "change it (or drop it under another name) to run it again", job.name(), bucket, object.key(), other.id(), other.state());
+                }
+                continue;
+            }
+            log.info("drop folder {}: claimed s3://{}/{} (ETag {}) as claim {}", job.name(), bucket, object.key(), object.eTag(), claim.id());
+            outcomes.add(process(job, settings, claim, run));
+        }
+        return outcomes;
+    }
+
+    private Outcome process(JobDefinition job, DropFolderSettings settings, DropFolderClaims.Claim claim, ManifestRun run) {
+        String name = claim.inboxKey().substring(claim.inboxKey().lastIndexOf('/') + 1);
+        S3Location inbox = new S3Location(claim.bucket(), claim.inboxKey());
+        S3Location processing = S3Location.parse(settings.processing() + name);
+        try {
+            if (exists(inbox)) {
+                move(inbox, processing);
+            } else if (!exists(processing)) {
+                String reason = "the object is neither in the inbox nor in processing/ any more";
+                claims.update(claim.id(), DropFolderClaims.State.FAILED, null, reason);
+                log.error("drop folder {}: claim {} of {}: {}", job.name(), claim.id(), inbox, reason);
+                return new Outcome(claim.inboxKey(), DropFolderClaims.State.FAILED, null, reason);
+            }
+            claims.update(claim.id(), DropFolderClaims.State.RUNNING, processing.toString(), null);
+
+            Path work = Path.of(job.report().directory()).toAbsolutePath().resolve(".drop-folder").resolve(Long.toString(claim.id()));
+            Files.createDirectories(work);
+            Path manifest = work.resolve(name);
+            try (InputStream in = s3.open(processing)) {
+                Files.copy(in, manifest, StandardCopyOption.REPLACE_EXISTING);
+            }
+            String unparseable = checkParses(manifest, processing.toString(), settings);
+            if (unparseable != null) {
+                S3Location failed = S3Location.parse(settings.failed() + name);
+                put(S3Location.parse(settings.failed() + name + ".error.txt"), "calleval could not process " + inbox + " (claim "
+                        + claim.id() + "):\n" + unparseable + "\n");
+                move(processing, failed);
+                claims.update(claim.id(), DropFolderClaims.State.FAILED, failed.key(), unparseable);
+                log.warn("drop folder {}: {} cannot be parsed, moved to {}: {}", job.name(), inbox, failed, unparseable);
+                return new Outcome(claim.inboxKey(), DropFolderClaims.State.FAILED, failed.toString(), unparseable);
+            }
+
+            Path reports = work.resolve("reports");
+            JobDefinition evaluate = job.forDroppedManifest(manifest.toString(), reports.toString());
+            boolean completed = run.run(evaluate);
+            S3Location target = S3Location.parse((completed ? settings.done() : settings.failed()) + name);
+            uploadReports(reports.resolve(job.name()), S3Location.parse(target + ".report/"));
+            move(processing, target);
+            DropFolderClaims.State state = completed ? DropFolderClaims.State.DONE : DropFolderClaims.State.FAILED;
+            String reason = completed ? null : "the job execution did not complete; see " + target + ".report/summary.json";
+            claims.update(claim.id(), state, target.key(), reason);
+            log.info("drop folder {}: {} {}, moved to {}", job.name(), inbox, completed ? "processed" : "failed", target);
+            return new Outcome(claim.inboxKey(), state, target.toString(), reason);
+        } catch (Exception e) {
+            // the claim stays RUNNING: the next poll after claim-timeout (or once this process is gone) resumes it
+            log.error("drop folder {}: claim {} of {} stopped: {} (resumed by a later poll)", job.name(), claim.id(), inbox, e.getMessage());
+            return new Outcome(claim.inboxKey(), DropFolderClaims.State.RUNNING, processing.toString(), e.getMessage());
+        }
+    }
+
+    /** Null when the manifest's header can be read and names a call_id column; otherwise why not. */
+    private static @Nullable String checkParses(Path manifest, String shown, DropFolderSettings settings) {
+        ColumnMapping columns = new ColumnMapping(settings.columns());
+        ManifestItemReader reader = new ManifestItemReader(manifest, shown, columns);
+        try {
+            reader.open(new ExecutionContext());
+            reader.close();
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+        try (Stream<String> lines = Files.lines(manifest, StandardCharsets.UTF_8)) {
+            String header = lines.findFirst().orElse("");
+            String callId = columns.header("call_id");
+            if (java.util.Arrays.stream(header.replace("\uFEFF", "").split(",")).map(h -> h.strip().replace("\"", ""))
+                    .noneMatch(callId::equals)) {
+                return shown + ":1: the header row has no '" + callId + "' column, so this is not a calleval manifest (header: "
+                        + (header.length() > 200 ? header.substring(0, 200) + "..." : header) + ")";
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return shown + ":1: cannot read the header row: " + e.getMessage();
+        }
+        return null;
+    }
+
+    /** Uploads the newest execution's report files from {@code <reports>/<job>/<execution id>/}. */
+    private void uploadReports(Path jobReports, S3Location prefix) throws IOException {
+        if (!Files.isDirectory(jobReports)) {
+            return;
+        }
+        Path newest;
+        try (Stream<Path> dirs = Files.list(jobReports)) {
+            newest = dirs.filter(d -> d.getFileName().toString().matches("\\d+"))
+                    .max(java.util.Comparator.comparingLong(d -> Long.parseLong(d.getFileName().toString()))).orElse(null);
+        }
+        if (newest == null) {
+            return;
+        }
+        for (String file : List.of("summary.json", "calls.csv", "rejects.csv", "report.html")) {
+            Path path = newest.resolve(file);
+            if (Files.isRegularFile(path)) {
+                s3.upload(path, prefix.child(file), file.endsWith(".json") ? "application/json"
+                        : file.endsWith(".html") ? "text/html; charset=utf-8" : "text/csv");
+            }
+        }
+    }
+
+    private boolean exists(S3Location object) {
+        try {
+            s3.head(object);
+            return true;
+        } catch (S3AccessException e) {
+            if (e.notFound()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** S3 has no move: copy, then delete the source (the copy's ETag may differ; the claim keeps the inbox one). */
+    private void move(S3Location from, S3Location to) {
+        try {
+            s3.client().copyObject(r -> r.sourceBucket(from.bucket()).sourceKey(from.key()).destinationBucket(to.bucket())
+                    .destinationKey(to.key()));
+            s3.client().deleteObject(r -> r.bucket(from.bucket()).key(from.key()));
+        } catch (SdkException e) {
+            throw S3AccessException.of("cannot move " + from + " to", to, e);
+        }
+    }
+
+    private void put(S3Location object, String text) {
+        try {
+            s3.client().putObject(r -> r.bucket(object.bucket()).key(object.key()).contentType("text/plain; charset=utf-8"),
+                    RequestBody.fromString(text, StandardCharsets.UTF_8));
+        } catch (SdkException e) {
+            throw S3AccessException.of("cannot write", object, e);
+        }
+    }
+}
