@@ -2,6 +2,7 @@ package dev.calleval.mapping;
 
 import dev.calleval.manifest.InputLocation;
 import dev.calleval.s3.S3AccessException;
+import dev.calleval.s3.S3ConfigurationException;
 import dev.calleval.s3.S3Location;
 import dev.calleval.s3.S3Storage;
 import dev.calleval.transcript.TranscriptInput;
@@ -67,6 +68,8 @@ final class InputFiles {
             return bytes;
         } catch (S3AccessException e) {
             throw problem(e, column, shownAs);
+        } catch (S3ConfigurationException e) {
+            throw new InputFileException(column, "cannot read " + shownAs + " (" + object + "): " + e.getMessage());
         } catch (IOException e) {
             throw new InputFileException(column, "cannot read " + shownAs + " (" + object + "): " + e.getMessage());
         }

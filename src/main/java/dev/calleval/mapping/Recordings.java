@@ -2,6 +2,7 @@ package dev.calleval.mapping;
 
 import dev.calleval.bluejay.RecordingData;
 import dev.calleval.s3.S3AccessException;
+import dev.calleval.s3.S3ConfigurationException;
 import dev.calleval.s3.S3Location;
 import dev.calleval.s3.S3Storage;
 import java.io.IOException;
@@ -47,6 +48,8 @@ final class Recordings {
             start = config.storage().readStart(object, 16);
         } catch (S3AccessException e) {
             throw InputFiles.problem(e, "recording", shownAs);
+        } catch (S3ConfigurationException e) {
+            throw new InputFileException("recording", "cannot read " + where + ": " + e.getMessage());
         }
         if (start.size() == 0) {
             throw new InputFileException("recording", where + " is empty");

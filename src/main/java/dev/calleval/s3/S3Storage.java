@@ -48,6 +48,8 @@ public class S3Storage implements AutoCloseable {
 
     private final S3Settings settings;
     private volatile @Nullable Clients clients;
+    /** A configuration failure of the first build, repeated without retrying (the region chain can take seconds). */
+    private volatile @Nullable S3ConfigurationException failed;
 
     /** Builds nothing yet: the clients are built on first use. */
     public S3Storage(S3Settings settings) {
@@ -203,7 +205,15 @@ public class S3Storage implements AutoCloseable {
             synchronized (this) {
                 built = clients;
                 if (built == null) {
-                    built = build();
+                    if (failed != null) {
+                        throw new S3ConfigurationException(failed.getMessage());
+                    }
+                    try {
+                        built = build();
+                    } catch (S3ConfigurationException e) {
+                        failed = e;
+                        throw e;
+                    }
                     clients = built;
                 }
             }
