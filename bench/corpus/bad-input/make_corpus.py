@@ -168,7 +168,7 @@ def rows(f):
             call_direction="X" * 20_000),
         ok("r3-good-03", "metadata field of 300,000 characters", "huge field", **{"metadata.note": "m" * 300_000}),
         ok("r3-good-04", "utterance of 570 KB in the transcript", "huge field", transcript=f["huge-utterance"]),
-        bad("r3-bad-s3", "recording on s3://", "unsupported", "recording", "s3:// recordings are not supported",
+        bad("r3-bad-s3", "recording on s3://, no S3 access", "unreachable", "recording", "cannot read s3://northwind-calls/2026/11/19/0001.wav",
             recording="s3://northwind-calls/2026/11/19/0001.wav"),
         bad("r3-bad-url-space", "recording URL with a space", "wrong type", "recording", "not a valid URL",
             recording="https://recordings.example.com/nw 0001.wav"),

@@ -8,10 +8,10 @@ import dev.calleval.job.EvaluateJobFactory;
 import dev.calleval.job.JobDefinition;
 import dev.calleval.job.JobDefinitions;
 import dev.calleval.manifest.CallRecord;
-import dev.calleval.manifest.ColumnMapping;
 import dev.calleval.manifest.ManifestItemReader;
 import dev.calleval.mapping.CallMapper;
 import dev.calleval.mapping.MappedCall;
+import dev.calleval.s3.S3Storage;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,9 +40,11 @@ class ValidateCommand implements Callable<Integer> {
     String job = "";
 
     private final JobDefinitions jobs;
+    private final S3Storage s3;
 
-    ValidateCommand(JobDefinitions jobs) {
+    ValidateCommand(JobDefinitions jobs, S3Storage s3) {
         this.jobs = jobs;
+        this.s3 = s3;
     }
 
     @Override
@@ -60,9 +62,8 @@ class ValidateCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("calleval: " + definition.name() + " is a simulate-sms job: it has no input to validate");
             return ExitCodes.USAGE;
         }
-        CallMapper mapper = new CallMapper(EvaluateJobFactory.mappingDefaults(definition));
-        ManifestItemReader reader = new ManifestItemReader(definition.manifestPath(), definition.requireSource().location(),
-                new ColumnMapping(definition.requireSource().columns()));
+        CallMapper mapper = new CallMapper(EvaluateJobFactory.mappingDefaults(definition), EvaluateJobFactory.s3Recordings(definition, s3));
+        ManifestItemReader reader = EvaluateJobFactory.manifestReader(definition, s3, true);
         long rows = 0;
         long valid = 0;
         long invalid = 0;

@@ -8,7 +8,9 @@ import dev.calleval.manifest.ManifestItemReader;
 import dev.calleval.mapping.CallMapper;
 import dev.calleval.mapping.MappedCall;
 import dev.calleval.mapping.MappingDefaults;
+import dev.calleval.mapping.S3Recordings;
 import dev.calleval.reconciliation.Reconciler;
+import dev.calleval.s3.S3Storage;
 import dev.calleval.submission.SubmissionWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,9 +42,11 @@ public class EvaluateJobFactory {
     private final Reconciler reconciler;
     private final Clock clock;
     private final ExecutionHeartbeatListener heartbeat;
+    private final S3Storage s3;
 
     public EvaluateJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager, Ledger ledger,
-            Reconciler reconciler, Clock clock, ExecutionHeartbeatListener heartbeat) {
+            Reconciler reconciler, Clock clock, ExecutionHeartbeatListener heartbeat, S3Storage s3) {
+        this.s3 = s3;
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.ledger = ledger;
@@ -67,9 +71,8 @@ public class EvaluateJobFactory {
     }
 
     private Step submitStep(JobDefinition definition, BluejayClient client) {
-        ManifestItemReader reader = new ManifestItemReader(definition.manifestPath(), definition.requireSource().location(),
-                new ColumnMapping(definition.requireSource().columns()), false);
-        CallMapper mapper = new CallMapper(mappingDefaults(definition));
+        ManifestItemReader reader = manifestReader(definition, s3, false);
+        CallMapper mapper = new CallMapper(mappingDefaults(definition), s3Recordings(definition, s3));
         SubmissionWriter writer = new SubmissionWriter(ledger, client, definition.name(), definition.submit().maxInFlight(),
                 definition.submit().inDoubt().lookup(definition.submit().requestTimeout()));
         return new StepBuilder("submit", jobRepository)
@@ -80,6 +83,27 @@ public class EvaluateJobFactory {
                 .writer(writer)
                 .listener(writer)
                 .build();
+    }
+
+    /**
+     * The reader of an evaluate job's manifest, local or in S3; rejects name it as the job file writes it.
+     *
+     * @param resume on a restart, skip the records already read (the evaluate job reads from the top instead)
+     */
+    public static ManifestItemReader manifestReader(JobDefinition definition, S3Storage s3, boolean resume) {
+        return new ManifestItemReader(definition.manifest(), s3, definition.requireSource().location().strip(),
+                new ColumnMapping(definition.requireSource().columns()), resume);
+    }
+
+    /**
+     * How a job reads {@code s3://} inputs and delivers S3 recordings: presigned URLs valid for
+     * {@code defaults.recording-url-ttl} (else {@code calleval.s3.presign-ttl}).
+     *
+     * @throws dev.calleval.s3.S3ConfigurationException when the TTL is out of range
+     */
+    public static S3Recordings s3Recordings(JobDefinition definition, S3Storage s3) {
+        JobDefinition.Defaults d = definition.defaults();
+        return new S3Recordings(s3, d.recordingUrlTtl() != null ? d.recordingUrlTtl() : s3.settings().presignTtl(), d.recordingUrlTooLong());
     }
 
     /** The mapping defaults of a job's {@code defaults:} section. */

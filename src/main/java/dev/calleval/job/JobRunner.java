@@ -3,7 +3,9 @@ package dev.calleval.job;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.enrichment.EnrichReportWriter;
 import dev.calleval.enrichment.EnrichSummary;
+import dev.calleval.report.ReportUpload;
 import dev.calleval.report.ReportWriter;
+import dev.calleval.s3.S3Location;
 import dev.calleval.report.RunSummary;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,10 +74,13 @@ public class JobRunner {
     private final EnrichReportWriter enrichReportWriter;
     private final ExecutionHistory history;
     private final ExecutionLiveness liveness;
+    private final ReportUpload reportUpload;
 
     public JobRunner(JobOperator jobOperator, JobRepository jobRepository, EvaluateJobFactory jobFactory, ReportWriter reportWriter,
-            EnrichJobFactory enrichJobFactory, EnrichReportWriter enrichReportWriter, ExecutionHistory history, ExecutionLiveness liveness) {
+            EnrichJobFactory enrichJobFactory, EnrichReportWriter enrichReportWriter, ExecutionHistory history, ExecutionLiveness liveness,
+            ReportUpload reportUpload) {
         this.liveness = liveness;
+        this.reportUpload = reportUpload;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.jobFactory = jobFactory;
@@ -100,8 +105,15 @@ public class JobRunner {
         String reportDirectory();
     }
 
-    /** The outcome of a run: its summary (as written to {@code summary.json}) and whether it completed. */
-    public record RunOutcome(RunSummary summary, boolean completed, boolean restarted) implements Outcome {
+    /**
+     * The outcome of a run: its summary (as written to {@code summary.json}), whether it completed, and the upload of
+     * its report to S3 (null when {@code report.directory} is local).
+     */
+    public record RunOutcome(RunSummary summary, boolean completed, boolean restarted, ReportUpload.@Nullable Result upload) implements Outcome {
+        public RunOutcome(RunSummary summary, boolean completed, boolean restarted) {
+            this(summary, completed, restarted, null);
+        }
+
         @Override
         public long executionId() {
             return summary.executionId();
@@ -118,8 +130,13 @@ public class JobRunner {
         }
     }
 
-    /** The outcome of an enrich run: its summary (as written to {@code summary.json}) and whether it completed. */
-    public record EnrichOutcome(EnrichSummary summary, boolean completed, boolean restarted) implements Outcome {
+    /** The outcome of an enrich run: its summary (as written to {@code summary.json}), whether it completed, the report upload. */
+    public record EnrichOutcome(EnrichSummary summary, boolean completed, boolean restarted, ReportUpload.@Nullable Result upload)
+            implements Outcome {
+        public EnrichOutcome(EnrichSummary summary, boolean completed, boolean restarted) {
+            this(summary, completed, restarted, null);
+        }
+
         @Override
         public long executionId() {
             return summary.executionId();
@@ -174,6 +191,21 @@ public class JobRunner {
         }
         Launch launch = launch(jobOperator, enrichJobFactory.build(definition, client, resendInDoubt), definition.name(), sourceOf(definition));
         return (EnrichOutcome) report(definition, client, launch.execution(), launch.restarted(), resendInDoubt);
+    }
+
+    /** Uploads the report to {@code <report.directory>/<job>/<execution id>/} when that is an S3 prefix. */
+    private ReportUpload.@Nullable Result upload(JobDefinition definition, long executionId, Path localReport) {
+        S3Location prefix = definition.report().upload();
+        if (prefix == null) {
+            return null;
+        }
+        ReportUpload.Result result = reportUpload.upload(localReport, prefix.child(definition.name() + "/" + executionId + "/"));
+        if (result.succeeded()) {
+            log.info("{} execution {}: report uploaded to {}", definition.name(), executionId, result.target());
+        } else {
+            log.warn("{} execution {}: report upload to {} failed: {}", definition.name(), executionId, result.target(), result.error());
+        }
+        return result;
     }
 
     /**
@@ -252,7 +284,12 @@ public class JobRunner {
 
     /** The job parameter {@code source} of a definition: the absolute path it reads. */
     public static String sourceOf(JobDefinition definition) {
-        return definition.sourcePath().toString(); // a simulate-sms job has none: IllegalStateException
+        return switch (definition.kind()) {
+            case EVALUATE -> definition.manifest().toString(); // a local path or an s3:// location
+            case ENRICH -> definition.enrichLocation().toString();
+            case SIMULATE_SMS, DROP_FOLDER -> throw new IllegalStateException(definition.name() + " is a " + definition.kind()
+                    + " job: it has no source");
+        };
     }
 
     /**
@@ -289,17 +326,18 @@ public class JobRunner {
         boolean completed = execution.getStatus() == BatchStatus.COMPLETED;
         if (definition.kind() == JobDefinition.Kind.ENRICH) {
             StepExecution step = ExecutionHistory.step(execution, "enrich");
-            EnrichSummary summary = enrichReportWriter.write(Path.of(definition.report().directory()), new EnrichReportWriter.ExecutionInfo(
+            EnrichSummary summary = enrichReportWriter.write(definition.report().localPath(), new EnrichReportWriter.ExecutionInfo(
                     definition.name(), execution.getId(), execution.getStatus().name(), exitDescription(execution, true),
                     instant(execution.getStartTime()), instant(execution.getEndTime()),
                     dev.calleval.enrichment.SimulationLogSource.shown(definition.enrichLocation()), step == null ? 0 : step.getReadCount(),
                     resendInDoubt, requests));
-            return new EnrichOutcome(summary, completed, restarted);
+            return new EnrichOutcome(summary, completed, restarted, upload(definition, execution.getId(),
+                    definition.report().localPath().resolve(definition.name()).resolve(Long.toString(execution.getId()))));
         }
-        Path reportDirectory = Path.of(definition.report().directory());
+        Path reportDirectory = definition.report().localPath();
         RunSummary summary = reportWriter.write(reportDirectory, history.record(execution, definition.requireSource().location(), reportDirectory,
                 requests));
-        return new RunOutcome(summary, completed, restarted);
+        return new RunOutcome(summary, completed, restarted, upload(definition, execution.getId(), Path.of(summary.reportDirectory())));
     }
 
     /**

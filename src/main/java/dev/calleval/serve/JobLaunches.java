@@ -149,7 +149,8 @@ public class JobLaunches {
                     + "drop-folder.poll-interval; drop a manifest there to run it");
         }
         String source = JobRunner.sourceOf(definition);
-        if (!Files.exists(definition.sourcePath())) {
+        boolean local = definition.kind() == JobDefinition.Kind.ENRICH || definition.manifest() instanceof dev.calleval.manifest.InputLocation.Local;
+        if (local && !Files.exists(definition.sourcePath())) { // an s3:// manifest is checked when the run opens it
             throw new LaunchException(LaunchException.Reason.BAD_PARAMETERS, name + ": source " + source + " does not exist");
         }
         JobRunner.RunningExecution running = runner.running(definition).orElse(null);

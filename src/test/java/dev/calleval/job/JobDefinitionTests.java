@@ -270,4 +270,14 @@ class JobDefinitionTests {
         file("c", "name: c\nsource:\n  location: calls.csv\nschedule:\n  cron: nonsense\n");
         assertThatThrownBy(() -> new JobDefinitions(dir).all()).isInstanceOf(JobFileException.class).hasMessageContaining("c.yaml");
     }
+
+    @Test
+    void theS3SampleJobReadsItsManifestFromS3AndUploadsItsReport() {
+        JobDefinition s3 = new JobDefinitions(Path.of("jobs")).load("sample-s3");
+        assertThat(s3.manifest()).hasToString("s3://calleval-demo/northwind/manifests/calls.csv");
+        assertThat(s3.report().upload()).hasToString("s3://calleval-demo/reports");
+        assertThat(s3.report().localPath()).isEqualTo(Path.of("reports"));
+        assertThat(s3.defaults().recordingUrlTooLong()).isEqualTo(dev.calleval.mapping.S3Recordings.UrlTooLong.REJECT);
+        assertThatThrownBy(s3::manifestPath).isInstanceOf(IllegalStateException.class);
+    }
 }
