@@ -4,6 +4,8 @@ import dev.calleval.enrichment.MappedUpdate;
 import dev.calleval.enrichment.SimulationLog;
 import dev.calleval.enrichment.SimulationLogMapper;
 import dev.calleval.enrichment.SimulationLogSource;
+import dev.calleval.s3.S3Storage;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import dev.calleval.job.EvaluateJobFactory;
 import dev.calleval.job.JobDefinition;
 import dev.calleval.job.JobDefinitions;
@@ -41,12 +43,20 @@ class ValidateCommand implements Callable<Integer> {
 
     private final JobDefinitions jobs;
 
-    ValidateCommand(JobDefinitions jobs) {
+    @picocli.CommandLine.Mixin
+    JobParameterOptions parameters = new JobParameterOptions();
+
+    private final S3Storage s3;
+    private final java.time.Clock clock;
+
+    ValidateCommand(JobDefinitions jobs, S3Storage s3, java.time.Clock clock) {
         this.jobs = jobs;
+        this.s3 = s3;
+        this.clock = clock;
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         JobDefinition definition = jobs.load(job);
         if (definition.kind() == JobDefinition.Kind.ENRICH) {
@@ -57,8 +67,8 @@ class ValidateCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         CallMapper mapper = new CallMapper(EvaluateJobFactory.mappingDefaults(definition));
-        ManifestItemReader reader = new ManifestItemReader(definition.manifestPath(), definition.requireSource().location(),
-                new ColumnMapping(definition.requireSource().columns()));
+        definition = definition.withParameters(parameters.values(), clock);
+        ItemStreamReader<CallRecord> reader = EvaluateJobFactory.reader(definition, s3, 1, false);
         long rows = 0;
         long valid = 0;
         long invalid = 0;
@@ -92,7 +102,7 @@ class ValidateCommand implements Callable<Integer> {
         } finally {
             reader.close();
         }
-        out.printf("%s: %d row(s), %d valid, %d invalid%s%n", definition.requireSource().location(), rows, valid, invalid,
+        out.printf("%s: %d row(s), %d valid, %d invalid%s%n", definition.requireSource().resolvedLocation(), rows, valid, invalid,
                 formats.isEmpty() ? "" : "; transcript formats: " + formats.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                         .collect(java.util.stream.Collectors.joining(", ")));
         return invalid == 0 ? ExitCodes.OK : ExitCodes.FAILED;

@@ -10,7 +10,11 @@ import dev.calleval.mapping.MappedCall;
 import dev.calleval.mapping.MappingDefaults;
 import dev.calleval.reconciliation.Reconciler;
 import dev.calleval.submission.SubmissionWriter;
+import dev.calleval.s3.S3Location;
+import dev.calleval.s3.S3PrefixItemReader;
+import dev.calleval.s3.S3Storage;
 import java.time.Clock;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import java.time.Duration;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -37,9 +41,13 @@ public class EvaluateJobFactory {
     private final Ledger ledger;
     private final Reconciler reconciler;
     private final Clock clock;
+    private final S3Storage s3;
+    /** How long a presigned recording URL of an S3 prefix source stays valid (Bluejay fetches it after the request). */
+    static final Duration RECORDING_URL_TTL = Duration.ofHours(24);
 
     public EvaluateJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager, Ledger ledger,
-            Reconciler reconciler, Clock clock) {
+            Reconciler reconciler, Clock clock, S3Storage s3) {
+        this.s3 = s3;
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.ledger = ledger;
@@ -62,8 +70,7 @@ public class EvaluateJobFactory {
     }
 
     private Step submitStep(JobDefinition definition, BluejayClient client) {
-        ManifestItemReader reader = new ManifestItemReader(definition.manifestPath(), definition.requireSource().location(),
-                new ColumnMapping(definition.requireSource().columns()), false);
+        ItemStreamReader<CallRecord> reader = reader(definition, s3, definition.submit().chunkSize(), false);
         CallMapper mapper = new CallMapper(mappingDefaults(definition));
         SubmissionWriter writer = new SubmissionWriter(ledger, client, definition.name(), definition.submit().maxInFlight(),
                 definition.submit().inDoubt().lookup(definition.submit().requestTimeout()));
@@ -75,6 +82,22 @@ public class EvaluateJobFactory {
                 .writer(writer)
                 .listener(writer)
                 .build();
+    }
+
+    /**
+     * The reader of an evaluate job's source: a {@link ManifestItemReader}, or an {@link S3PrefixItemReader} for
+     * {@code source.type: s3-prefix} (the definition's parameters must be applied: {@link JobDefinition#withParameters}).
+     *
+     * @param chunkSize records the mapping handles after they are read (the prefix reader keeps their files that long)
+     * @param resume on a restart, skip what a previous execution read
+     */
+    public static ItemStreamReader<CallRecord> reader(JobDefinition definition, S3Storage s3, int chunkSize, boolean resume) {
+        JobDefinition.Source source = definition.requireSource();
+        if (source.isS3Prefix()) {
+            return new S3PrefixItemReader(s3, S3Location.parse(source.resolvedLocation()), source.pageSize(), RECORDING_URL_TTL,
+                    chunkSize + 1, resume);
+        }
+        return new ManifestItemReader(definition.manifestPath(), source.location(), new ColumnMapping(source.columns()), resume);
     }
 
     /** The mapping defaults of a job's {@code defaults:} section. */

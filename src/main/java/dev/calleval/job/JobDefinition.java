@@ -124,19 +124,93 @@ public record JobDefinition(
     /**
      * Where the calls come from.
      *
-     * @param type {@code manifest}: a CSV manifest
-     * @param location the manifest path, relative to the job file's folder, or absolute
+     * @param type {@code manifest}: a CSV manifest; {@code s3-prefix}: every call group under an S3 prefix
+     * @param location the manifest path, relative to the job file's folder, or absolute; for {@code s3-prefix} an
+     *     {@code s3://bucket/prefix/} that may hold a date template {@code {date:yyyy/MM/dd}} (any
+     *     {@link java.time.format.DateTimeFormatter} pattern; {@code {date}} is {@code yyyy-MM-dd})
      * @param columns logical column → header name in this manifest, for headers that differ from the defaults
+     * @param zone {@code s3-prefix}: the time zone whose yesterday is the default {@code date} (default UTC)
+     * @param date {@code s3-prefix}: the date filled into the template ({@code yyyy-MM-dd}); normally left out of the
+     *     file and given as a job parameter ({@code --date}); null until {@link JobDefinition#withParameters} fixes it
+     * @param pageSize {@code s3-prefix}: keys per ListObjectsV2 page (1-1000)
      */
-    public record Source(@DefaultValue("manifest") String type, String location, @DefaultValue Map<String, String> columns) {
+    public record Source(@DefaultValue("manifest") String type, String location, @DefaultValue Map<String, String> columns,
+            @DefaultValue("UTC") String zone, @Nullable String date, @DefaultValue("1000") int pageSize) {
+        /** The {@code source.type} of an S3 prefix scan. */
+        public static final String S3_PREFIX = "s3-prefix";
+
         public Source {
-            if (!"manifest".equals(type)) {
-                throw new IllegalArgumentException("source.type must be 'manifest', got '" + type + "'");
+            if (!"manifest".equals(type) && !S3_PREFIX.equals(type)) {
+                throw new IllegalArgumentException("source.type must be 'manifest' or 's3-prefix', got '" + type + "'");
             }
             if (location == null || location.isBlank()) {
-                throw new IllegalArgumentException("source.location is required: the path of the CSV manifest");
+                throw new IllegalArgumentException("source.location is required: the path of the CSV manifest"
+                        + " (or, for source.type s3-prefix, s3://bucket/prefix/)");
+            }
+            if (S3_PREFIX.equals(type)) {
+                if (!dev.calleval.s3.S3Location.isS3(location)) {
+                    throw new IllegalArgumentException("source.location of an s3-prefix source must be s3://bucket/prefix/, got '" + location + "'");
+                }
+                try {
+                    java.time.ZoneId.of(zone);
+                } catch (java.time.DateTimeException e) {
+                    throw new IllegalArgumentException("source.zone '" + zone + "' is not a time zone (e.g. UTC, Europe/Berlin)");
+                }
+                if (pageSize < 1 || pageSize > 1000) {
+                    throw new IllegalArgumentException("source.page-size must be 1..1000, got " + pageSize);
+                }
+                if (date != null) {
+                    dev.calleval.s3.PrefixTemplate.parseDate(date);
+                }
             }
         }
+
+        /** True for {@code source.type: s3-prefix}. */
+        public boolean isS3Prefix() {
+            return S3_PREFIX.equals(type);
+        }
+
+        /**
+         * The location as read: the manifest location, or for {@code s3-prefix} the prefix with its date filled in.
+         *
+         * @throws IllegalStateException for an s3-prefix source whose template needs a date not yet fixed
+         */
+        public String resolvedLocation() {
+            if (!isS3Prefix()) {
+                return location;
+            }
+            return dev.calleval.s3.PrefixTemplate.resolve(location, date == null ? null : dev.calleval.s3.PrefixTemplate.parseDate(date)).toString();
+        }
+    }
+
+    /**
+     * This definition with its job parameters applied. Known parameter: {@code date} ({@code yyyy-MM-dd}) for an
+     * {@code s3-prefix} source; when neither the parameters nor the file give it, it is yesterday in
+     * {@code source.zone} by {@code clock}. Other job kinds and manifest sources take no parameters.
+     *
+     * @param parameters job parameters (from {@code run --date}/{@code --param}, or a launch request)
+     * @throws IllegalArgumentException for an unknown parameter or a malformed date
+     */
+    public JobDefinition withParameters(Map<String, String> parameters, java.time.Clock clock) {
+        for (String key : parameters.keySet()) {
+            if (!"date".equals(key)) {
+                throw new IllegalArgumentException("unknown job parameter '" + key + "' (known: date)");
+            }
+        }
+        if (source == null || !source.isS3Prefix()) {
+            if (!parameters.isEmpty()) {
+                throw new IllegalArgumentException("job parameter 'date' applies to s3-prefix sources only; " + name + " has none");
+            }
+            return this;
+        }
+        String date = parameters.get("date");
+        if (date == null) {
+            date = source.date() != null ? source.date()
+                    : java.time.LocalDate.now(clock.withZone(java.time.ZoneId.of(source.zone()))).minusDays(1).toString();
+        }
+        dev.calleval.s3.PrefixTemplate.parseDate(date);
+        Source fixed = new Source(source.type(), source.location(), source.columns(), source.zone(), date, source.pageSize());
+        return new JobDefinition(name, description, fixed, enrich, simulateSms, defaults, submit, results, report, transcript, file);
     }
 
     /**
@@ -258,6 +332,11 @@ public record JobDefinition(
     /** The manifest location of an evaluate job, resolved against the job file's folder. */
     public Path manifestPath() {
         return resolve(requireSource().location());
+    }
+
+    /** What the evaluate job reads, as its job instance is keyed: the manifest path or the resolved S3 prefix. */
+    public String sourceKey() {
+        return requireSource().isS3Prefix() ? requireSource().resolvedLocation() : manifestPath().toString();
     }
 
     /** The location of an enrich job's logs (directory or manifest), resolved against the job file's folder. */

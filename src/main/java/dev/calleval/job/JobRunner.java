@@ -74,13 +74,13 @@ public class JobRunner {
             throw new IllegalArgumentException(definition.name() + " is an " + definition.kind() + " job, not an evaluate job");
         }
         Job job = jobFactory.build(definition, client, waitForResults);
-        Launch launch = launch(job, definition.name(), definition.manifestPath().toString());
+        Launch launch = launch(job, definition.name(), definition.sourceKey());
         JobExecution execution = launch.execution();
         StepExecution submit = step(execution, "submit");
         BluejayClient.Stats stats = client.stats();
         RunSummary summary = reportWriter.write(Path.of(definition.report().directory()), new ReportWriter.ExecutionInfo(
                 definition.name(), execution.getId(), execution.getStatus().name(), exitDescription(execution, false),
-                instant(execution.getStartTime()), instant(execution.getEndTime()), definition.requireSource().location(),
+                instant(execution.getStartTime()), instant(execution.getEndTime()), definition.requireSource().resolvedLocation(),
                 submit == null ? 0 : submit.getReadCount(),
                 new dev.calleval.report.RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries(), stats.inDoubt())));
         return new RunOutcome(summary, execution.getStatus() == BatchStatus.COMPLETED, launch.restarted());
