@@ -10,8 +10,6 @@ import dev.calleval.job.EvaluateJobFactory;
 import dev.calleval.job.JobDefinition;
 import dev.calleval.job.JobDefinitions;
 import dev.calleval.manifest.CallRecord;
-import dev.calleval.manifest.ColumnMapping;
-import dev.calleval.manifest.ManifestItemReader;
 import dev.calleval.mapping.CallMapper;
 import dev.calleval.mapping.MappedCall;
 import java.io.PrintWriter;

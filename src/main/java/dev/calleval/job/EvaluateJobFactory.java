@@ -42,8 +42,6 @@ public class EvaluateJobFactory {
     private final Reconciler reconciler;
     private final Clock clock;
     private final S3Storage s3;
-    /** How long a presigned recording URL of an S3 prefix source stays valid (Bluejay fetches it after the request). */
-    static final Duration RECORDING_URL_TTL = Duration.ofHours(24);
 
     public EvaluateJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager, Ledger ledger,
             Reconciler reconciler, Clock clock, S3Storage s3) {
@@ -94,7 +92,7 @@ public class EvaluateJobFactory {
     public static ItemStreamReader<CallRecord> reader(JobDefinition definition, S3Storage s3, int chunkSize, boolean resume) {
         JobDefinition.Source source = definition.requireSource();
         if (source.isS3Prefix()) {
-            return new S3PrefixItemReader(s3, S3Location.parse(source.resolvedLocation()), source.pageSize(), RECORDING_URL_TTL,
+            return new S3PrefixItemReader(s3, S3Location.parse(source.resolvedLocation()), source.pageSize(), s3.settings().presignTtl(),
                     chunkSize + 1, resume);
         }
         return new ManifestItemReader(definition.manifestPath(), source.location(), new ColumnMapping(source.columns()), resume);

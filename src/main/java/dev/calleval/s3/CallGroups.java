@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
-import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -81,8 +80,7 @@ public final class CallGroups implements Iterator<CallGroups.Group> {
             closeGroupsBefore(key);
             String base = baseKey(key);
             Group group = open.computeIfAbsent(base, b -> new Group(b, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
-            String lower = key.toLowerCase(Locale.ROOT);
-            String extension = key.length() > base.length() ? lower.substring(base.length()) : "";
+            String extension = key.substring(base.length()).toLowerCase(Locale.ROOT);
             if (extension.equals(SIDECAR_SUFFIX)) {
                 group.sidecars().add(object);
             } else if (RECORDING_EXTENSIONS.contains(extension)) {
@@ -122,8 +120,4 @@ public final class CallGroups implements Iterator<CallGroups.Group> {
         return ready.removeFirst();
     }
 
-    /** The first of a list, or null. */
-    static @Nullable S3Object only(List<S3Object> objects) {
-        return objects.size() == 1 ? objects.get(0) : null;
-    }
 }

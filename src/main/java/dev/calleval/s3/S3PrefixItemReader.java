@@ -77,7 +77,7 @@ public final class S3PrefixItemReader implements ItemStreamReader<CallRecord> {
     /**
      * @param prefix the resolved prefix (no template left)
      * @param pageSize keys per ListObjectsV2 page (1-1000)
-     * @param presignTtl how long recording URLs stay valid
+     * @param presignTtl how long recording URLs stay valid ({@code calleval.s3.presign-ttl}, default 24 h)
      * @param keepGroups how many groups' downloaded files to keep (at least the chunk size: the mapping reads them after the chunk is read)
      * @param resume on a restart, skip the groups a previous execution already read
      */

@@ -157,6 +157,32 @@ class S3PrefixSourceTests {
     }
 
     @Test
+    void aRestartWithResumeSkipsTheGroupsAlreadyRead() throws Exception {
+        String p = "restart/";
+        for (int i = 0; i < 4; i++) {
+            s3.put(p + "r" + i + ".wav", WAV);
+            s3.put(p + "r" + i + ".json", transcript());
+        }
+        S3PrefixItemReader first = new S3PrefixItemReader(s3.storage(), s3.location(p), 3, Duration.ofHours(1), 10, true);
+        ExecutionContext context = new ExecutionContext();
+        first.open(context);
+        assertThat(first.read().source().toString()).isEqualTo("s3://calls/restart/r0");
+        assertThat(first.read().source().toString()).isEqualTo("s3://calls/restart/r1");
+        first.update(context);
+        first.close();
+
+        S3PrefixItemReader restarted = new S3PrefixItemReader(s3.storage(), s3.location(p), 3, Duration.ofHours(1), 10, true);
+        restarted.open(context);
+        try {
+            assertThat(restarted.read().source().toString()).isEqualTo("s3://calls/restart/r2");
+            assertThat(restarted.read().source().toString()).isEqualTo("s3://calls/restart/r3");
+            assertThat(restarted.read()).isNull();
+        } finally {
+            restarted.close();
+        }
+    }
+
+    @Test
     void aChangedObjectIsANewSourceIdAndAnUnchangedOneKeepsItsId() throws Exception {
         String p = "etag/";
         s3.put(p + "a.wav", WAV);
