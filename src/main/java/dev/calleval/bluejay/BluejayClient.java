@@ -68,6 +68,7 @@ public final class BluejayClient {
     private final BluejayClientSettings settings;
     private final HttpClient http;
     private final JsonMapper json = BluejayJson.mapper();
+    private final RequestBodies bodies = new RequestBodies(json);
     private final @Nullable RateLimiter rateLimiter;
     private final Retry retry;
     private final CircuitBreaker circuitBreaker;
@@ -304,7 +305,7 @@ public final class BluejayClient {
     private HttpRequest post(String path, Object body) {
         return base(path)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
+                .POST(bodies.publisher(body))
                 .build();
     }
 

@@ -51,6 +51,13 @@ public record EvaluateRequest(
         participants = List.copyOf(participants);
     }
 
+    /** This request with another {@code recording_url} (and no {@code recording_base64}). */
+    public EvaluateRequest withRecordingUrl(@Nullable String url) {
+        return new EvaluateRequest(agentId, externalAgentId, startTimeUtc, participants, url, null, callDirection, callInterface,
+                transcriptUrl, transcript, toolCalls, events, tags, traceId, createdAt, metadata, webhookTag, customMetrics,
+                customMetricTags, label, enablePhraseLatencies, conversationEndedBy, multichannel);
+    }
+
     /**
      * The key the ledger deduplicates by: the agent this call is evaluated for ({@code agent_id}, or
      * {@code external_agent_id} prefixed with {@code ext:}).

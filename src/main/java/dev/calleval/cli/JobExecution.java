@@ -6,6 +6,7 @@ import dev.calleval.bluejay.SmsSimulationRunRequest;
 import dev.calleval.job.BluejayClientFactory;
 import dev.calleval.job.JobDefinition;
 import dev.calleval.job.JobRunner;
+import dev.calleval.report.ReportUpload;
 import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.simulation.SimulateSmsSettings;
 import dev.calleval.simulation.SimulationStore;
@@ -37,9 +38,12 @@ class JobExecution {
         this.simulations = simulations;
     }
 
-    /** The sandbox {@code --sandbox} starts: the defaults, with conversations that end by themselves. */
+    /**
+     * The sandbox {@code --sandbox} starts: the defaults, with conversations that end by themselves, and each
+     * {@code recording_url} fetched as Bluejay would (a call whose recording cannot be fetched is refused with 422).
+     */
     static SandboxConfig sandboxConfig() {
-        return SandboxConfig.defaults().withConversationDuration(SANDBOX_CONVERSATION);
+        return SandboxConfig.defaults().withConversationDuration(SANDBOX_CONVERSATION).withFetchRecordings(true);
     }
 
     /**
@@ -54,7 +58,8 @@ class JobExecution {
             case EVALUATE -> {
                 JobRunner.RunOutcome outcome = runner.run(definition, client, waitForResults != null ? waitForResults : defaultWait);
                 SummaryTable.print(outcome.summary(), out);
-                yield outcome.completed() ? ExitCodes.OK : ExitCodes.FAILED;
+                boolean uploaded = printUpload(outcome.upload(), out);
+                yield outcome.completed() && uploaded ? ExitCodes.OK : ExitCodes.FAILED;
             }
             case ENRICH -> {
                 if (open.sandbox() != null) {
@@ -62,7 +67,8 @@ class JobExecution {
                 }
                 JobRunner.EnrichOutcome outcome = runner.runEnrich(definition, client, resendInDoubt || definition.requireEnrich().resendInDoubt());
                 EnrichSummaryTable.print(outcome.summary(), out);
-                yield outcome.completed() && outcome.summary().allPosted() ? ExitCodes.OK : ExitCodes.FAILED;
+                boolean uploaded = printUpload(outcome.upload(), out);
+                yield outcome.completed() && outcome.summary().allPosted() && uploaded ? ExitCodes.OK : ExitCodes.FAILED;
             }
             case SIMULATE_SMS -> {
                 SimulateSmsSettings settings = definition.requireSimulateSms();
@@ -79,6 +85,23 @@ class JobExecution {
         }
         out.flush();
         return code;
+    }
+
+    /**
+     * Prints where the report was uploaded ({@code report.directory: s3://...}); false when the upload failed (the
+     * run then exits 1, its report still on local disk).
+     */
+    private static boolean printUpload(ReportUpload.@Nullable Result upload, PrintWriter out) {
+        if (upload == null) {
+            return true;
+        }
+        if (upload.succeeded()) {
+            out.printf("  uploaded: %s (%d file(s))%n", upload.target(), upload.uploaded().size());
+            return true;
+        }
+        out.printf("  report upload FAILED: %s%n  (%d of the files uploaded to %s; the local copy is complete)%n", upload.error(),
+                upload.uploaded().size(), upload.target());
+        return false;
     }
 
     /**

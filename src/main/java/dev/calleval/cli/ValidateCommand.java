@@ -12,6 +12,7 @@ import dev.calleval.job.JobDefinitions;
 import dev.calleval.manifest.CallRecord;
 import dev.calleval.mapping.CallMapper;
 import dev.calleval.mapping.MappedCall;
+import dev.calleval.s3.S3Storage;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,11 +41,11 @@ class ValidateCommand implements Callable<Integer> {
     String job = "";
 
     private final JobDefinitions jobs;
+    private final S3Storage s3;
 
     @picocli.CommandLine.Mixin
     JobParameterOptions parameters = new JobParameterOptions();
 
-    private final S3Storage s3;
     private final java.time.Clock clock;
 
     ValidateCommand(JobDefinitions jobs, S3Storage s3, java.time.Clock clock) {
@@ -64,9 +65,9 @@ class ValidateCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("calleval: " + definition.name() + " is a simulate-sms job: it has no input to validate");
             return ExitCodes.USAGE;
         }
-        CallMapper mapper = new CallMapper(EvaluateJobFactory.mappingDefaults(definition));
         definition = definition.withParameters(parameters.values(), clock);
-        ItemStreamReader<CallRecord> reader = EvaluateJobFactory.reader(definition, s3, 1, false);
+        CallMapper mapper = new CallMapper(EvaluateJobFactory.mappingDefaults(definition), EvaluateJobFactory.s3Recordings(definition, s3));
+        ItemStreamReader<CallRecord> reader = EvaluateJobFactory.reader(definition, s3, 1, true);
         long rows = 0;
         long valid = 0;
         long invalid = 0;

@@ -8,11 +8,12 @@ import dev.calleval.manifest.ManifestItemReader;
 import dev.calleval.mapping.CallMapper;
 import dev.calleval.mapping.MappedCall;
 import dev.calleval.mapping.MappingDefaults;
+import dev.calleval.mapping.S3Recordings;
 import dev.calleval.reconciliation.Reconciler;
+import dev.calleval.s3.S3Storage;
 import dev.calleval.submission.SubmissionWriter;
 import dev.calleval.s3.S3Location;
 import dev.calleval.s3.S3PrefixItemReader;
-import dev.calleval.s3.S3Storage;
 import java.time.Clock;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import java.time.Duration;
@@ -69,7 +70,7 @@ public class EvaluateJobFactory {
 
     private Step submitStep(JobDefinition definition, BluejayClient client) {
         ItemStreamReader<CallRecord> reader = reader(definition, s3, definition.submit().chunkSize(), false);
-        CallMapper mapper = new CallMapper(mappingDefaults(definition));
+        CallMapper mapper = new CallMapper(mappingDefaults(definition), s3Recordings(definition, s3));
         SubmissionWriter writer = new SubmissionWriter(ledger, client, definition.name(), definition.submit().maxInFlight(),
                 definition.submit().inDoubt().lookup(definition.submit().requestTimeout()));
         return new StepBuilder("submit", jobRepository)
@@ -95,7 +96,28 @@ public class EvaluateJobFactory {
             return new S3PrefixItemReader(s3, S3Location.parse(source.resolvedLocation()), source.pageSize(), s3.settings().presignTtl(),
                     chunkSize + 1, resume);
         }
-        return new ManifestItemReader(definition.manifestPath(), source.location(), new ColumnMapping(source.columns()), resume);
+        return manifestReader(definition, s3, resume);
+    }
+
+    /**
+     * The reader of an evaluate job's manifest, local or in S3; rejects name it as the job file writes it.
+     *
+     * @param resume on a restart, skip the records already read (the evaluate job reads from the top instead)
+     */
+    public static ManifestItemReader manifestReader(JobDefinition definition, S3Storage s3, boolean resume) {
+        return new ManifestItemReader(definition.manifest(), s3, definition.requireSource().location().strip(),
+                new ColumnMapping(definition.requireSource().columns()), resume);
+    }
+
+    /**
+     * How a job reads {@code s3://} inputs and delivers S3 recordings: presigned URLs valid for
+     * {@code defaults.recording-url-ttl} (else {@code calleval.s3.presign-ttl}).
+     *
+     * @throws dev.calleval.s3.S3ConfigurationException when the TTL is out of range
+     */
+    public static S3Recordings s3Recordings(JobDefinition definition, S3Storage s3) {
+        JobDefinition.Defaults d = definition.defaults();
+        return new S3Recordings(s3, d.recordingUrlTtl() != null ? d.recordingUrlTtl() : s3.settings().presignTtl(), d.recordingUrlTooLong());
     }
 
     /** The mapping defaults of a job's {@code defaults:} section. */

@@ -9,6 +9,9 @@ import dev.calleval.simulation.SimulateSmsSettings;
 import dev.calleval.submission.InDoubtLookup;
 import dev.calleval.bluejay.CallDirection;
 import dev.calleval.bluejay.CallInterface;
+import dev.calleval.manifest.InputLocation;
+import dev.calleval.mapping.S3Recordings;
+import dev.calleval.s3.S3Location;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -125,7 +128,8 @@ public record JobDefinition(
      * Where the calls come from.
      *
      * @param type {@code manifest}: a CSV manifest; {@code s3-prefix}: every call group under an S3 prefix
-     * @param location the manifest path, relative to the job file's folder, or absolute; for {@code s3-prefix} an
+     * @param location the manifest path, relative to the job file's folder, or absolute; or an S3 object
+     *     {@code s3://bucket/key} (read streaming; the paths in it resolve against its prefix); for {@code s3-prefix} an
      *     {@code s3://bucket/prefix/} that may hold a date template {@code {date:yyyy/MM/dd}} (any
      *     {@link java.time.format.DateTimeFormatter} pattern; {@code {date}} is {@code yyyy-MM-dd})
      * @param columns logical column → header name in this manifest, for headers that differ from the defaults
@@ -161,6 +165,13 @@ public record JobDefinition(
                 }
                 if (date != null) {
                     dev.calleval.s3.PrefixTemplate.parseDate(date);
+                }
+            }
+            if (!S3_PREFIX.equals(type) && S3Location.isS3(location)) {
+                S3Location object = S3Location.parse(location.strip());
+                if (object.key().isEmpty() || object.key().endsWith("/")) {
+                    throw new IllegalArgumentException("source.location '" + location + "' is an S3 prefix; a manifest is one object, "
+                            + "s3://bucket/key.csv");
                 }
             }
         }
@@ -216,7 +227,11 @@ public record JobDefinition(
     /**
      * Values applied to every call unless its row sets its own; tags, custom metrics and metadata are added.
      *
-     * @param maxRecordingSize largest local recording sent inline as {@code recording_base64}
+     * @param maxRecordingSize largest recording sent inline as {@code recording_base64}
+     * @param recordingUrlTtl how long the presigned GET URL of an {@code s3://} recording stays valid (1s to 7d);
+     *     null: {@code calleval.s3.presign-ttl} (default 24h)
+     * @param recordingUrlTooLong {@code reject} (default) or {@code base64}: what to do when a presigned URL is over
+     *     the API's 2083 characters (temporary credentials make it long)
      */
     public record Defaults(
             @Nullable String agentId,
@@ -229,7 +244,9 @@ public record JobDefinition(
             @Nullable CallInterface callInterface,
             @Nullable Boolean multichannel,
             @DefaultValue Map<String, String> metadata,
-            @DefaultValue("50MB") DataSize maxRecordingSize) {}
+            @DefaultValue("50MB") DataSize maxRecordingSize,
+            @Nullable Duration recordingUrlTtl,
+            @DefaultValue("reject") S3Recordings.UrlTooLong recordingUrlTooLong) {}
 
     /**
      * How requests are sent.
@@ -326,17 +343,60 @@ public record JobDefinition(
     public record Speakers(@DefaultValue("auto") SpeakerMapping.Strategy strategy, @DefaultValue Map<String, ParticipantRole> labels,
             @DefaultValue Map<Integer, ParticipantRole> channels, @DefaultValue("AGENT") ParticipantRole firstSpeaker) {}
 
-    /** Where reports are written: {@code <directory>/<job>/<execution id>/}, relative to the working directory. */
-    public record Report(@DefaultValue("reports") String directory) {}
+    /**
+     * Where reports are written: {@code <directory>/<job>/<execution id>/}, relative to the working directory. When
+     * {@code directory} is an S3 prefix {@code s3://bucket/prefix}, the report is written locally to
+     * {@code <local-directory>/<job>/<execution id>/} and uploaded at the end of the run to
+     * {@code s3://bucket/prefix/<job>/<execution id>/}.
+     *
+     * @param localDirectory where the local copy of an S3 report goes (default {@code reports})
+     */
+    public record Report(@DefaultValue("reports") String directory, @Nullable String localDirectory) {
+        public Report {
+            if (S3Location.isS3(directory)) {
+                S3Location.parse(directory.strip()); // fails naming the malformed location
+            }
+        }
 
-    /** The manifest location of an evaluate job, resolved against the job file's folder. */
+        /** The local directory reports are written to. */
+        public Path localPath() {
+            if (localDirectory != null && !localDirectory.isBlank()) {
+                return Path.of(localDirectory);
+            }
+            return Path.of(S3Location.isS3(directory) ? "reports" : directory);
+        }
+
+        /** The S3 prefix reports are uploaded to, or null when they stay local. */
+        public @Nullable S3Location upload() {
+            return S3Location.isS3(directory) ? S3Location.parse(directory.strip()) : null;
+        }
+    }
+
+    /**
+     * The manifest of an evaluate job: an S3 object, or a local file resolved against the job file's folder.
+     *
+     * @throws IllegalArgumentException when the {@code s3://} location is malformed
+     */
+    public InputLocation manifest() {
+        String location = requireSource().location().strip();
+        return S3Location.isS3(location) ? new InputLocation.S3(S3Location.parse(location)) : new InputLocation.Local(resolve(location));
+    }
+
+    /**
+     * The manifest location of an evaluate job, resolved against the job file's folder.
+     *
+     * @throws IllegalStateException when the manifest is in S3 (see {@link #manifest()})
+     */
     public Path manifestPath() {
-        return resolve(requireSource().location());
+        if (manifest() instanceof InputLocation.Local local) {
+            return local.path();
+        }
+        throw new IllegalStateException(name + ": the manifest is in S3: " + requireSource().location());
     }
 
     /** What the evaluate job reads, as its job instance is keyed: the manifest path or the resolved S3 prefix. */
     public String sourceKey() {
-        return requireSource().isS3Prefix() ? requireSource().resolvedLocation() : manifestPath().toString();
+        return requireSource().isS3Prefix() ? requireSource().resolvedLocation() : manifest().toString();
     }
 
     /** The location of an enrich job's logs (directory or manifest), resolved against the job file's folder. */

@@ -3,7 +3,9 @@ package dev.calleval.job;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.enrichment.EnrichReportWriter;
 import dev.calleval.enrichment.EnrichSummary;
+import dev.calleval.report.ReportUpload;
 import dev.calleval.report.ReportWriter;
+import dev.calleval.s3.S3Location;
 import dev.calleval.report.RunSummary;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,9 +48,11 @@ public class JobRunner {
     private final ReportWriter reportWriter;
     private final EnrichJobFactory enrichJobFactory;
     private final EnrichReportWriter enrichReportWriter;
+    private final ReportUpload reportUpload;
 
     public JobRunner(JobOperator jobOperator, JobRepository jobRepository, EvaluateJobFactory jobFactory, ReportWriter reportWriter,
-            EnrichJobFactory enrichJobFactory, EnrichReportWriter enrichReportWriter) {
+            EnrichJobFactory enrichJobFactory, EnrichReportWriter enrichReportWriter, ReportUpload reportUpload) {
+        this.reportUpload = reportUpload;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.jobFactory = jobFactory;
@@ -57,11 +61,22 @@ public class JobRunner {
         this.enrichReportWriter = enrichReportWriter;
     }
 
-    /** The outcome of a run: its summary (as written to {@code summary.json}) and whether it completed. */
-    public record RunOutcome(RunSummary summary, boolean completed, boolean restarted) {}
+    /**
+     * The outcome of a run: its summary (as written to {@code summary.json}), whether it completed, and the upload of
+     * its report to S3 (null when {@code report.directory} is local).
+     */
+    public record RunOutcome(RunSummary summary, boolean completed, boolean restarted, ReportUpload.@Nullable Result upload) {
+        public RunOutcome(RunSummary summary, boolean completed, boolean restarted) {
+            this(summary, completed, restarted, null);
+        }
+    }
 
-    /** The outcome of an enrich run: its summary (as written to {@code summary.json}) and whether it completed. */
-    public record EnrichOutcome(EnrichSummary summary, boolean completed, boolean restarted) {}
+    /** The outcome of an enrich run: its summary (as written to {@code summary.json}), whether it completed, the report upload. */
+    public record EnrichOutcome(EnrichSummary summary, boolean completed, boolean restarted, ReportUpload.@Nullable Result upload) {
+        public EnrichOutcome(EnrichSummary summary, boolean completed, boolean restarted) {
+            this(summary, completed, restarted, null);
+        }
+    }
 
     /**
      * Runs the job to its end (synchronously) and writes the report.
@@ -78,12 +93,13 @@ public class JobRunner {
         JobExecution execution = launch.execution();
         StepExecution submit = step(execution, "submit");
         BluejayClient.Stats stats = client.stats();
-        RunSummary summary = reportWriter.write(Path.of(definition.report().directory()), new ReportWriter.ExecutionInfo(
+        RunSummary summary = reportWriter.write(definition.report().localPath(), new ReportWriter.ExecutionInfo(
                 definition.name(), execution.getId(), execution.getStatus().name(), exitDescription(execution, false),
                 instant(execution.getStartTime()), instant(execution.getEndTime()), definition.requireSource().resolvedLocation(),
                 submit == null ? 0 : submit.getReadCount(),
                 new dev.calleval.report.RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries(), stats.inDoubt())));
-        return new RunOutcome(summary, execution.getStatus() == BatchStatus.COMPLETED, launch.restarted());
+        return new RunOutcome(summary, execution.getStatus() == BatchStatus.COMPLETED, launch.restarted(),
+                upload(definition, execution.getId(), Path.of(summary.reportDirectory())));
     }
 
     /**
@@ -103,12 +119,28 @@ public class JobRunner {
         JobExecution execution = launch.execution();
         StepExecution step = step(execution, "enrich");
         BluejayClient.Stats stats = client.stats();
-        EnrichSummary summary = enrichReportWriter.write(Path.of(definition.report().directory()), new EnrichReportWriter.ExecutionInfo(
+        EnrichSummary summary = enrichReportWriter.write(definition.report().localPath(), new EnrichReportWriter.ExecutionInfo(
                 definition.name(), execution.getId(), execution.getStatus().name(), exitDescription(execution, true),
                 instant(execution.getStartTime()), instant(execution.getEndTime()),
                 dev.calleval.enrichment.SimulationLogSource.shown(definition.enrichLocation()), step == null ? 0 : step.getReadCount(),
                 resendInDoubt, new RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries(), stats.inDoubt())));
-        return new EnrichOutcome(summary, execution.getStatus() == BatchStatus.COMPLETED, launch.restarted());
+        return new EnrichOutcome(summary, execution.getStatus() == BatchStatus.COMPLETED, launch.restarted(),
+                upload(definition, execution.getId(), definition.report().localPath().resolve(definition.name()).resolve(Long.toString(execution.getId()))));
+    }
+
+    /** Uploads the report to {@code <report.directory>/<job>/<execution id>/} when that is an S3 prefix. */
+    private ReportUpload.@Nullable Result upload(JobDefinition definition, long executionId, Path localReport) {
+        S3Location prefix = definition.report().upload();
+        if (prefix == null) {
+            return null;
+        }
+        ReportUpload.Result result = reportUpload.upload(localReport, prefix.child(definition.name() + "/" + executionId + "/"));
+        if (result.succeeded()) {
+            log.info("{} execution {}: report uploaded to {}", definition.name(), executionId, result.target());
+        } else {
+            log.warn("{} execution {}: report upload to {} failed: {}", definition.name(), executionId, result.target(), result.error());
+        }
+        return result;
     }
 
     private record Launch(JobExecution execution, boolean restarted) {}

@@ -11,6 +11,7 @@ import dev.calleval.bluejay.RecordingData;
 import dev.calleval.bluejay.ToolCall;
 import dev.calleval.bluejay.TranscriptEntry;
 import dev.calleval.manifest.CallRecord;
+import dev.calleval.manifest.InputLocation;
 import dev.calleval.transcript.TranscriptConverter;
 import dev.calleval.transcript.TranscriptFormat;
 import java.nio.file.Files;
@@ -47,13 +48,17 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code start_time_utc} → {@code start_time_utc}: ISO-8601 with an offset or {@code Z}, converted to UTC;</li>
  *   <li>{@code agent_name}, {@code agent_phone}, {@code agent_spoke_first}, {@code customer_name},
  *       {@code customer_phone} → the two {@code participants} (§1.2); a sidecar's {@code participants} replaces them;</li>
- *   <li>{@code recording}: an http(s) URL → {@code recording_url}; a path (relative to the manifest) →
- *       {@code recording_base64} as a data URL streamed from disk;</li>
+ *   <li>{@code recording}: an http(s) URL → {@code recording_url}; a local path (relative to the manifest) →
+ *       {@code recording_base64} as a data URL streamed from disk; an S3 object ({@code s3://bucket/key}, or a
+ *       path relative to an S3 manifest) → a presigned GET URL as {@code recording_url} (or inline when the URL
+ *       is too long and the job says so, see {@link S3Recordings});</li>
  *   <li>{@code transcript}: an http(s) URL → {@code transcript_url}; a path → inline {@code transcript} (§1.3), converted from
  *       its format (detected, or {@code transcript_format}, or the job's {@code transcript.format}) by the
  *       {@link TranscriptConverter}; tool calls the file carries (Vapi, Retell) are used when the row gives none of its
  *       own (sidecar or {@code tool_calls});</li>
  *   <li>{@code tool_calls}, {@code events}, {@code sidecar}: paths to JSON files (§1.4, §1.5);</li>
+ *   <li>every path is resolved against the manifest's folder, or its prefix for a manifest in S3, and may be an
+ *       {@code s3://} location;</li>
  *   <li>{@code call_direction}, {@code interface}, {@code conversation_ended_by}: enums, case-insensitive;</li>
  *   <li>{@code tags}, {@code custom_metrics}, {@code custom_metric_tags}: {@code ;}-separated, added to the job's
  *       defaults; {@code label}, {@code multichannel}; every {@code metadata.<key>} column → {@code metadata}.</li>
@@ -72,9 +77,21 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
 
     private final TranscriptConverter transcripts = new TranscriptConverter();
     private final RequestValidator validator = new RequestValidator();
+    private final @Nullable S3Recordings s3;
+    private final InputFiles files;
 
+    /** A mapper without S3 access: rows naming {@code s3://} files are rejected saying so. */
     public CallMapper(MappingDefaults defaults) {
+        this(defaults, null);
+    }
+
+    /**
+     * @param s3 how {@code s3://} inputs are read and recordings delivered; null when S3 is not available
+     */
+    public CallMapper(MappingDefaults defaults, @Nullable S3Recordings s3) {
         this.defaults = defaults;
+        this.s3 = s3;
+        this.files = new InputFiles(s3 == null ? null : s3.storage());
     }
 
     @Override
@@ -116,7 +133,7 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
         Optional<String> sidecarPath = row.value("sidecar");
         if (sidecarPath.isPresent()) {
             try {
-                sidecar = Sidecar.read(local(row, sidecarPath.get()), sidecarPath.get());
+                sidecar = Sidecar.of(files.json(resolve(row, sidecarPath.get(), "sidecar"), "sidecar", sidecarPath.get()), sidecarPath.get());
             } catch (InputFileException e) {
                 problems.add(e.toProblem());
             }
@@ -125,17 +142,31 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
                 ? sidecar.participants() : participantsFromColumns(row, problems);
 
         String recordingUrl = null;
+        String recordingIdentity = null;
         RecordingData recordingData = null;
         Optional<String> recording = row.value("recording");
         if (recording.isPresent()) {
             String value = recording.get();
             if (isHttp(value)) {
                 recordingUrl = value;
-            } else if (value.startsWith("s3://")) {
-                problems.add(new Problem("recording", "s3:// recordings are not supported by this source; give an https URL or a local path"));
             } else {
                 try {
-                    recordingData = Recordings.local(local(row, value), value, defaults.maxRecordingBytes());
+                    InputLocation where = resolve(row, value, "recording");
+                    if (where instanceof InputLocation.S3 object) {
+                        if (s3 == null) {
+                            throw new InputFileException("recording", value + " is in S3, which this mapping cannot read (no S3 access configured)");
+                        }
+                        Recordings.Delivery delivery = Recordings.s3(s3, object.location(), value, defaults.maxRecordingBytes(),
+                                RequestValidator.MAX_URL_LENGTH);
+                        if (delivery instanceof Recordings.Url url) {
+                            recordingUrl = url.url();
+                            recordingIdentity = url.identity();
+                        } else if (delivery instanceof Recordings.Inline inline) {
+                            recordingData = inline.data();
+                        }
+                    } else {
+                        recordingData = Recordings.local(((InputLocation.Local) where).path(), value, defaults.maxRecordingBytes());
+                    }
                 } catch (InputFileException e) {
                     problems.add(e.toProblem());
                 }
@@ -152,8 +183,10 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
             } else {
                 try {
                     TranscriptFormat named = row.value("transcript_format").map(TranscriptFormat::of).orElse(defaults.transcriptFormat());
-                    Long recordingMs = recordingData == null ? null : Recordings.wavDurationMs(recordingData.file()).orElse(null);
-                    TranscriptConverter.Conversion conversion = transcripts.convert(local(row, transcriptValue.get()), transcriptValue.get(),
+                    Path recordingFile = recordingData == null ? null : recordingData.file();
+                    Long recordingMs = recordingFile == null ? null : Recordings.wavDurationMs(recordingFile).orElse(null);
+                    TranscriptConverter.Conversion conversion = transcripts.convert(
+                            files.transcript(resolve(row, transcriptValue.get(), "transcript"), transcriptValue.get()),
                             named, defaults.speakers(), recordingMs);
                     transcript = conversion.transcript();
                     transcriptFormat = conversion.format();
@@ -169,7 +202,8 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
         Optional<String> toolCallsPath = row.value("tool_calls");
         if (toolCallsPath.isPresent()) {
             try {
-                toolCalls = Sidecar.readToolCalls(local(row, toolCallsPath.get()), toolCallsPath.get());
+                toolCalls = Sidecar.toolCallsOf(files.json(resolve(row, toolCallsPath.get(), "tool_calls"), "tool_calls", toolCallsPath.get()),
+                        toolCallsPath.get());
             } catch (InputFileException e) {
                 problems.add(e.toProblem());
             }
@@ -181,7 +215,7 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
         Optional<String> eventsPath = row.value("events");
         if (eventsPath.isPresent()) {
             try {
-                events = Sidecar.readEvents(local(row, eventsPath.get()), eventsPath.get());
+                events = Sidecar.eventsOf(files.json(resolve(row, eventsPath.get(), "events"), "events", eventsPath.get()), eventsPath.get());
             } catch (InputFileException e) {
                 problems.add(e.toProblem());
             }
@@ -222,7 +256,9 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
         if (!invalid.isEmpty()) {
             return new MappedCall.Rejected(row.source(), sourceId, invalid);
         }
-        return new MappedCall.Accepted(row.source(), sourceId, request, fingerprint(request), transcriptFormat);
+        // a presigned URL is signed anew each run: the object and its ETag stand for it, so an unchanged call keeps its fingerprint
+        String fingerprint = fingerprint(recordingIdentity == null ? request : request.withRecordingUrl(recordingIdentity));
+        return new MappedCall.Accepted(row.source(), sourceId, request, fingerprint, transcriptFormat);
     }
 
     private static @Nullable Instant startTime(CallRecord row, List<Problem> problems) {
@@ -300,12 +336,19 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
         return lower.startsWith("https://") || lower.startsWith("http://");
     }
 
-    private static Path local(CallRecord row, String path) {
-        Path p = Path.of(path);
-        return p.isAbsolute() ? p : row.baseDirectory().resolve(p).normalize();
+    /** Where a path written in the row is: local (relative to the manifest's folder) or S3. */
+    private static InputLocation resolve(CallRecord row, String path, String column) throws InputFileException {
+        try {
+            return row.resolve(path);
+        } catch (IllegalArgumentException e) {
+            throw new InputFileException(column, e.getMessage());
+        }
     }
 
-    /** SHA-256 of the request body, with a local recording standing in as path, size and modification time. */
+    /**
+     * SHA-256 of the request body, with an inline recording standing in as its identity (path, size and modification
+     * time; or S3 location and ETag) and size.
+     */
     static String fingerprint(EvaluateRequest request) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -320,13 +363,18 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
         static final class Serializer extends ValueSerializer<RecordingData> {
             @Override
             public void serialize(RecordingData value, JsonGenerator gen, SerializationContext ctxt) {
-                long modified;
-                try {
-                    modified = Files.getLastModifiedTime(value.file()).toMillis();
-                } catch (java.io.IOException e) {
-                    modified = -1;
+                Path file = value.file();
+                if (file != null) { // the form of earlier versions, so that fingerprints in the ledger still match
+                    long modified;
+                    try {
+                        modified = Files.getLastModifiedTime(file).toMillis();
+                    } catch (java.io.IOException e) {
+                        modified = -1;
+                    }
+                    gen.writeString(file.toAbsolutePath() + ":" + value.sizeBytes() + ":" + modified);
+                } else {
+                    gen.writeString(value.content().identity() + ":" + value.sizeBytes());
                 }
-                gen.writeString(value.file().toAbsolutePath() + ":" + value.sizeBytes() + ":" + modified);
             }
         }
     }

@@ -29,12 +29,25 @@ public final class JsonInput {
         } catch (NoSuchFileException e) {
             throw new InputFileException(column, "file not found: " + shownAs);
         } catch (JacksonException e) {
-            TokenStreamLocation at = e.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new InputFileException(column, shownAs + " is not valid JSON" + where + ": " + e.getOriginalMessage());
+            throw notJson(e, column, shownAs);
         } catch (IOException e) {
             throw new InputFileException(column, "cannot read " + shownAs + ": " + e.getMessage());
         }
+    }
+
+    /** Parses a whole JSON document already read (e.g. an S3 object). */
+    public static JsonNode parse(byte[] bytes, String column, String shownAs) throws InputFileException {
+        try {
+            return BluejayJson.mapper().readTree(bytes);
+        } catch (JacksonException e) {
+            throw notJson(e, column, shownAs);
+        }
+    }
+
+    private static InputFileException notJson(JacksonException e, String column, String shownAs) {
+        TokenStreamLocation at = e.getLocation();
+        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return new InputFileException(column, shownAs + " is not valid JSON" + where + ": " + e.getOriginalMessage());
     }
 
     /** The array itself, or the array under {@code key} when the file is an object holding it. */

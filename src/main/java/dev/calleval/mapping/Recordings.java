@@ -1,6 +1,9 @@
 package dev.calleval.mapping;
 
 import dev.calleval.bluejay.RecordingData;
+import dev.calleval.s3.S3AccessException;
+import dev.calleval.s3.S3Location;
+import dev.calleval.s3.S3Storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -9,11 +12,90 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * Local recordings: size cap and media type detection from the file's first bytes (not its name). Bluejay
- * accepts .mp3, .mp4, .wav and .m4a (§1.1).
+ * Recordings: local files (size cap, media type detected from the file's first bytes, not its name) and S3
+ * objects (a presigned GET URL, or inline when configured). Bluejay accepts .mp3, .mp4, .wav and .m4a (§1.1).
  */
 final class Recordings {
     private Recordings() {}
+
+    /** How an S3 recording is sent: a presigned URL, or inline. */
+    sealed interface Delivery {}
+
+    /**
+     * As {@code recording_url}.
+     *
+     * @param identity the object and its ETag, which stands for the URL in the request's fingerprint (a URL is
+     *     signed anew each run)
+     */
+    record Url(String url, String identity) implements Delivery {}
+
+    /** As {@code recording_base64}, streamed from S3 when the request is sent. */
+    record Inline(RecordingData data) implements Delivery {}
+
+    /**
+     * An S3 recording: one ranged GET reads its first bytes (media type), size and ETag; then a presigned GET URL
+     * valid for {@link S3Recordings#presignTtl()}. A URL over {@code maxUrlLength} characters is a problem, or with
+     * {@link S3Recordings.UrlTooLong#BASE64} the recording goes inline, within {@code maxBytes}.
+     *
+     * @param shownAs the path as the manifest wrote it
+     * @throws InputFileException missing object, access denied, empty, not a supported audio format, URL too long
+     */
+    static Delivery s3(S3Recordings config, S3Location object, String shownAs, long maxBytes, int maxUrlLength) throws InputFileException {
+        String where = shownAs.equals(object.toString()) ? shownAs : shownAs + " (" + object + ")";
+        S3Storage.ObjectStart start;
+        try {
+            start = config.storage().readStart(object, 16);
+        } catch (S3AccessException e) {
+            throw InputFiles.problem(e, "recording", shownAs);
+        }
+        if (start.size() == 0) {
+            throw new InputFileException("recording", where + " is empty");
+        }
+        String mediaType = mediaType(start.head()).orElseThrow(() -> new InputFileException("recording",
+                where + " is not a WAV, MP3, MP4 or M4A file (its first bytes match none of them)"));
+        String url;
+        try {
+            url = config.storage().presignGet(object, config.presignTtl()).toString();
+        } catch (S3AccessException e) {
+            throw new InputFileException("recording", "cannot presign " + where + ": " + e.reason());
+        }
+        if (url.length() <= maxUrlLength) {
+            return new Url(url, object + "#" + start.eTag());
+        }
+        if (config.urlTooLong() == S3Recordings.UrlTooLong.BASE64) {
+            if (start.size() > maxBytes) {
+                throw new InputFileException("recording", "the presigned URL for " + where + " is " + url.length()
+                        + " characters, over the API's " + maxUrlLength + ", and the object is " + start.size()
+                        + " bytes, over the cap of " + maxBytes + " bytes for inline recordings (defaults.max-recording-size)");
+            }
+            return new Inline(new RecordingData(new S3Content(config.storage(), object, start.eTag()), mediaType, start.size()));
+        }
+        throw new InputFileException("recording", "the presigned URL for " + where + " is " + url.length() + " characters, over the API's "
+                + maxUrlLength + " for recording_url (temporary credentials add a long X-Amz-Security-Token); set "
+                + "defaults.recording-url-too-long: base64 to send it inline, or sign with long-term credentials");
+    }
+
+    /** An S3 recording's bytes, read with {@code If-Match} its ETag: a replaced object fails the send, never mixes. */
+    record S3Content(S3Storage storage, S3Location object, String eTag) implements RecordingData.Content {
+        @Override
+        public InputStream open() throws IOException {
+            try {
+                return storage.openStream(object, eTag);
+            } catch (S3AccessException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public String identity() {
+            return object + "#" + eTag;
+        }
+
+        @Override
+        public String toString() {
+            return object.toString();
+        }
+    }
 
     /**
      * @throws InputFileException missing, unreadable, empty, over the cap, or not a supported audio format

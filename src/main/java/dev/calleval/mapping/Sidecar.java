@@ -25,7 +25,12 @@ public record Sidecar(
 
     /** Reads a whole sidecar object. */
     public static Sidecar read(Path file, String shownAs) throws InputFileException {
-        JsonNode root = JsonInput.object(JsonInput.read(file, "sidecar", shownAs), "sidecar");
+        return of(JsonInput.read(file, "sidecar", shownAs), shownAs);
+    }
+
+    /** A sidecar from its parsed JSON. */
+    public static Sidecar of(JsonNode json, String shownAs) throws InputFileException {
+        JsonNode root = JsonInput.object(json, "sidecar");
         List<Participant> participants = null;
         JsonNode p = root.get("participants");
         if (p != null && !p.isNull()) {
@@ -51,12 +56,22 @@ public record Sidecar(
 
     /** Reads the tool calls of a {@code tool_calls} column file. */
     public static List<ToolCall> readToolCalls(Path file, String shownAs) throws InputFileException {
-        return toolCalls(JsonInput.arrayOrKey(JsonInput.read(file, "tool_calls", shownAs), "tool_calls", "tool_calls", shownAs), "tool_calls");
+        return toolCallsOf(JsonInput.read(file, "tool_calls", shownAs), shownAs);
+    }
+
+    /** The tool calls of a parsed {@code tool_calls} column file. */
+    public static List<ToolCall> toolCallsOf(JsonNode json, String shownAs) throws InputFileException {
+        return toolCalls(JsonInput.arrayOrKey(json, "tool_calls", "tool_calls", shownAs), "tool_calls");
     }
 
     /** Reads the events of an {@code events} column file. */
     public static List<Event> readEvents(Path file, String shownAs) throws InputFileException {
-        return events(JsonInput.arrayOrKey(JsonInput.read(file, "events", shownAs), "events", "events", shownAs), "events");
+        return eventsOf(JsonInput.read(file, "events", shownAs), shownAs);
+    }
+
+    /** The events of a parsed {@code events} column file. */
+    public static List<Event> eventsOf(JsonNode json, String shownAs) throws InputFileException {
+        return events(JsonInput.arrayOrKey(json, "events", "events", shownAs), "events");
     }
 
     private static List<ToolCall> toolCalls(JsonNode array, String column) throws InputFileException {

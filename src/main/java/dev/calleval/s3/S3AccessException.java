@@ -46,6 +46,7 @@ public class S3AccessException extends RuntimeException {
                 case 403 -> "access denied";
                 case 404 -> "not found";
                 case 301 -> "the bucket is in another region (set AWS_REGION or calleval.s3.region)";
+                case 412 -> "the object was replaced since it was first read (its ETag changed)";
                 default -> "S3 answered an error";
             };
             return new S3AccessException(prefix + reason + " (" + s3.statusCode() + (code == null ? "" : " " + code) + ")",
@@ -75,6 +76,14 @@ public class S3AccessException extends RuntimeException {
     /** The HTTP status S3 answered (404 for a missing object or bucket, 403 denied...), or 0 when none came. */
     public int statusCode() {
         return statusCode;
+    }
+
+    /** Why it failed, without the action and location (e.g. {@code no such object (404 NoSuchKey)}). */
+    public String reason() {
+        String message = String.valueOf(getMessage());
+        String marker = location + ": ";
+        int at = message.indexOf(marker);
+        return at < 0 ? message : message.substring(at + marker.length());
     }
 
     /** True when the object or bucket does not exist. */

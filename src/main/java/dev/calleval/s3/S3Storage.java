@@ -78,8 +78,9 @@ public class S3Storage implements AutoCloseable {
     }
 
     /**
-     * Opens an object for streaming: the caller reads it and must close the stream (closing before the end aborts
-     * the connection rather than draining it).
+     * Opens an object for streaming with one GetObject request: the caller reads it and must close the stream; to
+     * stop before the end, call {@link ResponseInputStream#abort()} first (closing alone may drain the rest).
+     * See {@link #openStream} for a stream that survives broken connections.
      *
      * @throws S3AccessException when the object does not exist, access is denied or S3 cannot be reached
      */
@@ -90,6 +91,65 @@ public class S3Storage implements AutoCloseable {
             throw S3AccessException.of("cannot read", object, e);
         }
     }
+
+    /**
+     * Opens an object for a long sequential read: a broken connection is resumed from the byte it stopped at (the
+     * same ETag only), and closing before the end aborts the connection. For manifests.
+     *
+     * @throws S3AccessException when the object does not exist, access is denied or S3 cannot be reached
+     */
+    public S3ObjectInputStream openStream(S3Location object) {
+        return S3ObjectInputStream.open(client(), object, null);
+    }
+
+    /**
+     * {@link #openStream(S3Location)} of one version of the object: S3 answers 412, and this throws, when its
+     * ETag is no longer {@code eTag}.
+     *
+     * @throws S3AccessException when the object does not exist, was replaced (412), access is denied or S3 cannot
+     *     be reached
+     */
+    public S3ObjectInputStream openStream(S3Location object, String eTag) {
+        return S3ObjectInputStream.open(client(), object, eTag);
+    }
+
+    /**
+     * The first bytes of an object with its size and ETag, in one ranged GET: what a recording is (its media type
+     * from its content) and how large, without downloading it.
+     *
+     * @param bytes how many bytes from the start, at least 1
+     * @throws S3AccessException when the object does not exist ({@link S3AccessException#notFound()}), access is
+     *     denied or S3 cannot be reached
+     */
+    public ObjectStart readStart(S3Location object, int bytes) {
+        try (ResponseInputStream<GetObjectResponse> in = client().getObject(r -> r.bucket(object.bucket()).key(object.key())
+                .range("bytes=0-" + (bytes - 1)))) {
+            byte[] head = in.readNBytes(bytes);
+            GetObjectResponse response = in.response();
+            String range = response.contentRange(); // "bytes 0-15/12345"
+            long size = range != null && range.lastIndexOf('/') >= 0 && !range.endsWith("/*")
+                    ? Long.parseLong(range.substring(range.lastIndexOf('/') + 1)) : response.contentLength();
+            return new ObjectStart(head, size, response.eTag());
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 416) { // a range on an empty object
+                return new ObjectStart(new byte[0], 0, head(object).eTag());
+            }
+            throw S3AccessException.of("cannot read", object, e);
+        } catch (SdkException e) {
+            throw S3AccessException.of("cannot read", object, e);
+        } catch (java.io.IOException e) {
+            throw new S3AccessException("cannot read " + object + ": " + e.getMessage(), object, 0, e);
+        }
+    }
+
+    /**
+     * The start of an object as {@link #readStart} read it.
+     *
+     * @param head its first bytes (fewer when the object is shorter)
+     * @param size its whole size in bytes
+     * @param eTag its ETag, which changes when the object is replaced
+     */
+    public record ObjectStart(byte[] head, long size, String eTag) {}
 
     /**
      * The object's metadata (size in bytes, ETag, content type, last modified).

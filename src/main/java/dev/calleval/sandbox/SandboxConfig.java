@@ -33,6 +33,10 @@ import org.jspecify.annotations.Nullable;
  * @param simulations the simulation catalog {@code POST /v1/queue-sms-simulation-run} runs, keyed by simulation id
  *     (a positive integer in decimal, as the webhooks carry it as an integer); see
  *     {@link #defaultSimulations()}
+ * @param fetchRecordings whether an accepted evaluate's {@code recording_url} is fetched first (GET, 5 s) as Bluejay
+ *     would, the call refused with 422 {@code recording_fetch_failed} when it cannot be; hosts under the domains
+ *     reserved for documentation ({@code example.com}, {@code .net}, {@code .org}, {@code *.example},
+ *     {@code *.invalid}) are placeholders and are not fetched. Off by default; {@code run --sandbox} turns it on
  * @param recordBodies whether the request log ({@link SandboxServer#requests()}) and the webhook log keep bodies
  *     as text; off by default because evaluate bodies can carry megabytes of base64 audio
  */
@@ -46,7 +50,8 @@ public record SandboxConfig(
         Faults faults,
         @Nullable Duration conversationDuration,
         Map<String, SimulationSpec> simulations,
-        boolean recordBodies) {
+        boolean recordBodies,
+        boolean fetchRecordings) {
 
     /** Default {@link #evaluationDelay()}: 300 ms. */
     public static final Duration DEFAULT_EVALUATION_DELAY = Duration.ofMillis(300);
@@ -120,7 +125,7 @@ public record SandboxConfig(
     public SandboxConfig(int port, @Nullable URI webhookUrl, @Nullable String webhookSecret, @Nullable String apiKey,
             Duration latency, Duration evaluationDelay, Faults faults) {
         this(port, webhookUrl, webhookSecret, apiKey, latency, evaluationDelay, faults, null, defaultSimulations(),
-                false);
+                false, false);
     }
 
     /**
@@ -152,56 +157,56 @@ public record SandboxConfig(
     /** A copy listening on {@code port} (0 = ephemeral). */
     public SandboxConfig withPort(int port) {
         return new SandboxConfig(port, webhookUrl, webhookSecret, apiKey, latency, evaluationDelay, faults,
-                conversationDuration, simulations, recordBodies);
+                conversationDuration, simulations, recordBodies, fetchRecordings);
     }
 
     /** A copy that POSTs webhooks to {@code url}, signed with {@code secret} (unsigned when {@code null}). */
     public SandboxConfig withWebhook(URI url, @Nullable String secret) {
         Objects.requireNonNull(url, "url is required (use withoutWebhook() to send none)");
         return new SandboxConfig(port, url, secret, apiKey, latency, evaluationDelay, faults, conversationDuration,
-                simulations, recordBodies);
+                simulations, recordBodies, fetchRecordings);
     }
 
     /** A copy that sends no webhooks. */
     public SandboxConfig withoutWebhook() {
         return new SandboxConfig(port, null, null, apiKey, latency, evaluationDelay, faults, conversationDuration,
-                simulations, recordBodies);
+                simulations, recordBodies, fetchRecordings);
     }
 
     /** A copy that requires exactly {@code apiKey} ({@code null}: any non-blank key). */
     public SandboxConfig withApiKey(@Nullable String apiKey) {
         return new SandboxConfig(port, webhookUrl, webhookSecret, apiKey, latency, evaluationDelay, faults,
-                conversationDuration, simulations, recordBodies);
+                conversationDuration, simulations, recordBodies, fetchRecordings);
     }
 
     /** A copy that waits {@code latency} before answering each {@code /v1} request. */
     public SandboxConfig withLatency(Duration latency) {
         return new SandboxConfig(port, webhookUrl, webhookSecret, apiKey, latency, evaluationDelay, faults,
-                conversationDuration, simulations, recordBodies);
+                conversationDuration, simulations, recordBodies, fetchRecordings);
     }
 
     /** A copy that completes evaluations {@code evaluationDelay} after acceptance or conversation end. */
     public SandboxConfig withEvaluationDelay(Duration evaluationDelay) {
         return new SandboxConfig(port, webhookUrl, webhookSecret, apiKey, latency, evaluationDelay, faults,
-                conversationDuration, simulations, recordBodies);
+                conversationDuration, simulations, recordBodies, fetchRecordings);
     }
 
     /** A copy with the given faults. */
     public SandboxConfig withFaults(Faults faults) {
         return new SandboxConfig(port, webhookUrl, webhookSecret, apiKey, latency, evaluationDelay, faults,
-                conversationDuration, simulations, recordBodies);
+                conversationDuration, simulations, recordBodies, fetchRecordings);
     }
 
     /** A copy whose simulated conversations end by themselves after {@code duration} ({@code null}: never). */
     public SandboxConfig withConversationDuration(@Nullable Duration duration) {
         return new SandboxConfig(port, webhookUrl, webhookSecret, apiKey, latency, evaluationDelay, faults,
-                duration, simulations, recordBodies);
+                duration, simulations, recordBodies, fetchRecordings);
     }
 
     /** A copy with this simulation catalog, keyed by simulation id. */
     public SandboxConfig withSimulations(Map<String, SimulationSpec> simulations) {
         return new SandboxConfig(port, webhookUrl, webhookSecret, apiKey, latency, evaluationDelay, faults,
-                conversationDuration, simulations, recordBodies);
+                conversationDuration, simulations, recordBodies, fetchRecordings);
     }
 
     /** A copy whose catalog also holds (or replaces) simulation {@code simulationId}. */
@@ -214,7 +219,23 @@ public record SandboxConfig(
     /** A copy that keeps (or not) request and webhook bodies in its logs. */
     public SandboxConfig withRecordBodies(boolean recordBodies) {
         return new SandboxConfig(port, webhookUrl, webhookSecret, apiKey, latency, evaluationDelay, faults,
-                conversationDuration, simulations, recordBodies);
+                conversationDuration, simulations, recordBodies, fetchRecordings);
+    }
+
+    /**
+     * The ten-component form of earlier versions: {@code recording_url}s are not fetched.
+     */
+    public SandboxConfig(int port, @Nullable URI webhookUrl, @Nullable String webhookSecret, @Nullable String apiKey,
+            Duration latency, Duration evaluationDelay, Faults faults, @Nullable Duration conversationDuration,
+            Map<String, SimulationSpec> simulations, boolean recordBodies) {
+        this(port, webhookUrl, webhookSecret, apiKey, latency, evaluationDelay, faults, conversationDuration, simulations,
+                recordBodies, false);
+    }
+
+    /** A copy that fetches (or not) each accepted evaluate's {@code recording_url} first, as Bluejay would. */
+    public SandboxConfig withFetchRecordings(boolean fetchRecordings) {
+        return new SandboxConfig(port, webhookUrl, webhookSecret, apiKey, latency, evaluationDelay, faults,
+                conversationDuration, simulations, recordBodies, fetchRecordings);
     }
 
     /** Like the generated one, but never shows the webhook secret or the API key. */
@@ -225,7 +246,7 @@ public record SandboxConfig(
                 + ", apiKey=" + (apiKey == null ? "any" : "***")
                 + ", latency=" + latency + ", evaluationDelay=" + evaluationDelay + ", faults=" + faults
                 + ", conversationDuration=" + conversationDuration + ", simulations=" + simulations.keySet()
-                + ", recordBodies=" + recordBodies + "]";
+                + ", recordBodies=" + recordBodies + ", fetchRecordings=" + fetchRecordings + "]";
     }
 
     /**

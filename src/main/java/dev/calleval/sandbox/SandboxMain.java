@@ -48,6 +48,9 @@ public final class SandboxMain {
                                                  "description": "...", "response_type": "pass_fail",
                                                  "response_value": "pass", "reasoning": null}]}]}}
               --record-bodies true|false     keep request and webhook bodies in the logs (default false)
+              --fetch-recordings true|false  GET each evaluate's recording_url (5 s) and answer 422
+                                             recording_fetch_failed when it fails; example.com/.invalid hosts
+                                             are placeholders, not fetched (default false)
               --webhook-url URL              where to send webhooks (default none)
               --webhook-secret-env NAME      environment variable holding the signing secret (default unsigned)
               --api-key-env NAME             environment variable holding the one accepted API key (default any)
@@ -144,6 +147,7 @@ public final class SandboxMain {
                         config = config.withConversationDuration(Duration.ofMillis(integer(flag, value)));
                 case "--simulations" -> config = config.withSimulations(catalog(flag, value));
                 case "--record-bodies" -> config = config.withRecordBodies(bool(flag, value));
+                case "--fetch-recordings" -> config = config.withFetchRecordings(bool(flag, value));
                 case "--webhook-url" -> {
                     try {
                         webhookUrl = URI.create(value);

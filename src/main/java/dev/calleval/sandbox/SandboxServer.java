@@ -60,7 +60,9 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code POST /v1/evaluate} and its alias {@code POST /v1/evaluate-call} (§1): rules in the package-private
  *       {@code CallRequestValidator} (types and constraints of {@code CallRequestUsingAgentId |
  *       CallRequestUsingExternalAgentId}, plus two sandbox rules: one {@code AGENT} and one {@code USER}
- *       participant, and {@code recording_base64} a decodable {@code data:audio/...;base64,} URL). A valid body is
+ *       participant, and {@code recording_base64} a decodable {@code data:audio/...;base64,} URL; with
+ *       {@link SandboxConfig#fetchRecordings()}, a {@code recording_url} must answer a GET with a non-empty 2xx within
+ *       5 s, else 422 {@code recording_fetch_failed} at {@code ["body", "recording_url"]}). A valid body is
  *       answered 200 {@code {"status": "success", "call_id": "<random UUID>", "message": "Call queued for
  *       evaluation"}}; the call is {@code QUEUED}, {@code EVALUATING} after half of
  *       {@link SandboxConfig#evaluationDelay()} and {@code COMPLETED} after all of it, when the
@@ -158,6 +160,7 @@ public final class SandboxServer implements AutoCloseable {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
     private final CallRequestValidator validator = new CallRequestValidator();
+    private final RecordingFetcher recordingFetcher = new RecordingFetcher();
     private final ConcurrentHashMap<String, StoredCall> calls = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Instant> arrivals = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<LoggedRequest> requestLog = new ConcurrentLinkedQueue<>();
@@ -516,6 +519,16 @@ public final class SandboxServer implements AutoCloseable {
         ObjectNode request = outcome.request();
         if (request == null) {
             return unprocessable(outcome.errors());
+        }
+        JsonNode recordingUrl = request.get("recording_url");
+        if (config.fetchRecordings() && recordingUrl != null && recordingUrl.isString()) {
+            String problem = recordingFetcher.problem(recordingUrl.stringValue());
+            if (problem != null) {
+                CallRequestValidator.Errors errors = new CallRequestValidator.Errors();
+                errors.add("recording_fetch_failed", List.of("body", "recording_url"),
+                        "recording_url could not be fetched: " + problem + " (sandbox rule: Bluejay must be able to fetch it)", recordingUrl, null);
+                return unprocessable(errors.items);
+            }
         }
         String callId = UUID.randomUUID().toString();
         StoredCall call = StoredCall.accept(callId, request, timestamp(), callSequence.incrementAndGet());

@@ -63,6 +63,38 @@ class S3StorageTests {
     }
 
     @Test
+    void aLongReadStreamsOneVersionAndStopsEarlyWithoutDrainingTheRest() throws Exception {
+        byte[] big = new byte[4 * 1024 * 1024];
+        big[big.length - 1] = 7;
+        s3.put("stream/big.bin", big);
+        String eTag;
+        try (S3ObjectInputStream in = s3.storage().openStream(s3.location("stream/big.bin"))) {
+            assertThat(in.size()).isEqualTo(big.length);
+            assertThat(in.readNBytes(100)).hasSize(100);
+            assertThat(in.position()).isEqualTo(100);
+            eTag = in.eTag();
+        }
+        try (S3ObjectInputStream in = s3.storage().openStream(s3.location("stream/big.bin"), eTag)) {
+            assertThat(in.readAllBytes()).hasSize(big.length).endsWith((byte) 7);
+        }
+        s3.put("stream/big.bin", "replaced");
+        assertThatThrownBy(() -> s3.storage().openStream(s3.location("stream/big.bin"), eTag))
+                .isInstanceOf(S3AccessException.class)
+                .hasMessageContaining("the object was replaced since it was first read");
+    }
+
+    @Test
+    void readStartGivesTheFirstBytesSizeAndETagInOneRequest() {
+        s3.put("start/one.wav", "RIFF\0\0\0\0WAVEfmt more bytes after the head");
+        S3Storage.ObjectStart start = s3.storage().readStart(s3.location("start/one.wav"), 16);
+        assertThat(new String(start.head(), StandardCharsets.ISO_8859_1)).isEqualTo("RIFF\0\0\0\0WAVEfmt ");
+        assertThat(start.size()).isEqualTo("RIFF\0\0\0\0WAVEfmt more bytes after the head".length());
+        assertThat(start.eTag()).isNotBlank();
+        s3.put("start/empty.wav", new byte[0]);
+        assertThat(s3.storage().readStart(s3.location("start/empty.wav"), 16).size()).isZero();
+    }
+
+    @Test
     void aMissingObjectIsANotFoundNamingIt() {
         assertThatThrownBy(() -> s3.storage().open(s3.location("nope/calls.csv")))
                 .isInstanceOf(S3AccessException.class)
