@@ -40,12 +40,17 @@ class RunCommand implements Callable<Integer> {
             description = "keep the run open until every submitted call has a result or this time is up (e.g. 2m; default: 0, or 2m with --sandbox)")
     @Nullable Duration waitForResults;
 
+    @picocli.CommandLine.Mixin
+    JobParameterOptions parameters = new JobParameterOptions();
+
     private final JobDefinitions jobs;
+    private final java.time.Clock clock;
     private final ApiConnection connection;
     private final JobExecution execution;
 
-    RunCommand(JobDefinitions jobs, ApiConnection connection, JobExecution execution) {
+    RunCommand(JobDefinitions jobs, ApiConnection connection, JobExecution execution, java.time.Clock clock) {
         this.jobs = jobs;
+        this.clock = clock;
         this.connection = connection;
         this.execution = execution;
     }
@@ -54,6 +59,9 @@ class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec().commandLine().getOut();
         JobDefinition definition = jobs.load(job);
+        if (definition.kind() == JobDefinition.Kind.EVALUATE) {
+            definition = definition.withParameters(parameters.values(), clock);
+        }
         try (ApiConnection.Open open = connection.open(sandbox ? JobExecution.sandboxConfig() : null, out,
                 spec().commandLine().getErr())) {
             if (open == null) {

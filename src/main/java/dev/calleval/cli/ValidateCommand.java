@@ -4,11 +4,12 @@ import dev.calleval.enrichment.MappedUpdate;
 import dev.calleval.enrichment.SimulationLog;
 import dev.calleval.enrichment.SimulationLogMapper;
 import dev.calleval.enrichment.SimulationLogSource;
+import dev.calleval.s3.S3Storage;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import dev.calleval.job.EvaluateJobFactory;
 import dev.calleval.job.JobDefinition;
 import dev.calleval.job.JobDefinitions;
 import dev.calleval.manifest.CallRecord;
-import dev.calleval.manifest.ManifestItemReader;
 import dev.calleval.mapping.CallMapper;
 import dev.calleval.mapping.MappedCall;
 import dev.calleval.s3.S3Storage;
@@ -42,13 +43,19 @@ class ValidateCommand implements Callable<Integer> {
     private final JobDefinitions jobs;
     private final S3Storage s3;
 
-    ValidateCommand(JobDefinitions jobs, S3Storage s3) {
+    @picocli.CommandLine.Mixin
+    JobParameterOptions parameters = new JobParameterOptions();
+
+    private final java.time.Clock clock;
+
+    ValidateCommand(JobDefinitions jobs, S3Storage s3, java.time.Clock clock) {
         this.jobs = jobs;
         this.s3 = s3;
+        this.clock = clock;
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         JobDefinition definition = jobs.load(job);
         if (definition.kind() == JobDefinition.Kind.ENRICH) {
@@ -62,8 +69,9 @@ class ValidateCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("calleval: " + definition.name() + " is a simulate-sms job: it has no input to validate");
             return ExitCodes.USAGE;
         }
+        definition = definition.withParameters(parameters.values(), clock);
         CallMapper mapper = new CallMapper(EvaluateJobFactory.mappingDefaults(definition), EvaluateJobFactory.s3Recordings(definition, s3));
-        ManifestItemReader reader = EvaluateJobFactory.manifestReader(definition, s3, true);
+        ItemStreamReader<CallRecord> reader = EvaluateJobFactory.reader(definition, s3, 1, true);
         long rows = 0;
         long valid = 0;
         long invalid = 0;
@@ -97,7 +105,7 @@ class ValidateCommand implements Callable<Integer> {
         } finally {
             reader.close();
         }
-        out.printf("%s: %d row(s), %d valid, %d invalid%s%n", definition.requireSource().location(), rows, valid, invalid,
+        out.printf("%s: %d row(s), %d valid, %d invalid%s%n", definition.requireSource().resolvedLocation(), rows, valid, invalid,
                 formats.isEmpty() ? "" : "; transcript formats: " + formats.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                         .collect(java.util.stream.Collectors.joining(", ")));
         return invalid == 0 ? ExitCodes.OK : ExitCodes.FAILED;

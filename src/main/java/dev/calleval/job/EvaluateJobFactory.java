@@ -12,7 +12,10 @@ import dev.calleval.mapping.S3Recordings;
 import dev.calleval.reconciliation.Reconciler;
 import dev.calleval.s3.S3Storage;
 import dev.calleval.submission.SubmissionWriter;
+import dev.calleval.s3.S3Location;
+import dev.calleval.s3.S3PrefixItemReader;
 import java.time.Clock;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import java.time.Duration;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -71,7 +74,7 @@ public class EvaluateJobFactory {
     }
 
     private Step submitStep(JobDefinition definition, BluejayClient client) {
-        ManifestItemReader reader = manifestReader(definition, s3, false);
+        ItemStreamReader<CallRecord> reader = reader(definition, s3, definition.submit().chunkSize(), false);
         CallMapper mapper = new CallMapper(mappingDefaults(definition), s3Recordings(definition, s3));
         SubmissionWriter writer = new SubmissionWriter(ledger, client, definition.name(), definition.submit().maxInFlight(),
                 definition.submit().inDoubt().lookup(definition.submit().requestTimeout()));
@@ -83,6 +86,22 @@ public class EvaluateJobFactory {
                 .writer(writer)
                 .listener(writer)
                 .build();
+    }
+
+    /**
+     * The reader of an evaluate job's source: a {@link ManifestItemReader}, or an {@link S3PrefixItemReader} for
+     * {@code source.type: s3-prefix} (the definition's parameters must be applied: {@link JobDefinition#withParameters}).
+     *
+     * @param chunkSize records the mapping handles after they are read (the prefix reader keeps their files that long)
+     * @param resume on a restart, skip what a previous execution read
+     */
+    public static ItemStreamReader<CallRecord> reader(JobDefinition definition, S3Storage s3, int chunkSize, boolean resume) {
+        JobDefinition.Source source = definition.requireSource();
+        if (source.isS3Prefix()) {
+            return new S3PrefixItemReader(s3, S3Location.parse(source.resolvedLocation()), source.pageSize(), s3.settings().presignTtl(),
+                    chunkSize + 1, resume);
+        }
+        return manifestReader(definition, s3, resume);
     }
 
     /**

@@ -99,18 +99,27 @@ public record JobDefinition(
                 file);
     }
 
-    /** The job parameters a launch may set ({@link #withParameters}). */
-    public static final java.util.Set<String> LAUNCH_PARAMETERS = java.util.Set.of("source");
+    /** The job parameters a run or launch may set ({@link #withParameters}). */
+    public static final java.util.Set<String> LAUNCH_PARAMETERS = java.util.Set.of("source", "date");
+
+    /** {@link #withParameters(Map, java.time.Clock)} with the system clock (UTC). */
+    public JobDefinition withParameters(Map<String, String> parameters) {
+        return withParameters(parameters, java.time.Clock.systemUTC());
+    }
 
     /**
-     * This job with launch parameters applied ({@code POST /api/jobs/{name}/executions}): {@code source} replaces
-     * {@code source.location} (evaluate) or {@code enrich.location} (enrich), read as in the job file (relative to
-     * its folder, or absolute).
+     * This job with its job parameters applied ({@code run --date/--param}, {@code POST /api/jobs/{name}/executions}):
+     * <ul>
+     *   <li>{@code source} replaces {@code source.location} (evaluate) or {@code enrich.location} (enrich), read as in
+     *       the job file (relative to its folder, or absolute, or {@code s3://});
+     *   <li>{@code date} ({@code yyyy-MM-dd}) is the day an {@code s3-prefix} source reads; when neither the
+     *       parameters nor the file give it, it is yesterday in {@code source.zone} by {@code clock}.
+     * </ul>
      *
      * @param parameters parameter name → value; empty for the job as written
-     * @throws IllegalArgumentException for a parameter this job does not take, or a blank value
+     * @throws IllegalArgumentException for a parameter this job does not take, a blank value or a malformed date
      */
-    public JobDefinition withParameters(Map<String, String> parameters) {
+    public JobDefinition withParameters(Map<String, String> parameters, java.time.Clock clock) {
         JobDefinition result = this;
         for (Map.Entry<String, String> p : new java.util.TreeMap<>(parameters).entrySet()) {
             if (!LAUNCH_PARAMETERS.contains(p.getKey())) {
@@ -120,17 +129,17 @@ public record JobDefinition(
             if (p.getValue() == null || p.getValue().isBlank()) {
                 throw new IllegalArgumentException("job parameter '" + p.getKey() + "' is blank");
             }
-            result = switch (p.getKey()) {
-                case "source" -> result.withSourceLocation(p.getValue());
-                default -> throw new IllegalStateException(p.getKey());
-            };
+            if (p.getKey().equals("source")) {
+                result = result.withSourceLocation(p.getValue());
+            }
         }
-        return result;
+        return result.withDate(parameters.get("date"), clock);
     }
 
     private JobDefinition withSourceLocation(String location) {
         return switch (kind()) {
-            case EVALUATE -> new JobDefinition(name, description, new Source(source.type(), location, source.columns()), enrich, simulateSms,
+            case EVALUATE -> new JobDefinition(name, description, new Source(source.type(), location, source.columns(), source.zone(), source.date(),
+                    source.pageSize()), enrich, simulateSms,
                     dropFolder, defaults, submit, results, report, transcript, schedule, file);
             case ENRICH -> new JobDefinition(name, description, source, new EnrichSettings(location, enrich.type(), enrich.resendInDoubt()),
                     simulateSms, dropFolder, defaults, submit, results, report, transcript, schedule, file);
@@ -176,7 +185,8 @@ public record JobDefinition(
      */
     public JobDefinition forDroppedManifest(String manifest, String reportDirectory) {
         DropFolderSettings drop = requireDropFolder();
-        return new JobDefinition(name, description, new Source("manifest", manifest, drop.columns()), null, null, null, defaults, submit,
+        return new JobDefinition(name, description, new Source("manifest", manifest, drop.columns(), "UTC", null, 1000), null, null, null,
+                defaults, submit,
                 results, new Report(reportDirectory, null), transcript, null, file);
     }
 
@@ -219,20 +229,47 @@ public record JobDefinition(
     /**
      * Where the calls come from.
      *
-     * @param type {@code manifest}: a CSV manifest
+     * @param type {@code manifest}: a CSV manifest; {@code s3-prefix}: every call group under an S3 prefix
      * @param location the manifest path, relative to the job file's folder, or absolute; or an S3 object
-     *     {@code s3://bucket/key} (read streaming; the paths in it resolve against its prefix)
+     *     {@code s3://bucket/key} (read streaming; the paths in it resolve against its prefix); for {@code s3-prefix} an
+     *     {@code s3://bucket/prefix/} that may hold a date template {@code {date:yyyy/MM/dd}} (any
+     *     {@link java.time.format.DateTimeFormatter} pattern; {@code {date}} is {@code yyyy-MM-dd})
      * @param columns logical column → header name in this manifest, for headers that differ from the defaults
+     * @param zone {@code s3-prefix}: the time zone whose yesterday is the default {@code date} (default UTC)
+     * @param date {@code s3-prefix}: the date filled into the template ({@code yyyy-MM-dd}); normally left out of the
+     *     file and given as a job parameter ({@code --date}); null until {@link JobDefinition#withParameters} fixes it
+     * @param pageSize {@code s3-prefix}: keys per ListObjectsV2 page (1-1000)
      */
-    public record Source(@DefaultValue("manifest") String type, String location, @DefaultValue Map<String, String> columns) {
+    public record Source(@DefaultValue("manifest") String type, String location, @DefaultValue Map<String, String> columns,
+            @DefaultValue("UTC") String zone, @Nullable String date, @DefaultValue("1000") int pageSize) {
+        /** The {@code source.type} of an S3 prefix scan. */
+        public static final String S3_PREFIX = "s3-prefix";
+
         public Source {
-            if (!"manifest".equals(type)) {
-                throw new IllegalArgumentException("source.type must be 'manifest', got '" + type + "'");
+            if (!"manifest".equals(type) && !S3_PREFIX.equals(type)) {
+                throw new IllegalArgumentException("source.type must be 'manifest' or 's3-prefix', got '" + type + "'");
             }
             if (location == null || location.isBlank()) {
-                throw new IllegalArgumentException("source.location is required: the path of the CSV manifest");
+                throw new IllegalArgumentException("source.location is required: the path of the CSV manifest"
+                        + " (or, for source.type s3-prefix, s3://bucket/prefix/)");
             }
-            if (S3Location.isS3(location)) {
+            if (S3_PREFIX.equals(type)) {
+                if (!dev.calleval.s3.S3Location.isS3(location)) {
+                    throw new IllegalArgumentException("source.location of an s3-prefix source must be s3://bucket/prefix/, got '" + location + "'");
+                }
+                try {
+                    java.time.ZoneId.of(zone);
+                } catch (java.time.DateTimeException e) {
+                    throw new IllegalArgumentException("source.zone '" + zone + "' is not a time zone (e.g. UTC, Europe/Berlin)");
+                }
+                if (pageSize < 1 || pageSize > 1000) {
+                    throw new IllegalArgumentException("source.page-size must be 1..1000, got " + pageSize);
+                }
+                if (date != null) {
+                    dev.calleval.s3.PrefixTemplate.parseDate(date);
+                }
+            }
+            if (!S3_PREFIX.equals(type) && S3Location.isS3(location)) {
                 S3Location object = S3Location.parse(location.strip());
                 if (object.key().isEmpty() || object.key().endsWith("/")) {
                     throw new IllegalArgumentException("source.location '" + location + "' is an S3 prefix; a manifest is one object, "
@@ -240,6 +277,41 @@ public record JobDefinition(
                 }
             }
         }
+
+        /** True for {@code source.type: s3-prefix}. */
+        public boolean isS3Prefix() {
+            return S3_PREFIX.equals(type);
+        }
+
+        /**
+         * The location as read: the manifest location, or for {@code s3-prefix} the prefix with its date filled in.
+         *
+         * @throws IllegalStateException for an s3-prefix source whose template needs a date not yet fixed
+         */
+        public String resolvedLocation() {
+            if (!isS3Prefix()) {
+                return location;
+            }
+            return dev.calleval.s3.PrefixTemplate.resolve(location, date == null ? null : dev.calleval.s3.PrefixTemplate.parseDate(date)).toString();
+        }
+    }
+
+    /** The s3-prefix source's date fixed: {@code date}, else the file's, else yesterday in its zone. */
+    private JobDefinition withDate(@Nullable String date, java.time.Clock clock) {
+        if (source == null || !source.isS3Prefix()) {
+            if (date != null) {
+                throw new IllegalArgumentException("job parameter 'date' applies to s3-prefix sources only; " + name + " has none");
+            }
+            return this;
+        }
+        if (date == null) {
+            date = source.date() != null ? source.date()
+                    : java.time.LocalDate.now(clock.withZone(java.time.ZoneId.of(source.zone()))).minusDays(1).toString();
+        }
+        dev.calleval.s3.PrefixTemplate.parseDate(date);
+        Source fixed = new Source(source.type(), source.location(), source.columns(), source.zone(), date, source.pageSize());
+        return new JobDefinition(name, description, fixed, enrich, simulateSms, dropFolder, defaults, submit, results, report, transcript, schedule,
+                file);
     }
 
     /**
@@ -447,6 +519,11 @@ public record JobDefinition(
             return local.path();
         }
         throw new IllegalStateException(name + ": the manifest is in S3: " + requireSource().location());
+    }
+
+    /** What the evaluate job reads, as its job instance is keyed: the manifest path or the resolved S3 prefix. */
+    public String sourceKey() {
+        return requireSource().isS3Prefix() ? requireSource().resolvedLocation() : manifest().toString();
     }
 
     /** The location of an enrich job's logs (directory or manifest), resolved against the job file's folder. */

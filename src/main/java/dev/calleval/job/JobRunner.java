@@ -285,7 +285,7 @@ public class JobRunner {
     /** The job parameter {@code source} of a definition: the absolute path it reads. */
     public static String sourceOf(JobDefinition definition) {
         return switch (definition.kind()) {
-            case EVALUATE -> definition.manifest().toString(); // a local path or an s3:// location
+            case EVALUATE -> definition.sourceKey(); // the manifest (a local path or s3://), or the s3-prefix of its date
             case ENRICH -> definition.enrichLocation().toString();
             case SIMULATE_SMS, DROP_FOLDER -> throw new IllegalStateException(definition.name() + " is a " + definition.kind()
                     + " job: it has no source");
@@ -335,7 +335,7 @@ public class JobRunner {
                     definition.report().localPath().resolve(definition.name()).resolve(Long.toString(execution.getId()))));
         }
         Path reportDirectory = definition.report().localPath();
-        RunSummary summary = reportWriter.write(reportDirectory, history.record(execution, definition.requireSource().location(), reportDirectory,
+        RunSummary summary = reportWriter.write(reportDirectory, history.record(execution, definition.requireSource().resolvedLocation(), reportDirectory,
                 requests));
         return new RunOutcome(summary, completed, restarted, upload(definition, execution.getId(), Path.of(summary.reportDirectory())));
     }

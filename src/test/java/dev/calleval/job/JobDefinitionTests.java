@@ -255,8 +255,10 @@ class JobDefinitionTests {
                 .isEqualTo(dir.resolve("other/today.csv").toAbsolutePath().normalize());
         assertThat(job.withParameters(java.util.Map.of("source", "/abs/today.csv")).sourcePath()).isEqualTo(Path.of("/abs/today.csv"));
         assertThat(job.withParameters(java.util.Map.of())).isEqualTo(job);
+        assertThatThrownBy(() -> job.withParameters(java.util.Map.of("colour", "blue"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown job parameter 'colour' (ev takes: date, source)");
         assertThatThrownBy(() -> job.withParameters(java.util.Map.of("date", "2026-11-20"))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown job parameter 'date' (ev takes: source)");
+                .hasMessage("job parameter 'date' applies to s3-prefix sources only; ev has none");
     }
 
     @Test
