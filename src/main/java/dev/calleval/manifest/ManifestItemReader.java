@@ -41,6 +41,8 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
     private CsvFiles.@Nullable Rows records;
     private List<String> logicalNames = List.of();
     private long recordsRead;
+    private volatile long fileSize;
+    private volatile long position;
 
     /**
      * @param file the manifest on local disk
@@ -64,6 +66,7 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
     @Override
     public void open(ExecutionContext context) {
         try {
+            fileSize = Files.size(file);
             Reader reader = CsvFiles.skipBom(new java.io.InputStreamReader(Files.newInputStream(file),
                     StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                             .onUnmappableCharacter(CodingErrorAction.REPLACE))); // a bad byte rejects its row, not the file
@@ -103,10 +106,12 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
         }
         CsvFiles.Row row = records.next();
         if (row == null) {
+            position = fileSize;
             return null;
         }
         long startLine = row.startLine();
         CSVRecord record = row.record();
+        position = record.getCharacterPosition();
         recordsRead++;
         Map<String, String> values = new HashMap<>();
         int n = Math.min(record.size(), logicalNames.size());
@@ -122,6 +127,16 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
         }
         Path base = file.toAbsolutePath().getParent();
         return new CallRecord(new SourceRef(displayName, startLine), base, values, problem);
+    }
+
+    /**
+     * How far the read has got, for progress: the start of the last record read as a share of the file's size, from
+     * 0 to 1 (1 at the end). Characters over bytes, so an estimate for files with multi-byte characters; -1 before
+     * {@link #open}. Safe to call from another thread.
+     */
+    public double readFraction() {
+        long size = fileSize;
+        return size <= 0 ? -1 : Math.min(1.0, (double) position / size);
     }
 
     @Override
