@@ -8,6 +8,8 @@ import dev.calleval.manifest.ManifestItemReader;
 import dev.calleval.mapping.CallMapper;
 import dev.calleval.mapping.MappedCall;
 import dev.calleval.mapping.MappingDefaults;
+import dev.calleval.monitoring.SubmitMonitoring;
+import dev.calleval.monitoring.SubmitStepMonitor;
 import dev.calleval.reconciliation.Reconciler;
 import dev.calleval.submission.SubmissionWriter;
 import java.time.Clock;
@@ -26,7 +28,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  *   <li>{@code submit}: chunk step — {@link ManifestItemReader} → {@link CallMapper} → {@link SubmissionWriter}.
  *       A restart (same job instance after a failure) reads the manifest again from the top: rows that ended
  *       FAILED are sent again, accepted ones are counted as already done. No skip or retry policy: every row's outcome is decided by the
- *       mapping and recorded in the ledger, and retries happen in the client only.</li>
+ *       mapping and recorded in the ledger, and retries happen in the client only. A {@link SubmitStepMonitor} listens
+ *       to it (progress line or log lines, {@code calleval.calls.*} counters).</li>
  *   <li>{@code reconcile}: {@link ReconcileTasklet}; skipped when submit fails.</li>
  * </ol>
  */
@@ -37,9 +40,11 @@ public class EvaluateJobFactory {
     private final Ledger ledger;
     private final Reconciler reconciler;
     private final Clock clock;
+    private final SubmitMonitoring monitoring;
 
     public EvaluateJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager, Ledger ledger,
-            Reconciler reconciler, Clock clock) {
+            Reconciler reconciler, Clock clock, SubmitMonitoring monitoring) {
+        this.monitoring = monitoring;
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.ledger = ledger;
@@ -65,14 +70,16 @@ public class EvaluateJobFactory {
         ManifestItemReader reader = new ManifestItemReader(definition.manifestPath(), definition.requireSource().location(),
                 new ColumnMapping(definition.requireSource().columns()), false);
         CallMapper mapper = new CallMapper(mappingDefaults(definition));
+        SubmitStepMonitor monitor = monitoring.monitor(definition.name(), reader::readFraction);
         SubmissionWriter writer = new SubmissionWriter(ledger, client, definition.name(), definition.submit().maxInFlight(),
-                definition.submit().inDoubt().lookup(definition.submit().requestTimeout()));
+                definition.submit().inDoubt().lookup(definition.submit().requestTimeout()), monitor);
         return new StepBuilder("submit", jobRepository)
                 .<CallRecord, MappedCall>chunk(definition.submit().chunkSize())
                 .transactionManager(transactionManager)
                 .reader(reader)
                 .processor(mapper)
                 .writer(writer)
+                .listener(monitor)
                 .listener(writer)
                 .build();
     }
