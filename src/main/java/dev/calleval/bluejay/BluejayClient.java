@@ -51,6 +51,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Errors: see {@link BluejayApiException}. The API key is sent only in the {@code X-API-Key} header and
  * never appears in exceptions or logs.
+ *
+ * <p>Every HTTP attempt, rate-limit wait and retry is reported to the {@link RequestListener} given at construction
+ * (metrics; none by default).
  */
 public final class BluejayClient {
     private static final Logger log = LoggerFactory.getLogger(BluejayClient.class);
@@ -76,9 +79,19 @@ public final class BluejayClient {
     private final AtomicLong tooManyRequests = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong inDoubt = new AtomicLong();
+    private final RequestListener listener;
 
+    /** A client that reports to no {@link RequestListener}. */
     public BluejayClient(BluejayClientSettings settings) {
+        this(settings, RequestListener.NONE);
+    }
+
+    /**
+     * @param listener hears every HTTP attempt, rate-limit wait and retry (e.g. the Prometheus metrics)
+     */
+    public BluejayClient(BluejayClientSettings settings, RequestListener listener) {
         this.settings = settings;
+        this.listener = listener;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
@@ -87,6 +100,7 @@ public final class BluejayClient {
         this.retry = Retry.of("bluejay", retryConfig(settings.retry()));
         this.retry.getEventPublisher().onRetry(event -> {
             retries.incrementAndGet();
+            listener.retrying(event.getLastThrowable() instanceof BluejayApiException e ? e.operation() : "unknown");
             log.debug("retrying {} in {} ms (attempt {}): {}", event.getName(), event.getWaitInterval().toMillis(),
                     event.getNumberOfRetryAttempts() + 1, event.getLastThrowable().getMessage());
         });
@@ -298,7 +312,13 @@ public final class BluejayClient {
                 throw e;
             }
         };
-        Supplier<T> limited = rateLimiter == null ? guarded : RateLimiter.decorateSupplier(rateLimiter, guarded);
+        RateLimiter limiter = rateLimiter;
+        Supplier<T> limited = limiter == null ? guarded : () -> {
+            long asked = System.nanoTime();
+            RateLimiter.waitForPermission(limiter);
+            listener.rateLimiterWaited(System.nanoTime() - asked);
+            return guarded.get();
+        };
         return Retry.decorateSupplier(retry, limited);
     }
 
@@ -324,8 +344,11 @@ public final class BluejayClient {
     private <T> T send(String operation, HttpRequest request, Class<T> type) {
         attempts.incrementAndGet();
         HttpResponse<byte[]> response;
+        int answered = 0;
+        long sent = System.nanoTime();
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            answered = response.statusCode();
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw new TransientApiException(operation, 0, "cannot connect to " + settings.baseUrl() + " (" + e.getClass().getSimpleName() + ")", null, false, e);
         } catch (HttpTimeoutException e) {
@@ -335,6 +358,8 @@ public final class BluejayClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TransientApiException(operation, 0, "interrupted", null, true, e);
+        } finally {
+            listener.responded(operation, answered, System.nanoTime() - sent);
         }
         int status = response.statusCode();
         byte[] body = response.body();

@@ -3,6 +3,9 @@ package dev.calleval.cli;
 import dev.calleval.bluejay.ApiKey;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.bluejay.BluejayClientSettings;
+import dev.calleval.bluejay.RequestListener;
+import dev.calleval.monitoring.BluejayHealthIndicator;
+import dev.calleval.monitoring.BluejayRequestMetrics;
 import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.sandbox.SandboxServer;
 import dev.calleval.webhook.WebhookSettings;
@@ -20,7 +23,7 @@ import org.springframework.stereotype.Component;
 /**
  * Where a command's requests go: Bluejay ({@code BLUEJAY_BASE_URL}, {@code BLUEJAY_API_KEY}), or with
  * {@code --sandbox} an embedded sandbox on loopback whose webhooks come back to this process's receiver, signed with
- * a fresh random secret.
+ * a fresh random secret. The health indicator pings the API opened; clients report to the request metrics.
  */
 @Component
 class ApiConnection {
@@ -28,9 +31,14 @@ class ApiConnection {
     private final ApplicationContext context;
     private final String apiKey;
     private final String baseUrl;
+    private final BluejayHealthIndicator health;
+    private final BluejayRequestMetrics metrics;
 
     ApiConnection(WebhookSettings webhookSettings, ApplicationContext context, @Value("${BLUEJAY_API_KEY:}") String apiKey,
-            @Value("${BLUEJAY_BASE_URL:https://api.getbluejay.ai}") String baseUrl) {
+            @Value("${BLUEJAY_BASE_URL:https://api.getbluejay.ai}") String baseUrl, BluejayHealthIndicator health,
+            BluejayRequestMetrics metrics) {
+        this.health = health;
+        this.metrics = metrics;
         this.webhookSettings = webhookSettings;
         this.context = context;
         this.apiKey = apiKey;
@@ -38,11 +46,11 @@ class ApiConnection {
     }
 
     /** An open connection: the API root and key, and the sandbox when one was started (closed with this). */
-    record Open(URI baseUrl, ApiKey apiKey, @Nullable SandboxServer sandbox) implements AutoCloseable {
+    record Open(URI baseUrl, ApiKey apiKey, @Nullable SandboxServer sandbox, RequestListener listener) implements AutoCloseable {
         /** A client with default timeouts and retries at {@code requestsPerSecond} (0 = unlimited). */
         BluejayClient client(double requestsPerSecond) {
             return new BluejayClient(new BluejayClientSettings(baseUrl, apiKey, requestsPerSecond, Duration.ofSeconds(10),
-                    Duration.ofSeconds(60), BluejayClientSettings.RetrySettings.defaults()));
+                    Duration.ofSeconds(60), BluejayClientSettings.RetrySettings.defaults()), listener);
         }
 
         @Override
@@ -67,13 +75,14 @@ class ApiConnection {
             SandboxServer server = SandboxServer.start(sandboxConfig.withWebhook(webhookUrl, secret));
             out.printf("sandbox: Bluejay-compatible API at %s, webhooks to %s%n", server.baseUri(), webhookUrl);
             out.flush();
-            return new Open(server.baseUri(), ApiKey.of("sandbox"), server);
+            health.use(server.baseUri(), ApiKey.of("sandbox"));
+            return new Open(server.baseUri(), ApiKey.of("sandbox"), server, metrics);
         }
         if (apiKey.isBlank()) {
             err.println("calleval: BLUEJAY_API_KEY is not set: export it (a key from app.getbluejay.ai/settings/api-keys), or add --sandbox");
             return null;
         }
-        return new Open(URI.create(baseUrl), ApiKey.of(apiKey), null);
+        return new Open(URI.create(baseUrl), ApiKey.of(apiKey), null, metrics);
     }
 
     private int serverPort() {

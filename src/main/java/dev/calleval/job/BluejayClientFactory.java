@@ -3,12 +3,21 @@ package dev.calleval.job;
 import dev.calleval.bluejay.ApiKey;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.bluejay.BluejayClientSettings;
+import dev.calleval.monitoring.BluejayRequestMetrics;
 import java.net.URI;
 import org.springframework.stereotype.Component;
 
-/** Creates the one client of a run from the job's {@code submit:} settings and the connection (URL, key). */
+/**
+ * Creates the one client of a run from the job's {@code submit:} settings and the connection (URL, key); its requests
+ * are counted in the {@code calleval.bluejay.*} metrics.
+ */
 @Component
 public class BluejayClientFactory {
+    private final BluejayRequestMetrics metrics;
+
+    public BluejayClientFactory(BluejayRequestMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     /**
      * @param baseUrl API root, e.g. {@code https://api.getbluejay.ai} or the sandbox's loopback URL
@@ -16,6 +25,6 @@ public class BluejayClientFactory {
     public BluejayClient create(JobDefinition definition, URI baseUrl, ApiKey apiKey) {
         JobDefinition.Submit submit = definition.submit();
         return new BluejayClient(new BluejayClientSettings(baseUrl, apiKey, submit.rateLimit(), submit.connectTimeout(),
-                submit.requestTimeout(), submit.retry().settings()));
+                submit.requestTimeout(), submit.retry().settings()), metrics);
     }
 }

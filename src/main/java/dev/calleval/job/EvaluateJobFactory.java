@@ -9,6 +9,8 @@ import dev.calleval.mapping.CallMapper;
 import dev.calleval.mapping.MappedCall;
 import dev.calleval.mapping.MappingDefaults;
 import dev.calleval.mapping.S3Recordings;
+import dev.calleval.monitoring.SubmitMonitoring;
+import dev.calleval.monitoring.SubmitStepMonitor;
 import dev.calleval.reconciliation.Reconciler;
 import dev.calleval.s3.S3Storage;
 import dev.calleval.submission.SubmissionWriter;
@@ -31,7 +33,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  *   <li>{@code submit}: chunk step — {@link ManifestItemReader} → {@link CallMapper} → {@link SubmissionWriter}.
  *       A restart (same job instance after a failure) reads the manifest again from the top: rows that ended
  *       FAILED are sent again, accepted ones are counted as already done. No skip or retry policy: every row's outcome is decided by the
- *       mapping and recorded in the ledger, and retries happen in the client only.</li>
+ *       mapping and recorded in the ledger, and retries happen in the client only. A {@link SubmitStepMonitor} listens
+ *       to it (progress line or log lines, {@code calleval.calls.*} counters).</li>
  *   <li>{@code reconcile}: {@link ReconcileTasklet}; skipped when submit fails.</li>
  * </ol>
  * The job keeps a heartbeat ({@link ExecutionHeartbeatListener}) from before the first step to its end, so that
@@ -46,10 +49,12 @@ public class EvaluateJobFactory {
     private final Clock clock;
     private final ExecutionHeartbeatListener heartbeat;
     private final S3Storage s3;
+    private final SubmitMonitoring monitoring;
 
     public EvaluateJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager, Ledger ledger,
-            Reconciler reconciler, Clock clock, ExecutionHeartbeatListener heartbeat, S3Storage s3) {
+            Reconciler reconciler, Clock clock, ExecutionHeartbeatListener heartbeat, S3Storage s3, SubmitMonitoring monitoring) {
         this.s3 = s3;
+        this.monitoring = monitoring;
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.ledger = ledger;
@@ -76,14 +81,18 @@ public class EvaluateJobFactory {
     private Step submitStep(JobDefinition definition, BluejayClient client) {
         ItemStreamReader<CallRecord> reader = reader(definition, s3, definition.submit().chunkSize(), false);
         CallMapper mapper = new CallMapper(mappingDefaults(definition), s3Recordings(definition, s3));
+        // progress: how far into the manifest the read is (an s3-prefix listing has no known end: no ETA)
+        SubmitStepMonitor monitor = monitoring.monitor(definition.name(),
+                reader instanceof ManifestItemReader manifest ? manifest::readFraction : () -> -1);
         SubmissionWriter writer = new SubmissionWriter(ledger, client, definition.name(), definition.submit().maxInFlight(),
-                definition.submit().inDoubt().lookup(definition.submit().requestTimeout()));
+                definition.submit().inDoubt().lookup(definition.submit().requestTimeout()), monitor);
         return new StepBuilder("submit", jobRepository)
                 .<CallRecord, MappedCall>chunk(definition.submit().chunkSize())
                 .transactionManager(transactionManager)
                 .reader(reader)
                 .processor(mapper)
                 .writer(writer)
+                .listener(monitor)
                 .listener(writer)
                 .build();
     }

@@ -537,4 +537,19 @@ public class Ledger {
             rs.getString("call_id"), rs.getString("fingerprint"), rs.getInt("attempts"), rs.getBoolean("in_doubt"),
             rs.getString("last_error"), rs.getString("source_ref"), rs.getObject("job_execution_id", Long.class), instant(rs, "submitted_at"),
             instant(rs, "updated_at"));
+
+    /**
+     * How many calls of all jobs are in each of {@code states} now (for the metrics gauges). One scan of the ledger;
+     * callers cache it.
+     *
+     * @return state → count, with 0 for a state no call is in
+     */
+    public Map<LedgerState, Long> countByState(java.util.Collection<LedgerState> states) {
+        Map<LedgerState, Long> counts = new java.util.EnumMap<>(LedgerState.class);
+        states.forEach(state -> counts.put(state, 0L));
+        jdbc.query("SELECT state, COUNT(*) AS n FROM call_ledger WHERE state IN (:states) GROUP BY state",
+                Map.of("states", states.stream().map(Enum::name).toList()),
+                (ResultSet rs) -> { counts.put(LedgerState.valueOf(rs.getString("state")), rs.getLong("n")); });
+        return counts;
+    }
 }

@@ -54,6 +54,8 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
     private List<String> logicalNames = List.of();
     private long recordsRead;
     private @Nullable String eTag;
+    private volatile long fileSize;
+    private volatile long position;
 
     /**
      * @param file the manifest on local disk
@@ -144,10 +146,12 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
         }
         CsvFiles.Row row = records.next();
         if (row == null) {
+            position = fileSize;
             return null;
         }
         long startLine = row.startLine();
         CSVRecord record = row.record();
+        position = record.getCharacterPosition();
         recordsRead++;
         Map<String, String> values = new HashMap<>();
         int n = Math.min(record.size(), logicalNames.size());
@@ -168,9 +172,22 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
         if (manifest instanceof InputLocation.S3 object && s3 != null) {
             S3ObjectInputStream in = s3.openStream(object.location());
             eTag = in.eTag();
+            fileSize = in.size();
             return in;
         }
-        return Files.newInputStream(((InputLocation.Local) manifest).path());
+        Path file = ((InputLocation.Local) manifest).path();
+        fileSize = Files.size(file);
+        return Files.newInputStream(file);
+    }
+
+    /**
+     * How far the read has got, for progress: the start of the last record read as a share of the file's size, from
+     * 0 to 1 (1 at the end). Characters over bytes, so an estimate for files with multi-byte characters; -1 before
+     * {@link #open}. Safe to call from another thread.
+     */
+    public double readFraction() {
+        long size = fileSize;
+        return size <= 0 ? -1 : Math.min(1.0, (double) position / size);
     }
 
     @Override

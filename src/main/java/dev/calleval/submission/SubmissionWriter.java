@@ -34,6 +34,7 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
     private final String jobName;
     private final int maxInFlight;
     private final InDoubtLookup inDoubtLookup;
+    private final SubmissionObserver observer;
     private @Nullable Submitter submitter;
     private long executionId;
 
@@ -41,8 +42,11 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
      * @param client the run's client (shared by all in-flight requests)
      * @param maxInFlight requests in flight at once
      * @param inDoubtLookup how ambiguous failures are settled
+     * @param observer hears each row's outcome once it is final for this run (progress, metrics)
      */
-    public SubmissionWriter(Ledger ledger, BluejayClient client, String jobName, int maxInFlight, InDoubtLookup inDoubtLookup) {
+    public SubmissionWriter(Ledger ledger, BluejayClient client, String jobName, int maxInFlight, InDoubtLookup inDoubtLookup,
+            SubmissionObserver observer) {
+        this.observer = observer;
         this.ledger = ledger;
         this.client = client;
         this.jobName = jobName;
@@ -55,7 +59,8 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
         executionId = stepExecution.getJobExecutionId();
         submitter = new Submitter(client, ledger, executionId, maxInFlight,
                 inDoubtLookup.maxPages() == 0 ? null
-                        : new InDoubtResolver(client, inDoubtLookup.delay(), inDoubtLookup.requestTimeout(), inDoubtLookup.maxPages()));
+                        : new InDoubtResolver(client, inDoubtLookup.delay(), inDoubtLookup.requestTimeout(), inDoubtLookup.maxPages()),
+                observer);
     }
 
     @Override
@@ -92,10 +97,12 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
+                    observer.notSent(rejected.size(), outcome.alreadyDone(), outcome.alreadyRejected());
                     outcome.claimed().forEach(submitter::submit);
                 }
             });
         } else {
+            observer.notSent(rejected.size(), outcome.alreadyDone(), outcome.alreadyRejected());
             outcome.claimed().forEach(submitter::submit);
         }
     }

@@ -34,10 +34,16 @@ public final class Submitter implements AutoCloseable {
     private final BoundedExecutor executor;
     private final AtomicReference<@Nullable RuntimeException> fatal = new AtomicReference<>();
     private final @Nullable InDoubtResolver resolver;
+    private final SubmissionObserver observer;
 
-    /** @param resolver settles ambiguous failures; null leaves them in doubt */
-    Submitter(BluejayClient client, Ledger ledger, long executionId, int maxInFlight, @Nullable InDoubtResolver resolver) {
+    /**
+     * @param resolver settles ambiguous failures; null leaves them in doubt
+     * @param observer hears each call's final outcome in this run
+     */
+    Submitter(BluejayClient client, Ledger ledger, long executionId, int maxInFlight, @Nullable InDoubtResolver resolver,
+            SubmissionObserver observer) {
         this.resolver = resolver;
+        this.observer = observer;
         this.client = client;
         this.ledger = ledger;
         this.executionId = executionId;
@@ -48,6 +54,7 @@ public final class Submitter implements AutoCloseable {
     public void submit(Ledger.Claim claim) {
         if (!executor.execute(() -> send(claim))) {
             ledger.markFailed(claim.ledgerId(), executionId, "not sent: the run was interrupted", 0);
+            observer.failed();
         }
     }
 
@@ -57,6 +64,7 @@ public final class Submitter implements AutoCloseable {
             InDoubtResolver.Lookup lookup = resolver.lookUp(claim.call().request(), claim.call().sourceId(), claim.lastAttemptAt());
             if (lookup.outcome() == InDoubtResolver.Outcome.FOUND && lookup.callId() != null) {
                 ledger.resolveInDoubt(claim.ledgerId(), executionId, lookup.callId());
+                observer.submitted();
                 log.info("{} ({}) was left in doubt by an earlier run and is {}: not sent again", claim.call().sourceId(),
                         claim.call().source(), lookup.detail());
                 return;
@@ -70,6 +78,7 @@ public final class Submitter implements AutoCloseable {
         RuntimeException stop = fatal.get();
         if (stop != null) {
             ledger.markFailed(claim.ledgerId(), executionId, "not sent: the run stopped: " + stop.getMessage(), 0);
+            observer.failed();
             return;
         }
         AtomicInteger attempts = new AtomicInteger();
@@ -82,6 +91,7 @@ public final class Submitter implements AutoCloseable {
             } else {
                 ledger.markSubmitted(claim.ledgerId(), executionId, response.callId(), attempts.get());
             }
+            observer.submitted();
             log.debug("{} ({}) submitted as call {}", sourceId, claim.call().source(), response.callId());
         } catch (RequestInDoubtException e) {
             ledger.markInDoubt(claim.ledgerId(), executionId, e.getMessage(), attempts.get());
@@ -91,17 +101,21 @@ public final class Submitter implements AutoCloseable {
                     .reduce((a, b) -> a + ";" + b).orElse("body");
             ledger.markRejectedByApi(claim.ledgerId(), executionId, claim.call().source(), sourceId, fields,
                     "the API refused the call (422): " + e.getMessage().substring(e.getMessage().indexOf(": ") + 2), attempts.get());
+            observer.rejectedByApi();
             log.warn("{} ({}) rejected by the API: {}", sourceId, claim.call().source(), e.getMessage());
         } catch (PermanentApiException e) {
             ledger.markRejectedByApi(claim.ledgerId(), executionId, claim.call().source(), sourceId, "body", e.getMessage(), attempts.get());
+            observer.rejectedByApi();
             log.warn("{} ({}) refused: {}", sourceId, claim.call().source(), e.getMessage());
         } catch (AuthenticationFailedException | CircuitOpenException e) {
             if (fatal.compareAndSet(null, e)) {
                 log.error("stopping the run: {}", e.getMessage());
             }
             ledger.markFailed(claim.ledgerId(), executionId, e.getMessage(), attempts.get());
+            observer.failed();
         } catch (RuntimeException e) {
             ledger.markFailed(claim.ledgerId(), executionId, String.valueOf(e.getMessage()), attempts.get());
+            observer.failed();
             log.warn("{} ({}) failed after {} attempts: {}", sourceId, claim.call().source(), attempts.get(), e.getMessage());
         }
     }
@@ -109,6 +123,7 @@ public final class Submitter implements AutoCloseable {
     private void settle(Ledger.Claim claim, Instant sentAt, RequestInDoubtException e, boolean secondTime) {
         String sourceId = claim.call().sourceId();
         if (resolver == null) {
+            observer.leftInDoubt();
             log.warn("{} ({}) in doubt, left for a person or the next run: {}", sourceId, claim.call().source(), e.getMessage());
             return;
         }
@@ -116,18 +131,23 @@ public final class Submitter implements AutoCloseable {
         switch (lookup.outcome()) {
             case FOUND -> {
                 ledger.resolveInDoubt(claim.ledgerId(), executionId, java.util.Objects.requireNonNull(lookup.callId()));
+                observer.submitted();
                 log.info("{} ({}) was in doubt and is {}: not sent again", sourceId, claim.call().source(), lookup.detail());
             }
             case ABSENT -> {
                 if (secondTime) {
+                    observer.leftInDoubt();
                     log.warn("{} ({}) in doubt twice, left in doubt: {}", sourceId, claim.call().source(), e.getMessage());
                 } else {
                     log.info("{} ({}) was in doubt and is {} twice: sending it again", sourceId, claim.call().source(), lookup.detail());
                     send(claim, true);
                 }
             }
-            case UNKNOWN -> log.warn("{} ({}) in doubt, left for a person or the next run ({}): {}", sourceId,
-                    claim.call().source(), lookup.detail(), e.getMessage());
+            case UNKNOWN -> {
+                observer.leftInDoubt();
+                log.warn("{} ({}) in doubt, left for a person or the next run ({}): {}", sourceId,
+                        claim.call().source(), lookup.detail(), e.getMessage());
+            }
         }
     }
 

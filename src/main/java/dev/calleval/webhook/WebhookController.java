@@ -2,6 +2,8 @@ package dev.calleval.webhook;
 
 import dev.calleval.bluejay.BluejayJson;
 import dev.calleval.bluejay.WebhookEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,6 +37,9 @@ import tools.jackson.databind.JsonNode;
  *   <li>200 {@code {"status":"stored"}} once the event is durably stored, or {@code {"status":"duplicate"}} for a
  *       redelivery (same type, subject id, status and evaluation ids), which changes nothing.</li>
  * </ul>
+ * Counted in {@code calleval.webhook.events} (tags {@code type}: the four documented types, else {@code other};
+ * {@code result}: {@code stored} or {@code duplicate}) and {@code calleval.webhook.refused} (tag {@code reason}:
+ * {@code signature} or {@code malformed}).
  */
 @RestController
 class WebhookController {
@@ -42,10 +47,24 @@ class WebhookController {
 
     private final WebhookInbox inbox;
     private final WebhookSettings settings;
+    private final MeterRegistry registry;
 
-    WebhookController(WebhookInbox inbox, WebhookSettings settings) {
+    WebhookController(WebhookInbox inbox, WebhookSettings settings, MeterRegistry registry) {
         this.inbox = inbox;
         this.settings = settings;
+        this.registry = registry;
+    }
+
+    /** Counts an event; any type this version does not know is counted as {@code other}, so senders cannot add series. */
+    private void count(String type, boolean stored) {
+        Counter.builder("calleval.webhook.events").description("webhook events received and answered 200")
+                .tag("type", WebhookEvent.KNOWN_TYPES.contains(type) ? type : "other").tag("result", stored ? "stored" : "duplicate")
+                .register(registry).increment();
+    }
+
+    private void refused(String reason) {
+        Counter.builder("calleval.webhook.refused").description("webhook deliveries refused (401 bad signature, 400 malformed)")
+                .tag("reason", reason).register(registry).increment();
     }
 
     @PostMapping(path = "/webhooks/bluejay", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -57,15 +76,18 @@ class WebhookController {
         SignatureVerifier verifier = settings.verifier();
         if (verifier != null && !verifier.verify(raw, signature)) {
             log.warn("webhook refused: {} (delivery {})", signature == null ? "no X-Bluejay-Signature header" : "signature does not match the body", delivery);
+            refused("signature");
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(Map.of("error", "invalid or missing X-Bluejay-Signature"));
         }
         JsonNode event;
         try {
             event = BluejayJson.mapper().readTree(raw);
         } catch (JacksonException e) {
+            refused("malformed");
             return ResponseEntity.badRequest().body(Map.of("error", "body is not valid JSON: " + e.getOriginalMessage()));
         }
         if (event == null || !event.isObject()) {
+            refused("malformed");
             return ResponseEntity.badRequest().body(Map.of("error", "body must be a JSON object"));
         }
         String type = text(event, "type");
@@ -78,6 +100,7 @@ class WebhookController {
                 ? event.path("metadata").path("calleval_source_id").asString() : null;
         boolean stored = inbox.store(dedupeKey(type, subject, status, event, raw), type, delivery, subject,
                 WebhookEvent.CALL_EVALUATED.equals(type) ? subject : null, sourceId, status, raw);
+        count(type, stored);
         log.debug("webhook {} {} id={} status={}", stored ? "stored" : "duplicate", type, subject, status);
         return ResponseEntity.ok(Map.of("status", stored ? "stored" : "duplicate"));
     }
