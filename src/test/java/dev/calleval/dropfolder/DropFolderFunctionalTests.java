@@ -103,7 +103,7 @@ class DropFolderFunctionalTests {
         assertThat(first.out()).contains(prefix + "inbox/calls.csv: DONE -> s3://calleval-drop/" + prefix + "done/calls.csv")
                 .contains(SAMPLE_CALLS + " evaluate accepted");
         assertThat(s3.keys(prefix)).containsExactlyInAnyOrder(prefix + "done/calls.csv", prefix + "done/calls.csv.report/summary.json",
-                prefix + "done/calls.csv.report/calls.csv", prefix + "done/calls.csv.report/rejects.csv");
+                prefix + "done/calls.csv.report/calls.csv", prefix + "done/calls.csv.report/rejects.csv", prefix + "done/calls.csv.report/report.html");
         JsonNode summary = JSON.readTree(s3.getText(prefix + "done/calls.csv.report/summary.json"));
         assertThat(summary.toString()).contains("\"COMPLETED\"");
         assertThat(s3.getText(prefix + "done/calls.csv.report/calls.csv").lines().count()).isEqualTo(SAMPLE_CALLS + 1);

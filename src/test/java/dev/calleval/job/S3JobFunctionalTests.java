@@ -99,7 +99,7 @@ class S3JobFunctionalTests {
         try (SandboxServer sandbox = fetchingSandbox()) {
             CommandLine.Result result = run(sandbox, "run", job.toString(), "--wait-for-results", "30s");
             assertThat(result.exitCode()).as(result.out()).isZero();
-            assertThat(result.out()).contains("uploaded: s3://calleval-jobs/reports/s3-sample/1/ (3 file(s))");
+            assertThat(result.out()).contains("uploaded: s3://calleval-jobs/reports/s3-sample/1/ (4 file(s))");
 
             List<LoggedRequest> evaluates = sandbox.requests().stream().filter(r -> r.endpoint() == SandboxEndpoint.EVALUATE).toList();
             assertThat(evaluates).hasSize(15).allSatisfy(r -> {
@@ -110,7 +110,7 @@ class S3JobFunctionalTests {
                 assertThat(body.has("recording_base64")).isFalse();
             });
             assertThat(s3.keys("reports/s3-sample/1/")).containsExactly("reports/s3-sample/1/calls.csv",
-                    "reports/s3-sample/1/rejects.csv", "reports/s3-sample/1/summary.json");
+                    "reports/s3-sample/1/rejects.csv", "reports/s3-sample/1/report.html", "reports/s3-sample/1/summary.json");
             JsonNode summary = JSON.readTree(s3.getText("reports/s3-sample/1/summary.json"));
             assertThat(summary.path("counts").path("evaluated").asLong()).isEqualTo(15);
             assertThat(summary.path("source").asString()).isEqualTo("s3://calleval-jobs/northwind/manifests/calls.csv");

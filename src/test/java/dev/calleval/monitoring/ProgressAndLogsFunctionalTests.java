@@ -135,6 +135,10 @@ class ProgressAndLogsFunctionalTests {
             assertThat(last.path("rejected").asLong()).isZero();
         } finally {
             System.clearProperty("logging.level.dev.calleval");
+            // Spring Boot's logging system leaves the structured format in a JVM-wide system property: later runs in this
+            // test JVM would log JSON too
+            System.clearProperty("CONSOLE_STRUCTURED_FORMAT");
+            System.clearProperty("FILE_STRUCTURED_FORMAT");
         }
     }
 }
