@@ -318,12 +318,31 @@ public class Ledger {
                         .addValue("now", utc(now))) == 1;
     }
 
-    /** Calls of an execution that were accepted but have no result yet (SUBMITTED or OVERDUE). */
-    public List<LedgerEntry> awaitingResults(long executionId) {
-        return jdbc.query("""
-                SELECT l.* FROM call_ledger l JOIN execution_call e ON e.ledger_id = l.id
+    /**
+     * How many calls this execution read were accepted but have no result yet (SUBMITTED or OVERDUE, with a call id).
+     * A COUNT query: the reconcile step asks every pass, whatever the size of the run.
+     */
+    public long countAwaitingResults(long executionId) {
+        Long n = jdbc.queryForObject("""
+                SELECT COUNT(*) FROM execution_call e JOIN call_ledger l ON l.id = e.ledger_id
                 WHERE e.job_execution_id = :exec AND l.state IN ('SUBMITTED', 'OVERDUE') AND l.call_id IS NOT NULL""",
-                Map.of("exec", executionId), ENTRY);
+                Map.of("exec", executionId), Long.class);
+        return n == null ? 0 : n;
+    }
+
+    /**
+     * One page of the calls this execution read that were accepted before {@code submittedBefore} and have no result
+     * yet (SUBMITTED or OVERDUE, with a call id), in ledger id order after {@code afterId} (keyset pagination: pass
+     * the last id of the previous page, or 0 for the first). Memory is bounded by {@code limit}, not by the run.
+     */
+    public List<LedgerEntry> awaitingResults(long executionId, Instant submittedBefore, long afterId, int limit) {
+        return jdbc.query("""
+                SELECT l.* FROM execution_call e JOIN call_ledger l ON l.id = e.ledger_id
+                WHERE e.job_execution_id = :exec AND e.ledger_id > :after
+                  AND l.state IN ('SUBMITTED', 'OVERDUE') AND l.call_id IS NOT NULL AND l.submitted_at < :before
+                ORDER BY e.ledger_id FETCH FIRST :limit ROWS ONLY""",
+                new MapSqlParameterSource("exec", executionId).addValue("after", afterId).addValue("before", utc(submittedBefore))
+                        .addValue("limit", limit), ENTRY);
     }
 
     /** Marks this execution's SUBMITTED calls sent before {@code cutoff} as OVERDUE. @return how many */

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -157,27 +158,36 @@ public class Reconciler {
                 e.latency() == null ? null : e.latency().p90AgentLatency(), custom);
     }
 
+    /** Calls read per page by {@link #pollOverdue}. */
+    static final int POLL_PAGE = 500;
+
     /**
      * Polls {@code retrieve-call-log} for this execution's calls that have waited longer than {@code pollAfter}
-     * without a result, and applies what it finds.
+     * without a result, and applies what it finds. The calls are read from the ledger a page at a time (by ledger
+     * id), so memory does not grow with the run.
      *
      * @return results recorded
      */
     public int pollOverdue(BluejayClient client, long executionId, Duration pollAfter) {
         Instant cutoff = clock.instant().minus(pollAfter);
         int recorded = 0;
-        for (LedgerEntry entry : ledger.awaitingResults(executionId)) {
-            if (entry.submittedAt() == null || entry.submittedAt().isAfter(cutoff) || entry.callId() == null) {
-                continue;
-            }
-            try {
-                if (apply(client.retrieveCallLog(entry.callId()), "POLL") == Applied.RECORDED) {
-                    recorded++;
+        long lastId = 0;
+        List<LedgerEntry> page;
+        do {
+            page = ledger.awaitingResults(executionId, cutoff, lastId, POLL_PAGE);
+            for (LedgerEntry entry : page) {
+                try {
+                    if (apply(client.retrieveCallLog(Objects.requireNonNull(entry.callId())), "POLL") == Applied.RECORDED) {
+                        recorded++;
+                    }
+                } catch (BluejayApiException e) {
+                    log.warn("polling call {} ({}) failed: {}", entry.callId(), entry.sourceId(), e.getMessage());
                 }
-            } catch (BluejayApiException e) {
-                log.warn("polling call {} ({}) failed: {}", entry.callId(), entry.sourceId(), e.getMessage());
             }
-        }
+            if (!page.isEmpty()) {
+                lastId = page.get(page.size() - 1).id();
+            }
+        } while (page.size() == POLL_PAGE);
         return recorded;
     }
 }
