@@ -40,12 +40,22 @@ public class Ledger {
     private final Clock clock;
 
     private final TransactionTemplate savepoint;
+    private final PlatformTransactionManager transactionManager;
 
     public Ledger(NamedParameterJdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.transactionManager = transactionManager;
         this.savepoint = new TransactionTemplate(transactionManager);
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+    }
+
+    /**
+     * A {@link GroupCommit} for updates of this ledger made by many threads at once (the outcomes of the requests in
+     * flight); its committer thread is named {@code threadName}. Close it when the threads are done.
+     */
+    public GroupCommit groupCommit(String threadName) {
+        return new GroupCommit(new TransactionTemplate(transactionManager), threadName);
     }
 
     /**
