@@ -14,16 +14,7 @@ import subprocess
 import sys
 import time
 
-import bench2lib as b
-import gen_big_manifest
-
-
-def children(pid: int) -> list:
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            return [int(p) for p in f.read().split()]
-    except OSError:
-        return []
+import benchlib as b
 
 
 def gc_peak_after_mb(gc_log: str) -> float:
@@ -55,59 +46,43 @@ def main(argv=None) -> int:
     if a.quick:
         a.rows = 5_000
     work = b.workdir("b3", a.keep)
-    sandbox = None
-    try:
-        t = time.monotonic()
-        manifest = gen_big_manifest.generate(a.rows, os.path.join(work, "data"))
-        b.log(f"manifest of {a.rows:,} rows generated in {time.monotonic() - t:.1f} s")
-        server_port = b.free_port()
-        secret = "b3-webhook-secret" if a.webhooks else ""
-        flags = ["--latency-ms", "0"]
-        if a.webhooks:
-            flags += ["--webhook-url", f"http://127.0.0.1:{server_port}/webhooks/bluejay", "--webhook-secret-env", "B3_SECRET"]
-        sandbox = b.Sandbox(work, a.sandbox_heap, flags, env={"B3_SECRET": secret})
-        job = b.write_job(work, "b3-memory", manifest, rate_limit=0, max_in_flight=a.max_in_flight,
+    t = time.monotonic()
+    manifest, _ = b.write_manifest(work / "data", a.rows)
+    b.log(f"manifest of {a.rows:,} rows generated in {time.monotonic() - t:.1f} s")
+    server_port = b.free_port()
+    flags = ["--latency-ms", "0"]
+    if a.webhooks:
+        flags += ["--webhook-url", f"http://127.0.0.1:{server_port}/webhooks/bluejay", "--webhook-secret-env", "BENCH_WEBHOOK_SECRET"]
+    with b.Sandbox(*flags, heap=a.sandbox_heap, log_path=work / "sandbox.log") as sandbox:
+        job = b.bench_job(work / "b3-memory.yaml", "b3-memory", manifest, work / "reports", max_in_flight=a.max_in_flight,
                           chunk_size=a.chunk_size)
-        env = b.app_env(work, sandbox, server_port, secret)
-        gc_log = os.path.join(work, "gc.log")
-        java = ["java", f"-Xmx{a.heap}", f"-Xlog:gc:file={gc_log}", "-jar", b.ensure_jar(), "run", job]
-        if a.webhooks:
-            java += ["--wait-for-results", a.wait_for_results]
+        env = b.app_env(sandbox.url, b.db_url(work), server_port, b.WEBHOOK_SECRET if a.webhooks else None)
+        gc_log = work / "gc.log"
+        args = ["run", job] + (["--wait-for-results", a.wait_for_results] if a.webhooks else [])
         time_v = os.path.exists("/usr/bin/time")
-        cmd = (["/usr/bin/time", "-v", "-o", os.path.join(work, "time.txt")] if time_v else []) + java
-        b.log(f"run: {' '.join(java[:3])} ... run {os.path.basename(job)}  ({a.rows:,} rows)")
-        run_log = os.path.join(work, "run.log")
-        with open(run_log, "w") as out:
-            t0 = time.monotonic()
-            proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT)
-            pid = proc.pid
-            if time_v:
-                for _ in range(50):
-                    kids = children(proc.pid)
-                    if kids:
-                        pid = kids[0]
-                        break
-                    time.sleep(0.05)
-            watch = b.MemoryWatch(pid)
-            watch.start()
-            last = time.monotonic()
-            while proc.poll() is None:
-                time.sleep(0.5)
-                if time.monotonic() - last > 30:
-                    last = time.monotonic()
-                    b.log(f"  {sandbox.stats()['evaluate_accepted']:,} accepted so far, {watch.peak_kb / 1024:.0f} MB peak RSS")
-            wall = time.monotonic() - t0
-            watch.join(2)
+        run_log = work / "run.log"
+        b.log(f"run: java -Xmx{a.heap} -jar calleval.jar run {job.name}  ({a.rows:,} rows)")
+        t0 = time.monotonic()
+        proc = b.start_app(args, env, run_log, cwd=work, heap=a.heap, java_opts=[f"-Xlog:gc:file={gc_log}"],
+                           wrap=["/usr/bin/time", "-v", "-o", str(work / "time.txt")] if time_v else [])
+        watch = b.MemoryWatch(b.java_child(proc.pid) or proc.pid)
+        watch.start()
+        last = time.monotonic()
+        while proc.poll() is None:
+            time.sleep(0.5)
+            if time.monotonic() - last > 30:
+                last = time.monotonic()
+                b.log(f"  {sandbox.stats()['evaluate_accepted']:,} accepted so far, {watch.peak_kb / 1024:.0f} MB peak RSS")
+        wall = time.monotonic() - t0
+        watch.join(2)
         code = proc.returncode
         max_rss_kb = 0
-        if time_v and os.path.exists(os.path.join(work, "time.txt")):
-            with open(os.path.join(work, "time.txt")) as f:
-                m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", f.read())
-                max_rss_kb = int(m.group(1)) if m else 0
-        with open(run_log, errors="replace") as f:
-            text = f.read()
+        if time_v and (work / "time.txt").exists():
+            m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", (work / "time.txt").read_text())
+            max_rss_kb = int(m.group(1)) if m else 0
+        text = run_log.read_text(errors="replace")
         oom = "OutOfMemoryError" in text
-        s = b.summary(work, "b3-memory")
+        s = b.latest_summary(work / "reports", "b3-memory")
         stats = sandbox.stats()
         counts = b.get(s, "counts", default={}) or {}
         rows = [
@@ -139,13 +114,10 @@ def main(argv=None) -> int:
         if code != 0 or oom:
             notes.append(f"the run did not complete cleanly: last lines of {run_log}: "
                          + " | ".join(text.strip().splitlines()[-3:]))
-        b.table("b3-memory", f"B3 memory — {a.rows:,}-row manifest, -Xmx{a.heap}", rows, notes)
-        ok = code == 0 and b.get(s, "counts_add_up") is True and not oom
-        return 0 if ok else 1
-    finally:
-        if sandbox:
-            sandbox.stop()
-        b.cleanup(work, a.keep)
+        b.publish("b3-memory" + ("-quick" if a.quick else ""),
+                  b.header(f"B3 memory — {a.rows:,}-row manifest, -Xmx{a.heap}", sys.argv) + b.figures(rows, notes))
+    ok = code == 0 and b.get(s, "counts_add_up") is True and not oom
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -17,16 +17,16 @@ import argparse
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
 
-import bench2lib as b
-import gen_big_manifest
+import benchlib as b
 
 SECRET_ENV = "BENCH_WEBHOOK_SECRET"
-SECRET = "b4-webhook-secret"
+SECRET = b.WEBHOOK_SECRET
+TEMPLATE = str(b.BENCH_DIR / "webhook-call-evaluated.template.json")
+LOAD = str(b.BENCH_DIR / "WebhookLoad.java")
 
 
 def wait_for_line(path: str, pattern: str, proc, timeout: float) -> None:
@@ -41,9 +41,9 @@ def wait_for_line(path: str, pattern: str, proc, timeout: float) -> None:
     raise RuntimeError(f"'{pattern}' not seen in {path} within {timeout:.0f} s")
 
 
-def status_counts(work: str, env: dict) -> dict:
+def status_counts(work, env: dict) -> dict:
     """Webhook events per type from ``calleval status`` (its "Webhook events received" section)."""
-    out = subprocess.run(["java", "-jar", b.ensure_jar(), "status", "--limit", "1"], cwd=work, env=env,
+    out = subprocess.run(["java", "-jar", str(b.ensure_jar()), "status", "--limit", "1"], cwd=work, env=env,
                          capture_output=True, text=True, timeout=300).stdout
     counts, section = {}, False
     for line in out.splitlines():
@@ -59,62 +59,55 @@ def status_counts(work: str, env: dict) -> dict:
     return counts
 
 
-def intake(a, work: str) -> tuple:
-    sandbox = b.Sandbox(work, "1g", ["--latency-ms", "0"])
+def intake(a, work) -> tuple:
     proc = None
-    try:
-        manifest = gen_big_manifest.generate(1, os.path.join(work, "intake-data"), prefix="intake")
-        job = b.write_job(work, "b4-intake", manifest, poll_after="6h")
-        port = b.free_port()
-        env = b.app_env(work, sandbox, port, SECRET, a.db_options)
-        run_log = os.path.join(work, "intake-run.log")
-        with open(run_log, "w") as out:
-            proc = subprocess.Popen(["java", f"-Xmx{a.app_heap}", "-jar", b.ensure_jar(), "run", job,
-                                     "--wait-for-results", "6h"], cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT)
-        wait_for_line(run_log, r"waiting up to", proc, 120)
-        url = f"http://127.0.0.1:{port}/webhooks/bluejay"
-        b.log(f"receiver up at {url} (run pid {proc.pid}); senders: {a.threads}, {a.events:,} events each")
-        results, sent_stored = [], 0
-        for i, threads in enumerate(a.threads):
-            cmd = ["java", os.path.join(b.BENCH_DIR, "WebhookLoad.java"), "--url", url, "--secret-env", SECRET_ENV,
-                   "--threads", str(threads), "--events", str(a.events), "--prefix", f"b4-{threads}t-{i}",
-                   "--warmup", str(a.warmup if i == 0 else 0),
-                   "--template", os.path.join(b.BENCH_DIR, "webhook-call-evaluated.template.json")]
-            r = subprocess.run(cmd, cwd=b.ROOT, env={**os.environ, SECRET_ENV: SECRET}, capture_output=True, text=True)
-            sys.stderr.write(r.stderr)
-            res = json.loads(r.stdout.strip().splitlines()[-1])
-            results.append(res)
-            sent_stored += res["stored"] + (a.warmup if i == 0 else 0)
-        # the crash round: senders keep posting while the run is killed with kill -9
-        crash = subprocess.Popen(["java", os.path.join(b.BENCH_DIR, "WebhookLoad.java"), "--url", url, "--secret-env", SECRET_ENV,
-                                  "--threads", "8", "--events", "10000000", "--prefix", "b4-crash", "--stop-on-error", "true",
-                                  "--template", os.path.join(b.BENCH_DIR, "webhook-call-evaluated.template.json")],
-                                 cwd=b.ROOT, env={**os.environ, SECRET_ENV: SECRET}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(a.crash_after)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        out, err = crash.communicate(timeout=120)
-        sys.stderr.write(err)
-        crashed = json.loads(out.strip().splitlines()[-1])
-        sent_stored += crashed["stored"]
-        b.log(f"run killed with kill -9 {a.crash_after} s into the crash round ({crashed['stored']:,} events acknowledged "
-              "in it); counting stored events with 'calleval status'")
-        counted = status_counts(work, {**env, "SERVER_PORT": str(b.free_port())}).get("observability_call_evaluated", -1)
-        return results, sent_stored, counted
-    finally:
-        if proc and proc.poll() is None:
-            proc.kill()
-        sandbox.stop()
+    with b.Sandbox("--latency-ms", "0", log_path=work / "sandbox.log") as sandbox:
+        try:
+            manifest, _ = b.write_manifest(work / "intake-data", 1, prefix="intake")
+            job = b.bench_job(work / "b4-intake.yaml", "b4-intake", manifest, work / "reports", poll_after="6h")
+            port = b.free_port()
+            env = b.app_env(sandbox.url, b.db_url(work, a.db_options), port, SECRET)
+            run_log = work / "intake-run.log"
+            proc = b.start_app(["run", job, "--wait-for-results", "6h"], env, run_log, cwd=work, heap=a.app_heap)
+            wait_for_line(str(run_log), r"waiting up to", proc, 120)
+            url = f"http://127.0.0.1:{port}/webhooks/bluejay"
+            b.log(f"receiver up at {url} (run pid {proc.pid}); senders: {a.threads}, {a.events:,} events each")
+            results, sent_stored = [], 0
+            for i, threads in enumerate(a.threads):
+                cmd = ["java", LOAD, "--url", url, "--secret-env", SECRET_ENV, "--threads", str(threads), "--events", str(a.events),
+                       "--prefix", f"b4-{threads}t-{i}", "--warmup", str(a.warmup if i == 0 else 0), "--template", TEMPLATE]
+                r = subprocess.run(cmd, cwd=b.ROOT, env={**os.environ, SECRET_ENV: SECRET}, capture_output=True, text=True)
+                sys.stderr.write(r.stderr)
+                res = json.loads(r.stdout.strip().splitlines()[-1])
+                results.append(res)
+                sent_stored += res["stored"] + (a.warmup if i == 0 else 0)
+            # the crash round: senders keep posting while the run is killed with kill -9
+            crash = subprocess.Popen(["java", LOAD, "--url", url, "--secret-env", SECRET_ENV, "--threads", "8", "--events", "10000000",
+                                      "--prefix", "b4-crash", "--stop-on-error", "true", "--template", TEMPLATE],
+                                     cwd=b.ROOT, env={**os.environ, SECRET_ENV: SECRET}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            time.sleep(a.crash_after)
+            b.kill(proc)
+            out, err = crash.communicate(timeout=120)
+            sys.stderr.write(err)
+            crashed = json.loads(out.strip().splitlines()[-1])
+            sent_stored += crashed["stored"]
+            b.log(f"run killed with kill -9 {a.crash_after} s into the crash round ({crashed['stored']:,} events acknowledged "
+                  "in it); counting stored events with 'calleval status'")
+            counted = status_counts(work, {**env, "SERVER_PORT": str(b.free_port())}).get("observability_call_evaluated", -1)
+            return results, sent_stored, counted
+        finally:
+            if proc:
+                b.kill(proc)
 
 
-def reconcile(a, work: str) -> dict:
+def reconcile(a, work) -> dict:
     app = os.path.join(work, "app")
-    subprocess.run(["java", "-Djarmode=tools", "-jar", b.ensure_jar(), "extract", "--destination", app],
+    subprocess.run(["java", "-Djarmode=tools", "-jar", str(b.ensure_jar()), "extract", "--destination", app],
                    check=True, capture_output=True)
     db = f"jdbc:h2:file:{os.path.join(work, 'reconcile-db', 'calleval')};AUTO_SERVER=TRUE"
     cmd = ["java", f"-Xmx{a.reconcile_heap}", "-cp", os.path.join(app, "calleval.jar"),
-           os.path.join(b.BENCH_DIR, "ReconcileBench.java"), "--db", db, "--calls", str(a.calls),
-           "--timeout-s", str(a.reconcile_timeout), "--template", os.path.join(b.BENCH_DIR, "webhook-call-evaluated.template.json")]
+           str(b.BENCH_DIR / "ReconcileBench.java"), "--db", db, "--calls", str(a.calls),
+           "--timeout-s", str(a.reconcile_timeout), "--template", TEMPLATE]
     b.log(f"reconcile: seeding {a.calls:,} ledger rows + events, then timing processInbox() (-Xmx{a.reconcile_heap}, "
           f"gives up after {a.reconcile_timeout} s)")
     r = subprocess.run(cmd, cwd=b.ROOT, stdout=subprocess.PIPE, stderr=None, text=True)
@@ -131,7 +124,7 @@ def main(argv=None) -> int:
     p.add_argument("--warmup", type=int, default=2_000, help="events sent first, not measured (default 2,000)")
     p.add_argument("--calls", type=int, default=1_000_000, help="calls for the reconciliation figure (default 1,000,000)")
     p.add_argument("--reconcile-timeout", type=int, default=1800, help="seconds before the reconcile pass is abandoned (default 1800)")
-    p.add_argument("--db-options", default="", help="appended to the receiver's H2 URL, e.g. ';WRITE_DELAY=0' (default none)")
+    p.add_argument("--db-options", default="", help="appended to the receiver's H2 URL (which has WRITE_DELAY=0, as calleval's default)")
     p.add_argument("--crash-after", type=float, default=3.0, help="seconds of the crash round before kill -9 (default 3)")
     p.add_argument("--app-heap", default="512m", help="-Xmx of the receiving run (default 512m)")
     p.add_argument("--reconcile-heap", default="256m", help="-Xmx of the reconciliation bench (default 256m, as B3)")
@@ -145,54 +138,52 @@ def main(argv=None) -> int:
     a.threads = [int(t) for t in str(a.threads).split(",") if t.strip()]
     work = b.workdir("b4", a.keep)
     rows, notes, ok = [], [], True
-    try:
-        if not a.skip_intake:
-            results, expected, counted = intake(a, work)
-            for r in results:
-                rows += [(f"intake, {r['threads']} sender(s): events/s stored", r["events_per_s"]),
-                         (f"intake, {r['threads']} sender(s): latency p50 / p99 / max (ms)",
-                          f"{r['p50_ms']:.1f} / {r['p99_ms']:.1f} / {r['max_ms']:.1f}"),
-                         (f"intake, {r['threads']} sender(s): stored / duplicates / errors",
-                          f"{r['stored']:,} / {r['duplicates']} / {r['errors']}" + (f" {r['error_kinds']}" if r["errors"] else ""))]
-                ok &= r["errors"] == 0 and r["duplicates"] == 0
-            rows += [("intake: events acknowledged 'stored' (incl. warm-up and crash round)", expected),
-                     ("intake: events in the database after kill -9 of the run", counted),
-                     ("intake: acknowledged but missing after the crash", max(0, expected - counted)),
-                     ("intake: stored but not acknowledged (in flight at the kill)", max(0, counted - expected))]
-            ok &= counted >= expected
-            notes += [f"intake: {a.events:,} distinct signed observability_call_evaluated events (~3 KB) per concurrency, "
-                      f"{a.warmup:,} warm-up events first; receiver = POST /webhooks/bluejay of `calleval run` (-Xmx{a.app_heap}, "
-                      f"H2 file database jdbc:h2:file:<dir>;AUTO_SERVER=TRUE{a.db_options}) waiting for results; "
-                      "'stored' = answered 200 {\"status\":\"stored\"} after the insert committed",
-                      f"intake durability: after the measured rounds, 8 senders keep posting and the run is killed with kill -9 "
-                      f"{a.crash_after} s later; `calleval status` then counts the events in the database",
-                      "intake: the events name calls the ledger does not know, so the run's reconcile loop (every second) "
-                      "re-reads them as orphans while the senders post: part of the cost measured"]
-        if not a.skip_reconcile:
-            r = reconcile(a, work)
-            if "error" in r:
-                rows.append(("reconcile", r["error"]))
-                ok = False
+    if not a.skip_intake:
+        results, expected, counted = intake(a, work)
+        for r in results:
+            rows += [(f"intake, {r['threads']} sender(s): events/s stored", r["events_per_s"]),
+                     (f"intake, {r['threads']} sender(s): latency p50 / p99 / max (ms)",
+                      f"{r['p50_ms']:.1f} / {r['p99_ms']:.1f} / {r['max_ms']:.1f}"),
+                     (f"intake, {r['threads']} sender(s): stored / duplicates / errors",
+                      f"{r['stored']:,} / {r['duplicates']} / {r['errors']}" + (f" {r['error_kinds']}" if r["errors"] else ""))]
+            ok &= r["errors"] == 0 and r["duplicates"] == 0
+        rows += [("intake: events acknowledged 'stored' (incl. warm-up and crash round)", expected),
+                 ("intake: events in the database after kill -9 of the run", counted),
+                 ("intake: acknowledged but missing after the crash", max(0, expected - counted)),
+                 ("intake: stored but not acknowledged (in flight at the kill)", max(0, counted - expected))]
+        ok &= counted >= expected
+        notes += [f"intake: {a.events:,} distinct signed observability_call_evaluated events (~3 KB) per concurrency, "
+                  f"{a.warmup:,} warm-up events first; receiver = POST /webhooks/bluejay of `calleval run` (-Xmx{a.app_heap}, "
+                  f"H2 file database {b.db_url('<dir>', a.db_options)}) waiting for results; "
+                  "'stored' = answered 200 {\"status\":\"stored\"} after the insert committed",
+                  f"intake durability: after the measured rounds, 8 senders keep posting and the run is killed with kill -9 "
+                  f"{a.crash_after} s later; `calleval status` then counts the events in the database",
+                  "intake: the events name calls the ledger does not know, so the run's reconcile loop (every second) "
+                  "re-reads them as orphans while the senders post: part of the cost measured"]
+    if not a.skip_reconcile:
+        r = reconcile(a, work)
+        if "error" in r:
+            rows.append(("reconcile", r["error"]))
+            ok = False
+        else:
+            finished = r.get("finished", True)
+            rows += [("reconcile: calls (ledger rows = stored events)", r["calls"]),
+                     ("reconcile: seeding time, not timed below (s)", r["seed_s"]),
+                     ("reconcile: processInbox() time (s)" if finished else
+                      f"reconcile: processInbox() NOT FINISHED, abandoned after (s)", r["reconcile_s"]),
+                     ("reconcile: calls matched", r["matched"]),
+                     ("reconcile: calls matched per second", r["calls_per_s"])]
+            if finished:
+                rows.append(("reconcile: ledger rows EVALUATED afterwards", r["evaluated_rows"]))
+                ok &= r["evaluated_rows"] == r["calls"]
             else:
-                finished = r.get("finished", True)
-                rows += [("reconcile: calls (ledger rows = stored events)", r["calls"]),
-                         ("reconcile: seeding time, not timed below (s)", r["seed_s"]),
-                         ("reconcile: processInbox() time (s)" if finished else
-                          f"reconcile: processInbox() NOT FINISHED, abandoned after (s)", r["reconcile_s"]),
-                         ("reconcile: calls matched", r["matched"]),
-                         ("reconcile: calls matched per second", r["calls_per_s"])]
-                if finished:
-                    rows.append(("reconcile: ledger rows EVALUATED afterwards", r["evaluated_rows"]))
-                    ok &= r["evaluated_rows"] == r["calls"]
-                else:
-                    ok = False
-                notes.append(f"reconcile: timed = one Reconciler.processInbox() call inside one transaction of the app's "
-                             f"transaction manager (as a reconcile-step pass), -Xmx{a.reconcile_heap}, H2 file database "
-                             "seeded by JDBC with SUBMITTED ledger rows and one COMPLETED event each; Spring start and seeding excluded")
-        b.table("b4-webhooks", "B4 webhook intake and reconciliation", rows, notes)
-        return 0 if ok else 1
-    finally:
-        b.cleanup(work, a.keep)
+                ok = False
+            notes.append(f"reconcile: timed = one Reconciler.processInbox() call inside one transaction of the app's "
+                         f"transaction manager (as a reconcile-step pass), -Xmx{a.reconcile_heap}, H2 file database "
+                         "seeded by JDBC with SUBMITTED ledger rows and one COMPLETED event each; Spring start and seeding excluded")
+    b.publish("b4-webhooks" + ("-quick" if a.quick else ""),
+              b.header("B4 webhook intake and reconciliation", sys.argv) + b.figures(rows, notes))
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -14,20 +14,18 @@ import argparse
 import csv
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
 import time
 
-import bench2lib as b
-import gen_big_manifest
+import benchlib as b
 
 JOB = "b5-restart"
 
 
-def pending_after_kill(work: str, env: dict):
-    out = subprocess.run(["java", "-jar", b.ensure_jar(), "status", JOB, "--limit", "3"], cwd=work, env=env,
+def pending_after_kill(work, env: dict):
+    out = subprocess.run(["java", "-jar", str(b.ensure_jar()), "status", JOB, "--limit", "3"], cwd=work, env=env,
                          capture_output=True, text=True, timeout=600).stdout
     m = re.search(r"(\d+) pending or in doubt", out)
     executions = re.findall(r"^\s+\d+\s+" + JOB + r"\s+(\S+)", out, re.M)
@@ -73,26 +71,23 @@ def main(argv=None) -> int:
     p.add_argument("--sandbox-heap", default="6g", help="-Xmx of the sandbox (it keeps every call and the request log)")
     p.add_argument("--list-max", type=int, default=50_000,
                    help="count calls per source id through the call listing up to this many rows (default 50,000)")
-    p.add_argument("--db-options", default="", help="appended to the H2 URL, e.g. ';WRITE_DELAY=0' (default none)")
+    p.add_argument("--db-options", default="", help="appended to the H2 URL (which has WRITE_DELAY=0, as calleval's default)")
     p.add_argument("--quick", action="store_true", help="3,000 rows (< 1 minute)")
     p.add_argument("--keep", action="store_true", help="keep the work directory")
     a = p.parse_args(argv)
     if a.quick:
         a.rows, a.sandbox_heap = 3_000, "1g"
     work = b.workdir("b5", a.keep)
-    sandbox = None
-    try:
-        manifest = gen_big_manifest.generate(a.rows, os.path.join(work, "data"), prefix="b5")
-        sandbox = b.Sandbox(work, a.sandbox_heap, ["--latency-ms", "0"])
-        job = b.write_job(work, JOB, manifest, rate_limit=0, max_in_flight=a.max_in_flight, chunk_size=a.chunk_size)
-        env = b.app_env(work, sandbox, db_options=a.db_options)
-        cmd = ["java", f"-Xmx{a.heap}", "-jar", b.ensure_jar(), "run", job]
+    manifest, _ = b.write_manifest(work / "data", a.rows, prefix="b5")
+    with b.Sandbox("--latency-ms", "0", heap=a.sandbox_heap, log_path=work / "sandbox.log") as sandbox:
+        job = b.bench_job(work / f"{JOB}.yaml", JOB, manifest, work / "reports", max_in_flight=a.max_in_flight, chunk_size=a.chunk_size)
+        env = b.app_env(sandbox.url, b.db_url(work, a.db_options), secret=None)
+        args = ["run", job]
 
         # 1. the first run, killed at kill_at
         target = int(a.rows * a.kill_at)
-        with open(os.path.join(work, "run1.log"), "w") as out:
-            t0 = time.time()
-            run1 = subprocess.Popen(cmd, cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT)
+        t0 = time.time()
+        run1 = b.start_app(args, env, work / "run1.log", cwd=work, heap=a.heap)
         b.log(f"run 1 (pid {run1.pid}): killing it with kill -9 at {target:,} accepted of {a.rows:,}")
         accepted_at_kill = 0
         while True:
@@ -100,11 +95,10 @@ def main(argv=None) -> int:
                 raise RuntimeError(f"run 1 ended ({run1.returncode}) before {target:,} calls were accepted; see run1.log")
             accepted_at_kill = sandbox.stats()["evaluate_accepted"]
             if accepted_at_kill >= target:
-                os.kill(run1.pid, signal.SIGKILL)
+                b.kill(run1)
                 killed_at = time.time()
                 break
             time.sleep(0.2 if a.rows - accepted_at_kill < 50_000 else 0.5)
-        run1.wait()
         time.sleep(2)
         settled = sandbox.stats()
         baseline_seq = sum(e["requests"] for e in settled["endpoints"].values())
@@ -115,17 +109,15 @@ def main(argv=None) -> int:
 
         # 2. the restart
         watch = FirstNewEvaluate(sandbox, settled["evaluate_requests"])
-        run2_log = os.path.join(work, "run2.log")
-        with open(run2_log, "w") as out:
-            launch = time.time()
-            run2 = subprocess.Popen(cmd, cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT)
-            watch.start()
-            run2.wait()
-            ended = time.time()
+        run2_log = work / "run2.log"
+        launch = time.time()
+        run2 = b.start_app(args, env, run2_log, cwd=work, heap=a.heap)
+        watch.start()
+        run2.wait()
+        ended = time.time()
         watch.stop = True
         b.log(f"restart exited {run2.returncode} after {ended - launch:.1f} s")
-        with open(run2_log, errors="replace") as f:
-            run2_text = f.read()
+        run2_text = run2_log.read_text(errors="replace")
         restarted_instance = "restarting " + JOB in run2_text
 
         # 3. the first new request, exactly, from the request log
@@ -143,14 +135,14 @@ def main(argv=None) -> int:
         except Exception as e:  # noqa: BLE001 - report what the poll saw instead
             b.log(f"request log unavailable ({e}); using the stats poll")
         final = sandbox.stats()
-        s = b.summary(work, JOB)
+        s = b.latest_summary(work / "reports", JOB)
         counts = b.get(s, "counts", default={}) or {}
         accepted_rows = sum(int(b.get(counts, k, default=0) or 0) for k in
                             ("evaluated", "incomplete", "waiting_for_result", "overdue", "already_done"))
         lost = a.rows - accepted_rows
         unflagged = None
         if a.rows <= a.list_max:
-            per_source = sandbox.source_id_counts()
+            per_source = sandbox.created_per_source()
             duplicates = sum(c - 1 for c in per_source.values())
             missing = a.rows - len(per_source)
             dup_source = f"listing: {len(per_source):,} source ids, {missing} without a call"
@@ -194,18 +186,15 @@ def main(argv=None) -> int:
                          f"{len(unflagged)}" + (f" (e.g. {', '.join(unflagged[:3])})" if unflagged else "")))
         notes = [f"command: java -Xmx{a.heap} -jar target/calleval.jar run <job> twice (rate-limit 0, max-in-flight "
                  f"{a.max_in_flight}, chunk-size {a.chunk_size}); sandbox --latency-ms 0, no --rate-limit, no webhooks; "
-                 f"CALLEVAL_DB_URL jdbc:h2:file:<dir>/calleval;AUTO_SERVER=TRUE{a.db_options}",
+                 f"CALLEVAL_DB_URL {b.db_url('<dir>', a.db_options)}",
                  "the restart reads the manifest again from its first row; rows accepted before the kill count as already "
                  "done and are not sent, so the time to the first new evaluate includes re-reading and claiming those rows"]
         if not restarted_instance:
             notes.append("kill -9 leaves the killed execution STARTED in the job repository, so `run` starts a new job "
                          "instance instead of restarting it; the ledger still keeps accepted calls from being sent again")
-        b.table("b5-restart", f"B5 restart — {a.rows:,} rows, kill -9 at {a.kill_at:.0%}", rows, notes)
+        b.publish("b5-restart" + ("-quick" if a.quick else ""),
+                  b.header(f"B5 restart — {a.rows:,} rows, kill -9 at {a.kill_at:.0%}", sys.argv) + b.figures(rows, notes))
         return 0 if ok else 1
-    finally:
-        if sandbox:
-            sandbox.stop()
-        b.cleanup(work, a.keep)
 
 
 if __name__ == "__main__":

@@ -6,4 +6,4 @@
 # --quick: case 1 with 100 calls.
 #   bench/r2-faults.sh [--quick] [--calls N] [--cases 1,3] [--rate-limit N] [--max-in-flight N] [--latency-ms N]
 set -euo pipefail
-exec python3 "$(dirname "$0")/reliability/r2_faults.py" "$@"
+exec python3 "$(dirname "$0")/r2_faults.py" "$@"

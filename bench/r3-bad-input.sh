@@ -4,4 +4,4 @@
 #   bench/r3-bad-input.sh [--quick] [--copies N]     (--copies repeats the 77-row corpus N times in one manifest)
 # CI runs the same corpus as src/test/java/dev/calleval/reliability/BadInputReliabilityTests.java.
 set -euo pipefail
-exec python3 "$(dirname "$0")/reliability/r3_bad_input.py" "$@"
+exec python3 "$(dirname "$0")/r3_bad_input.py" "$@"

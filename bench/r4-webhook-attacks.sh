@@ -6,4 +6,4 @@
 #   bench/r4-webhook-attacks.sh [--quick] [--calls N] [--big-mb N]
 # CI runs the same attacks in-process: src/test/java/dev/calleval/reliability/WebhookAttackReliabilityTests.java.
 set -euo pipefail
-exec python3 "$(dirname "$0")/reliability/r4_webhook_attacks.py" "$@"
+exec python3 "$(dirname "$0")/r4_webhook_attacks.py" "$@"

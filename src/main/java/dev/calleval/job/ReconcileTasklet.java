@@ -64,7 +64,7 @@ final class ReconcileTasklet implements Tasklet {
             }
             nextPoll = now.plus(results.pollInterval());
         }
-        int waiting = ledger.awaitingResults(executionId).size();
+        long waiting = ledger.countAwaitingResults(executionId);
         if (waiting == 0 || !now.isBefore(deadline)) {
             int overdue = ledger.markOverdue(executionId, now.minus(results.window()));
             if (waiting > 0) {

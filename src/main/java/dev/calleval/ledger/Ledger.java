@@ -49,13 +49,23 @@ public class Ledger {
     private final ExecutionLiveness liveness;
 
     private final TransactionTemplate savepoint;
+    private final PlatformTransactionManager transactionManager;
 
     public Ledger(NamedParameterJdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactionManager, ExecutionLiveness liveness) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.liveness = liveness;
+        this.transactionManager = transactionManager;
         this.savepoint = new TransactionTemplate(transactionManager);
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+    }
+
+    /**
+     * A {@link GroupCommit} for updates of this ledger made by many threads at once (the outcomes of the requests in
+     * flight); its committer thread is named {@code threadName}. Close it when the threads are done.
+     */
+    public GroupCommit groupCommit(String threadName) {
+        return new GroupCommit(new TransactionTemplate(transactionManager), threadName);
     }
 
     /**
@@ -401,29 +411,32 @@ public class Ledger {
                         .addValue("now", utc(now))) == 1;
     }
 
-    /** Calls of an execution that were accepted but have no result yet (SUBMITTED or OVERDUE). */
-    public List<LedgerEntry> awaitingResults(long executionId) {
-        return jdbc.query("""
-                SELECT l.* FROM call_ledger l JOIN execution_call e ON e.ledger_id = l.id
+    /**
+     * How many calls this execution read were accepted but have no result yet (SUBMITTED or OVERDUE, with a call id).
+     * A COUNT query: the reconcile step asks every pass, whatever the size of the run.
+     */
+    public long countAwaitingResults(long executionId) {
+        Long n = jdbc.queryForObject("""
+                SELECT COUNT(*) FROM execution_call e JOIN call_ledger l ON l.id = e.ledger_id
                 WHERE e.job_execution_id = :exec AND l.state IN ('SUBMITTED', 'OVERDUE') AND l.call_id IS NOT NULL""",
-                Map.of("exec", executionId), ENTRY);
+                Map.of("exec", executionId), Long.class);
+        return n == null ? 0 : n;
     }
 
     /**
-     * Calls in {@code scope} that were accepted but have no result yet (SUBMITTED or OVERDUE), submitted at or
-     * before {@code submittedBefore}, oldest first (for one execution, in no particular order).
+     * One page of the calls in {@code scope} that were accepted before {@code submittedBefore} and have no result yet
+     * (SUBMITTED or OVERDUE, with a call id), in ledger id order after {@code afterId} (keyset pagination: pass the
+     * last id of the previous page, or 0 for the first). Memory is bounded by {@code limit}, not by the calls waiting.
      */
-    public List<LedgerEntry> awaitingResults(CallScope scope, Instant submittedBefore) {
-        if (scope.executionId() != null) {
-            return awaitingResults(scope.executionId()).stream()
-                    .filter(e -> e.submittedAt() != null && !e.submittedAt().isAfter(submittedBefore)).toList();
-        }
+    public List<LedgerEntry> awaitingResults(CallScope scope, Instant submittedBefore, long afterId, int limit) {
         return jdbc.query("""
                 SELECT * FROM call_ledger
-                WHERE state IN ('SUBMITTED', 'OVERDUE') AND call_id IS NOT NULL AND submitted_at <= :before
+                WHERE id > :after AND state IN ('SUBMITTED', 'OVERDUE') AND call_id IS NOT NULL AND submitted_at < :before
                   AND (CAST(:job AS VARCHAR(200)) IS NULL OR job_name = :job)
-                ORDER BY submitted_at""",
-                new MapSqlParameterSource("job", scope.jobName()).addValue("before", utc(submittedBefore)), ENTRY);
+                  AND (CAST(:exec AS BIGINT) IS NULL OR id IN (SELECT ledger_id FROM execution_call WHERE job_execution_id = :exec))
+                ORDER BY id FETCH FIRST :limit ROWS ONLY""",
+                new MapSqlParameterSource("exec", scope.executionId()).addValue("job", scope.jobName()).addValue("after", afterId)
+                        .addValue("before", utc(submittedBefore)).addValue("limit", limit), ENTRY);
     }
 
     /** Marks this execution's SUBMITTED calls sent before {@code cutoff} as OVERDUE. @return how many */

@@ -17,9 +17,11 @@ import dev.calleval.ledger.LedgerState;
 import dev.calleval.webhook.WebhookInbox;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -159,9 +161,13 @@ public class Reconciler {
                 e.latency() == null ? null : e.latency().p90AgentLatency(), custom);
     }
 
+    /** Calls read per page by {@link #pollOverdue}. */
+    static final int POLL_PAGE = 500;
+
     /**
      * Polls {@code retrieve-call-log} for this execution's calls that have waited longer than {@code pollAfter}
-     * without a result, and applies what it finds.
+     * without a result, and applies what it finds. The calls are read from the ledger a page at a time (by ledger
+     * id), so memory does not grow with the run.
      *
      * @return results recorded
      */
@@ -187,21 +193,30 @@ public class Reconciler {
         int polled = 0;
         int recorded = 0;
         int failed = 0;
-        for (LedgerEntry entry : ledger.awaitingResults(scope, clock.instant().minus(pollAfter))) {
-            polled++;
-            try {
-                if (apply(client.retrieveCallLog(entry.callId()), "POLL") == Applied.RECORDED) {
-                    recorded++;
+        Instant cutoff = clock.instant().minus(pollAfter);
+        long lastId = 0;
+        List<LedgerEntry> page;
+        do { // a page at a time, by ledger id: memory does not grow with the number of calls waiting
+            page = ledger.awaitingResults(scope, cutoff, lastId, POLL_PAGE);
+            for (LedgerEntry entry : page) {
+                polled++;
+                try {
+                    if (apply(client.retrieveCallLog(Objects.requireNonNull(entry.callId())), "POLL") == Applied.RECORDED) {
+                        recorded++;
+                    }
+                } catch (AuthenticationFailedException e) {
+                    failed++;
+                    log.warn("polling stopped: {}", e.getMessage());
+                    return new Poll(polled, recorded, failed);
+                } catch (BluejayApiException e) {
+                    failed++;
+                    log.warn("polling call {} ({}) failed: {}", entry.callId(), entry.sourceId(), e.getMessage());
                 }
-            } catch (AuthenticationFailedException e) {
-                failed++;
-                log.warn("polling stopped: {}", e.getMessage());
-                break;
-            } catch (BluejayApiException e) {
-                failed++;
-                log.warn("polling call {} ({}) failed: {}", entry.callId(), entry.sourceId(), e.getMessage());
             }
-        }
+            if (!page.isEmpty()) {
+                lastId = page.get(page.size() - 1).id();
+            }
+        } while (page.size() == POLL_PAGE);
         return new Poll(polled, recorded, failed);
     }
 

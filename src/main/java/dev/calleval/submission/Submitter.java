@@ -8,6 +8,7 @@ import dev.calleval.bluejay.RequestInDoubtException;
 import java.time.Instant;
 import dev.calleval.bluejay.PermanentApiException;
 import dev.calleval.bluejay.ValidationFailedException;
+import dev.calleval.ledger.GroupCommit;
 import dev.calleval.ledger.Ledger;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * exist) is first recorded as in doubt, then settled by an {@link InDoubtResolver} lookup when one is given: found →
  * SUBMITTED with the found call id; absent → sent again (once); otherwise it stays PENDING and in doubt.
  *
+ * <p>Outcomes are recorded through a {@link GroupCommit}: a thread's slot frees only once its outcome has committed,
+ * but the outcomes of requests that end together share one commit.
+ *
  * <p>A fatal error (the API key refused, the circuit breaker open) stops the run: calls not yet sent are marked
  * FAILED without being sent, and {@link #fatalError()} returns the cause so the step can fail. Thread-safe.
  */
@@ -32,6 +36,7 @@ public final class Submitter implements AutoCloseable {
     private final Ledger ledger;
     private final long executionId;
     private final BoundedExecutor executor;
+    private final GroupCommit commits;
     private final AtomicReference<@Nullable RuntimeException> fatal = new AtomicReference<>();
     private final @Nullable InDoubtResolver resolver;
     private final SubmissionObserver observer;
@@ -48,6 +53,7 @@ public final class Submitter implements AutoCloseable {
         this.ledger = ledger;
         this.executionId = executionId;
         this.executor = new BoundedExecutor("submit-" + executionId, maxInFlight);
+        this.commits = ledger.groupCommit("ledger-commit-" + executionId);
     }
 
     /** Sends one claimed call; blocks while {@code maxInFlight} calls are in flight. */
@@ -63,7 +69,7 @@ public final class Submitter implements AutoCloseable {
             // an earlier run left it in flight: look before paying for it twice
             InDoubtResolver.Lookup lookup = resolver.lookUp(claim.call().request(), claim.call().sourceId(), claim.lastAttemptAt());
             if (lookup.outcome() == InDoubtResolver.Outcome.FOUND && lookup.callId() != null) {
-                ledger.resolveInDoubt(claim.ledgerId(), executionId, lookup.callId());
+                commits.run(() -> ledger.resolveInDoubt(claim.ledgerId(), executionId, lookup.callId()));
                 observer.submitted();
                 log.info("{} ({}) was left in doubt by an earlier run and is {}: not sent again", claim.call().sourceId(),
                         claim.call().source(), lookup.detail());
@@ -77,7 +83,7 @@ public final class Submitter implements AutoCloseable {
     private void send(Ledger.Claim claim, boolean afterConfirmedAbsence) {
         RuntimeException stop = fatal.get();
         if (stop != null) {
-            ledger.markFailed(claim.ledgerId(), executionId, "not sent: the run stopped: " + stop.getMessage(), 0);
+            commits.run(() -> ledger.markFailed(claim.ledgerId(), executionId, "not sent: the run stopped: " + stop.getMessage(), 0));
             observer.failed();
             return;
         }
@@ -87,34 +93,34 @@ public final class Submitter implements AutoCloseable {
         try {
             EvaluateCallResponse response = client.evaluate(claim.call().request(), attempts::incrementAndGet);
             if (afterConfirmedAbsence) {
-                ledger.resolveInDoubt(claim.ledgerId(), executionId, response.callId());
+                commits.run(() -> ledger.resolveInDoubt(claim.ledgerId(), executionId, response.callId()));
             } else {
-                ledger.markSubmitted(claim.ledgerId(), executionId, response.callId(), attempts.get());
+                commits.run(() -> ledger.markSubmitted(claim.ledgerId(), executionId, response.callId(), attempts.get()));
             }
             observer.submitted();
             log.debug("{} ({}) submitted as call {}", sourceId, claim.call().source(), response.callId());
         } catch (RequestInDoubtException e) {
-            ledger.markInDoubt(claim.ledgerId(), executionId, e.getMessage(), attempts.get());
+            commits.run(() -> ledger.markInDoubt(claim.ledgerId(), executionId, e.getMessage(), attempts.get()));
             settle(claim, sentAt, e, afterConfirmedAbsence);
         } catch (ValidationFailedException e) {
             String fields = e.errors().stream().map(er -> er.field().isEmpty() ? "body" : er.field()).distinct()
                     .reduce((a, b) -> a + ";" + b).orElse("body");
-            ledger.markRejectedByApi(claim.ledgerId(), executionId, claim.call().source(), sourceId, fields,
-                    "the API refused the call (422): " + e.getMessage().substring(e.getMessage().indexOf(": ") + 2), attempts.get());
+            commits.run(() -> ledger.markRejectedByApi(claim.ledgerId(), executionId, claim.call().source(), sourceId, fields,
+                    "the API refused the call (422): " + e.getMessage().substring(e.getMessage().indexOf(": ") + 2), attempts.get()));
             observer.rejectedByApi();
             log.warn("{} ({}) rejected by the API: {}", sourceId, claim.call().source(), e.getMessage());
         } catch (PermanentApiException e) {
-            ledger.markRejectedByApi(claim.ledgerId(), executionId, claim.call().source(), sourceId, "body", e.getMessage(), attempts.get());
+            commits.run(() -> ledger.markRejectedByApi(claim.ledgerId(), executionId, claim.call().source(), sourceId, "body", e.getMessage(), attempts.get()));
             observer.rejectedByApi();
             log.warn("{} ({}) refused: {}", sourceId, claim.call().source(), e.getMessage());
         } catch (AuthenticationFailedException | CircuitOpenException e) {
             if (fatal.compareAndSet(null, e)) {
                 log.error("stopping the run: {}", e.getMessage());
             }
-            ledger.markFailed(claim.ledgerId(), executionId, e.getMessage(), attempts.get());
+            commits.run(() -> ledger.markFailed(claim.ledgerId(), executionId, e.getMessage(), attempts.get()));
             observer.failed();
         } catch (RuntimeException e) {
-            ledger.markFailed(claim.ledgerId(), executionId, String.valueOf(e.getMessage()), attempts.get());
+            commits.run(() -> ledger.markFailed(claim.ledgerId(), executionId, String.valueOf(e.getMessage()), attempts.get()));
             observer.failed();
             log.warn("{} ({}) failed after {} attempts: {}", sourceId, claim.call().source(), attempts.get(), e.getMessage());
         }
@@ -130,7 +136,7 @@ public final class Submitter implements AutoCloseable {
         InDoubtResolver.Lookup lookup = resolver.settle(claim.call().request(), sourceId, sentAt, e.timedOut());
         switch (lookup.outcome()) {
             case FOUND -> {
-                ledger.resolveInDoubt(claim.ledgerId(), executionId, java.util.Objects.requireNonNull(lookup.callId()));
+                commits.run(() -> ledger.resolveInDoubt(claim.ledgerId(), executionId, java.util.Objects.requireNonNull(lookup.callId())));
                 observer.submitted();
                 log.info("{} ({}) was in doubt and is {}: not sent again", sourceId, claim.call().source(), lookup.detail());
             }
@@ -164,5 +170,6 @@ public final class Submitter implements AutoCloseable {
     @Override
     public void close() {
         executor.close();
+        commits.close();
     }
 }

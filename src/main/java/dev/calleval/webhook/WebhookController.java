@@ -4,6 +4,9 @@ import dev.calleval.bluejay.BluejayJson;
 import dev.calleval.bluejay.WebhookEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,11 +17,11 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
@@ -31,6 +34,10 @@ import tools.jackson.databind.JsonNode;
  * this version does not know are stored alike; nothing is refused for its type or shape (an event that cannot be
  * read is kept and marked UNREADABLE when processed).
  * <ul>
+ *   <li>413 when the body is longer than {@code calleval.webhook.max-body-size} (default
+ *       {@value WebhookSettings#DEFAULT_MAX_BODY_SIZE}): refused from its {@code Content-Length} before any of it is
+ *       read, or, for a chunked body, as soon as one byte more than the limit has been read; the connection is closed
+ *       and nothing is stored;</li>
  *   <li>401 when {@code BLUEJAY_WEBHOOK_SECRET} is set and {@code X-Bluejay-Signature} is missing or does not
  *       match the raw body;</li>
  *   <li>400 when the body is not a JSON object;</li>
@@ -68,11 +75,22 @@ class WebhookController {
     }
 
     @PostMapping(path = "/webhooks/bluejay", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Map<String, String>> receive(@RequestBody(required = false) byte @Nullable [] body,
+    ResponseEntity<?> receive(HttpServletRequest request,
             @RequestHeader(name = "X-Bluejay-Signature", required = false) @Nullable String signature,
             @RequestHeader(name = "X-Bluejay-Event", required = false) @Nullable String eventHeader,
-            @RequestHeader(name = "X-Bluejay-Delivery", required = false) @Nullable String delivery) {
-        byte[] raw = body == null ? new byte[0] : body;
+            @RequestHeader(name = "X-Bluejay-Delivery", required = false) @Nullable String delivery) throws IOException {
+        long max = settings.maxBodyBytes();
+        long declared = request.getContentLengthLong();
+        if (declared > max) {
+            return tooLarge(declared + " bytes (Content-Length)", max, delivery);
+        }
+        byte[] raw;
+        try (InputStream in = request.getInputStream()) {
+            raw = in.readNBytes((int) max + 1); // never more than the limit and one byte, whatever the sender streams
+        }
+        if (raw.length > max) {
+            return tooLarge("more than " + max + " bytes (chunked)", max, delivery);
+        }
         SignatureVerifier verifier = settings.verifier();
         if (verifier != null && !verifier.verify(raw, signature)) {
             log.warn("webhook refused: {} (delivery {})", signature == null ? "no X-Bluejay-Signature header" : "signature does not match the body", delivery);
@@ -103,6 +121,18 @@ class WebhookController {
         count(type, stored);
         log.debug("webhook {} {} id={} status={}", stored ? "stored" : "duplicate", type, subject, status);
         return ResponseEntity.ok(Map.of("status", stored ? "stored" : "duplicate"));
+    }
+
+    /**
+     * 413 with {@code Connection: close}: Tomcat then discards at most {@code server.tomcat.max-swallow-size} (2 MB) more
+     * of the body, so that the sender can read the answer, and closes the connection. The answer carries its length,
+     * so a sender still writing reads it whole.
+     */
+    private static ResponseEntity<byte[]> tooLarge(String size, long max, @Nullable String delivery) {
+        log.warn("webhook refused: body of {} is over calleval.webhook.max-body-size ({} bytes) (delivery {})", size, max, delivery);
+        byte[] answer = BluejayJson.mapper().writeValueAsBytes(Map.of("error", "body larger than " + max + " bytes (calleval.webhook.max-body-size)"));
+        return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).header(HttpHeaders.CONNECTION, "close")
+                .contentType(MediaType.APPLICATION_JSON).contentLength(answer.length).body(answer);
     }
 
     /**

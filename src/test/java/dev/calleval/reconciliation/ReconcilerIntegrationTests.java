@@ -137,4 +137,27 @@ class ReconcilerIntegrationTests {
         assertThat(entry.state()).isEqualTo(LedgerState.EVALUATED);
         assertThat(entry.callId()).isEqualTo("call-5");
     }
+
+    @Test
+    void callsAwaitingAResultAreCountedAndReadInPagesByLedgerIdSubmittedBeforeTheCutoffOnly() {
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            ids.add(submitted("page-" + i, "call-page-" + i));
+        }
+        submitted("page-pending", null); // no call id: not awaiting a result
+        webhook("call-page-3", "COMPLETED", "ev-1", "page-3");
+        reconciler.processInbox(); // page-3 now has its result
+        Instant later = Instant.now().plusSeconds(60);
+
+        List<LedgerEntry> first = ledger.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), later, 0, 2);
+        List<LedgerEntry> second = ledger.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), later, first.get(1).id(), 2);
+        List<LedgerEntry> third = ledger.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), later, second.get(1).id(), 2);
+
+        assertThat(ledger.countAwaitingResults(7L)).isEqualTo(4);
+        assertThat(first).extracting(LedgerEntry::id).containsExactly(ids.get(0), ids.get(1));
+        assertThat(second).extracting(LedgerEntry::id).containsExactly(ids.get(3), ids.get(4));
+        assertThat(third).isEmpty();
+        assertThat(ledger.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), Instant.now().minusSeconds(60), 0, 10)).as("none submitted before the cutoff").isEmpty();
+        assertThat(ledger.countAwaitingResults(8L)).as("another execution").isZero();
+    }
 }

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.calleval.CommandLine;
 import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.sandbox.SandboxServer;
+import dev.calleval.webhook.WebhookSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,6 +41,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -49,8 +52,9 @@ import tools.jackson.databind.json.JsonMapper;
  * in every report file, and never found. {@code bench/r4-webhook-attacks.sh} drives the same attacks against a
  * separate {@code calleval run} process and prints them as a table.
  *
- * <p>A 10 MB body: unsigned or forged, 401 and nothing stored; correctly signed, it is stored whole (the receiver has
- * no size limit; see bench/README-rel.md).
+ * <p>A 10 MB body, signed or not, with a {@code Content-Length} or chunked: 413 before the signature is checked,
+ * nothing stored, the connection closed (a body announced as 10 MB is refused after its first bytes; a chunked one once
+ * it passes the limit, {@code calleval.webhook.max-body-size}); an event of exactly the limit is stored.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
         "BLUEJAY_WEBHOOK_SECRET=" + WebhookAttackReliabilityTests.SECRET,
@@ -67,6 +71,8 @@ class WebhookAttackReliabilityTests {
     private static final Path SAMPLE_MANIFEST = Path.of("sample-data/manifests/calls.csv").toAbsolutePath();
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int TEN_MB = 10 * 1024 * 1024;
+    private static final long SIXTY_FOUR_MB = 64L * 1024 * 1024;
+    private static final long DEFAULT_LIMIT = DataSize.parse(WebhookSettings.DEFAULT_MAX_BODY_SIZE).toBytes();
 
     /** Everything written to stdout and stderr while this class runs. */
     private static final ByteArrayOutputStream PRINTED = new ByteArrayOutputStream();
@@ -147,22 +153,43 @@ class WebhookAttackReliabilityTests {
 
     @Test
     @Order(5)
-    void tenMegabyteBodiesAreRefusedUnlessSignedAndTheReceiverKeepsWorking() throws Exception {
+    void tenMegabyteBodiesAreRefusedWith413BeforeTheirSignatureIsCheckedAndNothingIsStored() throws Exception {
         byte[] big = padded("r4-big", TEN_MB);
-
-        assertRefused(post(big, null), 401);
-        assertRefused(post(big, hmac("guessed-secret", big)), 401);
         byte[] bigGarbage = new byte[TEN_MB];
-        assertRefused(post(bigGarbage, hmac(SECRET, bigGarbage)), 400);
 
-        HttpResponse<String> signed = post(big, hmac(SECRET, big));
-        // Documented, not endorsed: the receiver has no size limit, so a signed 10 MB event is stored whole (a finding).
-        assertThat(signed.statusCode()).isIn(200, 413);
-        if (signed.statusCode() == 200) {
-            assertThat(jdbc.queryForObject("SELECT LENGTH(body) FROM webhook_event", Long.class)).isEqualTo(big.length);
-        }
+        assertRefused(post(big, null), 413);
+        assertRefused(post(big, hmac("guessed-secret", big)), 413);
+        assertRefused(post(bigGarbage, hmac(SECRET, bigGarbage)), 413);
+        assertRefused(post(big, hmac(SECRET, big)), 413);
+        assertRefused(postChunked(big, hmac(SECRET, big)), 413);
+
         byte[] small = event("r4-after-big");
         assertThat(post(small, hmac(SECRET, small)).statusCode()).as("the receiver still answers").isEqualTo(200);
+    }
+
+    @Test
+    @Order(5)
+    void aSignedEventOfExactlyTheLimitIsStoredWhole() throws Exception {
+        byte[] atLimit = padded("r4-at-limit", (int) DEFAULT_LIMIT);
+
+        HttpResponse<String> response = post(atLimit, hmac(SECRET, atLimit));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(jdbc.queryForObject("SELECT LENGTH(body) FROM webhook_event", Long.class)).isEqualTo(DEFAULT_LIMIT);
+    }
+
+    @Test
+    @Order(5)
+    void aSenderThatKeepsWritingAnOversizedBodyGets413AndTheConnectionIsClosedLongBeforeTheBodyEnds() throws Exception {
+        for (boolean chunked : List.of(false, true)) {
+            Oversized sent = sendOversized(chunked);
+
+            assertThat(sent.answer()).as(chunked ? "chunked" : "Content-Length").startsWith("HTTP/1.1 413");
+            assertThat(sent.answer().toLowerCase()).contains("connection: close");
+            assertThat(sent.bytesWritten()).as("the server stopped reading: the sender could not write the whole 64 MB")
+                    .isLessThan(SIXTY_FOUR_MB);
+        }
+        assertThat(count()).isZero();
     }
 
     @Test
@@ -297,6 +324,62 @@ class WebhookAttackReliabilityTests {
         String head = event.substring(0, event.length() - 1) + ",\"padding\":\"";
         String tail = "\"}";
         return (head + "x".repeat(size - head.length() - tail.length()) + tail).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** What a raw sender of an oversized body read back, and how much of the body it managed to write. */
+    private record Oversized(String answer, long bytesWritten) {}
+
+    /**
+     * Sends headers announcing a 64 MB body (with a {@code Content-Length}, or chunked), then writes the body from
+     * another thread while this one reads the answer to the end of the connection.
+     */
+    private Oversized sendOversized(boolean chunked) throws Exception {
+        try (Socket socket = new Socket(endpoint.getHost(), endpoint.getPort())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /webhooks/bluejay HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + (chunked ? "Transfer-Encoding: chunked\r\n\r\n" : "Content-Length: " + SIXTY_FOUR_MB + "\r\n\r\n"))
+                    .getBytes(StandardCharsets.US_ASCII));
+            java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+            Thread writer = new Thread(() -> {
+                byte[] block = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+                try {
+                    while (written.get() < SIXTY_FOUR_MB) {
+                        if (chunked) {
+                            out.write((Integer.toHexString(block.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        }
+                        out.write(block);
+                        if (chunked) {
+                            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                        }
+                        written.addAndGet(block.length);
+                    }
+                } catch (IOException closedByTheServer) {
+                    // expected: the server closed the connection
+                }
+            });
+            writer.start();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            try {
+                socket.getInputStream().transferTo(answer);
+            } catch (IOException reset) {
+                // the answer was read before the reset
+            }
+            writer.join(30_000);
+            return new Oversized(answer.toString(StandardCharsets.UTF_8), written.get());
+        }
+    }
+
+    /** {@link #post} without a Content-Length: the body is sent in chunks. */
+    private HttpResponse<String> postChunked(byte[] body, @Nullable String signature) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArray(body)));
+        if (signature != null) {
+            request.header("X-Bluejay-Signature", signature);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(byte[] body, @Nullable String signature) throws IOException, InterruptedException {

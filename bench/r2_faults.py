@@ -7,8 +7,8 @@ import collections
 import sys
 import time
 
-import rel
-from r1_crash import read_calls
+import benchlib as b
+from benchlib import read_calls
 
 # name, sandbox flags; the job submits at --rate-limit req/s (default 50), so a sandbox limit of 80 % of it answers
 # about a fifth of the evaluate requests 429 (more while retries pile up)
@@ -28,25 +28,25 @@ def one_case(n, name, flags, args, work):
     case_dir = work / f"case-{n}"
     case_dir.mkdir()
     job_name = f"r2-faults-{n}"
-    manifest = rel.write_manifest(case_dir / "calls.csv", args.calls, f"r2-{n}")
+    manifest, _ = b.write_manifest(case_dir, args.calls, f"r2-{n}", width=5)
     reports = case_dir / "reports"
-    job = rel.write_job(case_dir / "job.yaml", job_name, manifest, reports,
-                        submit=f"  rate-limit: {args.rate_limit}\n  max-in-flight: {args.max_in_flight}\n  chunk-size: 100\n"
-                               "  request-timeout: 5s\n  retry:\n    max-attempts: 8\n    initial-backoff: 200ms\n    max-backoff: 5s\n"
-                               "  in-doubt:\n    lookup-delay: 1s\n    max-pages: 20\n",
-                        results="  poll-after: 5s\n  poll-interval: 1s\n")
-    app_port = rel.free_port()
+    job = b.write_job(case_dir / "job.yaml", job_name, manifest, reports,
+                      submit={"rate-limit": args.rate_limit, "max-in-flight": args.max_in_flight, "chunk-size": 100,
+                              "request-timeout": "5s", "retry": {"max-attempts": 8, "initial-backoff": "200ms", "max-backoff": "5s"},
+                              "in-doubt": {"lookup-delay": "1s", "max-pages": 20}},
+                      results={"poll-after": "5s", "poll-interval": "1s"})
+    app_port = b.free_port()
     log = case_dir / "run.log"
     started = time.monotonic()
-    with rel.Sandbox("--latency-ms", args.latency_ms, "--webhook-url", f"http://127.0.0.1:{app_port}/webhooks/bluejay",
+    with b.Sandbox("--latency-ms", args.latency_ms, "--webhook-url", f"http://127.0.0.1:{app_port}/webhooks/bluejay",
                      "--webhook-secret-env", "BENCH_WEBHOOK_SECRET", "--seed", args.seed + n, *flags(args.rate_limit),
-                     log=case_dir / "sandbox.log") as sandbox:
-        env = rel.app_env(sandbox.url, f"jdbc:h2:file:{case_dir}/db;AUTO_SERVER=TRUE;WRITE_DELAY=0", app_port)
+                     log_path=case_dir / "sandbox.log") as sandbox:
+        env = b.app_env(sandbox.url, b.db_url(case_dir), app_port)
         exits = []
         for _ in range(args.max_restarts):
-            code = rel.run_app(["run", job, "--wait-for-results", "5m"], env, log, timeout=900)
+            code = b.run_app(["run", job, "--wait-for-results", "5m"], env, log, timeout=900)
             exits.append(code)
-            summary = rel.latest_summary(reports, job_name) or {}
+            summary = b.latest_summary(reports, job_name) or {}
             final = [r for r in read_calls(reports, job_name) if r["execution"] == summary.get("execution_id")]
             if code == 0 and len(final) == args.calls and all(r["state"] == "EVALUATED" for r in final):
                 break
@@ -95,8 +95,8 @@ def main():
     chosen = list(range(1, len(CASES) + 1)) if args.cases == "all" else [int(c) for c in args.cases.split(",")]
     if args.quick:
         args.calls, chosen = 100, [1]
-    rel.ensure_jar()
-    work = rel.workdir("r2")
+    b.ensure_jar()
+    work = b.workdir("r2")
     results = []
     for n in chosen:
         name, flags = CASES[n - 1]
@@ -109,9 +109,9 @@ def main():
                      f.get("connection_reset", 0), f.get("accept_then_fail", 0) + f.get("accept_then_reset", 0), f"{r['fault_share']:.1f}",
                      r["retries"], r["in_doubt_requests"], r["wh"], r["runs"], r["final"], r["add_up"], r["evaluated"],
                      f"{r['webhook']}/{r['poll']}", r["duplicates"], r["flagged"], r["beyond"], r["seconds"], "ok" if r["ok"] else "FAILED"])
-    out = [rel.header(f"R2 faults: {args.calls} calls per case at {args.rate_limit} req/s, max in flight {args.max_in_flight}, "
+    out = [b.header(f"R2 faults: {args.calls} calls per case at {args.rate_limit} req/s, max in flight {args.max_in_flight}, "
                       f"sandbox latency {args.latency_ms} ms, signed webhooks", sys.argv)]
-    out.append(rel.table(["#", "case", "calls", "requests", "evaluate", "429", "503", "reset", "accept+fail", "fault %", "retries",
+    out.append(b.table(["#", "case", "calls", "requests", "evaluate", "429", "503", "reset", "accept+fail", "fault %", "retries",
                           "in doubt", "webhooks ok/drop/fail", "runs", "final", "add up", "evaluated", "via webhook/poll",
                           "duplicates", "flagged in doubt", "dup beyond in doubt", "s", "check"], rows))
     out.append("\nrequests: every /v1 request the sandbox answered (evaluate, lookups, polls); 429/503/reset/accept+fail: answers "
@@ -119,7 +119,7 @@ def main():
                "calleval_source_id (retrieve-call-logs).")
     failed = [r for r in results if not r["ok"]]
     out.append(f"R2 {'PASSED' if not failed else 'FAILED'}")
-    rel.publish("r2-faults" + ("-quick" if args.quick else ""), "\n".join(out))
+    b.publish("r2-faults" + ("-quick" if args.quick else ""), "\n".join(out))
     return 0 if not failed else 1
 
 

@@ -7,9 +7,9 @@ import io
 import sys
 from pathlib import Path
 
-import rel
+import benchlib as b
 
-CORPUS = rel.ROOT / "bench" / "corpus" / "bad-input"
+CORPUS = b.BENCH_DIR / "corpus" / "bad-input"
 FILE_COLUMNS = ("recording", "transcript", "sidecar", "tool_calls", "events")
 QUICK_FILES = ("header-only.csv", "truncated-in-quote.csv", "invalid-utf8-row.csv")
 csv.field_size_limit(1 << 30)
@@ -50,14 +50,14 @@ def replicate(copies, work):
 
 def run_job(name, manifest, work):
     reports = work / "reports"
-    job = rel.write_job(work / f"{name}.yaml", name, manifest, reports,
-                        submit="  rate-limit: 0\n  max-in-flight: 8\n  chunk-size: 10\n",
-                        results="  poll-after: 2s\n  poll-interval: 500ms\n", defaults="  max-recording-size: 64KB\n")
+    job = b.write_job(work / f"{name}.yaml", name, manifest, reports,
+                      submit={"rate-limit": 0, "max-in-flight": 8, "chunk-size": 10},
+                      results={"poll-after": "2s", "poll-interval": "500ms"}, defaults={"max-recording-size": "64KB"})
     log = work / f"{name}.log"
-    env = rel.app_env("unused", f"jdbc:h2:file:{work}/db-{name};AUTO_SERVER=TRUE", secret=None)
+    env = b.app_env("unused", b.db_url(work / f"db-{name}"), secret=None)
     env.pop("BLUEJAY_BASE_URL")
-    code = rel.run_app(["run", job, "--sandbox", "--wait-for-results", "2m"], env, log, cwd=work)
-    summary = rel.latest_summary(reports, name)
+    code = b.run_app(["run", job, "--sandbox", "--wait-for-results", "2m"], env, log, cwd=work)
+    summary = b.latest_summary(reports, name)
     run_dir = reports / name / "1"
     rejects = read_csv(run_dir / "rejects.csv") if (run_dir / "rejects.csv").exists() else []
     calls = read_csv(run_dir / "calls.csv") if (run_dir / "calls.csv").exists() else []
@@ -85,7 +85,7 @@ def main():
     p.add_argument("--quick", action="store_true", help=f"the row corpus once and 3 whole-file cases ({', '.join(QUICK_FILES)})")
     p.add_argument("--copies", type=int, default=1, help="repeat the row corpus N times in one manifest (default 1: 77 rows)")
     args = p.parse_args()
-    work = rel.workdir("r3")
+    work = b.workdir("r3")
     manifest, expected = replicate(args.copies, work)
     code, summary, rejects, calls, log = run_job("bad-input", manifest, work)
     by_line_reject = {r["line"]: r for r in rejects}
@@ -108,13 +108,13 @@ def main():
             want = e["outcome"] + (f" {e['field']}" if e["field"] else "")
             rows.append([int(e["line"]), e["category"], short(e["kind"], 56), short(want, 44), "ok" if ok else f"MISMATCH: {short(got, 60)}"])
 
-    out = [rel.header("R3 bad input: one manifest of good and bad rows (bench/corpus/bad-input/bad-rows.csv)", sys.argv)]
-    out.append(rel.table(["line", "category", "case", "expected (outcome, field)", "check"], rows))
+    out = [b.header("R3 bad input: one manifest of good and bad rows (bench/corpus/bad-input/bad-rows.csv)", sys.argv)]
+    out.append(b.table(["line", "category", "case", "expected (outcome, field)", "check"], rows))
     bad = sum(1 for e in expected if e["outcome"] == "REJECTED")
     s = summary or {}
     counts = s.get("counts", {})
     out.append("")
-    out.append(rel.table(["figure", "value"], [
+    out.append(b.table(["figure", "value"], [
         ["rows in the manifest", len(expected)],
         ["bad rows / good rows", f"{bad} / {len(expected) - bad}"],
         ["exit code / status", f"{code} / {s.get('status')}"],
@@ -148,10 +148,10 @@ def main():
         check = "ok" if ok else ("FINDING" if finding else "MISMATCH")
         file_rows.append([case["file"], short(case["expected"], 60), fcode, short(what, 100), check])
     out.append("\nWhole-file cases (bench/corpus/bad-input/manifests/), each its own run:")
-    out.append(rel.table(["manifest", "expected", "exit", "outcome", "check"], file_rows))
+    out.append(b.table(["manifest", "expected", "exit", "outcome", "check"], file_rows))
     out.append(f"\nR3 {'PASSED' if failures == 0 else 'FAILED'}: {failures} case(s) not as expected"
-               + ("; FINDING rows are known gaps (bench/README-rel.md)" if any(r[-1] == "FINDING" for r in file_rows) else ""))
-    rel.publish("r3-bad-input" + ("-quick" if args.quick else ""), "\n".join(out))
+               + ("; FINDING rows are known gaps (bench/README-b.md)" if any(r[-1] == "FINDING" for r in file_rows) else ""))
+    b.publish("r3-bad-input" + ("-quick" if args.quick else ""), "\n".join(out))
     return 0 if failures == 0 else 1
 
 

@@ -2,22 +2,12 @@
 lost (every row ends in a state, the counts add up, every call EVALUATED) and that no call was created twice at
 the sandbox except calls the runs reported in doubt. See bench/r1-crash.sh."""
 import argparse
-import csv
 import random
 import sys
 import time
-from pathlib import Path
 
-import rel
-
-
-def read_calls(reports, job):
-    """Every calls.csv row of every execution that wrote a report (a killed one writes none)."""
-    rows = []
-    for f in sorted((Path(reports) / job).glob("*/calls.csv"), key=lambda p: int(p.parent.name)):
-        with open(f, newline="", encoding="utf-8") as fh:
-            rows += [dict(r, execution=int(f.parent.name)) for r in csv.DictReader(fh)]
-    return rows
+import benchlib as b
+from benchlib import read_calls
 
 
 def wait_for_requests(sandbox, target, proc, timeout):
@@ -34,23 +24,23 @@ def one_run(i, args, rng, work):
     run_dir = work / f"run-{i:02d}"
     run_dir.mkdir()
     job_name = f"r1-crash-{i:02d}"
-    manifest = rel.write_manifest(run_dir / "calls.csv", args.calls, f"r1-{i:02d}")
+    manifest, _ = b.write_manifest(run_dir, args.calls, f"r1-{i:02d}", width=5)
     reports = run_dir / "reports"
-    job = rel.write_job(run_dir / "job.yaml", job_name, manifest, reports,
-                        submit=f"  rate-limit: {args.rate_limit}\n  max-in-flight: {args.max_in_flight}\n  chunk-size: 50\n"
-                               "  request-timeout: 10s\n  in-doubt:\n    lookup-delay: 1s\n",
-                        results="  poll-after: 3s\n  poll-interval: 1s\n")
-    app_port = rel.free_port()
+    job = b.write_job(run_dir / "job.yaml", job_name, manifest, reports,
+                      submit={"rate-limit": args.rate_limit, "max-in-flight": args.max_in_flight, "chunk-size": 50,
+                              "request-timeout": "10s", "in-doubt": {"lookup-delay": "1s"}},
+                      results={"poll-after": "3s", "poll-interval": "1s"})
+    app_port = b.free_port()
     log = run_dir / "run.log"
     kills, attempts, exits = [], 0, []
     started = time.monotonic()
-    with rel.Sandbox("--latency-ms", args.latency_ms, "--webhook-url", f"http://127.0.0.1:{app_port}/webhooks/bluejay",
-                     "--webhook-secret-env", "BENCH_WEBHOOK_SECRET", "--seed", rng.randrange(1 << 30), log=run_dir / "sandbox.log") as sandbox:
-        env = rel.app_env(sandbox.url, f"jdbc:h2:file:{run_dir}/db;AUTO_SERVER=TRUE;WRITE_DELAY=0{args.db_options}", app_port)
+    with b.Sandbox("--latency-ms", args.latency_ms, "--webhook-url", f"http://127.0.0.1:{app_port}/webhooks/bluejay",
+                     "--webhook-secret-env", "BENCH_WEBHOOK_SECRET", "--seed", rng.randrange(1 << 30), log_path=run_dir / "sandbox.log") as sandbox:
+        env = b.app_env(sandbox.url, b.db_url(run_dir, args.db_options), app_port)
         for _ in range(rng.randint(1, args.max_kills)):
             attempts += 1
             seen = sandbox.stats()["evaluate_requests"]
-            proc = rel.start_app(["run", job, "--wait-for-results", "2m"], env, log)
+            proc = b.start_app(["run", job, "--wait-for-results", "2m"], env, log)
             t0 = time.monotonic()
             if rng.random() < 0.2:  # anywhere: start-up, claiming, submitting, waiting for results
                 delay = rng.uniform(0.5, 10)
@@ -63,22 +53,22 @@ def one_run(i, args, rng, work):
                 wait_for_requests(sandbox, seen + k, proc, 180)
                 moment = f"req {k}/{left}"
             if proc.poll() is None:
-                rel.kill(proc)
+                b.kill(proc)
                 kills.append(f"{moment}@{time.monotonic() - t0:.1f}s")
             else:
                 exits.append(proc.returncode)
         code = None
         for _ in range(args.max_restarts):
             attempts += 1
-            code = rel.run_app(["run", job, "--wait-for-results", "2m"], env, log, timeout=600)
+            code = b.run_app(["run", job, "--wait-for-results", "2m"], env, log, timeout=600)
             exits.append(code)
-            summary = rel.latest_summary(reports, job_name) or {}
+            summary = b.latest_summary(reports, job_name) or {}
             if code == 0 and all(r["state"] == "EVALUATED" for r in read_calls(reports, job_name)
                                  if r["execution"] == summary.get("execution_id")) and summary.get("rows_read") == args.calls:
                 break
         created = sandbox.created_per_source()
         stats = sandbox.stats()
-    summary = rel.latest_summary(reports, job_name) or {}
+    summary = b.latest_summary(reports, job_name) or {}
     calls = read_calls(reports, job_name)
     final = {r["source_id"]: r for r in calls if r["execution"] == summary.get("execution_id")}
     ids = [f"r1-{i:02d}-{n:05d}" for n in range(1, args.calls + 1)]
@@ -118,8 +108,8 @@ def main():
         args.runs, args.calls, args.max_kills = 2, 100, 1
     seed = args.seed if args.seed is not None else random.randrange(1 << 31)
     rng = random.Random(seed)
-    rel.ensure_jar()
-    work = rel.workdir("r1")
+    b.ensure_jar()
+    work = b.workdir("r1")
     results = []
     for i in range(1, args.runs + 1):
         r = one_run(i, args, rng, work)
@@ -132,10 +122,10 @@ def main():
     rows.append(["all", total("calls"), total("kills"), "", total("attempts"), "", all(r["add_up"] for r in results), total("evaluated"),
                  total("lost"), total("accepted"), total("duplicates"), total("in_doubt"), total("beyond"), total("seconds"),
                  "ok" if all(r["ok"] for r in results) else "FAILED"])
-    out = [rel.header(f"R1 crash: {args.runs} runs of {args.calls} calls, kill -9 at random moments (1-{args.max_kills} per run), "
+    out = [b.header(f"R1 crash: {args.runs} runs of {args.calls} calls, kill -9 at random moments (1-{args.max_kills} per run), "
                       f"restarted until complete; sandbox latency {args.latency_ms} ms, webhooks on; rate limit {args.rate_limit}/s, "
                       f"max in flight {args.max_in_flight}; seed {seed}", sys.argv)]
-    out.append(rel.table(["run", "calls", "kills", "kill moments (req k/left = after k requests; Ns = N s after start)", "runs",
+    out.append(b.table(["run", "calls", "kills", "kill moments (req k/left = after k requests; Ns = N s after start)", "runs",
                           "final", "add up", "evaluated", "lost", "accepted", "duplicates", "in doubt", "dup beyond in doubt", "s", "check"], rows))
     out.append("\nlost: rows without a state in the final report, or never created at the sandbox. duplicates: calls created twice or more "
                "for one calleval_source_id (retrieve-call-logs). in doubt: rows any report flagged in doubt or IN_DOUBT_RESENT (a kill leaves every claimed, unanswered row in doubt).\n"
@@ -145,7 +135,7 @@ def main():
     for r in failed:
         out.append(f"run {r['run']}: {r['detail']}")
     out.append(f"R1 {'PASSED' if not failed else 'FAILED'}")
-    rel.publish("r1-crash" + ("-quick" if args.quick else ""), "\n".join(out))
+    b.publish("r1-crash" + ("-quick" if args.quick else ""), "\n".join(out))
     return 0 if not failed else 1
 
 
