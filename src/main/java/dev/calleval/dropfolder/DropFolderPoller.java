@@ -2,19 +2,23 @@ package dev.calleval.dropfolder;
 
 import dev.calleval.job.JobDefinition;
 import dev.calleval.manifest.ColumnMapping;
+import dev.calleval.manifest.InputLocation;
 import dev.calleval.manifest.ManifestItemReader;
 import dev.calleval.s3.S3AccessException;
 import dev.calleval.s3.S3Location;
 import dev.calleval.s3.S3Storage;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -38,9 +42,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * is started again; JobRunner restarts the failed execution and the ledger keeps calls already submitted from
  * being sent again.
  *
- * <p>The manifest is downloaded from processing/ to {@code <report directory>/.drop-folder/<claim id>/<name>} and
- * run from there: relative {@code recording}/{@code transcript} paths in it resolve against that local folder, so
- * a dropped manifest should use absolute paths (or {@code s3://} ones once the s3:// manifest reader lands).
+ * <p>The manifest is run in place from processing/ (streamed, never downloaded): relative {@code recording},
+ * {@code transcript}, {@code sidecar} paths in it resolve against the processing/ prefix, so {@code ../recordings/a.wav}
+ * next to {@code s3://b/drop/processing/calls.csv} is {@code s3://b/drop/recordings/a.wav}, sent as a presigned URL.
+ * The execution's reports are written under {@code <report directory>/.drop-folder/<claim id>/reports/} and
+ * uploaded beside the filed manifest.
  *
  * <p>{@code serve} calls {@link #pollOnce} every {@code drop-folder.poll-interval} for each job with a
  * {@code drop-folder:} section; {@code calleval drop-folder poll-once JOB} calls it once.
@@ -130,13 +136,7 @@ public class DropFolderPoller {
             }
             claims.update(claim.id(), DropFolderClaims.State.RUNNING, processing.toString(), null);
 
-            Path work = Path.of(job.report().directory()).toAbsolutePath().resolve(".drop-folder").resolve(Long.toString(claim.id()));
-            Files.createDirectories(work);
-            Path manifest = work.resolve(name);
-            try (InputStream in = s3.open(processing)) {
-                Files.copy(in, manifest, StandardCopyOption.REPLACE_EXISTING);
-            }
-            String unparseable = checkParses(manifest, processing.toString(), settings);
+            String unparseable = checkParses(processing, settings);
             if (unparseable != null) {
                 S3Location failed = S3Location.parse(settings.failed() + name);
                 put(S3Location.parse(settings.failed() + name + ".error.txt"), "calleval could not process " + inbox + " (claim "
@@ -147,8 +147,10 @@ public class DropFolderPoller {
                 return new Outcome(claim.inboxKey(), DropFolderClaims.State.FAILED, failed.toString(), unparseable);
             }
 
-            Path reports = work.resolve("reports");
-            JobDefinition evaluate = job.forDroppedManifest(manifest.toString(), reports.toString());
+            // the manifest runs in place: relative paths in it resolve against the drop folder's prefix in S3
+            Path reports = Path.of(job.report().directory()).toAbsolutePath().resolve(".drop-folder").resolve(Long.toString(claim.id()))
+                    .resolve("reports");
+            JobDefinition evaluate = job.forDroppedManifest(processing.toString(), reports.toString());
             boolean completed = run.run(evaluate);
             S3Location target = S3Location.parse((completed ? settings.done() : settings.failed()) + name);
             uploadReports(reports.resolve(job.name()), S3Location.parse(target + ".report/"));
@@ -165,26 +167,31 @@ public class DropFolderPoller {
         }
     }
 
-    /** Null when the manifest's header can be read and names a call_id column; otherwise why not. */
-    private static @Nullable String checkParses(Path manifest, String shown, DropFolderSettings settings) {
+    /**
+     * Null when the manifest's header can be read from S3 and names a call_id column; otherwise why not. Reads the
+     * header only (the reader's open, then the first line), never the whole object.
+     */
+    private @Nullable String checkParses(S3Location manifest, DropFolderSettings settings) {
+        String shown = manifest.toString();
         ColumnMapping columns = new ColumnMapping(settings.columns());
-        ManifestItemReader reader = new ManifestItemReader(manifest, shown, columns);
+        ManifestItemReader reader = new ManifestItemReader(new InputLocation.S3(manifest), s3, shown, columns, false);
         try {
             reader.open(new ExecutionContext());
-            reader.close();
         } catch (RuntimeException e) {
             return e.getMessage();
+        } finally {
+            reader.close();
         }
-        try (Stream<String> lines = Files.lines(manifest, StandardCharsets.UTF_8)) {
-            String header = lines.findFirst().orElse("");
-            String callId = columns.header("call_id");
-            if (java.util.Arrays.stream(header.replace("\uFEFF", "").split(",")).map(h -> h.strip().replace("\"", ""))
-                    .noneMatch(callId::equals)) {
-                return shown + ":1: the header row has no '" + callId + "' column, so this is not a calleval manifest (header: "
-                        + (header.length() > 200 ? header.substring(0, 200) + "..." : header) + ")";
-            }
-        } catch (IOException | java.io.UncheckedIOException e) {
+        String header;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(s3.openStream(manifest), StandardCharsets.UTF_8))) {
+            header = Objects.requireNonNullElse(lines.readLine(), "");
+        } catch (IOException | UncheckedIOException | S3AccessException e) {
             return shown + ":1: cannot read the header row: " + e.getMessage();
+        }
+        String callId = columns.header("call_id");
+        if (Arrays.stream(header.replace("\uFEFF", "").split(",")).map(h -> h.strip().replace("\"", "")).noneMatch(callId::equals)) {
+            return shown + ":1: the header row has no '" + callId + "' column, so this is not a calleval manifest (header: "
+                    + (header.length() > 200 ? header.substring(0, 200) + "..." : header) + ")";
         }
         return null;
     }

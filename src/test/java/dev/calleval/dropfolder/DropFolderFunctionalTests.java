@@ -3,6 +3,10 @@ package dev.calleval.dropfolder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.calleval.CommandLine;
+import dev.calleval.sandbox.LoggedRequest;
+import dev.calleval.sandbox.SandboxConfig;
+import dev.calleval.sandbox.SandboxEndpoint;
+import dev.calleval.sandbox.SandboxServer;
 import dev.calleval.s3.S3TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,9 +18,12 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,19 +63,45 @@ class DropFolderFunctionalTests {
                 submit:
                   rate-limit: 50
                   chunk-size: 4
+                  recording-url-ttl: 10m
                 results:
-                  poll-after: 30s
+                  poll-after: 0s
+                  poll-interval: 200ms
                 report:
                   directory: %s
                 """.formatted(prefix, work.resolve("reports")));
     }
 
-    /** The sample manifest with its recordings, transcripts and sidecars resolvable: absolute paths to sample-data/. */
+    /** The sample manifest as is: its relative paths ({@code ../recordings/...}) resolve against the drop prefix. */
     private static String sampleManifest() throws IOException {
-        return Files.readString(SAMPLE_DATA.resolve("manifests/calls.csv")).replace(",../", "," + SAMPLE_DATA + "/");
+        return Files.readString(SAMPLE_DATA.resolve("manifests/calls.csv"));
+    }
+
+    /** Uploads the sample recordings, transcripts and sidecars beside the drop folder: {@code <prefix>recordings/...}. */
+    private void uploadSampleData() throws IOException {
+        for (String folder : List.of("recordings", "transcripts", "sidecars")) {
+            try (Stream<Path> files = Files.list(SAMPLE_DATA.resolve(folder))) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    s3.put(prefix + folder + "/" + file.getFileName(), file);
+                }
+            }
+        }
+    }
+
+    /** The keys in the drop folder's inbox, processing/, done/ and failed/ (not the sample data beside them). */
+    private List<String> dropFolderKeys() {
+        return s3.keys(prefix).stream().filter(k -> k.matches(java.util.regex.Pattern.quote(prefix) + "(inbox|processing|done|failed)/.*"))
+                .toList();
     }
 
     private static final int SAMPLE_CALLS = 15;
+
+    private CommandLine.Result pollOnce(SandboxServer sandbox) {
+        Map<String, Object> properties = new HashMap<>(s3.properties());
+        properties.put("BLUEJAY_BASE_URL", sandbox.baseUri().toString());
+        properties.put("BLUEJAY_API_KEY", "test-key");
+        return CommandLine.run(databaseUrl, properties, "drop-folder", "poll-once", jobFile.toString(), "--wait-for-results", "30s");
+    }
 
     private CommandLine.Result pollOnce() {
         return CommandLine.run(databaseUrl, s3.properties(), "drop-folder", "poll-once", jobFile.toString(), "--sandbox",
@@ -96,16 +129,31 @@ class DropFolderFunctionalTests {
 
     @Test
     void aDroppedManifestIsProcessedOnceAndFiledInDoneWithItsReports() throws Exception {
-        s3.put(prefix + "inbox/calls.csv", sampleManifest());
+        uploadSampleData();
+        s3.put(prefix + "inbox/calls.csv", sampleManifest()); // as is: ../recordings/... is <prefix>recordings/...
 
-        CommandLine.Result first = pollOnce();
-        assertThat(first.exitCode()).as(first.out()).isZero();
-        assertThat(first.out()).contains(prefix + "inbox/calls.csv: DONE -> s3://calleval-drop/" + prefix + "done/calls.csv")
-                .contains(SAMPLE_CALLS + " evaluate accepted");
-        assertThat(s3.keys(prefix)).containsExactlyInAnyOrder(prefix + "done/calls.csv", prefix + "done/calls.csv.report/summary.json",
+        try (SandboxServer sandbox = SandboxServer.start(SandboxConfig.defaults().withoutWebhook().withRecordBodies(true)
+                .withFetchRecordings(true))) {
+            CommandLine.Result first = pollOnce(sandbox);
+            assertThat(first.exitCode()).as(first.out()).isZero();
+            assertThat(first.out()).contains(prefix + "inbox/calls.csv: DONE -> s3://calleval-drop/" + prefix + "done/calls.csv")
+                    .contains("manifest s3://calleval-drop/" + prefix + "processing/calls.csv:")
+                    .containsPattern("evaluated +" + SAMPLE_CALLS);
+            List<LoggedRequest> evaluates = sandbox.requests().stream().filter(r -> r.endpoint() == SandboxEndpoint.EVALUATE).toList();
+            assertThat(evaluates).hasSize(SAMPLE_CALLS).allSatisfy(r -> {
+                assertThat(r.status()).isEqualTo(200);
+                JsonNode body = JSON.readTree(r.body());
+                assertThat(body.path("recording_url").asString())
+                        .startsWith(s3.endpoint() + "/calleval-drop/" + prefix + "recordings/nw-2026-11-19-").contains("X-Amz-Signature=");
+                assertThat(body.has("recording_base64")).isFalse();
+            });
+        }
+        assertThat(dropFolderKeys()).containsExactlyInAnyOrder(prefix + "done/calls.csv", prefix + "done/calls.csv.report/summary.json",
                 prefix + "done/calls.csv.report/calls.csv", prefix + "done/calls.csv.report/rejects.csv", prefix + "done/calls.csv.report/report.html");
         JsonNode summary = JSON.readTree(s3.getText(prefix + "done/calls.csv.report/summary.json"));
         assertThat(summary.toString()).contains("\"COMPLETED\"");
+        assertThat(summary.path("counts").path("evaluated").asLong()).as(summary.toString()).isEqualTo(SAMPLE_CALLS);
+        assertThat(summary.path("source").asString()).isEqualTo("s3://calleval-drop/" + prefix + "processing/calls.csv");
         assertThat(s3.getText(prefix + "done/calls.csv.report/calls.csv").lines().count()).isEqualTo(SAMPLE_CALLS + 1);
         assertThat(claims()).containsExactly(prefix + "inbox/calls.csv DONE");
 
@@ -124,7 +172,7 @@ class DropFolderFunctionalTests {
 
         CommandLine.Result result = pollOnce();
         assertThat(result.exitCode()).as(result.out()).isEqualTo(1);
-        assertThat(s3.keys(prefix)).containsExactlyInAnyOrder(prefix + "failed/notes.csv", prefix + "failed/notes.csv.error.txt");
+        assertThat(dropFolderKeys()).containsExactlyInAnyOrder(prefix + "failed/notes.csv", prefix + "failed/notes.csv.error.txt");
         assertThat(s3.getText(prefix + "failed/notes.csv")).isEqualTo("hello, this is not a manifest\njust some text\n");
         assertThat(s3.getText(prefix + "failed/notes.csv.error.txt"))
                 .contains("s3://calleval-drop/" + prefix + "inbox/notes.csv")
@@ -164,12 +212,13 @@ class DropFolderFunctionalTests {
         assertThat(runs).hasValue(1);
         assertThat(outcomes).singleElement().satisfies(o -> assertThat(o.state()).isEqualTo(DropFolderClaims.State.DONE));
         assertThat(claims()).containsExactly(prefix + "inbox/calls.csv DONE");
-        assertThat(s3.keys(prefix)).containsExactly(prefix + "done/calls.csv");
+        assertThat(dropFolderKeys()).containsExactly(prefix + "done/calls.csv");
     }
 
     @Test
     void aDropLeftRunningByADeadPollerIsResumedWithoutSubmittingItsCallsAgain() throws Exception {
         // a first drop submits the sample calls
+        uploadSampleData();
         s3.put(prefix + "inbox/calls.csv", sampleManifest());
         assertThat(pollOnce().exitCode()).isZero();
         assertThat(ledgerRows()).isEqualTo(SAMPLE_CALLS);
