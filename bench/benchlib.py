@@ -197,8 +197,15 @@ class Sandbox:
                 self.proc.wait()
 
     def admin(self, path, timeout=600):
-        """GET /_sandbox/PATH as JSON (stats, requests, webhooks)."""
-        return self.http.get(f"{self.url}/_sandbox/{path}", timeout=timeout).json()
+        """GET /_sandbox/PATH as JSON (stats, requests, webhooks).
+
+        Asked again once on a dropped connection: the sandbox's HTTP server closes a connection idle for 30 s, and a
+        poll every 30 s can meet a kept-alive connection just as it is closed (B3 at 1,000,000 rows did).
+        """
+        try:
+            return self.http.get(f"{self.url}/_sandbox/{path}", timeout=timeout).json()
+        except requests.ConnectionError:
+            return self.http.get(f"{self.url}/_sandbox/{path}", timeout=timeout).json()
 
     def stats(self):
         return self.admin("stats", timeout=120)
