@@ -36,7 +36,8 @@ def main(argv=None) -> int:
     p.add_argument("--heap", default="256m", help="-Xmx of the run (default 256m)")
     p.add_argument("--max-in-flight", type=int, default=16)
     p.add_argument("--chunk-size", type=int, default=100)
-    p.add_argument("--sandbox-heap", default="4g", help="-Xmx of the sandbox process, which keeps every call in memory")
+    p.add_argument("--sandbox-heap", default="12g",
+                   help="-Xmx of the sandbox process, which keeps every call in memory (4g ran out at 667,000 calls)")
     p.add_argument("--webhooks", action="store_true",
                    help="the sandbox sends signed webhooks to the run, which waits up to --wait-for-results for them")
     p.add_argument("--wait-for-results", default="30m", help="with --webhooks (default 30m)")
