@@ -148,7 +148,7 @@ public class DropFolderPoller {
             }
 
             // the manifest runs in place: relative paths in it resolve against the drop folder's prefix in S3
-            Path reports = Path.of(job.report().directory()).toAbsolutePath().resolve(".drop-folder").resolve(Long.toString(claim.id()))
+            Path reports = job.report().localPath().toAbsolutePath().resolve(".drop-folder").resolve(Long.toString(claim.id()))
                     .resolve("reports");
             JobDefinition evaluate = job.forDroppedManifest(processing.toString(), reports.toString());
             boolean completed = run.run(evaluate);

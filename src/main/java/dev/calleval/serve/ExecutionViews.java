@@ -93,7 +93,7 @@ class ExecutionViews {
         StepExecution step = execution.getStepExecutions().stream().filter(s -> s.getStepName().equals(enrich ? "enrich" : "submit"))
                 .findFirst().orElse(null);
         long read = step == null ? 0 : step.getReadCount();
-        Path reports = definition == null ? null : Path.of(definition.report().directory()).resolve(jobName).resolve(Long.toString(executionId));
+        Path reports = definition == null ? null : definition.report().localPath().resolve(jobName).resolve(Long.toString(executionId));
         String reportDirectory = reports != null && Files.isDirectory(reports) ? reports.toString() : null;
         Instant start = JobRunner.instant(execution.getStartTime());
         Instant end = JobRunner.instant(execution.getEndTime());
