@@ -42,7 +42,9 @@ import tools.jackson.databind.json.JsonMapper;
  * retries: transient failures, with exponential backoff and ±50 % jitter, or the server's {@code Retry-After}) →
  * rate limiter (every attempt takes a permit; permits are spaced {@code 1/(0.995 × rate)} apart, one per period, so
  * that no sliding second holds more than {@code rate + 1} permits, unlike a fixed 1-second window which admits
- * bursts of twice the rate across a window edge; the request is built before the permit is taken) → HTTP.
+ * bursts of twice the rate across a window edge; the request is built before the permit is taken) → send window
+ * (after the permit, no more than {@code floor(rate)} requests leave in any 1 s + 4 ms, however late the threads
+ * woke: {@link SendWindow}) → HTTP.
  *
  * <p>Requests that are not idempotent (evaluate, re-evaluate, update-simulation-result, queue-sms-simulation-run) are
  * retried only when the failure proves the server did not act on them (connection refused, 408, 429, 503); after an
@@ -68,11 +70,18 @@ public final class BluejayClient {
     static final String RETRIEVE_SIMULATION_RESULTS = "GET /v1/retrieve-simulation-results";
     static final String RETRIEVE_SIMULATION_RESULT = "GET /v1/retrieve-simulation-result";
 
+    /**
+     * Added to the 1-second window of {@link SendWindow}: room for the jitter between our send and the server's
+     * arrival. Below the 0.5 % headroom of the permits (5 ms in a second), so that paced requests never wait on it.
+     */
+    static final Duration SEND_WINDOW_MARGIN = Duration.ofMillis(4);
+
     private final BluejayClientSettings settings;
     private final HttpClient http;
     private final JsonMapper json = BluejayJson.mapper();
     private final RequestBodies bodies = new RequestBodies(json);
     private final @Nullable RateLimiter rateLimiter;
+    private final @Nullable SendWindow sendWindow;
     private final Retry retry;
     private final CircuitBreaker circuitBreaker;
     private final AtomicLong attempts = new AtomicLong();
@@ -97,6 +106,7 @@ public final class BluejayClient {
                 .connectTimeout(settings.connectTimeout())
                 .build();
         this.rateLimiter = settings.requestsPerSecond() > 0 ? RateLimiter.of("bluejay", rateLimiterConfig(settings.requestsPerSecond())) : null;
+        this.sendWindow = settings.requestsPerSecond() > 0 ? SendWindow.forRate(settings.requestsPerSecond(), SEND_WINDOW_MARGIN) : null;
         this.retry = Retry.of("bluejay", retryConfig(settings.retry()));
         this.retry.getEventPublisher().onRetry(event -> {
             retries.incrementAndGet();
@@ -313,9 +323,18 @@ public final class BluejayClient {
             }
         };
         RateLimiter limiter = rateLimiter;
+        SendWindow window = sendWindow;
         Supplier<T> limited = limiter == null ? guarded : () -> {
             long asked = System.nanoTime();
             RateLimiter.waitForPermission(limiter);
+            if (window != null) {
+                try {
+                    window.awaitStart();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("not sent: interrupted while waiting for the rate limit", e);
+                }
+            }
             listener.rateLimiterWaited(System.nanoTime() - asked);
             return guarded.get();
         };
