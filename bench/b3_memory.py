@@ -6,8 +6,11 @@ bound of live data) and summary.json's counts.
 What is measured: one ``java -Xmx<heap> -jar target/calleval.jar run <job>`` process from launch to exit (submit
 step + one reconcile pass + report), wrapped in ``/usr/bin/time -v`` ("Maximum resident set size"); its VmHWM is
 also polled from /proc. Without --webhooks the sandbox sends no webhooks, so the calls end "waiting for result".
+Side by side, the same sandbox then receives the first --baseline-rows rows from bench/baseline_sequential.py (the
+requests.post loop of B1), whose peak RSS and rate are printed with its time for all rows, extrapolated.
 """
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -17,17 +20,33 @@ import time
 import benchlib as b
 
 
-def gc_peak_after_mb(gc_log: str) -> float:
-    """Largest heap occupancy after a collection, in MB, from -Xlog:gc lines like ``... 120M->30M(256M) 5.1ms``."""
-    peak = 0.0
+def gc_after_mb(gc_log: str) -> tuple:
+    """(median, max) heap occupancy after a collection, in MB, from -Xlog:gc lines like ``... 120M->30M(256M) 5.1ms``.
+    The max of young pauses counts old-generation garbage not yet collected, so it bounds live data from above; the
+    median shows the steady state."""
+    after = []
     if os.path.exists(gc_log):
         with open(gc_log, errors="replace") as f:
             for line in f:
                 m = re.search(r"(\d+)([KMG])->(\d+)([KMG])\((\d+)[KMG]\)", line)
                 if m:
-                    v = int(m.group(3)) * {"K": 1 / 1024, "M": 1, "G": 1024}[m.group(4)]
-                    peak = max(peak, v)
-    return peak
+                    after.append(int(m.group(3)) * {"K": 1 / 1024, "M": 1, "G": 1024}[m.group(4)])
+    after.sort()
+    return (after[len(after) // 2], after[-1]) if after else (0.0, 0.0)
+
+
+def run_baseline(manifest, url, rows, work) -> dict:
+    """bench/baseline_sequential.py over the first ROWS rows under /usr/bin/time -v: its JSON plus max_rss_kb."""
+    b.log(f"baseline: requests.post loop over {rows:,} rows ...")
+    time_file = work / "baseline-time.txt"
+    out = subprocess.run(["/usr/bin/time", "-v", "-o", str(time_file), sys.executable,
+                          str(b.BENCH_DIR / "baseline_sequential.py"), str(manifest), "--base-url", url,
+                          "--api-key", b.API_KEY, "--calls", str(rows), "--job-name", "b3-baseline"],
+                         check=True, capture_output=True, text=True).stdout
+    result = json.loads(out)
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", time_file.read_text())
+    result["max_rss_kb"] = int(m.group(1)) if m else 0
+    return result
 
 
 def main(argv=None) -> int:
@@ -41,11 +60,13 @@ def main(argv=None) -> int:
     p.add_argument("--webhooks", action="store_true",
                    help="the sandbox sends signed webhooks to the run, which waits up to --wait-for-results for them")
     p.add_argument("--wait-for-results", default="30m", help="with --webhooks (default 30m)")
+    p.add_argument("--baseline-rows", type=int, default=20_000,
+                   help="rows the requests.post loop sends afterwards, for its RSS and rate (default 20,000; 0 = none)")
     p.add_argument("--quick", action="store_true", help="5,000 rows (< 1 minute)")
     p.add_argument("--keep", action="store_true", help="keep the work directory (manifest, database, reports, logs)")
     a = p.parse_args(argv)
     if a.quick:
-        a.rows = 5_000
+        a.rows, a.baseline_rows = 5_000, min(a.baseline_rows, 500)
     work = b.workdir("b3", a.keep)
     t = time.monotonic()
     manifest, _ = b.write_manifest(work / "data", a.rows)
@@ -81,10 +102,11 @@ def main(argv=None) -> int:
         if time_v and (work / "time.txt").exists():
             m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", (work / "time.txt").read_text())
             max_rss_kb = int(m.group(1)) if m else 0
+        stats = sandbox.stats()  # before the baseline adds its calls
+        baseline = run_baseline(manifest, sandbox.url, min(a.baseline_rows, a.rows), work) if a.baseline_rows else None
         text = run_log.read_text(errors="replace")
         oom = "OutOfMemoryError" in text
         s = b.latest_summary(work / "reports", "b3-memory")
-        stats = sandbox.stats()
         counts = b.get(s, "counts", default={}) or {}
         rows = [
             ("manifest rows", a.rows),
@@ -97,7 +119,7 @@ def main(argv=None) -> int:
             ("job execution, start to end (s)", b.execution_seconds(s)),
             ("peak RSS, /usr/bin/time -v (MB)", round(max_rss_kb / 1024, 1) if max_rss_kb else "n/a"),
             ("peak RSS, /proc VmHWM poll (MB)", round(watch.peak_kb / 1024, 1)),
-            ("max heap in use after a GC pause (MB)", round(gc_peak_after_mb(gc_log), 1)),
+            ("heap in use after GC pauses, median / max (MB)", "{:.0f} / {:.0f}".format(*gc_after_mb(gc_log))),
             ("OutOfMemoryError in output", "YES" if oom else "no"),
             ("rows read (summary.json)", b.get(s, "rows_read", default="-")),
             ("counts_add_up", b.get(s, "counts_add_up", default="-")),
@@ -109,6 +131,13 @@ def main(argv=None) -> int:
             ("HTTP attempts (summary.json)", b.get(s, "requests", "attempts", default="-")),
             ("sandbox evaluate accepted", stats["evaluate_accepted"]),
         ]
+        if baseline:
+            rate = baseline["calls_per_second"] or 0
+            rows += [
+                (f"baseline (requests.post loop): rows sent", f"{baseline['calls']:,} (answers {baseline['statuses']})"),
+                ("baseline: calls/s, peak RSS (MB)", f"{rate:.1f}, {baseline['max_rss_kb'] / 1024:.1f}"),
+                (f"baseline: time for {a.rows:,} rows at that rate (min)", round(a.rows / rate / 60, 1) if rate else "-"),
+            ]
         notes = [f"command: java -Xmx{a.heap} -jar target/calleval.jar run <job> (rate-limit 0, max-in-flight "
                  f"{a.max_in_flight}, chunk-size {a.chunk_size}); sandbox --latency-ms 0, no --rate-limit, own JVM -Xmx{a.sandbox_heap}",
                  "wall time and RSS cover the whole process: JVM and Spring start, submit step, one reconcile pass, report files"]
