@@ -97,8 +97,9 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
 
     @Override
     public void open(ExecutionContext context) {
+        Reader reader = null;
         try {
-            Reader reader = CsvFiles.skipBom(new java.io.InputStreamReader(openManifest(),
+            reader = CsvFiles.skipBom(new java.io.InputStreamReader(openManifest(),
                     StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                             .onUnmappableCharacter(CodingErrorAction.REPLACE))); // a bad byte rejects its row, not the file
             parser = CSVFormat.RFC4180.builder()
@@ -115,13 +116,16 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
             throw new ManifestException(displayName, 0, (e.notFound() ? "manifest not found in S3: " : "cannot read the manifest from S3: ")
                     + e.reason(), e);
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            closeQuietly(reader);
             throw new ManifestException(displayName, 1, "cannot read the header row: " + e.getMessage(), e);
         }
         List<String> headers = parser.getHeaderNames();
         if (headers.stream().anyMatch(h -> h.indexOf('\uFFFD') >= 0 || h.indexOf('\u0000') >= 0)) {
+            close();
             throw new ManifestException(displayName, 1, "the header row is not UTF-8 text (UTF-16 or a legacy encoding?): save the manifest as UTF-8", null);
         }
         if (headers.isEmpty()) {
+            close();
             throw new ManifestException(displayName, 1, "the manifest has no header row", null);
         }
         logicalNames = headers.stream().map(h -> columns.logical(h.strip())).toList();
@@ -210,5 +214,14 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord> {
         }
     }
 
+    private static void closeQuietly(@Nullable Reader reader) {
+        if (reader != null) {
+            try {
+                reader.close();
+            } catch (IOException ignored) {
+                // the header error is what the user needs to see
+            }
+        }
+    }
 
 }

@@ -231,6 +231,37 @@ class ManifestItemReaderTests {
                 .hasMessageStartingWith("empty.csv:1: ");
     }
 
+    @Test
+    void aManifestRefusedAtItsHeaderIsClosedAtOnce() throws IOException {
+        Path utf16 = dir.resolve("utf16.csv");
+        Files.write(utf16, "call_id,agent_id\nc-1,1234\n".getBytes(StandardCharsets.UTF_16));
+        Path empty = write("empty.csv", "");
+
+        for (Path csv : List.of(utf16, empty)) {
+            ManifestItemReader reader = new ManifestItemReader(csv, csv.getFileName().toString(), ColumnMapping.identity());
+            assertThatThrownBy(() -> reader.open(new ExecutionContext())).isInstanceOf(ManifestException.class);
+            assertThat(openDescriptorsOf(csv)).as("file descriptors still open on %s", csv).isZero();
+        }
+    }
+
+    /** How many of this JVM's file descriptors point at {@code file} (Linux /proc; 0 elsewhere). */
+    private static long openDescriptorsOf(Path file) throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(fds)) {
+            return 0;
+        }
+        Path target = file.toRealPath();
+        try (var links = Files.list(fds)) {
+            return links.filter(link -> {
+                try {
+                    return Files.readSymbolicLink(link).equals(target);
+                } catch (IOException | UnsupportedOperationException e) {
+                    return false; // closed meanwhile
+                }
+            }).count();
+        }
+    }
+
     private Path write(String name, String content) throws IOException {
         return Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
     }
