@@ -107,8 +107,7 @@ public class EvaluateJobFactory {
     public static ItemStreamReader<CallRecord> reader(JobDefinition definition, S3Storage s3, int chunkSize, boolean resume) {
         JobDefinition.Source source = definition.requireSource();
         if (source.isS3Prefix()) {
-            return new S3PrefixItemReader(s3, S3Location.parse(source.resolvedLocation()), source.pageSize(), s3.settings().presignTtl(),
-                    chunkSize + 1, resume);
+            return new S3PrefixItemReader(s3, S3Location.parse(source.resolvedLocation()), source.pageSize(), chunkSize + 1, resume);
         }
         return manifestReader(definition, s3, resume);
     }

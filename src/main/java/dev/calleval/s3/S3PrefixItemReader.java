@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
@@ -41,7 +40,10 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code call_id} (the ledger's source id) = {@code bucket/baseKey#digest}, where digest is the first 16 hex
  *       digits of the SHA-256 of every member's {@code key=ETag} (recording, transcript, sidecar). A re-uploaded
  *       changed member changes the ETag and so makes a new call; an unchanged group is never sent twice;</li>
- *   <li>{@code recording} = a presigned GET URL of the recording (sent as {@code recording_url});</li>
+ *   <li>{@code recording} = the recording's {@code s3://bucket/key}, which the mapping delivers as it does any S3
+ *       recording (media type from its first bytes, a presigned URL valid {@code defaults.recording-url-ttl}, or
+ *       inline per {@code recording-url-too-long}), so the request's fingerprint stands for the object, not the
+ *       URL signed this run;</li>
  *   <li>{@code transcript} and {@code sidecar}: downloaded to a temporary folder (deleted as the read moves on and
  *       on close) and read by the mapping as local files;</li>
  *   <li>from the sidecar's top level: {@code start_time_utc} (or {@code start_time}), {@code agent_id},
@@ -66,7 +68,6 @@ public final class S3PrefixItemReader implements ItemStreamReader<CallRecord> {
     private final S3Storage storage;
     private final S3Location prefix;
     private final int pageSize;
-    private final Duration presignTtl;
     private final int keepGroups;
     private final boolean resume;
     private @Nullable Iterator<CallGroups.Group> groups;
@@ -77,15 +78,13 @@ public final class S3PrefixItemReader implements ItemStreamReader<CallRecord> {
     /**
      * @param prefix the resolved prefix (no template left)
      * @param pageSize keys per ListObjectsV2 page (1-1000)
-     * @param presignTtl how long recording URLs stay valid ({@code calleval.s3.presign-ttl}, default 24 h)
      * @param keepGroups how many groups' downloaded files to keep (at least the chunk size: the mapping reads them after the chunk is read)
      * @param resume on a restart, skip the groups a previous execution already read
      */
-    public S3PrefixItemReader(S3Storage storage, S3Location prefix, int pageSize, Duration presignTtl, int keepGroups, boolean resume) {
+    public S3PrefixItemReader(S3Storage storage, S3Location prefix, int pageSize, int keepGroups, boolean resume) {
         this.storage = storage;
         this.prefix = prefix;
         this.pageSize = pageSize;
-        this.presignTtl = presignTtl;
         this.keepGroups = Math.max(1, keepGroups);
         this.resume = resume;
     }
@@ -158,7 +157,7 @@ public final class S3PrefixItemReader implements ItemStreamReader<CallRecord> {
         }
         Path dir = groupFolder();
         if (group.recordings().size() == 1) {
-            values.put("recording", storage.presignGet(location(group.recordings().get(0)), presignTtl).toString());
+            values.put("recording", location(group.recordings().get(0)).toString());
         }
         if (group.transcripts().size() == 1) {
             values.put("transcript", download(group.transcripts().get(0), dir));

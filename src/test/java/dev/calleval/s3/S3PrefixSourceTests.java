@@ -73,7 +73,7 @@ class S3PrefixSourceTests {
     /** Reads every group; {@code mapped} (when given) gets each one mapped while its downloaded files still exist. */
     private static List<CallRecord> readAll(String prefix, int pageSize, Map<String, MappedCall> mapped) throws Exception {
         CallMapper mapper = mapper();
-        S3PrefixItemReader reader = new S3PrefixItemReader(s3.storage(), s3.location(prefix), pageSize, Duration.ofHours(1), 1000, false);
+        S3PrefixItemReader reader = new S3PrefixItemReader(s3.storage(), s3.location(prefix), pageSize, 1000, false);
         List<CallRecord> out = new ArrayList<>();
         reader.open(new ExecutionContext());
         try {
@@ -93,7 +93,8 @@ class S3PrefixSourceTests {
     private static CallMapper mapper() {
         return new CallMapper(new MappingDefaults("prefix-test", null, null, List.of(), List.of(), List.of(), null, null, null, null,
                 Map.of(), 50_000_000L, null, new SpeakerMapping(SpeakerMapping.Strategy.AUTO, Map.of(), Map.of(),
-                dev.calleval.bluejay.ParticipantRole.AGENT, List.of())));
+                dev.calleval.bluejay.ParticipantRole.AGENT, List.of())),
+                new dev.calleval.mapping.S3Recordings(s3.storage(), Duration.ofHours(1), dev.calleval.mapping.S3Recordings.UrlTooLong.REJECT));
     }
 
     @Test
@@ -113,13 +114,17 @@ class S3PrefixSourceTests {
         s3.put(p + "no-start.wav", WAV);
         s3.put(p + "no-start.json", transcript());
         s3.put(p + "no-start.meta.json", "{\"agent_id\": \"1234\"}".getBytes(StandardCharsets.UTF_8));
+        s3.put(p + "not-audio.wav", "RIFX this is no audio".getBytes(StandardCharsets.UTF_8));
+        s3.put(p + "not-audio.json", transcript());
+        s3.put(p + "not-audio.meta.json", sidecar());
 
         Map<String, MappedCall> mapped = new java.util.HashMap<>();
         List<CallRecord> records = readAll(p, 1000, mapped);
 
         assertThat(records).extracting(r -> r.source().toString()).containsExactlyInAnyOrder(
                 "s3://calls/pairing/good", "s3://calls/pairing/good.n", "s3://calls/pairing/no-transcript",
-                "s3://calls/pairing/no-recording", "s3://calls/pairing/bad-sidecar", "s3://calls/pairing/no-start");
+                "s3://calls/pairing/no-recording", "s3://calls/pairing/bad-sidecar", "s3://calls/pairing/no-start",
+                "s3://calls/pairing/not-audio");
         assertThat(mapped.get("good")).isInstanceOf(MappedCall.Accepted.class);
         MappedCall.Accepted good = (MappedCall.Accepted) mapped.get("good");
         assertThat(good.sourceId()).matches("calls/pairing/good#[0-9a-f]{16}");
@@ -133,6 +138,13 @@ class S3PrefixSourceTests {
         assertThat(reason(mapped.get("no-recording"))).contains("no recording").contains("s3://calls/pairing/no-recording.json");
         assertThat(reason(mapped.get("bad-sidecar"))).contains("bad-sidecar.meta.json");
         assertThat(reason(mapped.get("no-start"))).contains("start_time_utc is empty");
+        assertThat(reason(mapped.get("not-audio"))).contains("s3://calls/pairing/not-audio.wav").contains("not a WAV, MP3, MP4 or M4A");
+
+        // read again: the URL is signed anew, but the request's fingerprint stands for the object and its ETag
+        Map<String, MappedCall> again = new java.util.HashMap<>();
+        readAll(p, 1000, again);
+        MappedCall.Accepted goodAgain = (MappedCall.Accepted) again.get("good");
+        assertThat(goodAgain.fingerprint()).isEqualTo(good.fingerprint());
     }
 
     private static String reason(MappedCall call) {
@@ -163,7 +175,7 @@ class S3PrefixSourceTests {
             s3.put(p + "r" + i + ".wav", WAV);
             s3.put(p + "r" + i + ".json", transcript());
         }
-        S3PrefixItemReader first = new S3PrefixItemReader(s3.storage(), s3.location(p), 3, Duration.ofHours(1), 10, true);
+        S3PrefixItemReader first = new S3PrefixItemReader(s3.storage(), s3.location(p), 3, 10, true);
         ExecutionContext context = new ExecutionContext();
         first.open(context);
         assertThat(first.read().source().toString()).isEqualTo("s3://calls/restart/r0");
@@ -171,7 +183,7 @@ class S3PrefixSourceTests {
         first.update(context);
         first.close();
 
-        S3PrefixItemReader restarted = new S3PrefixItemReader(s3.storage(), s3.location(p), 3, Duration.ofHours(1), 10, true);
+        S3PrefixItemReader restarted = new S3PrefixItemReader(s3.storage(), s3.location(p), 3, 10, true);
         restarted.open(context);
         try {
             assertThat(restarted.read().source().toString()).isEqualTo("s3://calls/restart/r2");
