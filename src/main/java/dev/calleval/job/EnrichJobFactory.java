@@ -54,6 +54,7 @@ public class EnrichJobFactory {
                 resendInDoubt);
         Step step = new StepBuilder("enrich", jobRepository)
                 .<SimulationLog, MappedUpdate>chunk(definition.submit().chunkSize())
+                .interruptionPolicy(new StopOnInterrupt())
                 .transactionManager(transactionManager)
                 .reader(new SimulationLogItemReader(source))
                 .processor(new SimulationLogMapper())

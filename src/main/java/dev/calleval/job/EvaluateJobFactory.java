@@ -88,6 +88,7 @@ public class EvaluateJobFactory {
                 definition.submit().inDoubt().lookup(definition.submit().requestTimeout()), monitor);
         return new StepBuilder("submit", jobRepository)
                 .<CallRecord, MappedCall>chunk(definition.submit().chunkSize())
+                .interruptionPolicy(new StopOnInterrupt())
                 .transactionManager(transactionManager)
                 .reader(reader)
                 .processor(mapper)

@@ -209,4 +209,53 @@ class EvaluateJobFunctionalTests {
     void unknownJobIsAUsageError() {
         assertThat(run("run", "no-such-job", "--sandbox")).isEqualTo(2);
     }
+
+    @Test
+    void aRunWhoseThreadIsInterruptedEndsStoppedAndTheNextRunReadsTheRest() throws Exception {
+        Path job = jobFile("interrupted", "calls.csv");
+        Files.writeString(job, Files.readString(job).replace("  rate-limit: 50\n  max-in-flight: 8\n  chunk-size: 4\n",
+                "  rate-limit: 4\n  max-in-flight: 1\n  chunk-size: 2\n"));
+        java.util.concurrent.atomic.AtomicInteger exit = new java.util.concurrent.atomic.AtomicInteger(-1);
+        Thread runner = new Thread(() -> exit.set(run("run", job.toString(), "--sandbox", "--wait-for-results", "0s")), "interrupted-run");
+        runner.start();
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
+        while (ledgerRows() < 4) { // the second chunk is claimed
+            assertThat(java.time.Instant.now()).as("waiting for the run to get going").isBefore(deadline);
+            Thread.sleep(50);
+        }
+        runner.interrupt(); // as a pool shut down with shutdownNow does to the thread running the job
+        runner.join(60_000);
+        assertThat(runner.isAlive()).isFalse();
+
+        // never COMPLETED with rows left unread: the chunk step stops (or fails) and the instance can be restarted
+        List<String> first = statuses();
+        assertThat(first).hasSize(1);
+        assertThat(first.get(0)).isIn("STOPPED", "FAILED");
+        assertThat(exit.get()).isNotZero();
+
+        assertThat(run("run", job.toString(), "--sandbox", "--wait-for-results", "0s")).isZero();
+        assertThat(statuses()).containsExactly(first.get(0), "COMPLETED");
+        assertThat(ledgerRows()).isEqualTo(15);
+    }
+
+    private long ledgerRows() throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(databaseUrl, "sa", "");
+                java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM call_ledger")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            return 0; // the schema is not there yet
+        }
+    }
+
+    private List<String> statuses() throws Exception {
+        List<String> statuses = new java.util.ArrayList<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(databaseUrl, "sa", "");
+                java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID")) {
+            while (rs.next()) {
+                statuses.add(rs.getString(1));
+            }
+        }
+        return statuses;
+    }
 }
