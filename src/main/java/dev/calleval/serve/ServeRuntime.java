@@ -15,9 +15,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +38,10 @@ import org.springframework.stereotype.Component;
  * {@code pollInterval}), and the launches ({@link JobLaunches}).
  *
  * <p>Stopping (SIGTERM, Ctrl-C: the context closes; this stops first, while the web server still receives webhooks):
- * no new launches or schedule fires, running executions stop after their current chunk (STOPPED, restarted by the
- * next launch over the same source), up to {@code shutdownTimeout}; then one last reconciliation round.
+ * no new launches, schedule fires or drop-folder polls; running executions, those of dropped manifests included, stop
+ * after their current chunk (STOPPED, restarted by the next launch over the same source; a dropped manifest stays in
+ * processing/ with its claim, which the next serve resumes), up to {@code shutdownTimeout}; then one last
+ * reconciliation round.
  */
 @Component
 @Profile("serve")
@@ -52,6 +58,8 @@ public class ServeRuntime implements SmartLifecycle {
     private volatile Instant nextPoll = Instant.EPOCH;
 
     private final DropFolderPoller dropFolders;
+    /** The evaluate job definitions of the dropped manifests running now, so that stopping can stop their executions. */
+    private final Set<JobDefinition> dropRuns = ConcurrentHashMap.newKeySet();
     private final JobRunner runner;
     private final BluejayClientFactory clients;
 
@@ -100,6 +108,8 @@ public class ServeRuntime implements SmartLifecycle {
         scheduler.setPoolSize(2 + (int) dropFolderJobs); // a drop-folder poll runs its manifests in its own thread
         scheduler.setThreadNamePrefix("serve-");
         scheduler.setDaemon(true);
+        // stopping must not interrupt a drop-folder run: it is stopped after its chunk (JobOperator.stop) and awaited
+        scheduler.setWaitForTasksToCompleteOnShutdown(true);
         scheduler.setErrorHandler(e -> log.error("serve: a scheduled task failed: {}", e.toString()));
         scheduler.initialize();
         Running r = new Running(settings, connection, scheduler);
@@ -163,14 +173,35 @@ public class ServeRuntime implements SmartLifecycle {
             return;
         }
         try {
-            for (DropFolderPoller.Outcome o : dropFolders.pollOnce(job, evaluate -> runner.run(evaluate,
-                    clients.create(evaluate, r.connection().baseUrl(), r.connection().apiKey()), Duration.ZERO).completed())) {
+            for (DropFolderPoller.Outcome o : dropFolders.pollOnce(job, evaluate -> runDropped(evaluate, r))) {
                 log.info("drop folder {}: {} {}{}{}", job.name(), o.inboxKey(), o.state(), o.location() == null ? "" : " -> " + o.location(),
                         o.reason() == null ? "" : " (" + o.reason() + ")");
             }
         } catch (RuntimeException e) {
             log.warn("drop folder {}: the poll failed, trying again in {}: {}", job.name(), pretty(job.requireDropFolder().pollInterval()),
                     e.getMessage());
+        }
+    }
+
+    /**
+     * Runs one dropped manifest. An execution that serve's stopping ended (STOPPED) throws, so the poller leaves the
+     * manifest in processing/ with its claim RUNNING: the next serve resumes the claim (its owner is gone) and the
+     * launch over the same source restarts the execution.
+     */
+    private boolean runDropped(JobDefinition evaluate, Running r) throws Exception {
+        dropRuns.add(evaluate); // before the check: stopping sets running to null, then stops what is in dropRuns
+        try {
+            if (running == null) {
+                throw new IllegalStateException("serve is stopping: not started; a later poll runs it");
+            }
+            JobRunner.Outcome outcome = runner.run(evaluate, clients.create(evaluate, r.connection().baseUrl(), r.connection().apiKey()),
+                    Duration.ZERO);
+            if ("STOPPED".equals(outcome.status())) {
+                throw new IllegalStateException("execution " + outcome.executionId() + " stopped with serve; a later poll resumes it");
+            }
+            return outcome.completed();
+        } finally {
+            dropRuns.remove(evaluate);
         }
     }
 
@@ -216,13 +247,27 @@ public class ServeRuntime implements SmartLifecycle {
         }
         log.info("serve: stopping: no new launches; running executions stop after their current chunk (waiting up to {})",
                 pretty(r.settings().shutdownTimeout()));
+        running = null; // no new drop-folder runs
         r.scheduler().shutdown();
         try {
+            long deadline = System.nanoTime() + r.settings().shutdownTimeout().toNanos();
+            for (JobDefinition dropped : List.copyOf(dropRuns)) {
+                runner.running(dropped).ifPresent(execution -> {
+                    if (runner.stop(execution.executionId())) {
+                        log.info("{}: stopping execution {} of a dropped manifest after its current chunk", dropped.name(),
+                                execution.executionId());
+                    }
+                });
+            }
             launches.stop(r.settings().shutdownTimeout());
+            long left = Math.max(0, deadline - System.nanoTime());
+            if (!r.scheduler().getScheduledThreadPoolExecutor().awaitTermination(left, TimeUnit.NANOSECONDS)) {
+                log.warn("serve: a drop-folder run did not stop within {}; its claim is resumed by the next serve",
+                        pretty(r.settings().shutdownTimeout()));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        running = null;
         reconcileOnce(r);
         log.info("serve: stopped");
         stopped.countDown();

@@ -245,4 +245,70 @@ class DropFolderFunctionalTests {
         assertThat(claims()).containsExactly(prefix + "inbox/calls.csv DONE", prefix + "inbox/retry.csv DONE");
         assertThat(ledgerRows()).isEqualTo(SAMPLE_CALLS);
     }
+
+    @Test
+    void serveStoppedInTheMiddleOfADroppedManifestLeavesItInProcessingAndALaterPollFinishesIt() throws Exception {
+        uploadSampleData();
+        Path jobs = Files.createDirectories(work.resolve("jobs"));
+        String slow = Files.readString(jobFile).replace("  rate-limit: 50\n  chunk-size: 4\n", "  rate-limit: 2\n  max-in-flight: 1\n  chunk-size: 2\n")
+                .replace("  inbox: s3://", "  poll-interval: 200ms\n  inbox: s3://");
+        Files.writeString(jobs.resolve("nightly-drop.yaml"), slow);
+        s3.put(prefix + "inbox/calls.csv", sampleManifest());
+
+        String[] args = {"serve", "--sandbox", "--reconcile-every", "300ms"};
+        org.springframework.boot.SpringApplication app = dev.calleval.CallevalApplication.application(args);
+        Map<String, Object> properties = new HashMap<>(s3.properties());
+        properties.putAll(Map.of("SERVER_PORT", "0", "CALLEVAL_DB_URL", databaseUrl, "calleval.jobs-dir", jobs.toString(),
+                "calleval.serve.handle-signals", "false"));
+        app.setDefaultProperties(properties);
+        CompletableFuture<org.springframework.context.ConfigurableApplicationContext> started = new CompletableFuture<>();
+        app.addListeners((org.springframework.context.ApplicationListener<org.springframework.boot.context.event.ApplicationStartedEvent>)
+                e -> started.complete(e.getApplicationContext()));
+        CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+        Thread serve = new Thread(() -> {
+            try {
+                exitCode.complete(org.springframework.boot.SpringApplication.exit(app.run(args)));
+            } catch (Throwable e) {
+                exitCode.completeExceptionally(e);
+                started.completeExceptionally(e);
+            }
+        }, "serve-under-test");
+        serve.start();
+        var context = started.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (ledgerRows() < 2) { // the first chunk is claimed: the manifest runs from processing/
+                assertThat(Instant.now()).as("waiting for serve to start the dropped manifest").isBefore(deadline);
+                Thread.sleep(100);
+            }
+        } finally {
+            context.close(); // as SIGTERM does
+        }
+        assertThat(exitCode.get(90, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+        assertThat(executionStatuses()).as("the dropped manifest's execution, stopped with serve").containsExactly("STOPPED");
+        assertThat(claims()).containsExactly(prefix + "inbox/calls.csv RUNNING");
+        assertThat(dropFolderKeys()).as("neither done nor failed: it waits in processing/").containsExactly(prefix + "processing/calls.csv");
+        assertThat(ledgerRows()).isLessThan(SAMPLE_CALLS);
+
+        // the next poller, once the claim is stale (here: a claim-timeout of 1s), resumes it and restarts the execution
+        Thread.sleep(1_100);
+        Files.writeString(jobFile, Files.readString(jobFile).replace("  inbox: s3://", "  claim-timeout: 1s\n  inbox: s3://"));
+        CommandLine.Result resumed = pollOnce();
+        assertThat(resumed.exitCode()).as(resumed.out()).isZero();
+        assertThat(resumed.out()).contains(prefix + "inbox/calls.csv: DONE -> s3://calleval-drop/" + prefix + "done/calls.csv");
+        assertThat(executionStatuses()).containsExactly("STOPPED", "COMPLETED");
+        assertThat(claims()).containsExactly(prefix + "inbox/calls.csv DONE");
+        assertThat(ledgerRows()).isEqualTo(SAMPLE_CALLS);
+    }
+
+    private List<String> executionStatuses() throws Exception {
+        List<String> statuses = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(databaseUrl, "sa", "");
+                ResultSet rs = c.createStatement().executeQuery("SELECT STATUS FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID")) {
+            while (rs.next()) {
+                statuses.add(rs.getString(1));
+            }
+        }
+        return statuses;
+    }
 }
