@@ -255,26 +255,10 @@ class DropFolderFunctionalTests {
         Files.writeString(jobs.resolve("nightly-drop.yaml"), slow);
         s3.put(prefix + "inbox/calls.csv", sampleManifest());
 
-        String[] args = {"serve", "--sandbox", "--reconcile-every", "300ms"};
-        org.springframework.boot.SpringApplication app = dev.calleval.CallevalApplication.application(args);
         Map<String, Object> properties = new HashMap<>(s3.properties());
-        properties.putAll(Map.of("SERVER_PORT", "0", "CALLEVAL_DB_URL", databaseUrl, "calleval.jobs-dir", jobs.toString(),
-                "calleval.serve.handle-signals", "false"));
-        app.setDefaultProperties(properties);
-        CompletableFuture<org.springframework.context.ConfigurableApplicationContext> started = new CompletableFuture<>();
-        app.addListeners((org.springframework.context.ApplicationListener<org.springframework.boot.context.event.ApplicationStartedEvent>)
-                e -> started.complete(e.getApplicationContext()));
-        CompletableFuture<Integer> exitCode = new CompletableFuture<>();
-        Thread serve = new Thread(() -> {
-            try {
-                exitCode.complete(org.springframework.boot.SpringApplication.exit(app.run(args)));
-            } catch (Throwable e) {
-                exitCode.completeExceptionally(e);
-                started.completeExceptionally(e);
-            }
-        }, "serve-under-test");
-        serve.start();
-        var context = started.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        properties.putAll(Map.of("CALLEVAL_DB_URL", databaseUrl, "calleval.jobs-dir", jobs.toString()));
+        dev.calleval.serve.ServeUnderTest serve = dev.calleval.serve.ServeUnderTest.start(properties, "serve", "--sandbox",
+                "--reconcile-every", "300ms");
         try {
             Instant deadline = Instant.now().plusSeconds(60);
             while (ledgerRows() < 2) { // the first chunk is claimed: the manifest runs from processing/
@@ -282,9 +266,9 @@ class DropFolderFunctionalTests {
                 Thread.sleep(100);
             }
         } finally {
-            context.close(); // as SIGTERM does
+            serve.close(); // as SIGTERM does
         }
-        assertThat(exitCode.get(90, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+        assertThat(serve.exitCode()).isZero();
         assertThat(executionStatuses()).as("the dropped manifest's execution, stopped with serve").containsExactly("STOPPED");
         assertThat(claims()).containsExactly(prefix + "inbox/calls.csv RUNNING");
         assertThat(dropFolderKeys()).as("neither done nor failed: it waits in processing/").containsExactly(prefix + "processing/calls.csv");

@@ -2,7 +2,6 @@ package dev.calleval.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.calleval.CallevalApplication;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,19 +14,11 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.context.event.ApplicationStartedEvent;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -113,26 +104,10 @@ class ServeFunctionalTests {
         job("ticking", "5678", "submit:\n  rate-limit: 50\nschedule:\n  cron: \"*/2 * * * * *\"\n");
         job("slow", "9999", "submit:\n  rate-limit: 3\n  max-in-flight: 1\n  chunk-size: 2\n");
         String databaseUrl = "jdbc:h2:mem:serve-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        String[] args = {"serve", "--sandbox", "--reconcile-every", "300ms"};
-        SpringApplication app = CallevalApplication.application(args);
-        Map<String, Object> properties = new HashMap<>(Map.of("SERVER_PORT", "0", "CALLEVAL_DB_URL", databaseUrl,
-                "calleval.jobs-dir", work.resolve("jobs").toString(), "CALLEVAL_API_TOKEN", TOKEN, "calleval.serve.handle-signals", "false"));
-        app.setDefaultProperties(properties);
-        CompletableFuture<ConfigurableApplicationContext> started = new CompletableFuture<>();
-        app.addListeners((ApplicationListener<ApplicationStartedEvent>) e -> started.complete(e.getApplicationContext()));
-        CompletableFuture<Integer> exitCode = new CompletableFuture<>();
-        Thread serve = new Thread(() -> {
-            try {
-                exitCode.complete(SpringApplication.exit(app.run(args)));
-            } catch (Throwable e) {
-                exitCode.completeExceptionally(e);
-                started.completeExceptionally(e);
-            }
-        }, "serve-under-test");
-        serve.start();
-        ConfigurableApplicationContext context = started.get(60, TimeUnit.SECONDS);
+        ServeUnderTest serve = ServeUnderTest.start(Map.of("CALLEVAL_DB_URL", databaseUrl, "calleval.jobs-dir", work.resolve("jobs").toString(),
+                "CALLEVAL_API_TOKEN", TOKEN), "serve", "--sandbox", "--reconcile-every", "300ms");
         try {
-            port = ((WebServerApplicationContext) context).getWebServer().getPort();
+            port = serve.port();
             JsonNode jobs = await("/api/jobs", Duration.ofSeconds(30), j -> j.size() == 3);
             assertThat(job(jobs, "ticking").path("schedule").path("cron").asString()).isEqualTo("*/2 * * * * *");
             assertThat(job(jobs, "ticking").path("schedule").path("next_fire_time").isString()).isTrue();
@@ -184,9 +159,9 @@ class ServeFunctionalTests {
             assertThat(JSON.readTree(duplicate.body()).path("running_execution_id").asLong()).isEqualTo(slowId);
             assertThat(JSON.readTree(duplicate.body()).path("error").asString()).contains("slow is already running").contains("execution " + slowId);
         } finally {
-            context.close(); // as SIGTERM does: running executions stop after their chunk
+            serve.close(); // as SIGTERM does: running executions stop after their chunk
         }
-        assertThat(exitCode.get(90, TimeUnit.SECONDS)).isZero();
+        assertThat(serve.exitCode()).isZero();
         try (Connection db = DriverManager.getConnection(databaseUrl, "sa", "");
                 ResultSet rs = db.createStatement().executeQuery("""
                         SELECT e.STATUS FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID
