@@ -146,6 +146,13 @@ class MonitoringIntegrationTests {
         assertThat(bluejay.path("status").asString()).isEqualTo("DOWN");
         assertThat(bluejay.path("details").path("error").asString()).contains("GET /v1/ping", "cannot connect to http://127.0.0.1:" + closedPort);
         assertThat(response.body()).doesNotContain(API_KEY);
+
+        // the probes for Kubernetes do not depend on Bluejay: the receiver keeps taking webhooks through an outage
+        HttpResponse<String> liveness = get("/health/liveness");
+        assertThat(liveness.statusCode()).as(liveness.body()).isEqualTo(200);
+        HttpResponse<String> readiness = get("/health/readiness");
+        assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(200);
+        assertThat(JSON.readTree(readiness.body()).path("components").propertyNames()).containsExactlyInAnyOrder("readinessState", "db");
     }
 
     @Test
