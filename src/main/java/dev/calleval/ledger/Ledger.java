@@ -214,13 +214,19 @@ public class Ledger {
                 Map.of("agent", agentKey, "source", sourceId), ENTRY).stream().findFirst();
     }
 
-    /** Ledger id → where this execution read it, for the rows among {@code ledgerIds} it read in earlier chunks. */
+    /**
+     * Ledger id → where this execution read it, for the rows among {@code ledgerIds} it read in earlier chunks. Looked
+     * up by ledger id (index {@code execution_call_ledger}: one row per execution that read the call) and filtered here;
+     * with the execution id in the query H2 scanned every row the execution had read so far, once per chunk.
+     */
     private Map<Long, String> readInExecution(long executionId, List<Long> ledgerIds) {
         Map<Long, String> read = new HashMap<>();
         if (!ledgerIds.isEmpty()) {
-            jdbc.query("SELECT ledger_id, source_ref FROM execution_call WHERE job_execution_id = :exec AND ledger_id IN (:ids)",
-                    Map.of("exec", executionId, "ids", ledgerIds), (ResultSet rs) -> {
-                        read.put(rs.getLong(1), rs.getString(2));
+            jdbc.query("SELECT job_execution_id, ledger_id, source_ref FROM execution_call WHERE ledger_id IN (:ids)",
+                    Map.of("ids", ledgerIds), (ResultSet rs) -> {
+                        if (rs.getLong(1) == executionId) {
+                            read.put(rs.getLong(2), rs.getString(3));
+                        }
                     });
         }
         return read;
