@@ -1,7 +1,11 @@
 package dev.calleval.ledger;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -20,6 +24,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Why: with a durable H2 store ({@code WRITE_DELAY=0}) every commit writes a new chunk to the file, and H2 keeps
  * each chunk (in the file and in memory) for its retention time of 45 s; one commit per call made that the largest
  * cost of sending a call and let the file grow by gigabytes in a long run.
+ *
+ * <p>Updates of one {@link Kind} (e.g. "the API accepted this call") that meet in a transaction are applied together
+ * by one call of {@link Kind#apply} (one JDBC batch, one statement prepared), not one statement each: {@link #run(Kind,
+ * Object)}.
  *
  * <p>When a batch fails (one update breaks a constraint, say), it is rolled back and each of its updates runs again in
  * its own transaction, so only the failing update's caller sees the exception. Thread-safe.
@@ -42,7 +50,30 @@ public final class GroupCommit implements AutoCloseable {
         this.committer.start();
     }
 
-    private record Update(Runnable work, CompletableFuture<@Nullable Void> done) {}
+    /**
+     * Updates of one kind that can be applied together: {@link #apply} gets the items of every caller whose update
+     * is in the same transaction (in the order they were queued) and must apply each of them, all or none (it runs
+     * inside the transaction; throwing rolls the transaction back). Use one instance per kind: items are grouped by
+     * the instance.
+     *
+     * @param <T> one update's data
+     */
+    @FunctionalInterface
+    public interface Kind<T> {
+        /** Applies {@code items} (at least one) in the current transaction. */
+        void apply(List<T> items);
+    }
+
+    /** One caller's update: {@code work} or ({@code kind}, {@code item}). */
+    private record Update(@Nullable Runnable work, @Nullable Kind<Object> kind, @Nullable Object item, CompletableFuture<@Nullable Void> done) {
+        void applyAlone() {
+            if (work != null) {
+                work.run();
+            } else {
+                Objects.requireNonNull(kind).apply(Collections.singletonList(item));
+            }
+        }
+    }
 
     /**
      * Runs {@code work} (ledger updates) in a transaction shared with other threads' updates and returns once it has
@@ -51,11 +82,25 @@ public final class GroupCommit implements AutoCloseable {
      * @throws RuntimeException what {@code work} threw, when it fails on its own
      */
     public void run(Runnable work) {
+        enqueue(new Update(work, null, null, new CompletableFuture<>()));
+    }
+
+    /**
+     * Applies {@code item} with the other items of {@code kind} that share its transaction (one {@link Kind#apply} for
+     * all of them) and returns once it has committed. After {@link #close}, applies it in a transaction of its own.
+     *
+     * @throws RuntimeException what {@code kind} threw for this item applied on its own
+     */
+    @SuppressWarnings("unchecked")
+    public <T> void run(Kind<T> kind, T item) {
+        enqueue(new Update(null, (Kind<Object>) kind, item, new CompletableFuture<>()));
+    }
+
+    private void enqueue(Update update) {
         if (closed) {
-            transaction.executeWithoutResult(status -> work.run());
+            transaction.executeWithoutResult(status -> update.applyAlone());
             return;
         }
-        Update update = new Update(work, new CompletableFuture<>());
         queue.add(update);
         if (closed && queue.remove(update)) { // closed meanwhile: the committer may have stopped before taking it
             runAlone(update);
@@ -93,7 +138,7 @@ public final class GroupCommit implements AutoCloseable {
 
     private void commit(List<Update> batch) {
         try {
-            transaction.executeWithoutResult(status -> batch.forEach(u -> u.work().run()));
+            transaction.executeWithoutResult(status -> apply(batch));
             transactions.incrementAndGet();
             batch.forEach(u -> u.done().complete(null));
         } catch (RuntimeException | Error batchFailed) {
@@ -101,9 +146,22 @@ public final class GroupCommit implements AutoCloseable {
         }
     }
 
+    /** Runs the plain updates in queue order, then each kind's items in one {@link Kind#apply}. */
+    private static void apply(List<Update> batch) {
+        Map<Kind<Object>, List<Object>> byKind = new LinkedHashMap<>();
+        for (Update u : batch) {
+            if (u.work() != null) {
+                u.work().run();
+            } else {
+                byKind.computeIfAbsent(Objects.requireNonNull(u.kind()), k -> new ArrayList<>()).add(u.item());
+            }
+        }
+        byKind.forEach(Kind::apply);
+    }
+
     private void runAlone(Update update) {
         try {
-            transaction.executeWithoutResult(status -> update.work().run());
+            transaction.executeWithoutResult(status -> update.applyAlone());
             update.done().complete(null);
         } catch (RuntimeException | Error e) {
             update.done().completeExceptionally(e);
