@@ -35,7 +35,8 @@ def main():
     if a.quick:
         a.calls = 5000
     title = b.header(f"B2 throughput - {a.calls} calls, rate-limit 0, {a.max_in_flight} in flight, chunks of {a.chunk_size}, "
-                     f"sandbox latency 0; sandbox JVM options '{' '.join(b.SANDBOX_JAVA_OPTS)}'", sys.argv)
+                     f"sandbox latency 0; sandbox JVM options '{' '.join(b.SANDBOX_JAVA_OPTS)}'; calleval JVM options "
+                     f"'{' '.join(b.APP_JAVA_OPTS)}'", sys.argv)
     work = b.workdir("b2", a.keep)
     manifest, _ = b.write_manifest(work, a.calls)
     job = b.bench_job(work / "job.yaml", "b2", manifest, work / "reports", max_in_flight=a.max_in_flight, chunk_size=a.chunk_size)

@@ -72,6 +72,14 @@ public class Ledger {
     }
 
     /**
+     * {@link #groupCommit(String)} whose committer also waits briefly for the updates of the {@code working} callers
+     * (e.g. the requests in flight) to share their commit; see {@link GroupCommit}.
+     */
+    public GroupCommit groupCommit(String threadName, java.util.function.IntSupplier working) {
+        return new GroupCommit(new TransactionTemplate(transactionManager), threadName, working);
+    }
+
+    /**
      * A call this execution now owns and must send. {@code inDoubt}: an earlier execution left it PENDING (it may
      * exist at Bluejay), last touched at {@code lastAttemptAt}.
      */

@@ -55,7 +55,7 @@ public final class Submitter implements AutoCloseable {
         this.ledger = ledger;
         this.executionId = executionId;
         this.executor = new BoundedExecutor("submit-" + executionId, maxInFlight);
-        this.commits = ledger.groupCommit("ledger-commit-" + executionId);
+        this.commits = ledger.groupCommit("ledger-commit-" + executionId, executor::active); // the requests in flight
         this.submitted = ledger::markSubmitted;
     }
 

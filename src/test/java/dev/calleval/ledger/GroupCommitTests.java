@@ -189,6 +189,26 @@ class GroupCommitTests {
     }
 
     @Test
+    void aCommitterWaitingForCallersStillWorkingStillCommitsEveryUpdate() throws Exception {
+        commits.close();
+        // 100 callers said to be working, but only 5 ever hand over an update: the committer stops waiting for the rest
+        commits = new GroupCommit(new TransactionTemplate(new DataSourceTransactionManager(dataSource)), "test-commit", () -> 100);
+        ExecutorService threads = Executors.newFixedThreadPool(5);
+        List<Future<?>> calls = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            int id = i;
+            calls.add(threads.submit(() -> commits.run(() -> jdbc.update("INSERT INTO t VALUES (?, 'w')", id))));
+        }
+        for (Future<?> f : calls) {
+            f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        threads.shutdown();
+
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM t", Long.class)).isEqualTo(5);
+        assertThat(commits.transactions()).isBetween(1L, 5L);
+    }
+
+    @Test
     void afterCloseAnUpdateCommitsOnItsOwn() {
         commits.close();
 
