@@ -75,14 +75,35 @@ public record SpeakerMapping(Strategy strategy, Map<String, ParticipantRole> lab
 
     /** True when the text consists only of filler words or phrases. */
     public boolean isFiller(String text) {
-        String rest = " " + normalize(text) + " ";
-        if (rest.isBlank()) {
+        String normalized = normalize(text);
+        if (normalized.isEmpty()) {
             return false;
         }
+        int firstSpace = normalized.indexOf(' ');
+        String first = firstSpace < 0 ? normalized : normalized.substring(0, firstSpace);
+        boolean mayBeFiller = false;
+        for (String filler : fillerWords) {
+            mayBeFiller |= containsWord(filler, first);
+        }
+        if (!mayBeFiller) {
+            return false; // most utterances: their first word is in no filler, so it can never be removed
+        }
+        String rest = " " + normalized + " ";
         for (String filler : fillerWords) {
             rest = rest.replace(" " + filler + " ", "  ").replace(" " + filler + " ", "  ");
         }
         return rest.isBlank();
+    }
+
+    /** Whether {@code word} is one of the space-separated words of {@code phrase}. */
+    private static boolean containsWord(String phrase, String word) {
+        for (int at = phrase.indexOf(word); at >= 0; at = phrase.indexOf(word, at + 1)) {
+            int end = at + word.length();
+            if ((at == 0 || phrase.charAt(at - 1) == ' ') && (end == phrase.length() || phrase.charAt(end) == ' ')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

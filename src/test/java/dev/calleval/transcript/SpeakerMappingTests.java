@@ -30,5 +30,11 @@ class SpeakerMappingTests {
         assertThat(speakers.isFiller("Um... okay. Let me check!")).isTrue();
         assertThat(speakers.isFiller("Okay, your order ships tomorrow.")).isFalse();
         assertThat(speakers.isFiller("...")).isFalse();
+        assertThat(speakers.isFiller("Check.")).as("a word of a filler phrase, not the phrase").isFalse();
+        assertThat(speakers.isFiller("Let me check, um, okay")).isTrue();
+        assertThat(speakers.isFiller("Okay thanks")).as("a word in no filler, not first").isFalse();
+        assertThat(speakers.isFiller("Thanks okay")).as("a word in no filler, first").isFalse();
+        assertThat(new SpeakerMapping(SpeakerMapping.Strategy.AUTO, java.util.Map.of(), java.util.Map.of(), dev.calleval.bluejay.ParticipantRole.AGENT,
+                List.of("Bitte warten Sie", "äh")).isFiller("Äh, bitte warten Sie!")).as("the job's own filler words").isTrue();
     }
 }
