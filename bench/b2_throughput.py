@@ -15,9 +15,8 @@ then the top frames, packages and calleval methods of the jdk.ExecutionSample ev
 (bench/jfr_top.py).
 --quick: 5,000 calls; under a minute (its figures are dominated by JIT warm-up).
 Defaults: max-in-flight 16, chunk-size 100 (as the README's job file).
-JVM options: calleval runs with -XX:TieredStopAtLevel=1, the launch README "Performance" recommends for large runs
-(BENCH_APP_JAVA_OPTS="" measures the JVM's defaults); the sandbox, which stands in for Bluejay, also runs with C1
-only, so that its JIT compiler takes less of the 2 cores (BENCH_SANDBOX_JAVA_OPTS overrides). The header prints both.
+JVM options: the JVM's defaults; BENCH_APP_JAVA_OPTS adds options to calleval's, BENCH_SANDBOX_JAVA_OPTS replaces
+the sandbox's (docs/bench/b1-b2.md). The header prints both.
 """
 import argparse
 import datetime
@@ -38,10 +37,6 @@ def main():
     a = p.parse_args()
     if a.quick:
         a.calls = 5000
-    if "BENCH_APP_JAVA_OPTS" not in os.environ:
-        b.APP_JAVA_OPTS = ["-XX:TieredStopAtLevel=1"]
-    if "BENCH_SANDBOX_JAVA_OPTS" not in os.environ:
-        b.SANDBOX_JAVA_OPTS = [*b.SANDBOX_JAVA_OPTS, "-XX:TieredStopAtLevel=1"]
     title = b.header(f"B2 throughput - {a.calls} calls, rate-limit 0, {a.max_in_flight} in flight, chunks of {a.chunk_size}, "
                      f"sandbox latency 0, evaluations after 1 h; sandbox JVM options '{' '.join(b.SANDBOX_JAVA_OPTS)}'; calleval JVM options "
                      f"'{' '.join(b.APP_JAVA_OPTS)}'", sys.argv)
