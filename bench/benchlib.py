@@ -34,6 +34,8 @@ WEBHOOK_SECRET = "bench-webhook-secret-r-5d20e8b4"
 # Without TCP_NODELAY the JDK HTTP server's answers on a kept-alive connection wait ~40 ms for the client's delayed
 # ACK (Nagle), which caps calleval at in-flight / 45 ms. BENCH_SANDBOX_JAVA_OPTS="" measures the sandbox as shipped.
 SANDBOX_JAVA_OPTS = os.environ.get("BENCH_SANDBOX_JAVA_OPTS", "-Dsun.net.httpserver.nodelay=true").split()
+# JVM options of every calleval process a script starts (e.g. "-XX:TieredStopAtLevel=1" to try JIT settings); none by default
+APP_JAVA_OPTS = os.environ.get("BENCH_APP_JAVA_OPTS", "").split()
 
 
 # --- processes -------------------------------------------------------------------------------------------------
@@ -85,10 +87,10 @@ def app_env(sandbox_url, database, server_port=None, secret=WEBHOOK_SECRET):
 
 
 def start_app(args, env, log_file, cwd=None, heap="512m", java_opts=(), wrap=()):
-    """``java -Xmx<heap> [java_opts] -jar calleval.jar ARGS`` as a separate process in its own process group, output
+    """``java -Xmx<heap> [$BENCH_APP_JAVA_OPTS] [java_opts] -jar calleval.jar ARGS`` as a separate process in its own process group, output
     appended to ``log_file``; ``heap`` None leaves the JVM's default; ``wrap`` prefixes the command (e.g. /usr/bin/time)."""
     out = open(log_file, "a")
-    cmd = [*wrap, "java", *([f"-Xmx{heap}"] if heap else []), *java_opts, "-jar", str(ensure_jar()), *map(str, args)]
+    cmd = [*wrap, "java", *([f"-Xmx{heap}"] if heap else []), *APP_JAVA_OPTS, *java_opts, "-jar", str(ensure_jar()), *map(str, args)]
     return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd, start_new_session=True)
 
 

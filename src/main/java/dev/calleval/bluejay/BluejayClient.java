@@ -77,6 +77,8 @@ public final class BluejayClient {
     static final Duration SEND_WINDOW_MARGIN = Duration.ofMillis(4);
 
     private final BluejayClientSettings settings;
+    /** The base URL without trailing slashes, worked out once (not per request). */
+    private final String baseUrl;
     private final HttpClient http;
     private final JsonMapper json = BluejayJson.mapper();
     private final RequestBodies bodies = new RequestBodies(json);
@@ -100,6 +102,7 @@ public final class BluejayClient {
      */
     public BluejayClient(BluejayClientSettings settings, RequestListener listener) {
         this.settings = settings;
+        this.baseUrl = settings.baseUrl().toString().replaceAll("/+$", "");
         this.listener = listener;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -353,7 +356,7 @@ public final class BluejayClient {
     }
 
     private HttpRequest.Builder base(String path) {
-        return HttpRequest.newBuilder(URI.create(settings.baseUrl().toString().replaceAll("/+$", "") + path))
+        return HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(settings.requestTimeout())
                 .header("Accept", "application/json")
                 .header("User-Agent", "calleval/0.1")

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -37,8 +38,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * conditional updates on the state and owner read, so two runs never both claim the same call; a run that loses a
  * race reads the row again and decides on what the winner left. A PENDING call owned by another execution that is
  * still running ({@link ExecutionLiveness}) is left to it; one owned by a dead execution is in doubt and claimed
- * again. Within a chunk, rows are claimed in key order, so two chunk transactions never wait on each other in a
- * cycle (no deadlock on PostgreSQL).
+ * again. Within a chunk, the calls new to the ledger are inserted first, in one JDBC batch in key order, then the
+ * others are claimed one by one in key order, so two chunk transactions never wait on each other in a cycle (no
+ * deadlock on PostgreSQL); when the batch meets a call another run inserted since it was read, it is rolled back (to
+ * a savepoint) and each call is claimed on its own.
  */
 @Repository
 public class Ledger {
@@ -66,6 +69,14 @@ public class Ledger {
      */
     public GroupCommit groupCommit(String threadName) {
         return new GroupCommit(new TransactionTemplate(transactionManager), threadName);
+    }
+
+    /**
+     * {@link #groupCommit(String)} whose committer also waits briefly for the updates of the {@code working} callers
+     * (e.g. the requests in flight) to share their commit; see {@link GroupCommit}.
+     */
+    public GroupCommit groupCommit(String threadName, java.util.function.IntSupplier working) {
+        return new GroupCommit(new TransactionTemplate(transactionManager), threadName, working);
     }
 
     /**
@@ -121,15 +132,21 @@ public class Ledger {
         Map<Long, Boolean> ownerAlive = new HashMap<>();
         owners.forEach(o -> ownerAlive.put(o, live.contains(o)));
 
+        Instant now = clock.instant();
+        // the calls new to the ledger in one batch (the common case), the others one by one
+        Map<String, Long> inserted = insertPending(executionId, jobName, toDecide.entrySet().stream()
+                .filter(e -> !existing.containsKey(e.getKey())).map(Map.Entry::getValue).toList(), now);
+
         List<Claim> claimed = new ArrayList<>();
         List<Member> membership = new ArrayList<>();
         Map<Long, Integer> runningElsewhere = new TreeMap<>();
         int alreadyDone = 0;
         int alreadyRejected = 0;
-        Instant now = clock.instant();
         for (Map.Entry<String, MappedCall.Accepted> e : toDecide.entrySet()) {
             MappedCall.Accepted call = e.getValue();
-            Decision d = decide(executionId, jobName, call, existing.get(e.getKey()), ownerAlive, now);
+            Long insertedId = inserted.get(e.getKey());
+            Decision d = insertedId != null ? new Decision(insertedId, Disposition.CLAIMED)
+                    : decide(executionId, jobName, call, existing.get(e.getKey()), ownerAlive, now);
             membership.add(new Member(d.ledgerId(), call, d.disposition(), d.owner()));
             switch (d.disposition()) {
                 case CLAIMED -> claimed.add(new Claim(d.ledgerId(), call, false, null));
@@ -232,8 +249,53 @@ public class Ledger {
         return read;
     }
 
-    private Optional<Long> insertPending(long executionId, String jobName, MappedCall.Accepted call, Instant now) {
-        MapSqlParameterSource p = new MapSqlParameterSource()
+    /**
+     * Inserts {@code calls} (none of them in the ledger when it was read) as PENDING in one JDBC batch, in one savepoint.
+     * When another run inserted one of them since (a unique-key violation), the savepoint is rolled back and nothing is
+     * returned: the caller then claims each call on its own, deciding on what the other run left.
+     *
+     * @return key ({@link #key}) → new ledger id, for all of {@code calls}, or empty
+     */
+    private Map<String, Long> insertPending(long executionId, String jobName, List<MappedCall.Accepted> calls, Instant now) {
+        if (calls.isEmpty()) {
+            return Map.of();
+        }
+        SqlParameterSource[] batch = calls.stream().map(call -> pendingParams(executionId, jobName, call, now)).toArray(SqlParameterSource[]::new);
+        org.springframework.jdbc.support.GeneratedKeyHolder keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
+        try {
+            // in a savepoint: on PostgreSQL a unique violation would otherwise abort the whole chunk transaction
+            savepoint.executeWithoutResult(status -> jdbc.batchUpdate(INSERT_PENDING, batch, keys, new String[] {"id"}));
+        } catch (DataIntegrityViolationException raced) {
+            return Map.of(); // another run inserted one of them since we looked: each is claimed on its own
+        }
+        List<Map<String, Object>> ids = keys.getKeyList();
+        if (ids.size() != calls.size()) {
+            throw new IllegalStateException("inserted " + calls.size() + " calls but the database returned " + ids.size() + " ids");
+        }
+        Map<String, Long> inserted = new HashMap<>();
+        for (int i = 0; i < calls.size(); i++) {
+            MappedCall.Accepted call = calls.get(i);
+            inserted.put(key(call.request().agentKey(), call.sourceId()), generatedId(ids.get(i)));
+        }
+        return inserted;
+    }
+
+    /** The id among a row's generated keys (H2 names it ID, PostgreSQL id). */
+    private static long generatedId(Map<String, Object> keys) {
+        Object id = keys.size() == 1 ? keys.values().iterator().next() : keys.entrySet().stream()
+                .filter(k -> k.getKey().equalsIgnoreCase("id")).map(Map.Entry::getValue).findFirst().orElse(null);
+        if (!(id instanceof Number n)) {
+            throw new IllegalStateException("no generated id among " + keys.keySet());
+        }
+        return n.longValue();
+    }
+
+    private static final String INSERT_PENDING = """
+            INSERT INTO call_ledger (agent_key, source_id, state, fingerprint, source_ref, job_name, job_execution_id, created_at, updated_at)
+            VALUES (:agent, :source, 'PENDING', :fp, :ref, :job, :exec, :now, :now)""";
+
+    private static MapSqlParameterSource pendingParams(long executionId, String jobName, MappedCall.Accepted call, Instant now) {
+        return new MapSqlParameterSource()
                 .addValue("agent", call.request().agentKey())
                 .addValue("source", call.sourceId())
                 .addValue("fp", call.fingerprint())
@@ -241,12 +303,14 @@ public class Ledger {
                 .addValue("job", jobName)
                 .addValue("exec", executionId)
                 .addValue("now", utc(now));
+    }
+
+    private Optional<Long> insertPending(long executionId, String jobName, MappedCall.Accepted call, Instant now) {
+        MapSqlParameterSource p = pendingParams(executionId, jobName, call, now);
         org.springframework.jdbc.support.GeneratedKeyHolder keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
         try {
             // in a savepoint: on PostgreSQL a unique violation would otherwise abort the whole chunk transaction
-            savepoint.executeWithoutResult(status -> jdbc.update("""
-                    INSERT INTO call_ledger (agent_key, source_id, state, fingerprint, source_ref, job_name, job_execution_id, created_at, updated_at)
-                    VALUES (:agent, :source, 'PENDING', :fp, :ref, :job, :exec, :now, :now)""", p, keys, new String[] {"id"}));
+            savepoint.executeWithoutResult(status -> jdbc.update(INSERT_PENDING, p, keys, new String[] {"id"}));
         } catch (DuplicateKeyException raced) {
             return Optional.empty(); // another run inserted it since we looked: decide again on its row
         }
@@ -327,11 +391,32 @@ public class Ledger {
 
     /** The API accepted the call. */
     public void markSubmitted(long ledgerId, long executionId, String callId, int attempts) {
-        Instant now = clock.instant();
-        jdbc.update("""
+        markSubmitted(List.of(new Submitted(ledgerId, executionId, callId, attempts)));
+    }
+
+    /**
+     * A call the API accepted, for {@link #markSubmitted(List)}.
+     *
+     * @param callId the id Bluejay gave it
+     * @param attempts HTTP attempts this run made for it
+     */
+    public record Submitted(long ledgerId, long executionId, String callId, int attempts) {}
+
+    /**
+     * The API accepted these calls: each PENDING one owned by its execution becomes SUBMITTED with its call id, in one
+     * JDBC batch (the outcomes of requests that end together, {@link GroupCommit}). A call no longer PENDING for that
+     * execution is left as it is, as by {@link #markSubmitted(long, long, String, int)}.
+     */
+    public void markSubmitted(List<Submitted> calls) {
+        if (calls.isEmpty()) {
+            return;
+        }
+        OffsetDateTime now = utc(clock.instant());
+        SqlParameterSource[] batch = calls.stream().map(c -> new MapSqlParameterSource("id", c.ledgerId()).addValue("exec", c.executionId())
+                .addValue("call", c.callId()).addValue("attempts", c.attempts()).addValue("now", now)).toArray(SqlParameterSource[]::new);
+        jdbc.batchUpdate("""
                 UPDATE call_ledger SET state = 'SUBMITTED', call_id = :call, attempts = attempts + :attempts, last_error = NULL,
-                       submitted_at = :now, updated_at = :now WHERE id = :id AND state = 'PENDING' AND job_execution_id = :exec""",
-                new MapSqlParameterSource("id", ledgerId).addValue("exec", executionId).addValue("call", callId).addValue("attempts", attempts).addValue("now", utc(now)));
+                       submitted_at = :now, updated_at = :now WHERE id = :id AND state = 'PENDING' AND job_execution_id = :exec""", batch);
     }
 
     /** The API refused the call with 422: REJECTED, and a rejection row for this execution's report. */

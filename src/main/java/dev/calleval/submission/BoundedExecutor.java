@@ -58,6 +58,11 @@ public final class BoundedExecutor implements AutoCloseable {
         }
     }
 
+    /** Tasks handed over and not finished yet (running, or about to run). */
+    public int active() {
+        return maxInFlight - slots.availablePermits();
+    }
+
     /** Waits until every task handed over so far has finished. */
     public void awaitIdle() {
         try {

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * SUBMITTED with the found call id; absent → sent again (once); otherwise it stays PENDING and in doubt.
  *
  * <p>Outcomes are recorded through a {@link GroupCommit}: a thread's slot frees only once its outcome has committed,
- * but the outcomes of requests that end together share one commit.
+ * but the outcomes of requests that end together share one commit (and the accepted ones one JDBC batch).
  *
  * <p>A fatal error (the API key refused, the circuit breaker open) stops the run: calls not yet sent are marked
  * FAILED without being sent, and {@link #fatalError()} returns the cause so the step can fail. Thread-safe.
@@ -37,6 +37,8 @@ public final class Submitter implements AutoCloseable {
     private final long executionId;
     private final BoundedExecutor executor;
     private final GroupCommit commits;
+    /** The outcome of most calls: those that end together are marked SUBMITTED in one JDBC batch. */
+    private final GroupCommit.Kind<Ledger.Submitted> submitted;
     private final AtomicReference<@Nullable RuntimeException> fatal = new AtomicReference<>();
     private final @Nullable InDoubtResolver resolver;
     private final SubmissionObserver observer;
@@ -53,7 +55,8 @@ public final class Submitter implements AutoCloseable {
         this.ledger = ledger;
         this.executionId = executionId;
         this.executor = new BoundedExecutor("submit-" + executionId, maxInFlight);
-        this.commits = ledger.groupCommit("ledger-commit-" + executionId);
+        this.commits = ledger.groupCommit("ledger-commit-" + executionId, executor::active); // the requests in flight
+        this.submitted = ledger::markSubmitted;
     }
 
     /** Sends one claimed call; blocks while {@code maxInFlight} calls are in flight. */
@@ -95,7 +98,7 @@ public final class Submitter implements AutoCloseable {
             if (afterConfirmedAbsence) {
                 commits.run(() -> ledger.resolveInDoubt(claim.ledgerId(), executionId, response.callId()));
             } else {
-                commits.run(() -> ledger.markSubmitted(claim.ledgerId(), executionId, response.callId(), attempts.get()));
+                commits.run(submitted, new Ledger.Submitted(claim.ledgerId(), executionId, response.callId(), attempts.get()));
             }
             observer.submitted();
             log.debug("{} ({}) submitted as call {}", sourceId, claim.call().source(), response.callId());

@@ -75,17 +75,70 @@ public record SpeakerMapping(Strategy strategy, Map<String, ParticipantRole> lab
 
     /** True when the text consists only of filler words or phrases. */
     public boolean isFiller(String text) {
-        String rest = " " + normalize(text) + " ";
-        if (rest.isBlank()) {
+        String normalized = normalize(text);
+        if (normalized.isEmpty()) {
             return false;
         }
+        int firstSpace = normalized.indexOf(' ');
+        String first = firstSpace < 0 ? normalized : normalized.substring(0, firstSpace);
+        boolean mayBeFiller = false;
+        for (String filler : fillerWords) {
+            mayBeFiller |= containsWord(filler, first);
+        }
+        if (!mayBeFiller) {
+            return false; // most utterances: their first word is in no filler, so it can never be removed
+        }
+        String rest = " " + normalized + " ";
         for (String filler : fillerWords) {
             rest = rest.replace(" " + filler + " ", "  ").replace(" " + filler + " ", "  ");
         }
         return rest.isBlank();
     }
 
-    private static String normalize(String text) {
-        return text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}' ]", " ").replaceAll("\\s+", " ").strip();
+    /** Whether {@code word} is one of the space-separated words of {@code phrase}. */
+    private static boolean containsWord(String phrase, String word) {
+        for (int at = phrase.indexOf(word); at >= 0; at = phrase.indexOf(word, at + 1)) {
+            int end = at + word.length();
+            if ((at == 0 || phrase.charAt(at - 1) == ' ') && (end == phrase.length() || phrase.charAt(end) == ' ')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Lower case, every character but letters, numbers and apostrophes made a space, runs of spaces made one, no
+     * leading or trailing space: what {@code replaceAll("[^\\p{L}\\p{N}' ]", " ").replaceAll("\\s+", " ").strip()}
+     * gives, without two regular expressions per utterance (it runs for every utterance of every call).
+     */
+    static String normalize(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        StringBuilder out = new StringBuilder(lower.length());
+        boolean space = true; // at the start: drop leading spaces
+        for (int i = 0; i < lower.length(); ) {
+            int cp = lower.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp == '\'' || isLetterOrNumber(cp)) {
+                out.appendCodePoint(cp);
+                space = false;
+            } else if (!space) {
+                out.append(' ');
+                space = true;
+            }
+        }
+        int end = out.length();
+        if (end > 0 && out.charAt(end - 1) == ' ') {
+            out.setLength(end - 1);
+        }
+        return out.toString();
+    }
+
+    /** {@code \\p{L}} or {@code \\p{N}}. */
+    private static boolean isLetterOrNumber(int cp) {
+        if (Character.isLetter(cp)) {
+            return true;
+        }
+        int type = Character.getType(cp);
+        return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER || type == Character.OTHER_NUMBER;
     }
 }

@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -223,6 +224,98 @@ class LedgerIntegrationTests {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    @Test
+    void aChunkOfNewCallsIsClaimedInOneBatchWithADuplicateRowRejectedAndAKnownCallLeftDone() {
+        long known = claim(1, List.of(call("src-007", 8))).claimed().get(0).ledgerId();
+        ledger.markSubmitted(known, 1, "call-7", 1);
+        List<MappedCall.Accepted> chunk = new ArrayList<>(calls(10));
+        chunk.add(call("src-003", 12)); // the same call again, further down the file
+
+        Ledger.ClaimOutcome outcome = claim(2, chunk);
+
+        assertThat(outcome.claimed()).extracting(c -> c.call().sourceId()).as("new calls, in input order")
+                .containsExactly("src-001", "src-002", "src-003", "src-004", "src-005", "src-006", "src-008", "src-009", "src-010");
+        assertThat(outcome.claimed()).extracting(Ledger.Claim::ledgerId).as("each its own row").doesNotHaveDuplicates().doesNotContain(known);
+        assertThat(outcome.claimed()).allSatisfy(c -> assertThat(ledger.findBySourceId(c.call().sourceId())).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.id()).as("the id returned is the row's").isEqualTo(c.ledgerId());
+                    assertThat(e.state()).isEqualTo(LedgerState.PENDING);
+                    assertThat(e.jobExecutionId()).isEqualTo(2L);
+                    assertThat(e.fingerprint()).isEqualTo("fp-" + c.call().sourceId());
+                }));
+        assertThat(outcome.duplicates()).singleElement().satisfies(r -> assertThat(r.reason()).contains("already read at m.csv:4"));
+        assertThat(outcome.alreadyDone()).isEqualTo(1);
+        assertThat(dispositions(2)).containsOnly(Map.entry("CLAIMED/PENDING", 9L), Map.entry("ALREADY_DONE/SUBMITTED", 1L));
+    }
+
+    @Test
+    void aCallAnotherRunInsertsWhileTheChunkIsBeingClaimedIsDecidedOnItsRow() throws Exception {
+        liveness.started(1, JOB + "-nightly", "a.csv");
+        CountDownLatch inserted = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            // execution 1 has inserted src-005 but not committed when execution 2 reads the ledger
+            Future<?> other = threads.submit(() -> transactions.executeWithoutResult(status -> {
+                ledger.claim(1, JOB, List.of(call("src-005", 2)));
+                inserted.countDown();
+                try {
+                    commit.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertThat(inserted.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<Ledger.ClaimOutcome> mine = threads.submit(() -> claim(2, calls(10)));
+            Thread.sleep(300); // let execution 2 reach its insert of src-005 and wait on execution 1's row (ordering only)
+            commit.countDown();
+            other.get(60, TimeUnit.SECONDS);
+            Ledger.ClaimOutcome outcome = mine.get(60, TimeUnit.SECONDS);
+
+            assertThat(outcome.claimed()).extracting(c -> c.call().sourceId()).hasSize(9).doesNotContain("src-005");
+            assertThat(outcome.runningElsewhere()).containsExactly(Map.entry(1L, 1));
+            assertThat(dispositions(2)).containsOnly(Map.entry("CLAIMED/PENDING", 9L), Map.entry("RUNNING_ELSEWHERE/PENDING", 1L));
+            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM call_ledger", Map.of(), Long.class)).as("one row per call").isEqualTo(10);
+            assertThat(ledger.findBySourceId("src-005")).singleElement().satisfies(e -> assertThat(e.jobExecutionId()).isEqualTo(1L));
+        } finally {
+            commit.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void callsMarkedSubmittedTogetherEachGetTheirCallIdAndACallNoLongerPendingIsLeftAsItIs() {
+        List<Ledger.Claim> claimed = claim(1, calls(4)).claimed();
+        ledger.markFailed(claimed.get(2).ledgerId(), 1, "HTTP 503", 5);
+
+        ledger.markSubmitted(List.of(
+                new Ledger.Submitted(claimed.get(0).ledgerId(), 1, "call-a", 1),
+                new Ledger.Submitted(claimed.get(1).ledgerId(), 1, "call-b", 2),
+                new Ledger.Submitted(claimed.get(2).ledgerId(), 1, "call-c", 1), // FAILED meanwhile: unchanged
+                new Ledger.Submitted(claimed.get(3).ledgerId(), 2, "call-d", 1))); // owned by execution 1, not 2: unchanged
+
+        assertThat(ledger.findBySourceId("src-001")).singleElement().satisfies(e -> {
+            assertThat(e.state()).isEqualTo(LedgerState.SUBMITTED);
+            assertThat(e.callId()).isEqualTo("call-a");
+            assertThat(e.attempts()).isEqualTo(1);
+            assertThat(e.submittedAt()).isNotNull();
+        });
+        assertThat(ledger.findBySourceId("src-002")).singleElement().satisfies(e -> {
+            assertThat(e.callId()).isEqualTo("call-b");
+            assertThat(e.attempts()).isEqualTo(2);
+        });
+        assertThat(ledger.findBySourceId("src-003")).singleElement().satisfies(e -> {
+            assertThat(e.state()).isEqualTo(LedgerState.FAILED);
+            assertThat(e.callId()).isNull();
+            assertThat(e.attempts()).isEqualTo(5);
+        });
+        assertThat(ledger.findBySourceId("src-004")).singleElement().satisfies(e -> {
+            assertThat(e.state()).isEqualTo(LedgerState.PENDING);
+            assertThat(e.callId()).isNull();
+        });
+        assertThat(ledger.findByCallId("call-d")).isEmpty();
     }
 
     private void heartbeatRow(long execution, String processKey, Duration age) {
