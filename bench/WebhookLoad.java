@@ -92,6 +92,7 @@ public final class WebhookLoad {
         long[] latencies = new long[events];
         Arrays.fill(latencies, -1);
         LongAdder stored = new LongAdder();
+        java.util.concurrent.atomic.AtomicBoolean firstStored = new java.util.concurrent.atomic.AtomicBoolean();
         LongAdder duplicates = new LongAdder();
         LongAdder errors = new LongAdder();
         Map<String, LongAdder> kinds = new ConcurrentHashMap<>();
@@ -122,6 +123,10 @@ public final class WebhookLoad {
                         latencies[i] = System.nanoTime() - t0;
                         if (answer.statusCode() == 200 && answer.body().contains("\"stored\"")) {
                             stored.increment();
+                            if (firstStored.compareAndSet(false, true)) {
+                                System.out.println("first event stored"); // the crash round of B4 starts its clock here
+                                System.out.flush();
+                            }
                         } else if (answer.statusCode() == 200 && answer.body().contains("\"duplicate\"")) {
                             duplicates.increment();
                         } else {
