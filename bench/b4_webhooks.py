@@ -110,7 +110,7 @@ def reconcile(a, work) -> dict:
     subprocess.run(["java", "-Djarmode=tools", "-jar", str(b.ensure_jar()), "extract", "--destination", app],
                    check=True, capture_output=True)
     db = f"jdbc:h2:file:{os.path.join(work, 'reconcile-db', 'calleval')};AUTO_SERVER=TRUE"
-    cmd = ["java", f"-Xmx{a.reconcile_heap}", "-cp", os.path.join(app, "calleval.jar"),
+    cmd = ["java", f"-Xmx{a.reconcile_heap}", "-cp", os.path.join(app, b.ensure_jar().name),  # extract keeps the jar's name
            str(b.BENCH_DIR / "ReconcileBench.java"), "--db", db, "--calls", str(a.calls),
            "--timeout-s", str(a.reconcile_timeout), "--template", TEMPLATE]
     b.log(f"reconcile: seeding {a.calls:,} ledger rows + events, then timing processInbox() (-Xmx{a.reconcile_heap}, "
