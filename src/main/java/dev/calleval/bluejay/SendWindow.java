@@ -3,6 +3,7 @@ package dev.calleval.bluejay;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Spaces request starts so that no window of {@code window} holds more than {@code limit} of them, measured at the
@@ -46,7 +47,7 @@ final class SendWindow {
      * The window for a client limited to {@code requestsPerSecond}: {@code floor(rate)} starts per second plus
      * {@code margin}; none (null) below 1 request per second, where the permits alone are a second or more apart.
      */
-    static SendWindow forRate(double requestsPerSecond, Duration margin) {
+    static @Nullable SendWindow forRate(double requestsPerSecond, Duration margin) {
         int limit = (int) Math.floor(requestsPerSecond);
         return limit < 1 ? null : new SendWindow(limit, Duration.ofSeconds(1).plus(margin), System::nanoTime);
     }

@@ -232,18 +232,18 @@ public class Ledger {
     }
 
     /**
-     * Ledger id → where this execution read it, for the rows among {@code ledgerIds} it read in earlier chunks. Looked
-     * up by ledger id (index {@code execution_call_ledger}: one row per execution that read the call) and filtered here;
-     * with the execution id in the query H2 scanned every row the execution had read so far, once per chunk.
+     * Ledger id → where this execution read it, for the rows among {@code ledgerIds} it read in earlier chunks: one
+     * primary-key look-up per row ({@code (job_execution_id, ledger_id) IN (…)}). Written as
+     * {@code job_execution_id = ? AND ledger_id IN (…)}, H2 scanned every row the execution had read so far, once per
+     * chunk, and a restart of a large run slowed with each chunk (bench B5).
      */
     private Map<Long, String> readInExecution(long executionId, List<Long> ledgerIds) {
         Map<Long, String> read = new HashMap<>();
         if (!ledgerIds.isEmpty()) {
-            jdbc.query("SELECT job_execution_id, ledger_id, source_ref FROM execution_call WHERE ledger_id IN (:ids)",
-                    Map.of("ids", ledgerIds), (ResultSet rs) -> {
-                        if (rs.getLong(1) == executionId) {
-                            read.put(rs.getLong(2), rs.getString(3));
-                        }
+            List<Object[]> keys = ledgerIds.stream().map(id -> new Object[] {executionId, id}).toList();
+            jdbc.query("SELECT ledger_id, source_ref FROM execution_call WHERE (job_execution_id, ledger_id) IN (:keys)",
+                    Map.of("keys", keys), (ResultSet rs) -> {
+                        read.put(rs.getLong(1), rs.getString(2));
                     });
         }
         return read;

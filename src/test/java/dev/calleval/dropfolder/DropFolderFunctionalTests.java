@@ -7,6 +7,7 @@ import dev.calleval.sandbox.LoggedRequest;
 import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.sandbox.SandboxEndpoint;
 import dev.calleval.sandbox.SandboxServer;
+import dev.calleval.serve.ServeUnderTest;
 import dev.calleval.s3.S3TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -257,7 +258,7 @@ class DropFolderFunctionalTests {
 
         Map<String, Object> properties = new HashMap<>(s3.properties());
         properties.putAll(Map.of("CALLEVAL_DB_URL", databaseUrl, "calleval.jobs-dir", jobs.toString()));
-        dev.calleval.serve.ServeUnderTest serve = dev.calleval.serve.ServeUnderTest.start(properties, "serve", "--sandbox",
+        ServeUnderTest serve = ServeUnderTest.start(properties, "serve", "--sandbox",
                 "--reconcile-every", "300ms");
         try {
             Instant deadline = Instant.now().plusSeconds(60);
