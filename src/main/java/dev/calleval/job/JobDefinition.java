@@ -421,7 +421,8 @@ public record JobDefinition(
 
         /** The speaker mapping and filler words as the converter takes them. */
         public SpeakerMapping speakerMapping() {
-            return new SpeakerMapping(speakers.strategy(), speakers.labels(), speakers.channels(), speakers.firstSpeaker(), fillerWords);
+            return new SpeakerMapping(speakers.strategy(), speakers.labels(), speakers.channels(), speakers.firstSpeaker(), fillerWords,
+                    speakers.unlabelled());
         }
     }
 
@@ -429,9 +430,15 @@ public record JobDefinition(
      * {@code transcript.speakers}: {@code strategy} {@code auto} (default), {@code label}, {@code channel} or
      * {@code first-speaker}; {@code labels} provider label → AGENT/USER; {@code channels} channel number → AGENT/USER;
      * {@code first-speaker} the role of whoever speaks first (default AGENT).
+     *
+     * @param unlabelled {@code transcript.speakers.unlabelled}: AGENT or USER, the role of every utterance the file says
+     *     nobody spoke (no speaker label, no channel, no role: AWS Transcribe without speaker or channel
+     *     identification, Deepgram without diarize, AssemblyAI without speaker_labels, captions without names); unset
+     *     (default), a transcript that does not say who spoke is refused, in every format (see docs/transcripts.md)
      */
     public record Speakers(@DefaultValue("auto") SpeakerMapping.Strategy strategy, @DefaultValue Map<String, ParticipantRole> labels,
-            @DefaultValue Map<Integer, ParticipantRole> channels, @DefaultValue("AGENT") ParticipantRole firstSpeaker) {}
+            @DefaultValue Map<Integer, ParticipantRole> channels, @DefaultValue("AGENT") ParticipantRole firstSpeaker,
+            @Nullable ParticipantRole unlabelled) {}
 
     /**
      * When {@code serve} starts the job by itself ({@code schedule:}).

@@ -37,8 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>goal success and hallucination rates over the calls with a result;</li>
  *   <li>the distribution of the calls' agent response latency, Bluejay's per-call p50 and p90 (seconds);</li>
  *   <li>each custom metric's results: pass/fail counts, scores (mean, min, max) or text values;</li>
- *   <li>the calls, in input order, each with its transcript (a link to the file, and its utterances in a
- *       collapsed {@code <details>}, up to {@link #MAX_INLINE_TRANSCRIPTS} characters of them per page); at most
+ *   <li>the calls, in input order, each with its transcript in a row of its own under the call's, spanning the table
+ *       (a link to the file, and its utterances in a collapsed {@code <details>}, up to {@link #MAX_INLINE_TRANSCRIPTS} characters of them per page); at most
  *       {@link #MAX_CALL_ROWS}, the rest are in {@code calls.csv};</li>
  *   <li>the rejected rows with where, fields and reason; at most {@link #MAX_REJECT_ROWS}, the rest in
  *       {@code rejects.csv}.</li>
@@ -157,15 +157,23 @@ public class HtmlReport {
                 : seconds >= 60 ? "%dm %02ds".formatted(seconds / 60, seconds % 60) : num(d.toMillis() / 1000.0, 1) + " s";
     }
 
-    private static final String[] OUTCOME_COLORS = {GREEN, "#f0a202", "#1e88e5", "#ef6c00", RED, "#7b3fa0", "#8d4b3c", GREY};
+    /**
+     * One colour per row of {@link RunSummary.Counts#rows()}, in that order: evaluated, incomplete, waiting for result,
+     * overdue, failed, in doubt, rejected, already done, running elsewhere (teal: not sent by this run, like already
+     * done, but still on its way, so not the grey of a finished call).
+     */
+    static final List<String> OUTCOME_COLORS = List.of(GREEN, "#f0a202", "#1e88e5", "#ef6c00", RED, "#7b3fa0", "#8d4b3c", GREY, "#00838f");
 
     private static void outcomes(StringBuilder h, RunSummary s) {
         h.append("<section id=\"outcomes\"><h2>Outcomes</h2><p>Where each of the ").append(count(s.rowsRead()))
                 .append(" rows read ended (the ledger state of its call now).</p>");
         List<SvgCharts.Bar> bars = new ArrayList<>();
         List<Object[]> rows = s.counts().rows();
+        if (rows.size() != OUTCOME_COLORS.size()) {
+            throw new IllegalStateException(rows.size() + " outcomes but " + OUTCOME_COLORS.size() + " outcome colours");
+        }
         for (int i = 0; i < rows.size(); i++) {
-            bars.add(new SvgCharts.Bar((String) rows.get(i)[0], ((Number) rows.get(i)[1]).longValue(), OUTCOME_COLORS[i % OUTCOME_COLORS.length]));
+            bars.add(new SvgCharts.Bar((String) rows.get(i)[0], ((Number) rows.get(i)[1]).longValue(), OUTCOME_COLORS.get(i)));
         }
         h.append(SvgCharts.horizontalBars("chart-outcomes", "Outcome counts", bars));
         if (s.counts().inDoubtResent() > 0) {
@@ -222,7 +230,7 @@ public class HtmlReport {
         double top = Math.max(p90.size() > 0 ? p90.percentile(99) : 0, p50.size() > 0 ? p50.percentile(99) : 0);
         double width = SvgCharts.niceBinWidth(top, 12);
         int bins = Math.min(16, (int) Math.floor(top / width) + 2);
-        h.append(SvgCharts.histogram("chart-latency", "Calls by agent response latency", width, "seconds",
+        h.append(SvgCharts.histogram("chart-latency", "Calls by agent response latency", width, "seconds", "s",
                 List.of(p50.histogram(width, bins), p90.histogram(width, bins)), List.of(BLUE, LIGHT_BLUE),
                 List.of("p50 of the call", "p90 of the call")));
         h.append("</section>\n");
@@ -284,6 +292,9 @@ public class HtmlReport {
         return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
+    /** Columns of the calls table; a call's transcript row spans all but the first. */
+    private static final int CALL_COLUMNS = 10;
+
     private static void callTable(StringBuilder h, RunSummary s, CallStatistics stats, List<ExecutionCallRow> calls, Path pageDirectory) {
         h.append("<section id=\"calls\"><h2>Calls</h2>");
         if (calls.isEmpty()) {
@@ -299,7 +310,7 @@ public class HtmlReport {
         }
         h.append("Open a transcript to read it as its file says it now.</p>");
         h.append("<table class=\"calls\"><thead><tr><th>line</th><th>source id</th><th>state</th><th>Bluejay call id</th>")
-                .append("<th>goal</th><th>halluc.</th><th>turns</th><th>p50 s</th><th>p90 s</th><th>custom metrics</th><th>transcript</th>")
+                .append("<th>goal</th><th>halluc.</th><th>turns</th><th>p50 s</th><th>p90 s</th><th>custom metrics</th>")
                 .append("</tr></thead><tbody>\n");
         long[] inlineBudget = {MAX_INLINE_TRANSCRIPTS};
         for (ExecutionCallRow c : calls) {
@@ -319,7 +330,13 @@ public class HtmlReport {
                     .append(c.numTurns() == null ? "–" : c.numTurns()).append("</td><td class=\"n\">")
                     .append(c.latencyP50() == null ? "–" : num(c.latencyP50(), 3)).append("</td><td class=\"n\">")
                     .append(c.latencyP90() == null ? "–" : num(c.latencyP90(), 3)).append("</td><td>").append(metrics(c.customMetricsJson()))
-                    .append("</td><td>").append(transcript(c, pageDirectory, inlineBudget)).append("</td></tr>\n");
+                    .append("</td></tr>\n");
+            if (c.transcriptRef() != null) {
+                // the transcript gets a row of its own under the call's, as wide as the table: read at a line's length,
+                // not squeezed into a last column
+                h.append("<tr class=\"transcript\"><td></td><td colspan=\"").append(CALL_COLUMNS - 1).append("\">")
+                        .append(transcript(c, pageDirectory, inlineBudget)).append("</td></tr>\n");
+            }
         }
         h.append("</tbody></table></section>\n");
     }
@@ -361,23 +378,23 @@ public class HtmlReport {
         }
         if (ref.regionMatches(true, 0, "http://", 0, 7) || ref.regionMatches(true, 0, "https://", 0, 8)) {
             String href = Html.webHref(ref);
-            return href == null ? "<span class=\"ref\">" + esc(Html.shownUrl(ref)) + "</span>"
-                    : "<a href=\"" + esc(href) + "\" rel=\"noopener noreferrer\">transcript URL</a>";
+            return "transcript: " + (href == null ? "<span class=\"ref\">" + esc(Html.shownUrl(ref)) + "</span>"
+                    : "<a href=\"" + esc(href) + "\" rel=\"noopener noreferrer\">transcript URL</a>");
         }
         Path file;
         try {
             file = Path.of(ref);
         } catch (InvalidPathException e) {
-            return "<span class=\"ref\">" + esc(ref) + "</span>";
+            return "transcript: <span class=\"ref\">" + esc(ref) + "</span>";
         }
         String name = file.getFileName() == null ? ref : file.getFileName().toString();
         if (inlineBudget[0] <= 0) {
-            return "<a href=\"" + esc(Html.fileHref(pageDirectory, file)) + "\">" + esc(name) + "</a> <small class=\"note\">(linked only: "
+            return "transcript: <a href=\"" + esc(Html.fileHref(pageDirectory, file)) + "\">" + esc(name) + "</a> <small class=\"note\">(linked only: "
                     + "the page shows at most " + count(MAX_INLINE_TRANSCRIPTS / 1_000_000) + " MB of transcripts)</small>";
         }
         StringBuilder out = new StringBuilder();
         TranscriptPreview.Preview preview = TranscriptPreview.read(file, c.transcriptFormat());
-        out.append("<details><summary>").append(esc(name)).append("</summary><p class=\"ref\"><a href=\"").append(esc(Html.fileHref(pageDirectory, file)))
+        out.append("<details><summary>transcript ").append(esc(name)).append("</summary><p class=\"ref\"><a href=\"").append(esc(Html.fileHref(pageDirectory, file)))
                 .append("\">open the file</a>").append(preview.format() == null ? "" : " (" + esc(preview.format()) + ")").append("</p>");
         if (preview.problem() != null) {
             out.append("<p class=\"error\">").append(esc(preview.problem())).append("</p>");
@@ -436,7 +453,8 @@ public class HtmlReport {
             .good{color:#1b5e20;font-weight:600}.bad{color:#b71c1c;font-weight:600}.na{color:#9aa5b1}.error{color:#8a1c1c}
             .empty,.note{color:#52606d}.chart{display:block;max-width:100%;height:auto;margin:6px 0}
             ul.metrics{margin:0;padding-left:16px}details summary{cursor:pointer;color:#1e63b4}
-            ol.transcript{margin:6px 0;padding-left:0;list-style:none;max-width:520px}ol.transcript li{margin:2px 0}
+            table.calls tr:has(+ tr.transcript) td{border-bottom:none;padding-bottom:1px}table.calls tr.transcript td{padding-top:0}
+            ol.transcript{margin:6px 0;padding-left:0;list-style:none;max-width:60em}ol.transcript li{margin:2px 0}
             .t{color:#7b8794;font-family:"DejaVu Sans Mono",monospace;font-size:11px}.speaker-AGENT{color:#1e63b4}.speaker-USER{color:#7a4b00}
             .ref{font-size:12px;word-break:break-all}footer{color:#7b8794;font-size:12px;border-top:1px solid #e4e7eb;padding-top:8px;margin-top:32px}
             @media print{table.calls thead th{position:static}}

@@ -26,9 +26,12 @@ final class SvgCharts {
         return svg;
     }
 
-    /** Horizontal bars, one per row, scaled to the largest value; zero-value rows keep their label. */
+    /**
+     * Horizontal bars, one per row, scaled to the largest value; zero-value rows keep their label. The label column is
+     * as wide as the longest label needs ({@link #labelWidth}), so that no label is clipped at the chart's left edge.
+     */
     static String horizontalBars(String id, String title, List<Bar> bars) {
-        int labelWidth = 190;
+        int labelWidth = labelWidth(bars);
         int valueWidth = 110;
         int area = WIDTH - labelWidth - valueWidth;
         int row = 26;
@@ -41,7 +44,7 @@ final class SvgCharts {
             int y = 4 + i * row;
             double w = bar.value() == 0 ? 0 : Math.max(2, area * (double) bar.value() / max);
             svg.append("<text x=\"").append(labelWidth - 10).append("\" y=\"").append(y + 17).append("\" text-anchor=\"end\" fill=\"#1f2933\">")
-                    .append(esc(bar.label())).append("</text>");
+                    .append(esc(fit(bar.label(), labelWidth))).append("</text>");
             svg.append("<rect class=\"bar\" x=\"").append(labelWidth).append("\" y=\"").append(y + 3).append("\" width=\"").append(Html.num(w, 1))
                     .append("\" height=\"").append(row - 8).append("\" rx=\"2\" fill=\"").append(bar.color()).append("\" data-label=\"")
                     .append(esc(bar.label())).append("\" data-value=\"").append(bar.value()).append("\"/>");
@@ -50,6 +53,21 @@ final class SvgCharts {
                     .append("</text>");
         }
         return svg.append("</svg>").toString();
+    }
+
+    /** Average advance of a 13 px sans-serif character, in px, with room to spare (DejaVu Sans is the widest of the fonts asked for). */
+    private static final double CHAR_WIDTH = 7.6;
+
+    /** The width of the label column: the longest label plus a margin, at least 120 px, at most a third of the chart. */
+    static int labelWidth(List<Bar> bars) {
+        int longest = bars.stream().mapToInt(b -> b.label().codePointCount(0, b.label().length())).max().orElse(0);
+        return (int) Math.min(WIDTH / 3.0, Math.max(120, Math.ceil(longest * CHAR_WIDTH) + 16));
+    }
+
+    /** The label cut to the label column, with an ellipsis, when even a third of the chart is too narrow for it. */
+    private static String fit(String label, int labelWidth) {
+        int max = (int) Math.floor((labelWidth - 16) / CHAR_WIDTH);
+        return label.codePointCount(0, label.length()) <= max ? label : label.substring(0, label.offsetByCodePoints(0, max - 1)) + "…";
     }
 
     /**
@@ -89,13 +107,17 @@ final class SvgCharts {
 
     /**
      * Vertical grouped bars: for each bin {@code [i × binWidth, (i+1) × binWidth)} (the last one open-ended), one bar
-     * per series. Y axis: counts, four grid lines at whole numbers.
+     * per series. Y axis: counts, four grid lines at whole numbers. X axis: the bins' lower bounds under their left
+     * edges, and under the last, open-ended bin, centred, its lower bound with the unit ({@code ≥ 1.6 s}).
      *
+     * @param unit the axis title, e.g. {@code seconds}
+     * @param symbol the unit's symbol for the open-ended bin's label, e.g. {@code s}
      * @param series each series' counts per bin, all of the same length
      * @param colors one per series
      * @param names one per series, for the legend
      */
-    static String histogram(String id, String title, double binWidth, String unit, List<long[]> series, List<String> colors, List<String> names) {
+    static String histogram(String id, String title, double binWidth, String unit, String symbol, List<long[]> series, List<String> colors,
+            List<String> names) {
         int bins = series.get(0).length;
         int left = 56;
         int right = 12;
@@ -140,15 +162,22 @@ final class SvgCharts {
                         .append(colors.get(s)).append("\" data-label=\"").append(esc(names.get(s) + " " + label)).append("\" data-value=\"").append(v)
                         .append("\"><title>").append(esc(names.get(s) + ", " + label + ": " + v + " calls")).append("</title></rect>");
             }
-            if (b % labelEvery == 0 || b == bins - 1) {
+            if (b == bins - 1) {
+                svg.append("<text class=\"open-bin\" x=\"").append(Html.num(left + (b + 0.5) * slot, 1)).append("\" y=\"").append(top + plot + 16)
+                        .append("\" text-anchor=\"middle\" fill=\"#52606d\">").append(esc(openBinLabel(b, binWidth, symbol))).append("</text>");
+            } else if (b % labelEvery == 0) {
                 svg.append("<text x=\"").append(Html.num(left + b * slot, 1)).append("\" y=\"").append(top + plot + 16)
-                        .append("\" text-anchor=\"middle\" fill=\"#52606d\">").append(b == bins - 1 ? "≥ " : "").append(Html.num(b * binWidth, 2))
-                        .append("</text>");
+                        .append("\" text-anchor=\"middle\" fill=\"#52606d\">").append(Html.num(b * binWidth, 2)).append("</text>");
             }
         }
         svg.append("<text x=\"").append(left + (WIDTH - left - right) / 2).append("\" y=\"").append(top + plot + 36)
                 .append("\" text-anchor=\"middle\" fill=\"#52606d\">").append(esc(unit)).append("</text>");
         return svg.append("</svg>").toString();
+    }
+
+    /** The last bin's axis label: its lower bound and the unit, {@code ≥ 1.6 s}. */
+    static String openBinLabel(int bin, double width, String symbol) {
+        return "≥ " + Html.num(bin * width, 2) + " " + symbol;
     }
 
     private static String binLabel(int bin, int bins, double width, String unit) {

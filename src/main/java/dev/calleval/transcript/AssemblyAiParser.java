@@ -4,6 +4,7 @@ import dev.calleval.mapping.InputFileException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -18,12 +19,20 @@ import tools.jackson.databind.JsonNode;
  * (channel {@code "1"} is channel 0, the agent by default); a per-channel diarized speaker ({@code 1A}, {@code 1B}) is
  * kept as its label.
  *
+ * <p>A transcript made without {@code speaker_labels} has {@code utterances: null} and only {@code words[]} (same
+ * fields): consecutive words become one utterance while the speaker and channel stay the same and the silence between
+ * two words is under {@value #PAUSE_SPLIT_MS} ms. Such utterances, like an utterance without speaker, say nobody spoke
+ * them: the converter refuses the transcript ({@link TranscriptConverter#NOBODY_SAID_WHO_SPOKE}) unless the job names
+ * their role.
+ *
  * <p>{@code audio_duration} (seconds) is the call's duration. Rejected: a {@code status} other than
- * {@code completed}; no {@code utterances} (a job without speaker labels has only words, with no one to attribute them
- * to); fractional or non-numeric ms; an utterance without speaker. Errors name the entry, e.g.
- * {@code transcript.utterances[2].end}, and the file. Stateless and thread-safe.
+ * {@code completed}; neither {@code utterances} nor {@code words}; fractional or non-numeric ms. Errors name the entry,
+ * e.g. {@code transcript.utterances[2].end}, and the file. Stateless and thread-safe.
  */
 final class AssemblyAiParser implements TranscriptParser {
+    /** Words further apart than this (ms) start a new utterance, when there are words but no utterances. */
+    static final long PAUSE_SPLIT_MS = 800;
+
     @Override
     public TranscriptFormat format() {
         return TranscriptFormat.ASSEMBLYAI;
@@ -46,34 +55,69 @@ final class AssemblyAiParser implements TranscriptParser {
             throw new InputFileException("transcript.status", shownAs + ": the AssemblyAI transcript's status is '" + status.asString()
                     + "', not 'completed'" + (error != null && error.isString() ? " (error: " + error.asString() + ")" : ""));
         }
-        JsonNode utterances = root.get("utterances");
-        if (utterances == null || utterances.isNull()) {
-            throw new InputFileException("transcript.utterances", "utterances is " + Times.describe(utterances) + " in " + shownAs
-                    + ": the transcript was made without speaker_labels or multichannel, so nobody can tell who spoke");
-        }
-        SpeechJson.array(utterances, "utterances", shownAs);
         BigDecimal seconds = Times.decimal(root.get("audio_duration"));
         Long durationMs = seconds == null ? null : Times.secondsToMs(seconds);
-        List<Utterance> out = new ArrayList<>(utterances.size());
-        for (int i = 0; i < utterances.size(); i++) {
-            String where = "utterances[" + i + "]";
-            JsonNode u = SpeechJson.object(utterances.get(i), where, shownAs);
-            long start = Times.msField(u, "start", where, shownAs);
-            long end = Times.msField(u, "end", where, shownAs);
-            String text = SpeechJson.text(u, "text", where, shownAs);
-            Integer channel = SpeechJson.optionalNumber(u, "channel", 1, true, where, shownAs);
-            String speaker = speaker(u, where, shownAs);
-            if (channel != null) {
-                boolean channelOnly = speaker == null || speaker.equals(Integer.toString(channel));
-                out.add(new Utterance(where, channelOnly ? null : speaker, channel - 1, null, start, end, text, null));
-            } else if (speaker == null) {
-                throw new InputFileException(TranscriptParser.field(where) + ".speaker", where + ".speaker is "
-                        + Times.describe(u.get("speaker")) + ", expected a speaker label such as \"A\", in " + shownAs);
-            } else {
-                out.add(new Utterance(where, speaker, null, null, start, end, text, null));
+        JsonNode utterances = root.get("utterances");
+        List<Utterance> out;
+        if (utterances == null || utterances.isNull()) {
+            JsonNode words = root.get("words");
+            if (words == null || words.isNull()) {
+                throw new InputFileException("transcript.utterances", shownAs + " has neither utterances nor words: no text to read");
+            }
+            out = fromWords(SpeechJson.array(words, "words", shownAs), shownAs);
+        } else {
+            SpeechJson.array(utterances, "utterances", shownAs);
+            out = new ArrayList<>(utterances.size());
+            for (int i = 0; i < utterances.size(); i++) {
+                out.add(said(utterances.get(i), "utterances[" + i + "]", shownAs).utterance());
             }
         }
         return new ParsedTranscript(format(), out, List.of(), durationMs);
+    }
+
+    /** An utterance, or a word, as the file gives it. */
+    private record Said(String where, @Nullable String speaker, @Nullable Integer channel, long startMs, long endMs, String text) {
+        Utterance utterance() {
+            if (channel != null) {
+                boolean channelOnly = speaker == null || speaker.equals(Integer.toString(channel));
+                return new Utterance(where, channelOnly ? null : speaker, channel - 1, null, startMs, endMs, text, null);
+            }
+            return new Utterance(where, speaker, null, null, startMs, endMs, text, null);
+        }
+    }
+
+    private static Said said(JsonNode node, String where, String shownAs) throws InputFileException {
+        JsonNode u = SpeechJson.object(node, where, shownAs);
+        return new Said(where, speaker(u, where, shownAs), SpeechJson.optionalNumber(u, "channel", 1, true, where, shownAs),
+                Times.msField(u, "start", where, shownAs), Times.msField(u, "end", where, shownAs), SpeechJson.text(u, "text", where, shownAs));
+    }
+
+    /** Words grouped into utterances; {@code where} names the range, e.g. {@code words[4..9]}. */
+    private static List<Utterance> fromWords(JsonNode words, String shownAs) throws InputFileException {
+        List<Said> said = new ArrayList<>(words.size());
+        for (int i = 0; i < words.size(); i++) {
+            said.add(said(words.get(i), "words[" + i + "]", shownAs));
+        }
+        List<Utterance> out = new ArrayList<>();
+        int first = 0;
+        for (int i = 1; i <= said.size(); i++) {
+            if (i == said.size() || !Objects.equals(said.get(i).speaker(), said.get(first).speaker())
+                    || !Objects.equals(said.get(i).channel(), said.get(first).channel())
+                    || said.get(i).startMs() - said.get(i - 1).endMs() >= PAUSE_SPLIT_MS) {
+                List<Said> group = said.subList(first, i);
+                Said start = group.get(0);
+                StringBuilder text = new StringBuilder();
+                long end = start.endMs();
+                for (Said word : group) {
+                    text.append(text.isEmpty() ? "" : " ").append(word.text());
+                    end = Math.max(end, word.endMs());
+                }
+                String where = group.size() == 1 ? start.where() : "words[" + first + ".." + (i - 1) + "]";
+                out.add(new Said(where, start.speaker(), start.channel(), start.startMs(), end, text.toString()).utterance());
+                first = i;
+            }
+        }
+        return out;
     }
 
     /** The speaker label: a string ({@code "A"}) or, as some exports write it, a number; null when absent. */

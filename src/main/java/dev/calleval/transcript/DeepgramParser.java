@@ -24,8 +24,9 @@ import tools.jackson.databind.JsonNode;
  * above one, or an utterance on channel 1 or above) the channel, numbered from 0 as Deepgram does, and no speaker label,
  * so the AUTO mapping gives channel 0 to the agent; diarized speaker numbers within a channel are not used. With one
  * channel the diarized speaker, labelled {@code speaker_0}, {@code speaker_1}, … (map them with
- * {@code transcript.speakers.labels}; AUTO: the first heard is the agent). A single-channel file without speakers is
- * rejected: nobody can tell who spoke.
+ * {@code transcript.speakers.labels}; AUTO: the first heard is the agent). A single-channel file without speakers
+ * ({@code diarize} off) gives utterances without speaker: the converter refuses it as a transcript that does not say
+ * who spoke, unless the job names their role.
  *
  * <p>Times: seconds to ms exactly, from the decimal text of each number ({@code 0.29} → 290 ms), rounded half-up to
  * whole ms ({@code 2.3999999} → 2400). {@code metadata.duration} (seconds) is the call's duration. Errors name the
@@ -91,7 +92,7 @@ final class DeepgramParser implements TranscriptParser {
         }
         List<Utterance> out = new ArrayList<>(said.size());
         for (Said s : said) {
-            out.add(utterance(s.where(), s, severalChannels, shownAs, s.text()));
+            out.add(utterance(s.where(), s, severalChannels, s.text()));
         }
         return out;
     }
@@ -128,7 +129,7 @@ final class DeepgramParser implements TranscriptParser {
         int first = 0;
         for (int i = 1; i <= words.size(); i++) {
             if (i == words.size() || !sameTurn(words.get(i - 1), words.get(i), multichannel)) {
-                out.add(group(words.subList(first, i), multichannel, shownAs));
+                out.add(group(words.subList(first, i), multichannel));
                 first = i;
             }
         }
@@ -142,7 +143,7 @@ final class DeepgramParser implements TranscriptParser {
     }
 
     /** One utterance of consecutive words: {@code where} names the word range, e.g. {@code …words[4..9]}. */
-    private static Utterance group(List<Said> words, boolean multichannel, String shownAs) throws InputFileException {
+    private static Utterance group(List<Said> words, boolean multichannel) {
         Said first = words.get(0);
         Said last = words.get(words.size() - 1);
         String where = words.size() == 1 ? first.where()
@@ -157,18 +158,13 @@ final class DeepgramParser implements TranscriptParser {
             end = Math.max(end, w.endMs());
         }
         return utterance(where, new Said(first.where(), first.speaker(), first.channel(), first.startMs(), end, text.toString()),
-                multichannel, shownAs, text.toString());
+                multichannel, text.toString());
     }
 
-    private static Utterance utterance(String where, Said s, boolean multichannel, String shownAs, String text) throws InputFileException {
+    private static Utterance utterance(String where, Said s, boolean multichannel, String text) {
         if (multichannel) {
             return new Utterance(where, null, s.channel(), null, s.startMs(), s.endMs(), text, null);
         }
-        if (s.speaker() == null) {
-            throw new InputFileException(TranscriptParser.field(s.where()) + ".speaker", s.where() + " has no speaker: a single-channel "
-                    + "Deepgram transcript needs diarize=true (or multichannel=true on a recording with a channel per side) to tell "
-                    + "who spoke, in " + shownAs);
-        }
-        return new Utterance(where, "speaker_" + s.speaker(), null, null, s.startMs(), s.endMs(), text, null);
+        return new Utterance(where, s.speaker() == null ? null : "speaker_" + s.speaker(), null, null, s.startMs(), s.endMs(), text, null);
     }
 }

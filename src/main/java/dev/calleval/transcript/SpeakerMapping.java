@@ -24,12 +24,20 @@ import org.jspecify.annotations.Nullable;
  *       a third speaker is an error.</li>
  * </ul>
  *
+ * <p>An utterance for which the file gives no speaker label, no channel and no role says nobody spoke it. With
+ * {@code unlabelled} set, every such utterance gets that role, whatever the strategy. Without it, a transcript none of
+ * whose utterances says who spoke is refused by the converter ({@link TranscriptConverter#NOBODY_SAID_WHO_SPOKE}), in
+ * every format; in a transcript where others do, such an utterance goes through the strategy as the speaker
+ * "(no speaker)".
+ *
  * @param labels provider label → role, compared case-insensitively
  * @param fillerWords an utterance made only of these words (case and punctuation ignored) is a filler utterance,
  *     unless the format itself says
+ * @param unlabelled the role of utterances the file says nobody spoke (job file {@code transcript.speakers.unlabelled}),
+ *     or null to refuse a transcript that does not say who spoke
  */
 public record SpeakerMapping(Strategy strategy, Map<String, ParticipantRole> labels, Map<Integer, ParticipantRole> channels,
-        ParticipantRole firstSpeaker, List<String> fillerWords) {
+        ParticipantRole firstSpeaker, List<String> fillerWords, @Nullable ParticipantRole unlabelled) {
 
     /** How speakers are mapped; see the record's documentation. */
     public enum Strategy { AUTO, LABEL, CHANNEL, FIRST_SPEAKER }
@@ -49,6 +57,17 @@ public record SpeakerMapping(Strategy strategy, Map<String, ParticipantRole> lab
         // longest first, so that "let me check" is removed before "let"; sorted once, not per utterance
         fillerWords = fillerWords.stream().map(w -> normalize(w)).filter(w -> !w.isEmpty())
                 .sorted((a, b) -> b.length() - a.length()).toList();
+    }
+
+    /** A mapping that refuses a transcript that does not say who spoke ({@code unlabelled} null). */
+    public SpeakerMapping(Strategy strategy, Map<String, ParticipantRole> labels, Map<Integer, ParticipantRole> channels,
+            ParticipantRole firstSpeaker, List<String> fillerWords) {
+        this(strategy, labels, channels, firstSpeaker, fillerWords, null);
+    }
+
+    /** This mapping with utterances nobody is said to have spoken given {@code role} (null: refuse such a transcript). */
+    public SpeakerMapping withUnlabelled(@Nullable ParticipantRole role) {
+        return new SpeakerMapping(strategy, labels, channels, firstSpeaker, fillerWords, role);
     }
 
     /** AUTO, no labels, channel 0 the agent, the agent speaks first, the default filler words. */

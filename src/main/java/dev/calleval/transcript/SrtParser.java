@@ -18,14 +18,15 @@ import org.jspecify.annotations.Nullable;
  *   <li>A cue: its number, its timing line, then text lines up to the next cue number and timing line (cues are
  *       separated by blank lines; a blank line inside a cue's text is ignored). Each cue is one utterance; its text
  *       lines are joined with a space; the tags {@code <i> <b> <u> <font …>} and {@code {\an8}} are removed.</li>
- *   <li>The speaker is a prefix of the cue's first line: {@code Nora (Northwind AI): Hello}, {@code AGENT: Hello}
- *       (a label of at most four words and 60 characters — letters, digits, spaces, {@code ' ( ) & _ -} — starting
- *       with a letter or digit, then a colon and a space; so {@code at 10:30} or {@code So, to be clear: yes} are
- *       text), or {@code [Agent] Hello}; a label alone on the first line ({@code [speaker 0]}, {@code Nora:}) names
- *       the speaker of the lines after it. A bracketed sound ({@code [laughs] Yes}) at the start of a cue reads as a
- *       label too: the LABEL speaker mapping reports such a label instead of guessing. A cue without a label keeps the speaker of the cue before it, as Deepgram
- *       writes {@code [speaker N]} only when the speaker changes; cues before any label have no speaker (the AUTO
- *       mapping then falls back to who spoke first). A cue left without text is skipped.</li>
+ *   <li>The speaker is a prefix of the cue's first line: {@code [Agent] Hello}, or {@code Nora (Northwind AI): Hello},
+ *       {@code Dr. Ana Ruiz: Hello} as {@link SpeakerPrefix} reads it (the same as WebVTT's; {@code at 10:30} or
+ *       {@code So, to be clear: yes} are text, and {@code Name: text} prefixes count only in a file where at least half
+ *       of the cues start with one); a label alone on the first line ({@code [speaker 0]}, {@code Nora:}) names the
+ *       speaker of the lines after it. A bracketed sound ({@code [laughs] Yes}) at the start of a cue reads as a label
+ *       too: the LABEL speaker mapping reports such a label instead of guessing. A cue without a label keeps the
+ *       speaker of the cue before it, as Deepgram writes {@code [speaker N]} only when the speaker changes; cues before
+ *       any label have no speaker. A file none of whose cues has a speaker does not say who spoke: the converter
+ *       refuses it unless the job names its role. A cue left without text is skipped.</li>
  * </ul>
  * Times are exact: three digits of milliseconds, integer arithmetic. Errors name the cue by its number as written and
  * the line of that number, e.g. {@code cue 12 (line 47)}: a timing line that is not {@code hh:mm:ss,mmm}, minutes or
@@ -37,7 +38,6 @@ final class SrtParser implements TranscriptParser {
     private static final Pattern TIME = Pattern.compile("(\\d{1,9}):(\\d{2}):(\\d{2})[,.](\\d{3})");
     private static final Pattern TAG = Pattern.compile("</?(?:i|b|u|font)(?:[ \t][^>]*)?>|\\{\\\\[^}]*}", Pattern.CASE_INSENSITIVE);
     private static final Pattern BRACKET_LABEL = Pattern.compile("\\[([^\\[\\]]{1,60})]\\s*(.*)");
-    private static final Pattern COLON_LABEL = Pattern.compile("([\\p{L}\\p{N}][\\p{L}\\p{N} '’()&_-]{0,59}?):(?:\\s+(.*))?");
 
     @Override
     public TranscriptFormat format() {
@@ -65,8 +65,7 @@ final class SrtParser implements TranscriptParser {
     public ParsedTranscript parse(TranscriptInput input) throws InputFileException {
         List<String> lines = Captions.lines(input.text());
         String shownAs = input.shownAs();
-        List<Utterance> out = new ArrayList<>();
-        String speaker = null;
+        List<Cue> cues = new ArrayList<>();
         int at = 0;
         while (at < lines.size() && lines.get(at).isBlank()) {
             at++;
@@ -100,35 +99,48 @@ final class SrtParser implements TranscriptParser {
                 at++;
             }
             if (!text.isEmpty()) {
-                String label = label(text);
-                speaker = label != null ? label : speaker;
-                String spoken = Captions.collapse(String.join(" ", text));
-                if (!spoken.isEmpty()) {
-                    out.add(new Utterance(where, speaker, null, null, startMs, endMs, spoken, null));
-                }
+                cues.add(new Cue(where, startMs, endMs, text));
+            }
+        }
+        boolean prefixes = SpeakerPrefix.isConvention(cues.stream().map(c -> c.text().get(0)).toList());
+        List<Utterance> out = new ArrayList<>(cues.size());
+        String speaker = null;
+        for (Cue cue : cues) {
+            String label = label(cue.text(), prefixes);
+            speaker = label != null ? label : speaker;
+            String spoken = Captions.collapse(String.join(" ", cue.text()));
+            if (!spoken.isEmpty()) {
+                out.add(new Utterance(cue.where(), speaker, null, null, cue.startMs(), cue.endMs(), spoken, null));
             }
         }
         return new ParsedTranscript(format(), out, List.of(), null);
     }
+
+    /** A cue with text, before its speaker label is read; {@code text} is its non-blank lines, tags removed. */
+    private record Cue(String where, long startMs, long endMs, List<String> text) {}
 
     /** A cue number line followed by a line with an arrow (a bad time there is reported, not read as text). */
     private static boolean startsCue(List<String> lines, int at) {
         return at + 1 < lines.size() && NUMBER.matcher(lines.get(at)).matches() && lines.get(at + 1).contains("-->");
     }
 
-    /** Takes a speaker label off the first text line (removing the line when it was only the label); null if none. */
-    private static @Nullable String label(List<String> text) {
+    /**
+     * Takes a speaker label off the first text line (removing the line when it was only the label); null if none.
+     *
+     * @param prefixes whether {@code Name: text} prefixes are the file's convention ({@link SpeakerPrefix#isConvention})
+     */
+    private static @Nullable String label(List<String> text, boolean prefixes) {
         String first = text.get(0);
         Matcher bracket = BRACKET_LABEL.matcher(first);
-        Matcher colon = COLON_LABEL.matcher(first);
+        SpeakerPrefix.Split colon = SpeakerPrefix.of(first);
         String label;
         String rest;
         if (bracket.matches()) {
             label = bracket.group(1).strip();
             rest = bracket.group(2);
-        } else if (colon.matches() && colon.group(1).strip().split("\\s+").length <= 4) {
-            label = colon.group(1).strip();
-            rest = colon.group(2) == null ? "" : colon.group(2);
+        } else if (colon != null && (prefixes || colon.alone())) {
+            label = colon.speaker();
+            rest = colon.rest();
         } else {
             return null;
         }

@@ -22,7 +22,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>The format is the one named (job {@code transcript.format} or manifest column {@code transcript_format}), or
  *       detected from the content: the first parser of {@link TranscriptParsers#all()} that accepts it.</li>
  *   <li>Each utterance gets its role by the {@link SpeakerMapping}; agent utterances made only of filler words are
- *       marked {@code filler_utterance} unless the file says.</li>
+ *       marked {@code filler_utterance} unless the file says. A transcript none of whose utterances carries a
+ *       speaker label, a channel or a role does not say who spoke: it is refused, whatever its format, with
+ *       {@link #NOBODY_SAID_WHO_SPOKE}, unless the mapping's {@code unlabelled} names its role. (The parsers read
+ *       such files as they are and leave this decision here, so that every format gives the same answer.)</li>
  *   <li>Validation, each error naming the file and the entry: offsets ≥ 0 and end ≥ start; Bluejay JSON must be
  *       sorted by start (other formats are sorted: multichannel output comes channel by channel); every utterance
  *       ends within the recording (1 s tolerance) when its length is known; unit mistakes are caught — offsets that
@@ -34,6 +37,13 @@ import org.jspecify.annotations.Nullable;
 public final class TranscriptConverter {
     static final long TOLERANCE_MS = 1000;
     static final long DAY_MS = 24L * 3600 * 1000;
+
+    /**
+     * The words of the refusal of a transcript that does not say who spoke, the same for every format: the message
+     * is {@code <file> (<format>) does not say who spoke: ...}, naming the first utterance, how the provider is
+     * asked for speakers, and the job-file key {@code transcript.speakers.unlabelled}.
+     */
+    public static final String NOBODY_SAID_WHO_SPOKE = "does not say who spoke";
 
     private final List<TranscriptParser> parsers;
 
@@ -133,6 +143,9 @@ public final class TranscriptConverter {
             ordered.sort(Comparator.comparingLong(Utterance::startMs).thenComparingLong(Utterance::endMs));
         }
         checkUnits(ordered, parsed, recordingDurationMs, shownAs);
+        if (speakers.unlabelled() == null && ordered.stream().allMatch(TranscriptConverter::unlabelled)) {
+            throw nobodySaidWhoSpoke(parsed, shownAs);
+        }
         Map<String, ParticipantRole> firstHeard = new LinkedHashMap<>();
         Set<ParticipantRole> stated = EnumSet.noneOf(ParticipantRole.class);
         if (speakers.strategy() == SpeakerMapping.Strategy.AUTO) {
@@ -191,6 +204,9 @@ public final class TranscriptConverter {
      */
     private static ParticipantRole role(Utterance u, SpeakerMapping speakers, Map<String, ParticipantRole> firstHeard,
             Set<ParticipantRole> stated, String shownAs) throws InputFileException {
+        if (speakers.unlabelled() != null && unlabelled(u)) {
+            return speakers.unlabelled();
+        }
         String who = u.speaker() != null ? u.speaker() : u.channel() != null ? "channel " + u.channel() : null;
         switch (speakers.strategy()) {
             case LABEL -> {
@@ -277,6 +293,30 @@ public final class TranscriptConverter {
                 : speakers.firstSpeaker() == ParticipantRole.AGENT ? ParticipantRole.USER : ParticipantRole.AGENT;
         firstHeard.put(key, role);
         return role;
+    }
+
+    /** True when the file says nobody spoke the utterance: no speaker label, no channel, no role. */
+    private static boolean unlabelled(Utterance u) {
+        return u.speaker() == null && u.channel() == null && u.role() == null;
+    }
+
+    /** The one refusal of a transcript without speakers, for every format; names the first utterance in file order. */
+    private static InputFileException nobodySaidWhoSpoke(ParsedTranscript parsed, String shownAs) {
+        Utterance first = parsed.utterances().get(0);
+        int count = parsed.utterances().size();
+        String none = count == 1 ? "its one utterance, " + first.where() + ", has" : "none of its " + count + " utterances, from "
+                + first.where() + " on, has";
+        String how = switch (parsed.format()) {
+            case AWS_TRANSCRIBE -> " (Amazon Transcribe gives them with ShowSpeakerLabels or ChannelIdentification)";
+            case DEEPGRAM -> " (Deepgram gives them with diarize=true, or multichannel=true on a recording with a channel per side)";
+            case ASSEMBLYAI -> " (AssemblyAI gives them with speaker_labels=true or multichannel=true)";
+            case WEBVTT -> " (a cue names its speaker with <v Name> or a Name: prefix)";
+            case SRT -> " (a cue names its speaker with a Name: or [Name] prefix)";
+            default -> "";
+        };
+        return new InputFileException(field(first), shownAs + " (" + parsed.format().id() + ") " + NOBODY_SAID_WHO_SPOKE + ": " + none
+                + " a speaker label or a channel" + how + ". If the whole transcript is one side of the call, name that side with "
+                + "transcript.speakers.unlabelled: AGENT or USER in the job file");
     }
 
     /** Bluejay JSON names its fields, so a problem there names the field too. */

@@ -21,9 +21,12 @@ import org.jspecify.annotations.Nullable;
  *       {@code mm:ss.mmm}; cue settings after the end time are ignored), then payload lines up to a blank line.
  *       Each cue is one utterance; its payload lines are joined with a space.</li>
  *   <li>The speaker is the voice span's annotation: {@code <v Nora (Northwind AI)>} or {@code <v.loud Nora>}
- *       (closing {@code </v>} optional). A cue without a voice span has no speaker: the converter's AUTO mapping
- *       then falls back to who spoke first. A cue with two different voices is rejected (one utterance, one
- *       speaker).</li>
+ *       (closing {@code </v>} optional). A cue with two different voices is rejected (one utterance, one speaker).
+ *       Without a voice span, the speaker is a {@code Name: } prefix of the cue's text, as Zoom writes it
+ *       ({@code Dr. Ana Ruiz: Hello}), read by {@link SpeakerPrefix} as SRT's is — only in a file where at least
+ *       half of the cues start with one, so that a sentence such as {@code Note: call back} stays text. A cue with
+ *       neither has no speaker (it does not inherit the previous cue's); a file none of whose cues has one does not
+ *       say who spoke, and the converter refuses it unless the job names its role.</li>
  *   <li>Other tags ({@code <c>}, {@code <i>}, {@code <b>}, {@code <u>}, {@code <lang>}, {@code <ruby>}, timestamp tags
  *       {@code <00:00:01.000>}) are removed; the character references {@code &amp; &lt; &gt; &quot; &apos;
  *       &nbsp; &lrm; &rlm;} and numeric ones are decoded ({@code &nbsp;} to a plain space); white space is collapsed.
@@ -85,7 +88,25 @@ final class WebVttParser implements TranscriptParser {
                 out.add(utterance);
             }
         }
-        return new ParsedTranscript(format(), out, List.of(), null);
+        return new ParsedTranscript(format(), namePrefixes(out), List.of(), null);
+    }
+
+    /**
+     * Zoom's convention: no voice span, the speaker as a {@code Name: } prefix of the text. In a file where at least
+     * half of the cues start with one ({@link SpeakerPrefix#isConvention}), a cue without a voice span gets the prefix
+     * as its speaker, and the text after it.
+     */
+    private static List<Utterance> namePrefixes(List<Utterance> cues) {
+        if (!SpeakerPrefix.isConvention(cues.stream().map(Utterance::text).toList())) {
+            return cues;
+        }
+        List<Utterance> out = new ArrayList<>(cues.size());
+        for (Utterance u : cues) {
+            SpeakerPrefix.Split split = u.speaker() == null ? SpeakerPrefix.of(u.text()) : null;
+            out.add(split == null || split.alone() ? u
+                    : new Utterance(u.where(), split.speaker(), null, null, u.startMs(), u.endMs(), split.rest(), null));
+        }
+        return out;
     }
 
     /** One cue block; {@code line} is the file line of its first line. Null when it has no text. */

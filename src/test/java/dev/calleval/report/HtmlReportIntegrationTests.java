@@ -63,6 +63,9 @@ class HtmlReportIntegrationTests {
         assertThat(html).contains("<h3>Goal success: " + Html.percent(e.goalYes(), judgedGoal) + " of " + judgedGoal + " judged calls</h3>")
                 .contains("data-label=\"goal reached\" data-value=\"" + e.goalYes() + "\"")
                 .contains("<h3>Hallucination: " + Html.percent(e.hallucinated(), e.hallucinated() + e.notHallucinated()) + " of ");
+        assertThat(html).as("running elsewhere in its own colour, the last latency bin with its unit")
+                .contains("fill=\"#00838f\" data-label=\"running elsewhere (not sent)\"")
+                .containsPattern("<text class=\"open-bin\"[^>]*>≥ [0-9.]+ s</text>");
         assertThat(html).contains("id=\"chart-latency\"").contains("<th>p50 latency (s)</th><td>" + (e.evaluated() + e.incomplete()) + "</td>");
         assertThat(html).contains("<h3>Order status resolved</h3><p>pass rate " + Html.percent(e.metricPass(), e.metricPass() + e.metricFail()))
                 .contains("data-label=\"fail\" data-value=\"" + e.metricFail() + "\"")
@@ -108,6 +111,9 @@ class HtmlReportIntegrationTests {
             links++;
         }
         assertThat(links).isEqualTo(e.calls() - 1);
+        assertThat(html).as("each transcript in a row of its own, as wide as the table")
+                .contains("<tr class=\"transcript\"><td></td><td colspan=\"9\"><details><summary>transcript ")
+                .doesNotContain("<th>transcript</th>");
         assertThat(html).contains("href=\"../../../transcripts/call%20%3Cb%3Ehostile%20%231%3F.json\"")
                 .contains("<span class=\"t\">0:06.1</span> <b class=\"speaker-AGENT\">AGENT</b> It is out for delivery &amp; arrives by 6 PM.");
     }

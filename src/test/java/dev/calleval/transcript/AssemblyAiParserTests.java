@@ -108,22 +108,47 @@ class AssemblyAiParserTests {
     }
 
     @Test
-    void rejectsAnUtteranceWithoutSpeaker() {
+    void anUtteranceWithoutSpeakerSaysNobodySpokeIt() throws Exception {
         String utterances = """
                 [{"start": 300, "end": 1200, "speaker": null, "text": "Hello."}]""";
 
         assertThatThrownBy(() -> convertInline("3", utterances, SpeakerMapping.defaults())).isInstanceOfSatisfying(InputFileException.class, e -> {
-            assertThat(e.field()).isEqualTo("transcript.utterances[0].speaker");
-            assertThat(e.getMessage()).isEqualTo("utterances[0].speaker is null, expected a speaker label such as \"A\", in inline.json");
+            assertThat(e.field()).isEqualTo("transcript.utterances[0]");
+            assertThat(e.getMessage()).startsWith("inline.json (assemblyai) does not say who spoke: its one utterance, utterances[0], has "
+                    + "a speaker label or a channel (AssemblyAI gives them with speaker_labels=true or multichannel=true)");
         });
+        assertThat(convertInline("3", utterances, SpeakerMapping.defaults().withUnlabelled(ParticipantRole.USER)).transcript())
+                .containsExactly(new TranscriptEntry(300, 1200, ParticipantRole.USER, "Hello.", null));
+    }
+
+    @Test
+    void readsTheWordsOfATranscriptWithoutSpeakerLabelsAndRefusesItUnlessTheJobNamesItsRole() throws Exception {
+        String json = """
+                {"id": "t1", "audio_url": "https://storage.example.com/call.wav", "status": "completed", "audio_duration": 5,
+                 "utterances": null, "speaker_labels": false, "words": [
+                  {"text": "Thanks", "start": 300, "end": 700, "speaker": null},
+                  {"text": "for", "start": 780, "end": 1000, "speaker": null},
+                  {"text": "calling.", "start": 1080, "end": 1500, "speaker": null},
+                  {"text": "Bye.", "start": 2300, "end": 2600, "speaker": null}]}""";
+
+        assertThat(parser.parse(inline(json)).utterances()).extracting(Utterance::where, Utterance::speaker, Utterance::text)
+                .containsExactly(tuple("words[0..2]", null, "Thanks for calling."), tuple("words[3]", null, "Bye."));
+        assertThatThrownBy(() -> converter.convert(inline(json), null, SpeakerMapping.defaults(), null))
+                .isInstanceOfSatisfying(InputFileException.class, e -> {
+                    assertThat(e.field()).isEqualTo("transcript.words[0..2]");
+                    assertThat(e.getMessage()).startsWith("inline.json (assemblyai) " + TranscriptConverter.NOBODY_SAID_WHO_SPOKE
+                            + ": none of its 2 utterances, from words[0..2] on, has a speaker label or a channel");
+                });
+        assertThat(converter.convert(inline(json), null, SpeakerMapping.defaults().withUnlabelled(ParticipantRole.AGENT), null).transcript())
+                .containsExactly(new TranscriptEntry(300, 1500, ParticipantRole.AGENT, "Thanks for calling.", null),
+                        new TranscriptEntry(2300, 2600, ParticipantRole.AGENT, "Bye.", null));
     }
 
     @Test
     void rejectsATranscriptWithoutUtterancesOrNotCompleted() {
         assertThatThrownBy(() -> convertInline("3", "null", SpeakerMapping.defaults())).isInstanceOfSatisfying(InputFileException.class, e -> {
-            assertThat(e.field()).isEqualTo("transcript.utterances");
-            assertThat(e.getMessage()).isEqualTo("utterances is null in inline.json: the transcript was made without speaker_labels or "
-                    + "multichannel, so nobody can tell who spoke");
+            assertThat(e.field()).isEqualTo("transcript");
+            assertThat(e.getMessage()).isEqualTo("inline.json (assemblyai) holds no utterances");
         });
         String failed = ENVELOPE.formatted("null", "null").replace("\"completed\"", "\"error\"")
                 .replace("\"text\": \"…\"", "\"error\": \"Download error, unable to download https://storage.example.com/call.wav\"");

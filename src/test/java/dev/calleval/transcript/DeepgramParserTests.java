@@ -182,15 +182,17 @@ class DeepgramParserTests {
     }
 
     @Test
-    void rejectsASingleChannelTranscriptWithoutSpeakers() {
+    void refusesASingleChannelTranscriptWithoutSpeakersAsNotSayingWhoSpoke() {
         String json = """
                 {"metadata": {"channels": 1}, "results": {"channels": [{"alternatives": [{"words": [
                   {"word": "hello", "start": 1.0, "end": 1.4}]}]}]}}""";
 
         assertThatThrownBy(() -> convertInline(json, SpeakerMapping.defaults())).isInstanceOfSatisfying(InputFileException.class, e -> {
-            assertThat(e.field()).isEqualTo("transcript.results.channels[0].alternatives[0].words[0].speaker");
-            assertThat(e.getMessage()).startsWith("results.channels[0].alternatives[0].words[0] has no speaker: a single-channel Deepgram "
-                    + "transcript needs diarize=true").endsWith("in inline.json");
+            assertThat(e.field()).isEqualTo("transcript.results.channels[0].alternatives[0].words[0]");
+            assertThat(e.getMessage()).isEqualTo("inline.json (deepgram) does not say who spoke: its one utterance, "
+                    + "results.channels[0].alternatives[0].words[0], has a speaker label or a channel (Deepgram gives them with "
+                    + "diarize=true, or multichannel=true on a recording with a channel per side). If the whole transcript is one side "
+                    + "of the call, name that side with transcript.speakers.unlabelled: AGENT or USER in the job file");
         });
     }
 

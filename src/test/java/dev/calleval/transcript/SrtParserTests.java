@@ -142,6 +142,54 @@ class SrtParserTests {
                 .containsExactly("Call me at 10:30 please.", "So, to be clear: yes.", "Thanks. One thing: the ZIP.", "What I mean to say is: no.");
     }
 
+    @Test
+    void readsNamesWithSpacesAndTitlesAsZoomWritesThem() throws Exception {
+        List<Utterance> utterances = parse("""
+                1
+                00:00:00,050 --> 00:00:01,790
+                Priya Raman: Hi!
+
+                2
+                00:00:02,070 --> 00:00:04,050
+                Dr. Ana Ruiz: Note: we start at 10:30.
+
+                3
+                00:00:05,000 --> 00:00:06,000
+                Right.
+                """);
+
+        // SRT keeps a speaker until the next label
+        assertThat(utterances).extracting(Utterance::speaker).containsExactly("Priya Raman", "Dr. Ana Ruiz", "Dr. Ana Ruiz");
+        assertThat(utterances).extracting(Utterance::text).containsExactly("Hi!", "Note: we start at 10:30.", "Right.");
+    }
+
+    @Test
+    void aSentenceLikeALabelInAFileWithoutLabelsStaysText() throws Exception {
+        String srt = """
+                1
+                00:00:01,000 --> 00:00:02,000
+                Note: the line was noisy.
+
+                2
+                00:00:03,000 --> 00:00:04,000
+                Can you hear me?
+
+                3
+                00:00:05,000 --> 00:00:06,000
+                Yes.
+                """;
+        List<Utterance> utterances = parse(srt);
+
+        assertThat(utterances).extracting(Utterance::speaker).containsOnlyNulls();
+        assertThat(utterances).extracting(Utterance::text).first().isEqualTo("Note: the line was noisy.");
+        assertThatThrownBy(() -> new TranscriptConverter().convert(input(srt), null, SpeakerMapping.defaults(), null)).isInstanceOfSatisfying(InputFileException.class, e -> {
+            assertThat(e.field()).isEqualTo("transcript.cue 1 (line 1)");
+            assertThat(e.getMessage()).isEqualTo("t.srt (srt) does not say who spoke: none of its 3 utterances, from cue 1 (line 1) on, has "
+                    + "a speaker label or a channel (a cue names its speaker with a Name: or [Name] prefix). If the whole transcript is one "
+                    + "side of the call, name that side with transcript.speakers.unlabelled: AGENT or USER in the job file");
+        });
+    }
+
     // ------------------------------------------------------------------------------ shapes
 
     @Test

@@ -165,4 +165,57 @@ class TranscriptConverterTests {
             assertThat(duration).as(call).isBetween(lastEnd, lastEnd + 5000);
         }
     }
+
+    // ------------------------------------------------------------------------------ who spoke
+
+    /** Converts utterances as a parser would give them, in the WebVTT format. */
+    private static List<TranscriptEntry> fixed(List<Utterance> utterances, SpeakerMapping speakers) throws InputFileException {
+        TranscriptParser parser = new TranscriptParser() {
+            @Override
+            public TranscriptFormat format() {
+                return TranscriptFormat.WEBVTT;
+            }
+
+            @Override
+            public boolean accepts(TranscriptInput input) {
+                return true;
+            }
+
+            @Override
+            public ParsedTranscript parse(TranscriptInput input) {
+                return new ParsedTranscript(TranscriptFormat.WEBVTT, utterances, List.of(), null);
+            }
+        };
+        return new TranscriptConverter(List.of(parser)).convert(TranscriptInput.of(Path.of("t.vtt"), "t.vtt",
+                "WEBVTT\n".getBytes(StandardCharsets.UTF_8)), null, speakers, null).transcript();
+    }
+
+    @Test
+    void theUnlabelledRoleGoesToUtterancesWithoutASpeakerWhateverTheStrategy() throws Exception {
+        List<Utterance> utterances = List.of(new Utterance("cue 1", "Nora", null, null, 1000, 2000, "Northwind Support.", null),
+                new Utterance("cue 2", null, null, null, 3000, 4000, "Hi, it's Lena.", null));
+        SpeakerMapping byLabel = new SpeakerMapping(SpeakerMapping.Strategy.LABEL, Map.of("Nora", ParticipantRole.AGENT), Map.of(),
+                ParticipantRole.AGENT, List.of());
+
+        assertThatThrownBy(() -> fixed(utterances, byLabel)).isInstanceOf(InputFileException.class)
+                .hasMessageContaining("speaker (none given) is not mapped");
+        assertThat(fixed(utterances, byLabel.withUnlabelled(ParticipantRole.USER))).extracting(TranscriptEntry::speaker)
+                .containsExactly(ParticipantRole.AGENT, ParticipantRole.USER);
+        // a file that names some of its speakers says who spoke: without the key, the unnamed one is one more speaker
+        assertThat(fixed(utterances, SpeakerMapping.defaults())).extracting(TranscriptEntry::speaker)
+                .containsExactly(ParticipantRole.AGENT, ParticipantRole.USER);
+    }
+
+    @Test
+    void aChannelOrARoleSaysWhoSpokeAndOnlyAFileWithNeitherIsRefused() throws Exception {
+        assertThat(fixed(List.of(new Utterance("u0", null, 1, null, 0, 900, "Hello?", null)), SpeakerMapping.defaults()))
+                .extracting(TranscriptEntry::speaker).containsExactly(ParticipantRole.USER);
+        assertThat(fixed(List.of(new Utterance("u0", null, null, ParticipantRole.AGENT, 0, 900, "Hello.", null)), SpeakerMapping.defaults()))
+                .extracting(TranscriptEntry::speaker).containsExactly(ParticipantRole.AGENT);
+        assertThatThrownBy(() -> fixed(List.of(new Utterance("u0", null, null, null, 0, 900, "Hello.", null)), SpeakerMapping.defaults()))
+                .isInstanceOfSatisfying(InputFileException.class, e -> {
+                    assertThat(e.field()).isEqualTo("transcript.u0");
+                    assertThat(e.getMessage()).startsWith("t.vtt (webvtt) " + TranscriptConverter.NOBODY_SAID_WHO_SPOKE + ": its one utterance, u0, has");
+                });
+    }
 }

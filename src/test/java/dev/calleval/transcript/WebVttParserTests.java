@@ -2,6 +2,7 @@ package dev.calleval.transcript;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.TranscriptEntry;
@@ -165,12 +166,71 @@ class WebVttParserTests {
     }
 
     @Test
-    void aCueWithoutAVoiceHasNoSpeakerAndTheFirstSpeakerRuleApplies() throws Exception {
+    void aFileWithoutVoicesOrNamesDoesNotSayWhoSpokeUnlessTheJobNamesTheRole() throws Exception {
         String vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nNorthwind Support.\n\n00:00:03.000 --> 00:00:04.000\nHi, it's Lena.\n";
         assertThat(parse(vtt)).extracting(Utterance::speaker).containsOnlyNulls();
 
-        // one unlabelled speaker: every cue is the same "(no speaker)", who spoke first
-        assertThat(convert(vtt)).extracting(TranscriptEntry::speaker).containsExactly(ParticipantRole.AGENT, ParticipantRole.AGENT);
+        assertRejected(vtt, "transcript.cue 1 (line 3)", "t.vtt (webvtt) does not say who spoke: none of its 2 utterances, from cue 1 "
+                + "(line 3) on, has a speaker label or a channel (a cue names its speaker with <v Name> or a Name: prefix). If the whole "
+                + "transcript is one side of the call, name that side with transcript.speakers.unlabelled: AGENT or USER in the job file");
+        assertThat(converter.convert(input(vtt), null, SpeakerMapping.defaults().withUnlabelled(ParticipantRole.USER), null).transcript())
+                .extracting(TranscriptEntry::speaker).containsExactly(ParticipantRole.USER, ParticipantRole.USER);
+    }
+
+    @Test
+    void readsZoomsNamePrefixesAsTheSpeakers() throws Exception {
+        List<Utterance> utterances = parse("""
+                WEBVTT
+
+                1
+                00:00:00.050 --> 00:00:01.790
+                Priya Raman: Hi!
+
+                2
+                00:00:02.070 --> 00:00:04.050
+                Dr. Ana Ruiz: Note: we start at 10:30.
+
+                3
+                00:05:07.300 --> 00:05:07.980
+                Right.
+                """);
+
+        assertThat(utterances).extracting(Utterance::speaker, Utterance::text).containsExactly(tuple("Priya Raman", "Hi!"),
+                tuple("Dr. Ana Ruiz", "Note: we start at 10:30."), tuple(null, "Right."));
+        assertThat(convert("""
+                WEBVTT
+
+                00:00:00.050 --> 00:00:01.790
+                Priya Raman: Hi!
+
+                00:00:02.070 --> 00:00:04.050
+                Liam Byrne: Let's get started.
+
+                00:00:05.140 --> 00:00:08.310
+                Priya Raman: Hello!
+                """)).extracting(TranscriptEntry::speaker, TranscriptEntry::utterance).containsExactly(
+                tuple(ParticipantRole.AGENT, "Hi!"), tuple(ParticipantRole.USER, "Let's get started."), tuple(ParticipantRole.AGENT, "Hello!"));
+    }
+
+    @Test
+    void readsNoNamePrefixWhereFewCuesHaveOneOrACueHasAVoice() throws Exception {
+        List<Utterance> utterances = parse("""
+                WEBVTT
+
+                00:00:01.000 --> 00:00:02.000
+                Note: the line was noisy.
+
+                00:00:03.000 --> 00:00:04.000
+                Call me at 10:30 please.
+
+                00:00:05.000 --> 00:00:06.000
+                So, to be clear: yes.
+                """);
+        assertThat(utterances).extracting(Utterance::speaker).containsOnlyNulls();
+        assertThat(utterances).extracting(Utterance::text).first().isEqualTo("Note: the line was noisy.");
+
+        assertThat(parse("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Nora>Agent: hello\n")).extracting(Utterance::speaker, Utterance::text)
+                .containsExactly(tuple("Nora", "Agent: hello"));
     }
 
     @Test
