@@ -20,7 +20,9 @@ public final class CommandLine {
 
     /**
      * @param databaseUrl the JDBC URL of the state store (an H2 in-memory database per test)
-     * @param properties more properties or environment variables, e.g. {@code BLUEJAY_BASE_URL}
+     * @param properties more properties or environment variables, e.g. {@code BLUEJAY_BASE_URL}; unsigned webhooks are
+     *     allowed ({@code calleval.webhook.allow-unsigned}: the test sandboxes started apart sign nothing) unless a test
+     *     sets it to false
      */
     public static Result run(String databaseUrl, Map<String, Object> properties, String... args) {
         PrintStream original = System.out;
@@ -29,7 +31,7 @@ public final class CommandLine {
         try {
             SpringApplication app = CallevalApplication.application(args);
             Map<String, Object> defaults = new HashMap<>(Map.of("SERVER_PORT", "0", "CALLEVAL_DB_URL", databaseUrl,
-                    "logging.level.dev.calleval", "WARN"));
+                    "logging.level.dev.calleval", "WARN", "calleval.webhook.allow-unsigned", "true"));
             defaults.putAll(properties);
             app.setDefaultProperties(defaults);
             int code = SpringApplication.exit(app.run(args));

@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
 /**
  * Where a command's requests go: Bluejay ({@code BLUEJAY_BASE_URL}, {@code BLUEJAY_API_KEY}), or with
  * {@code --sandbox} an embedded sandbox on loopback whose webhooks come back to this process's receiver, signed with
- * a fresh random secret. The health indicator pings the API opened; clients report to the request metrics.
+ * a fresh random secret. Against the real API, a command that receives webhooks needs their signing secret
+ * ({@link WebhookSettings#requireSigning()}). The health indicator pings the API opened; clients report to the request metrics.
  */
 @Component
 class ApiConnection {
@@ -66,6 +67,8 @@ class ApiConnection {
      *
      * @param sandboxConfig the sandbox to start, or null for the real API
      * @return null (after printing why to {@code err}) when no API key is set for the real API
+     * @throws dev.calleval.webhook.WebhookSecretException when this command receives webhooks (it runs a web server) from
+     *     the real API, and no signing secret is set nor unsigned webhooks allowed (the command line says so in one line, exit 2)
      */
     @Nullable Open open(@Nullable SandboxConfig sandboxConfig, PrintWriter out, PrintWriter err) throws java.io.IOException {
         if (sandboxConfig != null) {
@@ -79,8 +82,12 @@ class ApiConnection {
             return new Open(server.baseUri(), ApiKey.of("sandbox"), server, metrics);
         }
         if (apiKey.isBlank()) {
-            err.println("calleval: BLUEJAY_API_KEY is not set: export it (a key from app.getbluejay.ai/settings/api-keys), or add --sandbox");
+            err.println("calleval: BLUEJAY_API_KEY is not set: export it (or BLUEJAY_API_KEY_FILE; a key from app.getbluejay.ai/settings/api-keys), "
+                    + "or add --sandbox");
             return null;
+        }
+        if (context instanceof WebServerApplicationContext) {
+            webhookSettings.requireSigning(); // this command receives the real API's webhooks: they must be verifiable
         }
         return new Open(URI.create(baseUrl), ApiKey.of(apiKey), null, metrics);
     }

@@ -1,6 +1,8 @@
 package dev.calleval.cli;
 
 import dev.calleval.job.JobFileException;
+import dev.calleval.secrets.SecretFileException;
+import dev.calleval.webhook.WebhookSecretException;
 import java.sql.SQLException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanCreationException;
@@ -8,7 +10,7 @@ import org.springframework.boot.web.server.PortInUseException;
 
 /**
  * Says in one line why calleval could not start — the port is taken, the database cannot be opened, a job file is
- * invalid — instead of Spring's stack trace. The exit code is {@link ExitCodes#USAGE} (bad configuration).
+ * invalid, a secret file cannot be read, webhooks would be taken unsigned — instead of Spring's stack trace. The exit code is {@link ExitCodes#USAGE} (bad configuration).
  */
 public final class StartupFailures {
     private StartupFailures() {}
@@ -29,7 +31,7 @@ public final class StartupFailures {
             if (t instanceof PortInUseException port) {
                 return "port " + port.getPort() + " is already in use: stop the process that holds it, or set SERVER_PORT to another port";
             }
-            if (t instanceof JobFileException) {
+            if (t instanceof JobFileException || t instanceof SecretFileException || t instanceof WebhookSecretException) {
                 return t.getMessage();
             }
         }

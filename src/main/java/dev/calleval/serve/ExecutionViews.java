@@ -65,15 +65,26 @@ class ExecutionViews {
     record ExecutionRef(long executionId, String status, @Nullable Instant startTime, @Nullable Instant endTime) {}
 
     /**
+     * A job parameter a launch may give ({@code POST /api/jobs/{name}/executions} body).
+     *
+     * @param name {@code source} or {@code date}
+     * @param format how the value is written, e.g. {@code yyyy-MM-dd}
+     * @param defaultValue what the launch uses without it, in words (e.g. {@code yesterday in UTC})
+     */
+    record ParameterView(String name, String format, String defaultValue) {}
+
+    /**
      * A job of the jobs folder ({@code GET /api/jobs}).
      *
      * @param name the name it is launched by (the job file's name)
-     * @param kind evaluate, enrich or simulate-sms (which cannot be launched here)
-     * @param source the file or folder it reads, as written in the job file (absolute)
+     * @param kind evaluate, enrich, simulate-sms or drop-folder (the last two cannot be launched here)
+     * @param source the file or folder it reads, as written in the job file (absolute); for an {@code s3-prefix} source
+     *     the prefix template, whose {@code {date}} each launch fills in
+     * @param parameters the job parameters a launch may give, with what it uses without them (empty: not launchable)
      * @param running executions of it started by this serve process that have not ended
      */
-    record JobView(String name, String kind, @Nullable String description, @Nullable String source, @Nullable ScheduleView schedule,
-            @Nullable ExecutionRef lastExecution, List<Long> running) {}
+    record JobView(String name, String kind, @Nullable String description, @Nullable String source, List<ParameterView> parameters,
+            @Nullable ScheduleView schedule, @Nullable ExecutionRef lastExecution, List<Long> running) {}
 
     /** The execution with this id, or empty when the job repository has none. */
     Optional<ExecutionView> execution(long executionId) {
@@ -119,12 +130,38 @@ class ExecutionViews {
         launches.jobs().forEach((name, definition) -> {
             JobDefinition.Schedule schedule = definition.schedule();
             ScheduleView scheduleView = schedule == null ? null : new ScheduleView(schedule.cron(), schedule.zone(), nextFire(schedule));
-            String source = definition.kind() == JobDefinition.Kind.SIMULATE_SMS || definition.kind() == JobDefinition.Kind.DROP_FOLDER ? null
-                    : JobRunner.sourceOf(definition);
-            views.add(new JobView(name, definition.kind().name().toLowerCase().replace('_', '-'), definition.description(), source, scheduleView,
-                    lastExecution(definition.name()), running.getOrDefault(name, List.of()).stream().sorted().toList()));
+            views.add(new JobView(name, definition.kind().name().toLowerCase().replace('_', '-'), definition.description(), source(definition),
+                    parameters(definition), scheduleView, lastExecution(definition.name()),
+                    running.getOrDefault(name, List.of()).stream().sorted().toList()));
         });
         return views;
+    }
+
+    /** What the job reads as written: an s3-prefix source's template is shown as is (its date is the launch's). */
+    private static @Nullable String source(JobDefinition definition) {
+        return switch (definition.kind()) {
+            case SIMULATE_SMS, DROP_FOLDER -> null;
+            case EVALUATE -> definition.requireSource().isS3Prefix() ? definition.requireSource().location() : JobRunner.sourceOf(definition);
+            case ENRICH -> JobRunner.sourceOf(definition);
+        };
+    }
+
+    /** The parameters of {@link JobDefinition#withParameters} this job takes, with their defaults. */
+    private static List<ParameterView> parameters(JobDefinition definition) {
+        return switch (definition.kind()) {
+            case SIMULATE_SMS, DROP_FOLDER -> List.of();
+            case ENRICH -> List.of(new ParameterView("source", "a folder or file of simulation logs: a path or s3:// location",
+                    "the job file's enrich.location"));
+            case EVALUATE -> {
+                JobDefinition.Source source = definition.requireSource();
+                if (!source.isS3Prefix()) {
+                    yield List.of(new ParameterView("source", "a manifest: a path or s3:// location", "the job file's source.location"));
+                }
+                yield List.of(new ParameterView("source", "an s3:// prefix, which may hold {date:...}", "the job file's source.location"),
+                        new ParameterView("date", "yyyy-MM-dd", source.date() != null ? source.date() + " (source.date)"
+                                : "yesterday in " + source.zone() + " (source.zone)"));
+            }
+        };
     }
 
     private @Nullable Instant nextFire(JobDefinition.Schedule schedule) {

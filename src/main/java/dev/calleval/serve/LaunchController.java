@@ -21,13 +21,15 @@ import tools.jackson.databind.JsonNode;
 /**
  * The launch API of {@code serve} (bearer token: {@link ApiToken}); JSON in and out, snake_case keys.
  * <ul>
- *   <li>{@code POST /api/jobs/{name}/executions}, body optional, a JSON object of string job parameters (today
- *       {@code source}: the manifest or log folder to read instead of the job file's) → 202 with
+ *   <li>{@code POST /api/jobs/{name}/executions}, body optional, a JSON object of string job parameters
+ *       ({@code source}: the manifest or log folder to read instead of the job file's; {@code date}: {@code yyyy-MM-dd},
+ *       the day an {@code s3-prefix} source reads, yesterday in its {@code source.zone} when not given) → 202 with
  *       {@code execution_id} and a {@code Location} header to the execution; 404 no such job; 400 bad parameters;
  *       409 an execution of the job over the same source has not ended ({@code running_execution_id}); 503 too many
  *       executions running or waiting, or serve is stopping.</li>
  *   <li>{@code GET /api/executions/{id}} → status, rows read and counts as in {@code summary.json}; 404.</li>
- *   <li>{@code GET /api/jobs} → the jobs with their schedule (next fire time), last execution and running ones.</li>
+ *   <li>{@code GET /api/jobs} → the jobs with the parameters a launch may give (and what it uses without them), their
+ *       schedule (next fire time), last execution and running ones.</li>
  * </ul>
  * Errors answer {@code {"error": "..."}}.
  */

@@ -38,15 +38,19 @@ import tools.jackson.databind.JsonNode;
  *       {@value WebhookSettings#DEFAULT_MAX_BODY_SIZE}): refused from its {@code Content-Length} before any of it is
  *       read, or, for a chunked body, as soon as one byte more than the limit has been read; the connection is closed
  *       and nothing is stored;</li>
- *   <li>401 when {@code BLUEJAY_WEBHOOK_SECRET} is set and {@code X-Bluejay-Signature} is missing or does not
- *       match the raw body;</li>
+ *   <li>503 when no signing secret is configured ({@code BLUEJAY_WEBHOOK_SECRET}) and unsigned webhooks are not allowed
+ *       ({@code calleval.webhook.allow-unsigned}); a command receiving webhooks from the real API does not start so
+ *       (see {@link WebhookSettings#requireSigning()}), so this answers only the moment before it exits;</li>
+ *   <li>401 when a secret is set and {@code X-Bluejay-Signature} is missing or matches the raw body with neither the
+ *       current nor the previous secret ({@code BLUEJAY_WEBHOOK_SECRET_PREVIOUS});</li>
  *   <li>400 when the body is not a JSON object;</li>
  *   <li>200 {@code {"status":"stored"}} once the event is durably stored, or {@code {"status":"duplicate"}} for a
  *       redelivery (same type, subject id, status and evaluation ids), which changes nothing.</li>
  * </ul>
  * Counted in {@code calleval.webhook.events} (tags {@code type}: the four documented types, else {@code other};
- * {@code result}: {@code stored} or {@code duplicate}) and {@code calleval.webhook.refused} (tag {@code reason}:
- * {@code signature} or {@code malformed}).
+ * {@code result}: {@code stored} or {@code duplicate}), {@code calleval.webhook.refused} (tag {@code reason}:
+ * {@code signature}, {@code no-secret} or {@code malformed}) and {@code calleval.webhook.previous-secret} (accepted with the
+ * previous secret: the rotation is not over).
  */
 @RestController
 class WebhookController {
@@ -92,10 +96,21 @@ class WebhookController {
             return tooLarge("more than " + max + " bytes (chunked)", max, delivery);
         }
         SignatureVerifier verifier = settings.verifier();
-        if (verifier != null && !verifier.verify(raw, signature)) {
+        if (verifier == null && !settings.allowUnsigned()) {
+            log.warn("webhook refused: no signing secret configured (BLUEJAY_WEBHOOK_SECRET) (delivery {})", delivery);
+            refused("no-secret");
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("error", "the receiver has no signing secret configured"));
+        }
+        SignatureVerifier.Match match = verifier == null ? null : verifier.check(raw, signature);
+        if (match == SignatureVerifier.Match.NONE) {
             log.warn("webhook refused: {} (delivery {})", signature == null ? "no X-Bluejay-Signature header" : "signature does not match the body", delivery);
             refused("signature");
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(Map.of("error", "invalid or missing X-Bluejay-Signature"));
+        }
+        if (match == SignatureVerifier.Match.PREVIOUS) {
+            Counter.builder("calleval.webhook.previous-secret").description("webhooks accepted that were signed with the previous secret "
+                    + "(BLUEJAY_WEBHOOK_SECRET_PREVIOUS): remove it once this stops growing").register(registry).increment();
+            log.debug("webhook signed with the previous secret (delivery {})", delivery);
         }
         JsonNode event;
         try {

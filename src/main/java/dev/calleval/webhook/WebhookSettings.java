@@ -1,18 +1,31 @@
 package dev.calleval.webhook;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The receiver's settings: the webhook signing secret ({@code BLUEJAY_WEBHOOK_SECRET}; unset: signatures are not
- * checked, and a warning is logged at start; the sandbox run sets its own secret through {@link #useSecret} before it
- * sends anything) and the largest body accepted ({@code calleval.webhook.max-body-size}, default
- * {@value #DEFAULT_MAX_BODY_SIZE}; see {@link #maxBodyBytes()}).
+ * The receiver's settings:
+ * <ul>
+ *   <li>the webhook signing secret ({@code calleval.webhook.secret}, from {@code BLUEJAY_WEBHOOK_SECRET} or
+ *       {@code BLUEJAY_WEBHOOK_SECRET_FILE}) and, while it is rotated, the previous one
+ *       ({@code calleval.webhook.previous-secret}, {@code BLUEJAY_WEBHOOK_SECRET_PREVIOUS}): a webhook signed with either
+ *       is accepted;</li>
+ *   <li>{@code calleval.webhook.allow-unsigned} ({@code CALLEVAL_WEBHOOK_ALLOW_UNSIGNED}, default false): without a
+ *       secret, webhooks are refused (503) and a command that receives them from the real API does not start
+ *       ({@link #requireSigning()}); true takes them unsigned, with a warning at every start. The sandbox run
+ *       ({@code --sandbox}) sets its own secret through {@link #useSecret} before it sends anything;</li>
+ *   <li>the largest body accepted ({@code calleval.webhook.max-body-size}, default {@value #DEFAULT_MAX_BODY_SIZE}; see
+ *       {@link #maxBodyBytes()}).</li>
+ * </ul>
  */
 @Component
 public class WebhookSettings {
+    private static final Logger log = LoggerFactory.getLogger(WebhookSettings.class);
+
     /**
      * The default body limit. The largest legitimate event is an {@code observability_call_evaluated}: the call log
      * as submitted (participants, tool calls, events, tags, metadata and, per the docs' example, the transcript; never
@@ -25,11 +38,22 @@ public class WebhookSettings {
     public static final String DEFAULT_MAX_BODY_SIZE = "4MB";
 
     private volatile @Nullable SignatureVerifier verifier;
+    private final boolean allowUnsigned;
     private final long maxBodyBytes;
 
-    WebhookSettings(@Value("${BLUEJAY_WEBHOOK_SECRET:}") String secret,
+    /**
+     * @throws WebhookSecretException when a previous secret is set without a current one
+     * @throws IllegalArgumentException when the body limit is out of range
+     */
+    WebhookSettings(@Value("${calleval.webhook.secret:}") String secret, @Value("${calleval.webhook.previous-secret:}") String previousSecret,
+            @Value("${calleval.webhook.allow-unsigned:false}") boolean allowUnsigned,
             @Value("${calleval.webhook.max-body-size:" + DEFAULT_MAX_BODY_SIZE + "}") DataSize maxBodySize) {
-        this.verifier = secret.isBlank() ? null : new SignatureVerifier(secret);
+        if (secret.isBlank() && !previousSecret.isBlank()) {
+            throw new WebhookSecretException("BLUEJAY_WEBHOOK_SECRET_PREVIOUS is set but BLUEJAY_WEBHOOK_SECRET is not: set the new "
+                    + "secret in BLUEJAY_WEBHOOK_SECRET (or BLUEJAY_WEBHOOK_SECRET_FILE) and keep the old one in _PREVIOUS while Bluejay switches");
+        }
+        this.verifier = secret.isBlank() ? null : new SignatureVerifier(secret, previousSecret.isBlank() ? null : previousSecret);
+        this.allowUnsigned = allowUnsigned;
         if (maxBodySize.toBytes() < 1 || maxBodySize.toBytes() > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("calleval.webhook.max-body-size must be between 1B and 2GB, got " + maxBodySize);
         }
@@ -49,6 +73,30 @@ public class WebhookSettings {
         return verifier;
     }
 
+    /** Whether the operator opted in to unsigned webhooks ({@code calleval.webhook.allow-unsigned: true}). */
+    public boolean allowUnsigned() {
+        return allowUnsigned;
+    }
+
+    /**
+     * Checks, before a command that receives webhooks from the real API starts, that they can be verified: a secret is
+     * configured, or the operator opted in to unsigned webhooks — then a warning is logged (at every start).
+     *
+     * @throws WebhookSecretException when there is no secret and no opt-in
+     */
+    public void requireSigning() {
+        if (verifier != null) {
+            return;
+        }
+        if (!allowUnsigned) {
+            throw new WebhookSecretException("no webhook signing secret: set BLUEJAY_WEBHOOK_SECRET (or BLUEJAY_WEBHOOK_SECRET_FILE) to the "
+                    + "webhook's signing secret, or accept unsigned webhooks with CALLEVAL_WEBHOOK_ALLOW_UNSIGNED=true "
+                    + "(calleval.webhook.allow-unsigned)");
+        }
+        log.warn("webhooks: taken UNSIGNED (calleval.webhook.allow-unsigned=true, no BLUEJAY_WEBHOOK_SECRET): anyone who can reach "
+                + "POST /webhooks/bluejay can write evaluation results; set BLUEJAY_WEBHOOK_SECRET");
+    }
+
     /** Replaces the secret (used by {@code --sandbox}, whose sandbox signs with a per-run secret). */
     public void useSecret(String secret) {
         this.verifier = new SignatureVerifier(secret);
@@ -56,6 +104,8 @@ public class WebhookSettings {
 
     @Override
     public String toString() {
-        return "WebhookSettings[secret=" + (verifier == null ? "unset" : "****") + ", maxBodyBytes=" + maxBodyBytes + "]";
+        SignatureVerifier v = verifier;
+        return "WebhookSettings[secret=" + (v == null ? "unset" : v.rotating() ? "****, previous=****" : "****") + ", allowUnsigned="
+                + allowUnsigned + ", maxBodyBytes=" + maxBodyBytes + "]";
     }
 }

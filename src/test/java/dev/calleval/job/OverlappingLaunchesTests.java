@@ -88,7 +88,7 @@ class OverlappingLaunchesTests {
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
                 .redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile());
         builder.environment().putAll(Map.of("CALLEVAL_DB_URL", databaseUrl, "BLUEJAY_BASE_URL", sandbox.baseUri().toString(),
-                "BLUEJAY_API_KEY", "test-key", "SERVER_PORT", "0"));
+                "BLUEJAY_API_KEY", "test-key", "SERVER_PORT", "0", "CALLEVAL_WEBHOOK_ALLOW_UNSIGNED", "true"));
         return builder.start();
     }
 

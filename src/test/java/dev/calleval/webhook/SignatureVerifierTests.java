@@ -97,4 +97,22 @@ class SignatureVerifierTests {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void duringARotationAcceptsEitherSecretAndSaysWhich() {
+        SignatureVerifier rotating = new SignatureVerifier(SECRET, "whsec-previous-11aa");
+
+        assertThat(rotating.check(BODY, hmac(SECRET, BODY))).isEqualTo(SignatureVerifier.Match.CURRENT);
+        assertThat(rotating.check(BODY, "sha256=" + hmac("whsec-previous-11aa", BODY))).isEqualTo(SignatureVerifier.Match.PREVIOUS);
+        assertThat(rotating.check(BODY, hmac("whsec-third-22bb", BODY))).isEqualTo(SignatureVerifier.Match.NONE);
+        assertThat(rotating.verify(BODY, hmac("whsec-previous-11aa", BODY))).isTrue();
+        assertThat(rotating.sign(BODY)).as("signs with the current secret").isEqualTo(hmac(SECRET, BODY));
+        assertThat(verifier.check(BODY, hmac("whsec-previous-11aa", BODY))).as("without a previous secret").isEqualTo(SignatureVerifier.Match.NONE);
+    }
+
+    @Test
+    void neverShowsEitherSecret() {
+        assertThat(new SignatureVerifier(SECRET, "whsec-previous-11aa").toString()).isEqualTo("SignatureVerifier[secret=****, previous=****]")
+                .doesNotContain(SECRET).doesNotContain("11aa");
+    }
 }
