@@ -236,7 +236,8 @@ class EvaluateJobFunctionalTests {
 
             CommandLine.Result reconcile = CommandLine.run(databaseUrl, toReal, "reconcile", job.toString(), "--poll-after", "0s");
             assertThat(reconcile.exitCode()).as("the sandbox's call ids are not polled at the other endpoint").isZero();
-            assertThat(reconcile.out()).contains("0 call(s) polled").contains("0 poll(s) failed");
+            assertThat(reconcile.out()).contains("0 call(s) polled").contains("0 poll(s) failed")
+                    .contains("calls of trial to " + endpoint + ": 15 evaluated, 0 incomplete, 0 waiting for a result");
 
             assertThat(runWith(toReal, "run", job.toString(), "--wait-for-results", "10s")).isZero();
 
