@@ -123,9 +123,9 @@ public final class ReconcileBench {
                 throw new IllegalStateException("the database is not empty: use a fresh --db");
             }
             try (PreparedStatement ledger = c.prepareStatement("""
-                    INSERT INTO call_ledger (agent_key, source_id, state, call_id, attempts, in_doubt, source_ref, job_name,
+                    INSERT INTO call_ledger (endpoint, agent_key, source_id, state, call_id, attempts, in_doubt, source_ref, job_name,
                                              job_execution_id, created_at, updated_at, submitted_at)
-                    VALUES ('1234', ?, 'SUBMITTED', ?, 1, FALSE, ?, 'b4-reconcile', 1, ?, ?, ?)""");
+                    VALUES ('sandbox', '1234', ?, 'SUBMITTED', ?, 1, FALSE, ?, 'b4-reconcile', 1, ?, ?, ?)""");
                  PreparedStatement event = c.prepareStatement("""
                     INSERT INTO webhook_event (dedupe_key, event_type, delivery_id, subject_id, call_id, source_id, status, body, received_at)
                     VALUES (?, 'observability_call_evaluated', ?, ?, ?, ?, 'COMPLETED', ?, ?)""")) {

@@ -125,6 +125,11 @@ public final class BluejayClient {
                 .build());
     }
 
+    /** Which Bluejay this client talks to, as the ledger records its calls ({@link BluejayClientSettings#endpoint}). */
+    public BluejayEndpoint endpoint() {
+        return settings.endpoint();
+    }
+
     /**
      * A rate limiter that hands out one permit per {@code 1/rate} period. Resilience4j's limiter refreshes all
      * permits of a period at once; with one permit per period, any sliding second holds at most

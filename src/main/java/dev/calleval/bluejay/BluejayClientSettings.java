@@ -13,14 +13,19 @@ import java.time.Duration;
  * @param connectTimeout TCP connect timeout
  * @param requestTimeout time from sending a request to the end of its response
  * @param retry retry policy for transient failures (the one layer that retries)
+ * @param endpoint which Bluejay the ledger records the client's calls under: {@link BluejayEndpoint#of} the base URL,
+ *     or {@link BluejayEndpoint#SANDBOX} for the sandbox {@code --sandbox} embeds
  */
 public record BluejayClientSettings(
         URI baseUrl, ApiKey apiKey, double requestsPerSecond, Duration connectTimeout, Duration requestTimeout,
-        RetrySettings retry) {
+        RetrySettings retry, BluejayEndpoint endpoint) {
 
     public BluejayClientSettings {
         if (baseUrl == null || baseUrl.getScheme() == null || baseUrl.getHost() == null) {
             throw new IllegalArgumentException("BLUEJAY_BASE_URL must be an absolute http(s) URL, got: " + baseUrl);
+        }
+        if (endpoint == null) {
+            throw new IllegalArgumentException("the endpoint is required");
         }
         if (requestsPerSecond < 0) {
             throw new IllegalArgumentException("rate limit must be >= 0 requests per second (0 = unlimited), got " + requestsPerSecond);
@@ -30,6 +35,17 @@ public record BluejayClientSettings(
         if (retry == null) {
             throw new IllegalArgumentException("retry settings are required");
         }
+    }
+
+    /** Settings whose calls the ledger records under the endpoint of {@code baseUrl} ({@link BluejayEndpoint#of}). */
+    public BluejayClientSettings(URI baseUrl, ApiKey apiKey, double requestsPerSecond, Duration connectTimeout, Duration requestTimeout,
+            RetrySettings retry) {
+        this(baseUrl, apiKey, requestsPerSecond, connectTimeout, requestTimeout, retry, BluejayEndpoint.of(baseUrl));
+    }
+
+    /** These settings with calls recorded under {@code endpoint} (e.g. {@link BluejayEndpoint#SANDBOX}). */
+    public BluejayClientSettings withEndpoint(BluejayEndpoint endpoint) {
+        return new BluejayClientSettings(baseUrl, apiKey, requestsPerSecond, connectTimeout, requestTimeout, retry, endpoint);
     }
 
     private static void requireRange(String what, Duration value) {

@@ -3,6 +3,7 @@ package dev.calleval.cli;
 import dev.calleval.bluejay.ApiKey;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.bluejay.BluejayClientSettings;
+import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.bluejay.RequestListener;
 import dev.calleval.monitoring.BluejayHealthIndicator;
 import dev.calleval.monitoring.BluejayRequestMetrics;
@@ -48,10 +49,18 @@ class ApiConnection {
 
     /** An open connection: the API root and key, and the sandbox when one was started (closed with this). */
     record Open(URI baseUrl, ApiKey apiKey, @Nullable SandboxServer sandbox, RequestListener listener) implements AutoCloseable {
+        /**
+         * What the ledger records this connection's calls under: {@link BluejayEndpoint#SANDBOX} for the embedded
+         * sandbox (whose URL changes every run), else the normalised base URL.
+         */
+        BluejayEndpoint endpoint() {
+            return sandbox != null ? BluejayEndpoint.SANDBOX : BluejayEndpoint.of(baseUrl);
+        }
+
         /** A client with default timeouts and retries at {@code requestsPerSecond} (0 = unlimited). */
         BluejayClient client(double requestsPerSecond) {
             return new BluejayClient(new BluejayClientSettings(baseUrl, apiKey, requestsPerSecond, Duration.ofSeconds(10),
-                    Duration.ofSeconds(60), BluejayClientSettings.RetrySettings.defaults()), listener);
+                    Duration.ofSeconds(60), BluejayClientSettings.RetrySettings.defaults(), endpoint()), listener);
         }
 
         @Override

@@ -18,6 +18,9 @@ final class EnrichSummaryTable {
         if (s.exitDescription() != null && !s.status().equals("COMPLETED")) {
             out.printf("  reason: %s%n", s.exitDescription());
         }
+        if (s.endpoint() != null) {
+            out.printf("  %-30s %s%n", "Bluejay endpoint", s.endpoint());
+        }
         out.printf("  %-30s %6d  (%s)%n", "logs read", s.logsRead(), s.source());
         out.printf("    %-28s %6d%n", "posted", c.posted());
         out.printf("    %-28s %6d%s%n", "already posted (not sent)", c.alreadyPosted(),

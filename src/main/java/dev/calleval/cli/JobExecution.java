@@ -52,7 +52,7 @@ class JobExecution {
      */
     int execute(JobDefinition definition, ApiConnection.Open open, @Nullable Duration waitForResults, boolean resendInDoubt,
             PrintWriter out) throws Exception {
-        BluejayClient client = clients.create(definition, open.baseUrl(), open.apiKey());
+        BluejayClient client = clients.create(definition, open.baseUrl(), open.apiKey(), open.endpoint());
         Duration defaultWait = open.sandbox() != null ? Duration.ofMinutes(2) : Duration.ZERO;
         int code = switch (definition.kind()) {
             case EVALUATE -> {

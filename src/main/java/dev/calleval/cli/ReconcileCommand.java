@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
         description = {"Applies the results waiting in the webhook inbox to the ledger, polls GET /v1/retrieve-call-log for calls "
                 + "still without a result --poll-after their submission, and marks those past --window OVERDUE (a later result "
                 + "still counts). Simulation webhooks in the inbox are applied too.",
+                "Polls only the calls sent to the Bluejay endpoint it talks to (BLUEJAY_BASE_URL), and prints their counts.",
                 "For cron when Bluejay's webhooks cannot reach calleval: 'run JOB' without waiting, then 'reconcile' every few minutes."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done (calls may still be waiting: see the counts)",
@@ -80,6 +81,7 @@ class ReconcileCommand implements Callable<Integer> {
         CallScope scope = CallScope.job(definition == null ? null : definition.name());
         var simulations = simulationEvents.processInbox();
         Reconciler.Round round;
+        String polledEndpoint = null;
         if (inboxOnly) {
             round = reconciler.round(null, scope, after, overdueAfter);
         } else {
@@ -88,6 +90,7 @@ class ReconcileCommand implements Callable<Integer> {
                     return ExitCodes.USAGE;
                 }
                 BluejayClient client = open.client(definition == null ? DEFAULT_RATE_LIMIT : definition.submit().rateLimit());
+                polledEndpoint = client.endpoint().key();
                 round = reconciler.round(client, scope, after, overdueAfter);
             }
         }
@@ -95,12 +98,23 @@ class ReconcileCommand implements Callable<Integer> {
                 round.inbox().matched(), inboxOnly ? "no polling (--inbox-only)" : "%d call(s) polled after %s, %d result(s) found, %d poll(s) failed"
                         .formatted(round.polled(), DurationConverter.format(after), round.foundByPolling(), round.pollsFailed()),
                 round.overdue(), simulations.applied());
-        StatusReport.Calls c = status.snapshot(definition == null ? null : definition.name(), 1).calls();
-        out.printf("calls%s: %d evaluated, %d incomplete, %d waiting for a result, %d overdue, %d pending or in doubt, %d failed (next run retries)%n",
-                definition == null ? "" : " of " + definition.name(), c.evaluated(), c.incomplete(), c.waitingForResult(), c.overdue(), c.inDoubt(),
-                c.failed());
+        StatusReport.Snapshot snapshot = status.snapshot(definition == null ? null : definition.name(), 1);
+        String label = "calls" + (definition == null ? "" : " of " + definition.name());
+        if (polledEndpoint != null) { // the calls of the endpoint polled: those of another endpoint are not polled here
+            printCalls(label + " to " + polledEndpoint, snapshot.callsByEndpoint().getOrDefault(polledEndpoint, new StatusReport.Calls(0, 0, 0, 0, 0, 0)),
+                    out);
+        } else if (snapshot.callsByEndpoint().isEmpty()) {
+            printCalls(label, snapshot.calls(), out);
+        } else {
+            snapshot.callsByEndpoint().forEach((endpoint, c) -> printCalls(label + " to " + endpoint, c, out));
+        }
         out.flush();
         return round.pollsFailed() > 0 ? ExitCodes.FAILED : ExitCodes.OK;
+    }
+
+    private static void printCalls(String label, StatusReport.Calls c, PrintWriter out) {
+        out.printf("%s: %d evaluated, %d incomplete, %d waiting for a result, %d overdue, %d pending or in doubt, %d failed (next run retries)%n",
+                label, c.evaluated(), c.incomplete(), c.waitingForResult(), c.overdue(), c.inDoubt(), c.failed());
     }
 
     private CommandSpec spec() {

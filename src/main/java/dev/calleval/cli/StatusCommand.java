@@ -18,12 +18,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code status [JOB]}: recent job executions, calls waiting for results or in doubt, the webhook inbox by event type,
+ * {@code status [JOB]}: recent job executions (with the Bluejay endpoint each sent to), calls waiting for results or in
+ * doubt per endpoint, the webhook inbox by event type,
  * and simulation runs with their results. Simulation webhooks waiting in the inbox are applied first, so runs show
  * what has arrived.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Shows recent job executions and their counts, calls waiting for results or in doubt, webhook "
+        description = {"Shows recent job executions, their counts and the Bluejay endpoint each sent to, calls per endpoint "
+                + "waiting for results or in doubt, webhook "
                 + "events received by type (unknown types too), and simulation runs with each result's status."},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:shown", "2:bad usage or configuration"})
 class StatusCommand implements Callable<Integer> {
@@ -74,13 +76,17 @@ class StatusCommand implements Callable<Integer> {
             out.println("  none");
         }
         for (StatusReport.Execution e : s.executions()) {
-            out.printf("  %6d  %-24s %-10s %-20s sent %d, already done %d, rejected %d%n", e.id(), e.job(), e.status(),
+            out.printf("  %6d  %-24s %-10s %-20s sent %d, already done %d, rejected %d%s%n", e.id(), e.job(), e.status(),
                     e.start() == null ? "-" : e.start().toString().replace('T', ' ').replaceAll("\\.\\d+", ""),
-                    e.rowsClaimed(), e.alreadyDone(), e.rejected());
+                    e.rowsClaimed(), e.alreadyDone(), e.rejected(), e.endpoint() == null ? "" : "  (endpoint " + e.endpoint() + ")");
         }
-        StatusReport.Calls c = s.calls();
-        out.printf("%nCalls%s: %d evaluated, %d incomplete, %d waiting for a result, %d overdue, %d pending or in doubt, %d failed (next run retries)%n",
-                job == null ? "" : " of " + job, c.evaluated(), c.incomplete(), c.waitingForResult(), c.overdue(), c.inDoubt(), c.failed());
+        out.println();
+        String calls = "Calls" + (job == null ? "" : " of " + job);
+        if (s.callsByEndpoint().isEmpty()) {
+            printCalls(calls, s.calls(), out);
+        }
+        // one line per Bluejay endpoint: what the sandbox accepted is not done for the real API
+        s.callsByEndpoint().forEach((endpoint, c) -> printCalls(calls + " to " + endpoint, c, out));
         if (!s.simulationUpdates().isEmpty()) {
             out.printf("Simulation result updates (enrich): %s%n", s.simulationUpdates().entrySet().stream()
                     .map(e -> e.getValue() + " " + e.getKey().toLowerCase().replace('_', ' ')).collect(Collectors.joining(", ")));
@@ -108,6 +114,11 @@ class StatusCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    private static void printCalls(String label, StatusReport.Calls c, PrintWriter out) {
+        out.printf("%s: %d evaluated, %d incomplete, %d waiting for a result, %d overdue, %d pending or in doubt, %d failed (next run retries)%n",
+                label, c.evaluated(), c.incomplete(), c.waitingForResult(), c.overdue(), c.inDoubt(), c.failed());
     }
 
     private static void printRun(SimulationStore.RunView run, boolean detail, PrintWriter out) {

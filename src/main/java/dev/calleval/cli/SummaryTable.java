@@ -13,6 +13,9 @@ final class SummaryTable {
         if (s.exitDescription() != null && !s.status().equals("COMPLETED")) {
             out.printf("  reason: %s%n", s.exitDescription());
         }
+        if (s.endpoint() != null) {
+            out.printf("  %-26s %s%n", "Bluejay endpoint", s.endpoint());
+        }
         out.printf("  %-26s %8d%n", "rows read", s.rowsRead());
         for (Object[] row : s.counts().rows()) {
             long n = (Long) row[1];
@@ -21,7 +24,7 @@ final class SummaryTable {
             }
         }
         out.printf("  %-26s %8d%s%n", "submitted by this run", s.submittedThisRun(),
-                s.submittedThisRun() == 0 && s.counts().alreadyDone() > 0 ? "  (nothing new to send: every call was already accepted)" : "");
+                s.submittedThisRun() == 0 && s.counts().alreadyDone() > 0 ? "  (nothing new to send: every call was already accepted by this endpoint)" : "");
         if (s.counts().runningElsewhere() > 0) {
             out.printf("  (running elsewhere: claimed by execution %s, still running when this run read them; it sends them)%n",
                     s.runningElsewhereExecutions().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")));

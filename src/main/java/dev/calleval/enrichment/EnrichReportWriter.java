@@ -45,9 +45,14 @@ public class EnrichReportWriter {
         this.ledger = ledger;
     }
 
-    /** Facts about the execution that the ledger does not hold. */
+    /**
+     * Facts about the execution that the ledger does not hold.
+     *
+     * @param endpoint the Bluejay endpoint the execution posted to ({@code sandbox} or a normalised base URL)
+     */
     public record ExecutionInfo(String job, long executionId, String status, @Nullable String exitDescription, @Nullable Instant startTime,
-            @Nullable Instant endTime, String source, long logsRead, boolean resendInDoubt, RunSummary.Requests requests) {}
+            @Nullable Instant endTime, String source, @Nullable String endpoint, long logsRead, boolean resendInDoubt,
+            RunSummary.Requests requests) {}
 
     /**
      * Writes the three files and returns the summary.
@@ -81,7 +86,7 @@ public class EnrichReportWriter {
             }
             EnrichSummary.Counts counts = tally.counts();
             EnrichSummary summary = new EnrichSummary(info.job(), info.executionId(), info.status(), info.exitDescription(), info.startTime(),
-                    info.endTime(), info.source(), info.logsRead(), info.resendInDoubt(), counts, counts.total() == info.logsRead(),
+                    info.endTime(), info.source(), info.endpoint(), info.logsRead(), info.resendInDoubt(), counts, counts.total() == info.logsRead(),
                     tally.postedIds, tally.inDoubtIds, tally.failedIds, tally.rejections, info.requests(), dir.toString());
             JSON.writeValue(dir.resolve("summary.json").toFile(), summary);
             return summary;

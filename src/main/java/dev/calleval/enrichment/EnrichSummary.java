@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param status the job execution's status, e.g. COMPLETED or FAILED
  * @param source the directory or manifest read
+ * @param endpoint the Bluejay endpoint the updates were posted to: {@code sandbox} for {@code --sandbox}, else the
+ *     normalised base URL; {@code alreadyPosted} counts updates posted to this endpoint only
  * @param logsRead logs this execution read
  * @param resendInDoubt whether the run was told to post IN_DOUBT results again
  * @param postedIds results this run posted (Bluejay answered 2xx), in the order read
@@ -22,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param rejections one line per rejected log: {@code file: field: reason}
  * @param requests HTTP attempts, 429 answers, retries and ambiguous failures of this execution's client
  */
-@JsonPropertyOrder({"job", "executionId", "status", "exitDescription", "startTime", "endTime", "source", "logsRead", "resendInDoubt",
+@JsonPropertyOrder({"job", "executionId", "status", "exitDescription", "startTime", "endTime", "source", "endpoint", "logsRead", "resendInDoubt",
         "counts", "countsAddUp", "postedIds", "inDoubtIds", "failedIds", "rejections", "requests", "reportDirectory"})
 public record EnrichSummary(
         String job,
@@ -32,6 +34,7 @@ public record EnrichSummary(
         @Nullable Instant startTime,
         @Nullable Instant endTime,
         String source,
+        @Nullable String endpoint,
         long logsRead,
         boolean resendInDoubt,
         Counts counts,

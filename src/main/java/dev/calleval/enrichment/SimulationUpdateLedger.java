@@ -1,5 +1,6 @@
 package dev.calleval.enrichment;
 
+import dev.calleval.bluejay.BluejayEndpoint;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -30,7 +31,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * caller's transaction when there is one: the enrich step claims a chunk's results inside the chunk transaction,
  * so claims commit together with the step's progress, and nothing is posted for a chunk that rolls back.
  *
- * <p>Exactly once: a result is claimed by inserting it PENDING under the unique key {@code simulation_result_id}
+ * <p>Rows belong to the Bluejay endpoint the update is posted to ({@link BluejayEndpoint}): an update posted to the
+ * sandbox ({@code --sandbox}) is never counted posted for the real API; the key is {@code (endpoint, simulation_result_id)}.
+ *
+ * <p>Exactly once: a result is claimed by inserting it PENDING under the unique key {@code (endpoint, simulation_result_id)}
  * (in a savepoint, so that losing a race to another run does not abort the chunk), or by a conditional update of
  * a FAILED row, a REJECTED row whose log changed, or (only when asked) an IN_DOUBT row. Two runs never both claim
  * one result. POSTED rows are never claimed again. An outcome is recorded only by the execution that claimed the
@@ -67,11 +71,13 @@ public class SimulationUpdateLedger {
      *
      * @param resendInDoubt claim IN_DOUBT rows again (the operator checked Bluejay); rows found PENDING are still
      *     only recorded IN_DOUBT
+     * @param endpoint where the updates are posted: only its rows are looked at
      * @return the claims to post once the chunk has committed, in input order
      */
-    public List<Claim> claim(long executionId, String jobName, List<? extends MappedUpdate> updates, boolean resendInDoubt) {
+    public List<Claim> claim(long executionId, String jobName, BluejayEndpoint endpoint, List<? extends MappedUpdate> updates,
+            boolean resendInDoubt) {
         List<String> ids = updates.stream().map(MappedUpdate::resultId).filter(java.util.Objects::nonNull).distinct().toList();
-        Map<String, Entry> existing = find(ids);
+        Map<String, Entry> existing = find(endpoint, ids);
         Map<String, String> readBefore = readInExecution(executionId, ids);
         List<Claim> claims = new ArrayList<>();
         List<SqlParameterSource> items = new ArrayList<>();
@@ -98,7 +104,7 @@ public class SimulationUpdateLedger {
                 continue;
             }
             MappedUpdate.Accepted accepted = (MappedUpdate.Accepted) update;
-            Decision decision = decide(executionId, jobName, accepted, existing.get(id), resendInDoubt, now);
+            Decision decision = decide(executionId, jobName, endpoint, accepted, existing.get(id), resendInDoubt, now);
             items.add(item(executionId, log, id, decision.updateId(), decision.disposition(), null, decision.note()));
             if (decision.disposition().posted()) {
                 claims.add(new Claim(decision.updateId(), accepted, decision.disposition() == UpdateDisposition.RESENT_IN_DOUBT));
@@ -117,12 +123,12 @@ public class SimulationUpdateLedger {
     private record Decision(long updateId, UpdateDisposition disposition, @Nullable String note) {}
 
     /** The ledger's verdict for one valid log; re-reads the row when a conditional update loses to another run. */
-    private Decision decide(long executionId, String jobName, MappedUpdate.Accepted update, @Nullable Entry entry, boolean resendInDoubt,
-            Instant now) {
+    private Decision decide(long executionId, String jobName, BluejayEndpoint endpoint, MappedUpdate.Accepted update, @Nullable Entry entry,
+            boolean resendInDoubt, Instant now) {
         Entry current = entry;
         for (int round = 0; round < MAX_RECLAIM_ROUNDS; round++) {
             if (current == null) {
-                Optional<Long> inserted = insertPending(executionId, jobName, update, now);
+                Optional<Long> inserted = insertPending(executionId, jobName, endpoint, update, now);
                 if (inserted.isPresent()) {
                     return new Decision(inserted.get(), UpdateDisposition.CLAIMED, null);
                 }
@@ -161,13 +167,15 @@ public class SimulationUpdateLedger {
                     }
                 }
             }
-            current = find(List.of(update.resultId())).get(update.resultId());
+            current = find(endpoint, List.of(update.resultId())).get(update.resultId());
         }
         throw new IllegalStateException("simulation result " + update.resultId() + " kept changing under other runs; re-run the job");
     }
 
-    private Optional<Long> insertPending(long executionId, String jobName, MappedUpdate.Accepted update, Instant now) {
+    private Optional<Long> insertPending(long executionId, String jobName, BluejayEndpoint endpoint, MappedUpdate.Accepted update,
+            Instant now) {
         MapSqlParameterSource p = new MapSqlParameterSource()
+                .addValue("endpoint", endpoint.key())
                 .addValue("id", update.resultId())
                 .addValue("fp", update.fingerprint())
                 .addValue("ref", truncate(update.log().file(), 2000))
@@ -177,9 +185,9 @@ public class SimulationUpdateLedger {
         org.springframework.jdbc.support.GeneratedKeyHolder keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
         try {
             savepoint.executeWithoutResult(status -> jdbc.update("""
-                    INSERT INTO simulation_update (simulation_result_id, state, fingerprint, source_ref, job_name, job_execution_id,
-                                                   created_at, updated_at)
-                    VALUES (:id, 'PENDING', :fp, :ref, :job, :exec, :now, :now)""", p, keys, new String[] {"id"}));
+                    INSERT INTO simulation_update (endpoint, simulation_result_id, state, fingerprint, source_ref, job_name,
+                                                   job_execution_id, created_at, updated_at)
+                    VALUES (:endpoint, :id, 'PENDING', :fp, :ref, :job, :exec, :now, :now)""", p, keys, new String[] {"id"}));
         } catch (DuplicateKeyException raced) {
             return Optional.empty(); // another run inserted it since we looked: decide again on its row
         }
@@ -256,17 +264,18 @@ public class SimulationUpdateLedger {
                         .addValue("now", utc(now)));
     }
 
-    /** The ledger row of a simulation result. */
-    public Optional<Entry> find(String simulationResultId) {
-        return Optional.ofNullable(find(List.of(simulationResultId)).get(simulationResultId));
+    /** The ledger row of a simulation result's update at one endpoint. */
+    public Optional<Entry> find(BluejayEndpoint endpoint, String simulationResultId) {
+        return Optional.ofNullable(find(endpoint, List.of(simulationResultId)).get(simulationResultId));
     }
 
-    private Map<String, Entry> find(List<String> ids) {
+    private Map<String, Entry> find(BluejayEndpoint endpoint, List<String> ids) {
         if (ids.isEmpty()) {
             return new HashMap<>();
         }
         Map<String, Entry> found = new HashMap<>();
-        jdbc.query("SELECT * FROM simulation_update WHERE simulation_result_id IN (:ids)", Map.of("ids", ids),
+        jdbc.query("SELECT * FROM simulation_update WHERE simulation_result_id IN (:ids) AND endpoint = :endpoint",
+                Map.of("ids", ids, "endpoint", endpoint.key()),
                 (ResultSet rs) -> {
                     Entry e = ENTRY.mapRow(rs, 0);
                     found.put(e.simulationResultId(), e);

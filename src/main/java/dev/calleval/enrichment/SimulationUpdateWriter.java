@@ -57,7 +57,7 @@ public final class SimulationUpdateWriter implements ItemWriter<MappedUpdate>, S
     public void write(Chunk<? extends MappedUpdate> chunk) {
         SimulationUpdatePoster poster = requirePoster();
         List<? extends MappedUpdate> updates = chunk.getItems();
-        List<SimulationUpdateLedger.Claim> claims = ledger.claim(executionId, jobName, updates, resendInDoubt);
+        List<SimulationUpdateLedger.Claim> claims = ledger.claim(executionId, jobName, client.endpoint(), updates, resendInDoubt);
         for (MappedUpdate update : updates) {
             if (update instanceof MappedUpdate.Rejected rejected) {
                 log.info("rejected {}", rejected.message());

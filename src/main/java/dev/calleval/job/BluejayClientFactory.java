@@ -3,6 +3,7 @@ package dev.calleval.job;
 import dev.calleval.bluejay.ApiKey;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.bluejay.BluejayClientSettings;
+import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.monitoring.BluejayRequestMetrics;
 import java.net.URI;
 import org.springframework.stereotype.Component;
@@ -20,11 +21,21 @@ public class BluejayClientFactory {
     }
 
     /**
-     * @param baseUrl API root, e.g. {@code https://api.getbluejay.ai} or the sandbox's loopback URL
+     * A client whose calls the ledger records under the endpoint of {@code baseUrl} ({@link BluejayEndpoint#of}).
+     *
+     * @param baseUrl API root, e.g. {@code https://api.getbluejay.ai} or a standalone sandbox's URL
      */
     public BluejayClient create(JobDefinition definition, URI baseUrl, ApiKey apiKey) {
+        return create(definition, baseUrl, apiKey, BluejayEndpoint.of(baseUrl));
+    }
+
+    /**
+     * @param baseUrl API root, e.g. {@code https://api.getbluejay.ai} or the sandbox's loopback URL
+     * @param endpoint what the ledger records the calls under: {@link BluejayEndpoint#SANDBOX} for the embedded sandbox
+     */
+    public BluejayClient create(JobDefinition definition, URI baseUrl, ApiKey apiKey, BluejayEndpoint endpoint) {
         JobDefinition.Submit submit = definition.submit();
         return new BluejayClient(new BluejayClientSettings(baseUrl, apiKey, submit.rateLimit(), submit.connectTimeout(),
-                submit.requestTimeout(), submit.retry().settings()), metrics);
+                submit.requestTimeout(), submit.retry().settings(), endpoint), metrics);
     }
 }

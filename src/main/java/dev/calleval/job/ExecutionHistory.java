@@ -86,7 +86,7 @@ public class ExecutionHistory {
         return dir.isEmpty() ? Optional.empty() : Optional.of(Path.of(dir));
     }
 
-    /** The execution as its report describes it: job, status, why it ended, times, source, rows read, requests. */
+    /** The execution as its report describes it: job, status, why it ended, times, source, endpoint, rows read, requests. */
     public ReportWriter.ExecutionInfo describe(JobExecution execution) {
         ExecutionContext context = execution.getExecutionContext();
         String parameterSource = execution.getJobParameters().getString("source");
@@ -96,7 +96,7 @@ public class ExecutionHistory {
                 context.getLong(RETRIES, 0), context.getLong(IN_DOUBT, 0));
         return new ReportWriter.ExecutionInfo(execution.getJobInstance().getJobName(), execution.getId(), execution.getStatus().name(),
                 withoutStackTrace(JobRunner.exitDescription(execution, false)), instant(execution.getStartTime()), instant(execution.getEndTime()), source,
-                submit == null ? 0 : submit.getReadCount(), requests);
+                execution.getJobParameters().getString(JobRunner.ENDPOINT), submit == null ? 0 : submit.getReadCount(), requests);
     }
 
     /**

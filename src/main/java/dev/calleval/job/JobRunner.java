@@ -1,6 +1,7 @@
 package dev.calleval.job;
 
 import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.enrichment.EnrichReportWriter;
 import dev.calleval.enrichment.EnrichSummary;
 import dev.calleval.report.ReportUpload;
@@ -64,6 +65,11 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class JobRunner {
+    /**
+     * The job parameter (not identifying) that names the Bluejay endpoint an execution sends to: {@code sandbox} or a
+     * normalised base URL ({@link BluejayEndpoint#key}). Absent for executions from before it was recorded.
+     */
+    public static final String ENDPOINT = "endpoint";
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
     private final JobOperator jobOperator;
@@ -173,7 +179,8 @@ public class JobRunner {
         if (definition.kind() != JobDefinition.Kind.EVALUATE) {
             throw new IllegalArgumentException(definition.name() + " is an " + definition.kind() + " job, not an evaluate job");
         }
-        Launch launch = launch(jobOperator, jobFactory.build(definition, client, waitForResults), definition.name(), sourceOf(definition));
+        Launch launch = launch(jobOperator, jobFactory.build(definition, client, waitForResults), definition.name(), sourceOf(definition),
+                client.endpoint());
         return (RunOutcome) report(definition, client, launch.execution(), launch.restarted(), false);
     }
 
@@ -189,7 +196,8 @@ public class JobRunner {
         if (definition.kind() != JobDefinition.Kind.ENRICH) {
             throw new IllegalArgumentException(definition.name() + " is an " + definition.kind() + " job, not an enrich job");
         }
-        Launch launch = launch(jobOperator, enrichJobFactory.build(definition, client, resendInDoubt), definition.name(), sourceOf(definition));
+        Launch launch = launch(jobOperator, enrichJobFactory.build(definition, client, resendInDoubt), definition.name(), sourceOf(definition),
+                client.endpoint());
         return (EnrichOutcome) report(definition, client, launch.execution(), launch.restarted(), resendInDoubt);
     }
 
@@ -256,7 +264,7 @@ public class JobRunner {
         operator.afterPropertiesSet();
         Launch launch;
         try {
-            launch = launch(operator, job, definition.name(), sourceOf(definition));
+            launch = launch(operator, job, definition.name(), sourceOf(definition), client.endpoint());
         } catch (Exception e) {
             created.completeExceptionally(e);
             throw e;
@@ -329,7 +337,8 @@ public class JobRunner {
             EnrichSummary summary = enrichReportWriter.write(definition.report().localPath(), new EnrichReportWriter.ExecutionInfo(
                     definition.name(), execution.getId(), execution.getStatus().name(), exitDescription(execution, true),
                     instant(execution.getStartTime()), instant(execution.getEndTime()),
-                    dev.calleval.enrichment.SimulationLogSource.shown(definition.enrichLocation()), step == null ? 0 : step.getReadCount(),
+                    dev.calleval.enrichment.SimulationLogSource.shown(definition.enrichLocation()), client.endpoint().key(),
+                    step == null ? 0 : step.getReadCount(),
                     resendInDoubt, requests));
             return new EnrichOutcome(summary, completed, restarted, upload(definition, execution.getId(),
                     definition.report().localPath().resolve(definition.name()).resolve(Long.toString(execution.getId()))));
@@ -412,12 +421,14 @@ public class JobRunner {
 
     /**
      * Starts a new instance of the job over {@code source}, or restarts its last one when that failed or was stopped
-     * (or was left STARTED by a process that died).
+     * (or was left STARTED by a process that died). The execution's non-identifying job parameter {@value #ENDPOINT}
+     * records the Bluejay endpoint it sends to ({@link BluejayEndpoint#key}); a restart may send to another endpoint
+     * than the execution it restarts (the ledger decides per endpoint what is done).
      *
      * @throws JobAlreadyRunningException when an execution of the job over the same source is alive, or another
      *     launch of it started at the same moment
      */
-    private Launch launch(JobOperator operator, Job job, String name, String source) throws Exception {
+    private Launch launch(JobOperator operator, Job job, String name, String source, BluejayEndpoint endpoint) throws Exception {
         for (int attempt = 1; ; attempt++) {
             refuseOrRecover(name, source);
             JobParameters parameters = null;
@@ -431,7 +442,7 @@ public class JobRunner {
                 nextRun = lastRun == null ? 1 : lastRun + 1;
                 if (lastExecution != null && (lastExecution.getStatus() == BatchStatus.FAILED || lastExecution.getStatus() == BatchStatus.STOPPED)
                         && Objects.equals(source, lastParameters.getString("source"))) {
-                    parameters = lastParameters;
+                    parameters = new JobParametersBuilder(lastParameters).addString(ENDPOINT, endpoint.key(), false).toJobParameters();
                     restart = true;
                     log.info("restarting {} run {} (execution {} ended {}): what was left FAILED is sent again",
                             name, lastRun, lastExecution.getId(), lastExecution.getStatus());
@@ -441,6 +452,7 @@ public class JobRunner {
                 parameters = new JobParametersBuilder()
                         .addString("source", source, true)
                         .addLong("run", nextRun, true)
+                        .addString(ENDPOINT, endpoint.key(), false)
                         .toJobParameters();
             }
             JobExecution execution;

@@ -1,5 +1,6 @@
 package dev.calleval.ledger;
 
+import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.mapping.MappedCall;
 import dev.calleval.manifest.SourceRef;
 import java.sql.ResultSet;
@@ -33,8 +34,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * join the caller's transaction when there is one (the chunk transaction of the submit step), so a chunk's
  * claims commit together with the step's read position.
  *
+ * <p>Every row belongs to the Bluejay endpoint that the call was sent to ({@link BluejayEndpoint}: {@code sandbox} for
+ * {@code --sandbox}, else the normalised base URL): a call is identified by {@code (endpoint, agent_key, source_id)},
+ * and a run only ever reads, claims and counts as done the rows of the endpoint its client talks to. So what the
+ * sandbox accepted is never "already done" for the real API (docs/ledger.md).
+ *
  * <p>Claiming is safe against concurrent runs (cron, on-demand and drop-folder runs over overlapping input, on one
- * database): new calls are inserted under the unique key {@code (agent_key, source_id)}, and re-claims are
+ * database): new calls are inserted under the unique key {@code (endpoint, agent_key, source_id)}, and re-claims are
  * conditional updates on the state and owner read, so two runs never both claim the same call; a run that loses a
  * race reads the row again and decides on what the winner left. A PENDING call owned by another execution that is
  * still running ({@link ExecutionLiveness}) is left to it; one owned by a dead execution is in doubt and claimed
@@ -98,7 +104,8 @@ public class Ledger {
             Map<Long, Integer> runningElsewhere) {}
 
     /**
-     * Claims the chunk's calls for {@code executionId}: inserts new ones as PENDING, re-claims FAILED ones, those
+     * Claims the chunk's calls for {@code executionId}, to be sent to {@code endpoint}: only that endpoint's rows are
+     * looked at (a call another endpoint accepted is new here). Inserts new ones as PENDING, re-claims FAILED ones, those
      * left PENDING by an execution that is no longer alive (in doubt: it stopped mid-request), and REJECTED ones
      * whose input changed; leaves the rest, including PENDING ones of a live execution
      * ({@link Disposition#RUNNING_ELSEWHERE}). Records every call read in {@code execution_call}, each with exactly
@@ -107,8 +114,8 @@ public class Ledger {
      * @throws IllegalStateException when a call's row changed under other runs five times in a row (the chunk rolls
      *     back; running the job again resumes)
      */
-    public ClaimOutcome claim(long executionId, String jobName, List<MappedCall.Accepted> calls) {
-        Map<String, LedgerEntry> existing = findExisting(calls);
+    public ClaimOutcome claim(long executionId, String jobName, BluejayEndpoint endpoint, List<MappedCall.Accepted> calls) {
+        Map<String, LedgerEntry> existing = findExisting(endpoint, calls);
         Map<Long, String> readBefore = readInExecution(executionId, existing.values().stream().map(LedgerEntry::id).toList());
         List<MappedCall.Rejected> duplicates = new ArrayList<>();
         // sorted by key: every chunk transaction takes its row locks in the same order, so none waits on another in a cycle
@@ -134,7 +141,7 @@ public class Ledger {
 
         Instant now = clock.instant();
         // the calls new to the ledger in one batch (the common case), the others one by one
-        Map<String, Long> inserted = insertPending(executionId, jobName, toDecide.entrySet().stream()
+        Map<String, Long> inserted = insertPending(executionId, jobName, endpoint, toDecide.entrySet().stream()
                 .filter(e -> !existing.containsKey(e.getKey())).map(Map.Entry::getValue).toList(), now);
 
         List<Claim> claimed = new ArrayList<>();
@@ -146,7 +153,7 @@ public class Ledger {
             MappedCall.Accepted call = e.getValue();
             Long insertedId = inserted.get(e.getKey());
             Decision d = insertedId != null ? new Decision(insertedId, Disposition.CLAIMED)
-                    : decide(executionId, jobName, call, existing.get(e.getKey()), ownerAlive, now);
+                    : decide(executionId, jobName, endpoint, call, existing.get(e.getKey()), ownerAlive, now);
             membership.add(new Member(d.ledgerId(), call, d.disposition(), d.owner()));
             switch (d.disposition()) {
                 case CLAIMED -> claimed.add(new Claim(d.ledgerId(), call, false, null));
@@ -169,12 +176,12 @@ public class Ledger {
     }
 
     /** Decides for one call; reads its row again whenever another run changed it first. */
-    private Decision decide(long executionId, String jobName, MappedCall.Accepted call, @Nullable LedgerEntry entry,
+    private Decision decide(long executionId, String jobName, BluejayEndpoint endpoint, MappedCall.Accepted call, @Nullable LedgerEntry entry,
             Map<Long, Boolean> ownerAlive, Instant now) {
         LedgerEntry current = entry;
         for (int round = 0; round < MAX_CLAIM_ROUNDS; round++) {
             if (current == null) {
-                Optional<Long> id = insertPending(executionId, jobName, call, now);
+                Optional<Long> id = insertPending(executionId, jobName, endpoint, call, now);
                 if (id.isPresent()) {
                     return new Decision(id.get(), Disposition.CLAIMED);
                 }
@@ -208,27 +215,29 @@ public class Ledger {
                     }
                 }
             }
-            current = find(call.request().agentKey(), call.sourceId()).orElse(null);
+            current = find(endpoint, call.request().agentKey(), call.sourceId()).orElse(null);
         }
         throw new IllegalStateException("call " + call.sourceId() + " (" + call.source() + ") kept changing under other runs; run the job again");
     }
 
-    private Map<String, LedgerEntry> findExisting(List<MappedCall.Accepted> calls) {
+    private Map<String, LedgerEntry> findExisting(BluejayEndpoint endpoint, List<MappedCall.Accepted> calls) {
         if (calls.isEmpty()) {
             return Map.of();
         }
         List<String> ids = calls.stream().map(MappedCall.Accepted::sourceId).distinct().toList();
         Map<String, LedgerEntry> found = new HashMap<>();
-        jdbc.query("SELECT * FROM call_ledger WHERE source_id IN (:ids)", Map.of("ids", ids), (ResultSet rs) -> {
+        jdbc.query("SELECT * FROM call_ledger WHERE source_id IN (:ids) AND endpoint = :endpoint", Map.of("ids", ids, "endpoint", endpoint.key()),
+                (ResultSet rs) -> {
             LedgerEntry e = ENTRY.mapRow(rs, 0);
             found.put(key(e.agentKey(), e.sourceId()), e);
         });
         return found;
     }
 
-    private Optional<LedgerEntry> find(String agentKey, String sourceId) {
-        return jdbc.query("SELECT * FROM call_ledger WHERE agent_key = :agent AND source_id = :source",
-                Map.of("agent", agentKey, "source", sourceId), ENTRY).stream().findFirst();
+    /** The row of one call at one endpoint. */
+    public Optional<LedgerEntry> find(BluejayEndpoint endpoint, String agentKey, String sourceId) {
+        return jdbc.query("SELECT * FROM call_ledger WHERE endpoint = :endpoint AND agent_key = :agent AND source_id = :source",
+                Map.of("endpoint", endpoint.key(), "agent", agentKey, "source", sourceId), ENTRY).stream().findFirst();
     }
 
     /**
@@ -256,11 +265,12 @@ public class Ledger {
      *
      * @return key ({@link #key}) → new ledger id, for all of {@code calls}, or empty
      */
-    private Map<String, Long> insertPending(long executionId, String jobName, List<MappedCall.Accepted> calls, Instant now) {
+    private Map<String, Long> insertPending(long executionId, String jobName, BluejayEndpoint endpoint, List<MappedCall.Accepted> calls,
+            Instant now) {
         if (calls.isEmpty()) {
             return Map.of();
         }
-        SqlParameterSource[] batch = calls.stream().map(call -> pendingParams(executionId, jobName, call, now)).toArray(SqlParameterSource[]::new);
+        SqlParameterSource[] batch = calls.stream().map(call -> pendingParams(executionId, jobName, endpoint, call, now)).toArray(SqlParameterSource[]::new);
         org.springframework.jdbc.support.GeneratedKeyHolder keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
         try {
             // in a savepoint: on PostgreSQL a unique violation would otherwise abort the whole chunk transaction
@@ -291,11 +301,14 @@ public class Ledger {
     }
 
     private static final String INSERT_PENDING = """
-            INSERT INTO call_ledger (agent_key, source_id, state, fingerprint, source_ref, job_name, job_execution_id, created_at, updated_at)
-            VALUES (:agent, :source, 'PENDING', :fp, :ref, :job, :exec, :now, :now)""";
+            INSERT INTO call_ledger (endpoint, agent_key, source_id, state, fingerprint, source_ref, job_name, job_execution_id, created_at,
+                                     updated_at)
+            VALUES (:endpoint, :agent, :source, 'PENDING', :fp, :ref, :job, :exec, :now, :now)""";
 
-    private static MapSqlParameterSource pendingParams(long executionId, String jobName, MappedCall.Accepted call, Instant now) {
+    private static MapSqlParameterSource pendingParams(long executionId, String jobName, BluejayEndpoint endpoint, MappedCall.Accepted call,
+            Instant now) {
         return new MapSqlParameterSource()
+                .addValue("endpoint", endpoint.key())
                 .addValue("agent", call.request().agentKey())
                 .addValue("source", call.sourceId())
                 .addValue("fp", call.fingerprint())
@@ -305,8 +318,8 @@ public class Ledger {
                 .addValue("now", utc(now));
     }
 
-    private Optional<Long> insertPending(long executionId, String jobName, MappedCall.Accepted call, Instant now) {
-        MapSqlParameterSource p = pendingParams(executionId, jobName, call, now);
+    private Optional<Long> insertPending(long executionId, String jobName, BluejayEndpoint endpoint, MappedCall.Accepted call, Instant now) {
+        MapSqlParameterSource p = pendingParams(executionId, jobName, endpoint, call, now);
         org.springframework.jdbc.support.GeneratedKeyHolder keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
         try {
             // in a savepoint: on PostgreSQL a unique violation would otherwise abort the whole chunk transaction
@@ -467,7 +480,7 @@ public class Ledger {
         return jdbc.query("SELECT * FROM call_ledger WHERE call_id = :call", Map.of("call", callId), ENTRY).stream().findFirst();
     }
 
-    /** Ledger rows with this source id (one per agent). */
+    /** Ledger rows with this source id (one per agent and endpoint). */
     public List<LedgerEntry> findBySourceId(String sourceId) {
         return jdbc.query("SELECT * FROM call_ledger WHERE source_id = :source", Map.of("source", sourceId), ENTRY);
     }
@@ -515,19 +528,21 @@ public class Ledger {
     }
 
     /**
-     * One page of the calls in {@code scope} that were accepted before {@code submittedBefore} and have no result yet
-     * (SUBMITTED or OVERDUE, with a call id), in ledger id order after {@code afterId} (keyset pagination: pass the
-     * last id of the previous page, or 0 for the first). Memory is bounded by {@code limit}, not by the calls waiting.
+     * One page of the calls in {@code scope} sent to {@code endpoint} that were accepted before {@code submittedBefore} and
+     * have no result yet (SUBMITTED or OVERDUE, with a call id), in ledger id order after {@code afterId} (keyset
+     * pagination: pass the last id of the previous page, or 0 for the first). Memory is bounded by {@code limit}, not by
+     * the calls waiting. Only {@code endpoint}'s calls: another endpoint does not know their call ids.
      */
-    public List<LedgerEntry> awaitingResults(CallScope scope, Instant submittedBefore, long afterId, int limit) {
+    public List<LedgerEntry> awaitingResults(CallScope scope, BluejayEndpoint endpoint, Instant submittedBefore, long afterId, int limit) {
         return jdbc.query("""
                 SELECT * FROM call_ledger
                 WHERE id > :after AND state IN ('SUBMITTED', 'OVERDUE') AND call_id IS NOT NULL AND submitted_at < :before
+                  AND endpoint = :endpoint
                   AND (CAST(:job AS VARCHAR(200)) IS NULL OR job_name = :job)
                   AND (CAST(:exec AS BIGINT) IS NULL OR id IN (SELECT ledger_id FROM execution_call WHERE job_execution_id = :exec))
                 ORDER BY id FETCH FIRST :limit ROWS ONLY""",
                 new MapSqlParameterSource("exec", scope.executionId()).addValue("job", scope.jobName()).addValue("after", afterId)
-                        .addValue("before", utc(submittedBefore)).addValue("limit", limit), ENTRY);
+                        .addValue("endpoint", endpoint.key()).addValue("before", utc(submittedBefore)).addValue("limit", limit), ENTRY);
     }
 
     /** Marks this execution's SUBMITTED calls sent before {@code cutoff} as OVERDUE. @return how many */
@@ -577,13 +592,14 @@ public class Ledger {
      *
      * @param transcriptRef where its transcript came from (absolute path or URL), null without one
      * @param transcriptFormat the format id the transcript file was read as, null without a local file
+     * @param endpoint the Bluejay endpoint the call was sent to ({@link BluejayEndpoint#key})
      */
     public record ExecutionCallRow(long line, String sourceRef, String sourceId, Disposition disposition, LedgerState state,
             @Nullable String callId, int attempts, boolean inDoubt, @Nullable String bluejayStatus, @Nullable String resultVia,
             @Nullable Boolean goalSuccess, @Nullable Boolean hallucination, @Nullable Integer numTurns,
             @Nullable Double agentSpeakPercentage, @Nullable Double latencyP50, @Nullable Double latencyP90,
             @Nullable String customMetricsJson, @Nullable String lastError, @Nullable String transcriptRef,
-            @Nullable String transcriptFormat) {}
+            @Nullable String transcriptFormat, String endpoint) {}
 
     /** Streams the calls an execution read, in input order, without holding them all in memory. */
     public void forEachExecutionCall(long executionId, java.util.function.Consumer<ExecutionCallRow> consumer) {
@@ -598,7 +614,7 @@ public class Ledger {
                     rs.getObject("num_turns", Integer.class), rs.getObject("agent_speak_pct", Double.class),
                     rs.getObject("latency_p50", Double.class), rs.getObject("latency_p90", Double.class),
                     rs.getString("custom_metrics"), rs.getString("last_error"), rs.getString("transcript_ref"),
-                    rs.getString("transcript_format")));
+                    rs.getString("transcript_format"), rs.getString("endpoint")));
         });
     }
 
@@ -637,7 +653,8 @@ public class Ledger {
     }
 
     static final RowMapper<LedgerEntry> ENTRY = (rs, n) -> new LedgerEntry(
-            rs.getLong("id"), rs.getString("agent_key"), rs.getString("source_id"), LedgerState.valueOf(rs.getString("state")),
+            rs.getLong("id"), new BluejayEndpoint(rs.getString("endpoint")), rs.getString("agent_key"), rs.getString("source_id"),
+            LedgerState.valueOf(rs.getString("state")),
             rs.getString("call_id"), rs.getString("fingerprint"), rs.getInt("attempts"), rs.getBoolean("in_doubt"),
             rs.getString("last_error"), rs.getString("source_ref"), rs.getObject("job_execution_id", Long.class), instant(rs, "submitted_at"),
             instant(rs, "updated_at"));

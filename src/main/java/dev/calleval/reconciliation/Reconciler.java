@@ -33,7 +33,9 @@ import tools.jackson.core.JacksonException;
  * Applies results to the ledger. Rules (DESIGN.md "Webhooks and reconciliation"):
  * <ul>
  *   <li>match by call id (webhook {@code id} = evaluate's {@code call_id}), else by
- *       {@code metadata.calleval_source_id} and agent;</li>
+ *       {@code metadata.calleval_source_id} and agent among the calls still waiting for their call id (a row that has
+ *       another call id is another Bluejay call, e.g. the same input sent to the sandbox);</li>
+ *   <li>polling asks the client's endpoint only about the calls sent to that endpoint;</li>
  *   <li>COMPLETED → EVALUATED, INCOMPLETED → INCOMPLETE; other statuses are progress and change nothing;</li>
  *   <li>a call that already has a result keeps it: late and duplicate events change nothing;</li>
  *   <li>an event that matches no call is an orphan and stays in the inbox, to be matched once its submission
@@ -119,6 +121,7 @@ public class Reconciler {
             Optional<String> sourceId = callLog.metadataValue("calleval_source_id");
             if (sourceId.isPresent()) {
                 List<LedgerEntry> candidates = ledger.findBySourceId(sourceId.get()).stream()
+                        .filter(e -> e.callId() == null)
                         .filter(e -> callLog.agentId() == null || e.agentKey().equals(callLog.agentId())
                                 || e.agentKey().equals("ext:" + callLog.externalAgentId()))
                         .toList();
@@ -176,9 +179,9 @@ public class Reconciler {
     }
 
     /**
-     * Polls {@code retrieve-call-log} for the calls in {@code scope} that have waited longer than {@code pollAfter}
-     * without a result, and applies what it finds. A failed poll is logged and the call stays as it was; a refused API
-     * key stops the round.
+     * Polls {@code retrieve-call-log} for the calls in {@code scope} sent to the client's endpoint
+     * ({@link BluejayClient#endpoint}) that have waited longer than {@code pollAfter} without a result, and applies what
+     * it finds. A failed poll is logged and the call stays as it was; a refused API key stops the round.
      *
      * @return results recorded
      */
@@ -197,7 +200,7 @@ public class Reconciler {
         long lastId = 0;
         List<LedgerEntry> page;
         do { // a page at a time, by ledger id: memory does not grow with the number of calls waiting
-            page = ledger.awaitingResults(scope, cutoff, lastId, POLL_PAGE);
+            page = ledger.awaitingResults(scope, client.endpoint(), cutoff, lastId, POLL_PAGE);
             for (LedgerEntry entry : page) {
                 polled++;
                 try {

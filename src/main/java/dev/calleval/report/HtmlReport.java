@@ -5,6 +5,7 @@ import static dev.calleval.report.Html.esc;
 import static dev.calleval.report.Html.num;
 import static dev.calleval.report.Html.percent;
 
+import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.ledger.Disposition;
 import dev.calleval.ledger.Ledger;
 import dev.calleval.ledger.Ledger.ExecutionCallRow;
@@ -130,6 +131,8 @@ public class HtmlReport {
         h.append("<header><h1>").append(esc(title)).append(" <span class=\"status status-").append(esc(s.status())).append("\">")
                 .append(esc(s.status())).append("</span></h1>\n<table class=\"facts\">");
         fact(h, "source", esc(s.source()));
+        fact(h, "Bluejay endpoint", s.endpoint() == null ? "– (not recorded)" : "<code>" + esc(s.endpoint()) + "</code>"
+                + (BluejayEndpoint.SANDBOX_KEY.equals(s.endpoint()) ? " (the embedded sandbox: nothing reached the real API)" : ""));
         if (s.exitDescription() != null) {
             fact(h, "why it ended so", esc(s.exitDescription()));
         }

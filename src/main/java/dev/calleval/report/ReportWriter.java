@@ -39,9 +39,15 @@ public class ReportWriter {
         this.html = html;
     }
 
-    /** Facts about the execution that the ledger does not hold. */
+    /**
+     * Facts about the execution that the ledger does not hold.
+     *
+     * @param endpoint the Bluejay endpoint the execution sent to ({@code sandbox} or a normalised base URL); null for an
+     *     execution from before endpoints were recorded
+     */
     public record ExecutionInfo(String job, long executionId, String status, @Nullable String exitDescription,
-            @Nullable Instant startTime, @Nullable Instant endTime, String source, long rowsRead, RunSummary.Requests requests) {}
+            @Nullable Instant startTime, @Nullable Instant endTime, String source, @Nullable String endpoint, long rowsRead,
+            RunSummary.Requests requests) {}
 
     /**
      * Writes the four files and returns the summary.
@@ -107,7 +113,7 @@ public class ReportWriter {
         RunSummary.Counts counts = new RunSummary.Counts(evaluated, incomplete, waiting, overdue, failed, inDoubt, rejected, alreadyDone,
                 runningElsewhere, resent);
         return new RunSummary(info.job(), info.executionId(), info.status(), info.exitDescription(), info.startTime(), info.endTime(),
-                info.source(), info.rowsRead(), submitted, counts, counts.total() == info.rowsRead(),
+                info.source(), info.endpoint(), info.rowsRead(), submitted, counts, counts.total() == info.rowsRead(),
                 ledger.runningElsewhereOwners(info.executionId()), info.requests(), dir.toString());
     }
 
@@ -128,20 +134,22 @@ public class ReportWriter {
     }
 
     /**
-     * {@code calls.csv}: one row per call the execution read, in input order. Does not close {@code out}.
+     * {@code calls.csv}: one row per call the execution read, in input order; {@code endpoint} (last column) is the
+     * Bluejay endpoint the row's ledger entry belongs to, the one {@code call_id} is an id at. Does not close {@code out}.
      *
      * @throws IOException when {@code out} fails
      */
     public void writeCalls(Writer out, long executionId) throws IOException {
         CSVPrinter csv = CSVFormat.RFC4180.builder().setHeader("line", "source", "source_id", "disposition", "state",
                 "call_id", "attempts", "in_doubt", "bluejay_status", "result_via", "goal_success", "hallucination",
-                "num_turns", "agent_speak_percentage", "latency_p50_s", "latency_p90_s", "custom_metrics", "last_error").get().print(out);
+                "num_turns", "agent_speak_percentage", "latency_p50_s", "latency_p90_s", "custom_metrics", "last_error", "endpoint")
+                .get().print(out);
         ledger.forEachExecutionCall(executionId, row -> {
             try {
                 csv.printRecord(row.line(), safe(row.sourceRef()), safe(row.sourceId()), row.disposition(), row.state(), row.callId(),
                         row.attempts(), row.inDoubt(), row.bluejayStatus(), row.resultVia(), row.goalSuccess(), row.hallucination(),
                         row.numTurns(), row.agentSpeakPercentage(), row.latencyP50(), row.latencyP90(), safe(row.customMetricsJson()),
-                        safe(row.lastError()));
+                        safe(row.lastError()), row.endpoint());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

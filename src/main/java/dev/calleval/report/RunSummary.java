@@ -10,13 +10,16 @@ import org.jspecify.annotations.Nullable;
  * exactly one of them. Times are UTC.
  *
  * @param status the job execution's status, e.g. COMPLETED or FAILED
+ * @param endpoint the Bluejay endpoint the execution sent to: {@code sandbox} for {@code --sandbox}, else the normalised
+ *     base URL (e.g. {@code https://api.getbluejay.ai}); null for an execution from before endpoints were recorded.
+ *     {@code alreadyDone} counts calls done at this endpoint only
  * @param rowsRead input rows this execution read
  * @param submittedThisRun calls this execution sent and the API accepted (SUBMITTED or later)
  * @param runningElsewhereExecutions the other executions, still running, that this one left calls to (see
  *     {@link Counts#runningElsewhere}), in ascending order; empty when none
  * @param requests HTTP attempts, 429 answers and retries of this execution's client
  */
-@JsonPropertyOrder({"job", "executionId", "status", "exitDescription", "startTime", "endTime", "source", "rowsRead",
+@JsonPropertyOrder({"job", "executionId", "status", "exitDescription", "startTime", "endTime", "source", "endpoint", "rowsRead",
         "submittedThisRun", "counts", "countsAddUp", "runningElsewhereExecutions", "requests", "reportDirectory"})
 public record RunSummary(
         String job,
@@ -26,6 +29,7 @@ public record RunSummary(
         @Nullable Instant startTime,
         @Nullable Instant endTime,
         String source,
+        @Nullable String endpoint,
         long rowsRead,
         long submittedThisRun,
         Counts counts,
@@ -40,7 +44,7 @@ public record RunSummary(
      * @param waitingForResult submitted, no result yet, still within the result window
      * @param inDoubt left PENDING: the process stopped while the request was in flight, or the request failed
      *     ambiguously and a lookup could not tell whether the call exists. The next run sends it again, flagged
-     * @param alreadyDone accepted by the API in an earlier run: not sent again
+     * @param alreadyDone accepted by the same endpoint in an earlier run: not sent again
      * @param runningElsewhere claimed by another execution that was still running (overlapping runs): that one sends
      *     them; not sent by this run, and not in doubt
      * @param inDoubtResent of the rows sent by this run, those sent again after an earlier run left them in doubt

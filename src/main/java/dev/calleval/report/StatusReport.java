@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * What {@code calleval status} shows, read from the state store: recent job executions with their counts (calls for an
- * evaluate job, simulation logs for an enrich job), calls waiting for a result or in doubt, update-simulation-result
+ * evaluate job, simulation logs for an enrich job) and the Bluejay endpoint each sent to, calls waiting for a result or in
+ * doubt per endpoint, update-simulation-result
  * posts by state, the webhook inbox by event type (unknown types included), and recent simulation
  * runs with their results' progress. Times are UTC.
  */
@@ -28,16 +29,25 @@ public class StatusReport {
         this.simulations = simulations;
     }
 
-    /** One job execution: its Spring Batch status and what it did with its input rows (disposition counts). */
+    /**
+     * One job execution: its Spring Batch status and what it did with its input rows (disposition counts).
+     *
+     * @param endpoint the Bluejay endpoint it sent to ({@code sandbox} or a normalised base URL); null for an execution
+     *     from before endpoints were recorded
+     */
     public record Execution(long id, String job, String status, @Nullable OffsetDateTime start, @Nullable OffsetDateTime end,
-            long rowsClaimed, long alreadyDone, long rejected) {}
+            long rowsClaimed, long alreadyDone, long rejected, @Nullable String endpoint) {}
 
     /** Ledger totals over all jobs (or one job). */
     public record Calls(long waitingForResult, long overdue, long inDoubt, long failed, long evaluated, long incomplete) {}
 
-    /** The whole snapshot. {@code simulationUpdates}: update-simulation-result posts by state (POSTED, IN_DOUBT, ...). */
-    public record Snapshot(List<Execution> executions, Calls calls, Map<String, Long> simulationUpdates, List<WebhookInbox.TypeCount> webhooks,
-            List<SimulationStore.RunView> simulationRuns, List<Map<String, Object>> queueRequestsInDoubt) {}
+    /**
+     * The whole snapshot. {@code calls}: the ledger's totals over every endpoint; {@code callsByEndpoint}: the same per
+     * Bluejay endpoint the calls were sent to, in key order (empty when the ledger has no call); {@code simulationUpdates}:
+     * update-simulation-result posts by state (POSTED, IN_DOUBT, ...).
+     */
+    public record Snapshot(List<Execution> executions, Calls calls, Map<String, Calls> callsByEndpoint, Map<String, Long> simulationUpdates,
+            List<WebhookInbox.TypeCount> webhooks, List<SimulationStore.RunView> simulationRuns, List<Map<String, Object>> queueRequestsInDoubt) {}
 
     /**
      * @param job only this job's executions and calls; null for all
@@ -52,31 +62,36 @@ public class StatusReport {
                        (SELECT COUNT(*) FROM execution_call c WHERE c.job_execution_id = e.JOB_EXECUTION_ID AND c.disposition = 'ALREADY_DONE')
                          + (SELECT COUNT(*) FROM simulation_update_item u WHERE u.job_execution_id = e.JOB_EXECUTION_ID AND u.disposition IN ('ALREADY_POSTED', 'CHANGED_AFTER_POST')) AS done,
                        (SELECT COUNT(*) FROM rejection r WHERE r.job_execution_id = e.JOB_EXECUTION_ID)
-                         + (SELECT COUNT(*) FROM simulation_update_item u WHERE u.job_execution_id = e.JOB_EXECUTION_ID AND u.disposition = 'INVALID') AS rejected
+                         + (SELECT COUNT(*) FROM simulation_update_item u WHERE u.job_execution_id = e.JOB_EXECUTION_ID AND u.disposition = 'INVALID') AS rejected,
+                       (SELECT MIN(p.PARAMETER_VALUE) FROM BATCH_JOB_EXECUTION_PARAMS p
+                         WHERE p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND p.PARAMETER_NAME = 'endpoint') AS endpoint
                 FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID
                 WHERE (CAST(:job AS VARCHAR(200)) IS NULL OR i.JOB_NAME = :job)
                 ORDER BY e.JOB_EXECUTION_ID DESC FETCH FIRST :limit ROWS ONLY""", p,
                 (rs, n) -> new Execution(rs.getLong("id"), rs.getString("job"), rs.getString("status"),
                         time(rs.getTimestamp("start_time")), time(rs.getTimestamp("end_time")), rs.getLong("claimed"),
-                        rs.getLong("done"), rs.getLong("rejected")));
-        Map<String, Object> c = jdbc.queryForMap("""
-                SELECT SUM(CASE WHEN state = 'SUBMITTED' THEN 1 ELSE 0 END) AS waiting,
+                        rs.getLong("done"), rs.getLong("rejected"), rs.getString("endpoint")));
+        Map<String, Calls> byEndpoint = new java.util.TreeMap<>();
+        jdbc.query("""
+                SELECT endpoint,
+                       SUM(CASE WHEN state = 'SUBMITTED' THEN 1 ELSE 0 END) AS waiting,
                        SUM(CASE WHEN state = 'OVERDUE' THEN 1 ELSE 0 END) AS overdue,
                        SUM(CASE WHEN state = 'PENDING' THEN 1 ELSE 0 END) AS in_doubt,
                        SUM(CASE WHEN state = 'FAILED' THEN 1 ELSE 0 END) AS failed,
                        SUM(CASE WHEN state = 'EVALUATED' THEN 1 ELSE 0 END) AS evaluated,
                        SUM(CASE WHEN state = 'INCOMPLETE' THEN 1 ELSE 0 END) AS incomplete
-                FROM call_ledger WHERE (CAST(:job AS VARCHAR(200)) IS NULL OR job_name = :job)""", p);
-        Calls calls = new Calls(n(c.get("waiting")), n(c.get("overdue")), n(c.get("in_doubt")), n(c.get("failed")),
-                n(c.get("evaluated")), n(c.get("incomplete")));
+                FROM call_ledger WHERE (CAST(:job AS VARCHAR(200)) IS NULL OR job_name = :job) GROUP BY endpoint""", p,
+                (java.sql.ResultSet rs) -> {
+                    byEndpoint.put(rs.getString("endpoint"), new Calls(rs.getLong("waiting"), rs.getLong("overdue"), rs.getLong("in_doubt"),
+                            rs.getLong("failed"), rs.getLong("evaluated"), rs.getLong("incomplete")));
+                });
+        Calls calls = byEndpoint.values().stream().reduce(new Calls(0, 0, 0, 0, 0, 0), (a, b) -> new Calls(a.waitingForResult() + b.waitingForResult(),
+                a.overdue() + b.overdue(), a.inDoubt() + b.inDoubt(), a.failed() + b.failed(), a.evaluated() + b.evaluated(),
+                a.incomplete() + b.incomplete()));
         Map<String, Long> updates = new java.util.TreeMap<>();
         jdbc.query("SELECT state, COUNT(*) AS n FROM simulation_update GROUP BY state", Map.of(),
                 (java.sql.ResultSet rs) -> { updates.put(rs.getString("state"), rs.getLong("n")); });
-        return new Snapshot(executions, calls, updates, inbox.countsByType(), simulations.recentRuns(limit), simulations.queueRequestsInDoubt());
-    }
-
-    private static long n(@Nullable Object value) {
-        return value == null ? 0 : ((Number) value).longValue();
+        return new Snapshot(executions, calls, byEndpoint, updates, inbox.countsByType(), simulations.recentRuns(limit), simulations.queueRequestsInDoubt());
     }
 
     private static @Nullable OffsetDateTime time(java.sql.@Nullable Timestamp t) {

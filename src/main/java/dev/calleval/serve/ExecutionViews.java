@@ -115,7 +115,8 @@ class ExecutionViews {
                     JobRunner.exitDescription(execution, true), start, end, source, read, null, counts, counts.total() == read, reportDirectory));
         }
         RunSummary summary = reportWriter.summarize(new ReportWriter.ExecutionInfo(jobName, executionId, execution.getStatus().name(),
-                JobRunner.exitDescription(execution, false), start, end, source == null ? "" : source, read,
+                JobRunner.exitDescription(execution, false), start, end, source == null ? "" : source,
+                execution.getJobParameters().getString(JobRunner.ENDPOINT), read,
                 new RunSummary.Requests(0, 0, 0, 0)), reports == null ? Path.of("") : reports);
         return Optional.of(new ExecutionView(executionId, jobName, "evaluate", summary.status(), execution.getExitStatus().getExitCode(),
                 summary.exitDescription(), start, end, source, read, summary.submittedThisRun(), summary.counts(), summary.countsAddUp(),

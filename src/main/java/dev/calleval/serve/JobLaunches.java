@@ -1,6 +1,7 @@
 package dev.calleval.serve;
 
 import dev.calleval.bluejay.ApiKey;
+import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.job.BluejayClientFactory;
 import dev.calleval.job.JobDefinition;
 import dev.calleval.job.JobAlreadyRunningException;
@@ -59,7 +60,8 @@ public class JobLaunches {
         this.clients = clients;
     }
 
-    private record Setup(SortedMap<String, JobDefinition> jobs, Path jobsFolder, URI baseUrl, ApiKey apiKey, int concurrent, ThreadPoolExecutor pool) {}
+    private record Setup(SortedMap<String, JobDefinition> jobs, Path jobsFolder, URI baseUrl, ApiKey apiKey, BluejayEndpoint endpoint, int concurrent,
+            ThreadPoolExecutor pool) {}
 
     /**
      * An execution started here and not ended yet.
@@ -90,9 +92,11 @@ public class JobLaunches {
      *
      * @param jobs the job files by name, as read at startup from {@code jobsFolder}
      * @param baseUrl where the executions send their requests (Bluejay or the sandbox)
+     * @param endpoint what the ledger records their calls under ({@link BluejayEndpoint#SANDBOX} for the embedded sandbox)
      * @param concurrent executions running at once
      */
-    synchronized void open(SortedMap<String, JobDefinition> jobs, Path jobsFolder, URI baseUrl, ApiKey apiKey, int concurrent) {
+    synchronized void open(SortedMap<String, JobDefinition> jobs, Path jobsFolder, URI baseUrl, ApiKey apiKey, BluejayEndpoint endpoint,
+            int concurrent) {
         if (concurrent < 1) {
             throw new IllegalArgumentException("at least one execution must be allowed to run, got " + concurrent);
         }
@@ -102,7 +106,7 @@ public class JobLaunches {
             thread.setDaemon(true);
             return thread;
         });
-        setup = new Setup(new TreeMap<>(jobs), jobsFolder, baseUrl, apiKey, concurrent, pool);
+        setup = new Setup(new TreeMap<>(jobs), jobsFolder, baseUrl, apiKey, endpoint, concurrent, pool);
     }
 
     /** The job files serve knows, by name. */
@@ -164,7 +168,7 @@ public class JobLaunches {
         List<ExecutionTask> tasks = new ArrayList<>(1);
         JobRunner.Started started;
         try {
-            started = runner.start(definition, clients.create(definition, s.baseUrl(), s.apiKey()), Duration.ZERO, task -> {
+            started = runner.start(definition, clients.create(definition, s.baseUrl(), s.apiKey(), s.endpoint()), Duration.ZERO, task -> {
                 ExecutionTask t = new ExecutionTask(task);
                 tasks.add(t);
                 s.pool().execute(t);

@@ -89,7 +89,12 @@ public class ServeRuntime implements SmartLifecycle {
             Duration shutdownTimeout) {}
 
     /** Where the launched executions and the polling send their requests. */
-    public record Connection(URI baseUrl, ApiKey apiKey, BluejayClient pollClient) {}
+    public record Connection(URI baseUrl, ApiKey apiKey, BluejayClient pollClient) {
+        /** What the ledger records the calls of this connection under: the poll client's endpoint. */
+        public dev.calleval.bluejay.BluejayEndpoint endpoint() {
+            return pollClient.endpoint();
+        }
+    }
 
     private record Running(Settings settings, Connection connection, ThreadPoolTaskScheduler scheduler) {}
 
@@ -102,7 +107,7 @@ public class ServeRuntime implements SmartLifecycle {
         if (running != null) {
             throw new IllegalStateException("serve is already running");
         }
-        launches.open(jobs, jobsFolder, connection.baseUrl(), connection.apiKey(), settings.concurrentExecutions());
+        launches.open(jobs, jobsFolder, connection.baseUrl(), connection.apiKey(), connection.endpoint(), settings.concurrentExecutions());
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
         long dropFolderJobs = jobs.values().stream().filter(j -> j.kind() == JobDefinition.Kind.DROP_FOLDER).count();
         scheduler.setPoolSize(2 + (int) dropFolderJobs); // a drop-folder poll runs its manifests in its own thread
@@ -194,7 +199,7 @@ public class ServeRuntime implements SmartLifecycle {
             if (running == null) {
                 throw new IllegalStateException("serve is stopping: not started; a later poll runs it");
             }
-            JobRunner.Outcome outcome = runner.run(evaluate, clients.create(evaluate, r.connection().baseUrl(), r.connection().apiKey()),
+            JobRunner.Outcome outcome = runner.run(evaluate, clients.create(evaluate, r.connection().baseUrl(), r.connection().apiKey(), r.connection().endpoint()),
                     Duration.ZERO);
             if ("STOPPED".equals(outcome.status())) {
                 throw new IllegalStateException("execution " + outcome.executionId() + " stopped with serve; a later poll resumes it");

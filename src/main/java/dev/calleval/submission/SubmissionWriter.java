@@ -18,7 +18,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * The submit step's item writer. For each chunk, inside the chunk transaction: records rejected rows, and claims
- * the accepted calls in the ledger (already-done calls and duplicate call ids are not claimed). After the chunk
+ * the accepted calls in the ledger under the client's endpoint (calls already done at that endpoint and duplicate
+ * call ids are not claimed). After the chunk
  * commits, the claimed calls go to the {@link Submitter}, which sends them while the next chunk is read (so the
  * writer never waits for a chunk's slowest response, and the rate limit is reached even at high latency).
  *
@@ -79,7 +80,7 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
                 rejected.add(r);
             }
         }
-        Ledger.ClaimOutcome outcome = ledger.claim(executionId, jobName, accepted);
+        Ledger.ClaimOutcome outcome = ledger.claim(executionId, jobName, client.endpoint(), accepted);
         rejected.addAll(outcome.duplicates());
         ledger.recordRejections(executionId, rejected);
         for (MappedCall.Rejected r : rejected) {

@@ -3,6 +3,7 @@ package dev.calleval.enrichment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.calleval.TestDatabases;
+import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.bluejay.UpdateSimulationResultRequest;
 import dev.calleval.mapping.Problem;
 import java.time.Clock;
@@ -58,7 +59,7 @@ class SimulationUpdateLedgerTests {
     }
 
     private List<SimulationUpdateLedger.Claim> claim(long execution, boolean resend, MappedUpdate... updates) {
-        return transactions.execute(status -> ledger.claim(execution, JOB, List.of(updates), resend));
+        return transactions.execute(status -> ledger.claim(execution, JOB, BluejayEndpoint.DEFAULT, List.of(updates), resend));
     }
 
     private List<UpdateDisposition> dispositions(long execution) {
@@ -68,7 +69,7 @@ class SimulationUpdateLedgerTests {
     }
 
     private UpdateState state(String id) {
-        return ledger.find(id).orElseThrow().state();
+        return ledger.find(BluejayEndpoint.DEFAULT, id).orElseThrow().state();
     }
 
     @Test
@@ -92,7 +93,29 @@ class SimulationUpdateLedgerTests {
             assertThat(item.error()).isEqualTo("already posted; changed input ignored");
             assertThat(item.attempts()).isEqualTo(1);
         });
-        assertThat(ledger.find("1").orElseThrow().postedAt()).isNotNull();
+        assertThat(ledger.find(BluejayEndpoint.DEFAULT, "1").orElseThrow().postedAt()).isNotNull();
+    }
+
+    @Test
+    void anUpdatePostedToTheSandboxIsPostedAgainToTheRealApiAndOnceThereNeverAgain() {
+        List<SimulationUpdateLedger.Claim> toSandbox = transactions.execute(status -> ledger.claim(1, JOB, BluejayEndpoint.SANDBOX,
+                List.of(log("1", "a")), false));
+        ledger.markPosted(toSandbox.get(0).updateId(), 1, 1, null);
+
+        List<SimulationUpdateLedger.Claim> toReal = claim(2, false, log("1", "a"));
+
+        assertThat(toReal).as("the sandbox's post does not count for the real API").singleElement()
+                .satisfies(c -> assertThat(c.updateId()).isNotEqualTo(toSandbox.get(0).updateId()));
+        assertThat(dispositions(2)).containsExactly(UpdateDisposition.CLAIMED);
+        assertThat(ledger.find(BluejayEndpoint.SANDBOX, "1").orElseThrow().state()).isEqualTo(UpdateState.POSTED);
+        assertThat(state("1")).isEqualTo(UpdateState.PENDING);
+        ledger.markPosted(toReal.get(0).updateId(), 2, 1, null);
+
+        assertThat(claim(3, false, log("1", "a"))).isEmpty();
+        assertThat(dispositions(3)).containsExactly(UpdateDisposition.ALREADY_POSTED);
+        List<SimulationUpdateLedger.Claim> rerun = transactions.execute(status -> ledger.claim(4, JOB, BluejayEndpoint.SANDBOX,
+                List.of(log("1", "a")), false));
+        assertThat(rerun).as("a rerun on the sandbox posts nothing").isEmpty();
     }
 
     @Test
@@ -101,8 +124,8 @@ class SimulationUpdateLedgerTests {
         ledger.markFailed(id, 1, "POST /v1/update-simulation-result answered HTTP 503", 5);
 
         assertThat(claim(2, false, log("1", "a"))).singleElement().satisfies(c -> assertThat(c.updateId()).isEqualTo(id));
-        assertThat(ledger.find("1").orElseThrow().attempts()).isEqualTo(5);
-        assertThat(ledger.find("1").orElseThrow().lastError()).isNull();
+        assertThat(ledger.find(BluejayEndpoint.DEFAULT, "1").orElseThrow().attempts()).isEqualTo(5);
+        assertThat(ledger.find(BluejayEndpoint.DEFAULT, "1").orElseThrow().lastError()).isNull();
         assertThat(dispositions(2)).containsExactly(UpdateDisposition.CLAIMED);
     }
 
@@ -143,7 +166,7 @@ class SimulationUpdateLedgerTests {
         assertThat(claim(2, true, log("1", "a"))).isEmpty();
 
         assertThat(dispositions(2)).containsExactly(UpdateDisposition.FOUND_PENDING);
-        SimulationUpdateLedger.Entry entry = ledger.find("1").orElseThrow();
+        SimulationUpdateLedger.Entry entry = ledger.find(BluejayEndpoint.DEFAULT, "1").orElseThrow();
         assertThat(entry.state()).isEqualTo(UpdateState.IN_DOUBT);
         assertThat(entry.lastError()).contains("left PENDING by job execution 1");
         assertThat(entry.jobExecutionId()).as("still owned by the execution that posted it").isEqualTo(1);
@@ -179,20 +202,20 @@ class SimulationUpdateLedgerTests {
         assertThat(items.get(2).error()).isEqualTo("simulation result 1 was already read in this run from logs/1.json; only the first log is used");
         assertThat(items.get(2).state()).isEqualTo(UpdateState.REJECTED);
         assertThat(items.get(4).fields()).isEqualTo("tool_calls[0].start_offset_ms");
-        assertThat(ledger.find("3")).as("an invalid log never reaches the ledger").isEmpty();
+        assertThat(ledger.find(BluejayEndpoint.DEFAULT, "3")).as("an invalid log never reaches the ledger").isEmpty();
     }
 
     @Test
     void nothingIsClaimedWhenTheChunkRollsBack() {
         try {
             transactions.executeWithoutResult(status -> {
-                ledger.claim(1, JOB, List.of(log("1", "a")), false);
+                ledger.claim(1, JOB, BluejayEndpoint.DEFAULT, List.of(log("1", "a")), false);
                 throw new IllegalStateException("chunk failed");
             });
         } catch (IllegalStateException expected) {
             // the chunk's claims roll back with it
         }
-        assertThat(ledger.find("1")).isEmpty();
+        assertThat(ledger.find(BluejayEndpoint.DEFAULT, "1")).isEmpty();
         assertThat(dispositions(1)).isEmpty();
     }
 

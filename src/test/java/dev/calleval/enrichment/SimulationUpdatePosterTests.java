@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.calleval.bluejay.ApiKey;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.bluejay.BluejayClientSettings;
+import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.bluejay.SmsSimulationRunRequest;
 import dev.calleval.bluejay.ToolCall;
 import dev.calleval.bluejay.UpdateSimulationResultRequest;
@@ -106,11 +107,11 @@ class SimulationUpdatePosterTests {
         String id = request.simulationResultId();
         MappedUpdate.Accepted update = new MappedUpdate.Accepted(new SimulationLog(++seq, "logs/" + id + ".json", 0, id, "the file name", null,
                 () -> null), request, SimulationLogMapper.fingerprint(request));
-        List<SimulationUpdateLedger.Claim> claims = ledger.claim(EXECUTION, "poster-test", List.of(update), false);
+        List<SimulationUpdateLedger.Claim> claims = ledger.claim(EXECUTION, "poster-test", BluejayEndpoint.DEFAULT, List.of(update), false);
         try (SimulationUpdatePoster poster = new SimulationUpdatePoster(client, ledger, EXECUTION, 2)) {
             claims.forEach(poster::post);
         }
-        return ledger.find(id).orElseThrow();
+        return ledger.find(BluejayEndpoint.DEFAULT, id).orElseThrow();
     }
 
     /** Requests that reached update-simulation-result, whatever their answer. */
@@ -256,7 +257,7 @@ class SimulationUpdatePosterTests {
             updates.add(new MappedUpdate.Accepted(new SimulationLog(++seq, id + ".json", 0, id, "the file name", null, () -> null), request,
                     SimulationLogMapper.fingerprint(request)));
         }
-        List<SimulationUpdateLedger.Claim> claims = ledger.claim(EXECUTION, "poster-test", updates, false);
+        List<SimulationUpdateLedger.Claim> claims = ledger.claim(EXECUTION, "poster-test", BluejayEndpoint.DEFAULT, updates, false);
         RuntimeException stop;
         try (SimulationUpdatePoster poster = new SimulationUpdatePoster(client, ledger, EXECUTION, 1)) {
             claims.forEach(poster::post);
@@ -267,8 +268,8 @@ class SimulationUpdatePosterTests {
         assertThat(stop).isNotNull();
         assertThat(stop.getMessage()).contains("update-simulation-result").contains("re-run the job to resume");
         assertThat(updateRequests()).isEqualTo(SimulationUpdatePoster.STOP_AFTER_CONSECUTIVE_FAILURES);
-        assertThat(updates).allSatisfy(u -> assertThat(ledger.find(u.resultId()).orElseThrow().state()).isEqualTo(UpdateState.FAILED));
-        assertThat(ledger.find("524").orElseThrow().lastError()).startsWith("not posted: the run stopped");
+        assertThat(updates).allSatisfy(u -> assertThat(ledger.find(BluejayEndpoint.DEFAULT, u.resultId()).orElseThrow().state()).isEqualTo(UpdateState.FAILED));
+        assertThat(ledger.find(BluejayEndpoint.DEFAULT, "524").orElseThrow().lastError()).startsWith("not posted: the run stopped");
     }
 
     /**

@@ -107,7 +107,7 @@ class EvaluateJobFunctionalTests {
 
         CommandLine.Result status = CommandLine.run(databaseUrl, Map.of(), "status", "sample");
         assertThat(status.out()).containsPattern("\\s+1\\s+sample\\s+COMPLETED\\s+.*sent 15, already done 0, rejected 0")
-                .contains("Calls of sample: 15 evaluated")
+                .contains("Calls of sample to sandbox: 15 evaluated")
                 .containsPattern("observability_call_evaluated\\s+15\\s+\\(matched 15\\)");
 
         assertThat(run("run", job.toString(), "--sandbox", "--wait-for-results", "10s")).isZero();
@@ -202,6 +202,58 @@ class EvaluateJobFunctionalTests {
             assertThat(restarted.path("counts").path("evaluated").asLong()).as("results found by polling retrieve-call-log").isEqualTo(15);
             assertThat(sandbox.stats().evaluateAccepted()).as("each call accepted exactly once").isEqualTo(15);
             assertThat(csv("restart", 2, "calls.csv")).extracting(c -> c.get("result_via")).containsOnly("POLL");
+        }
+    }
+
+    @Test
+    void aTrialOnTheSandboxLeavesTheRealRunEveryCallToSendAndTheRealRunIsDoneOnlyOnce() throws Exception {
+        Path job = jobFile("trial", "calls.csv");
+        Files.writeString(job, Files.readString(job).replace("poll-after: 30s", "poll-after: 0s\n  poll-interval: 200ms"));
+
+        assertThat(run("run", job.toString(), "--sandbox", "--wait-for-results", "0s")).isZero();
+        JsonNode trial = summary("trial", 1);
+        assertThat(trial.path("endpoint").asString()).isEqualTo("sandbox");
+        assertThat(trial.path("submitted_this_run").asLong()).isEqualTo(15);
+        assertThat(csv("trial", 1, "calls.csv")).extracting(c -> c.get("endpoint")).containsOnly("sandbox");
+
+        // another Bluejay endpoint, as if it were the real API: a standalone sandbox on another port, results by polling
+        try (SandboxServer real = SandboxServer.start(SandboxConfig.defaults().withApiKey("real-key").withoutWebhook())) {
+            String endpoint = real.baseUri().toString().replaceAll("/+$", "");
+            Map<String, Object> toReal = Map.of("BLUEJAY_BASE_URL", real.baseUri().toString(), "BLUEJAY_API_KEY", "real-key");
+
+            assertThat(runWith(toReal, "run", job.toString(), "--wait-for-results", "30s")).isZero();
+
+            JsonNode first = summary("trial", 2);
+            assertThat(first.path("endpoint").asString()).isEqualTo(endpoint);
+            assertThat(first.path("submitted_this_run").asLong()).as("every call is sent to the other endpoint").isEqualTo(15);
+            assertThat(first.path("counts").path("already_done").asLong()).as("the sandbox's calls are not done here").isZero();
+            assertThat(first.path("counts").path("evaluated").asLong()).isEqualTo(15);
+            assertThat(real.stats().evaluateAccepted()).isEqualTo(15);
+            assertThat(csv("trial", 2, "calls.csv")).allSatisfy(call -> {
+                assertThat(call.get("endpoint")).isEqualTo(endpoint);
+                assertThat(call.get("result_via")).isEqualTo("POLL");
+            });
+
+            CommandLine.Result reconcile = CommandLine.run(databaseUrl, toReal, "reconcile", job.toString(), "--poll-after", "0s");
+            assertThat(reconcile.exitCode()).as("the sandbox's call ids are not polled at the other endpoint").isZero();
+            assertThat(reconcile.out()).contains("0 call(s) polled").contains("0 poll(s) failed")
+                    .contains("calls of trial to " + endpoint + ": 15 evaluated, 0 incomplete, 0 waiting for a result");
+
+            assertThat(runWith(toReal, "run", job.toString(), "--wait-for-results", "10s")).isZero();
+
+            JsonNode again = summary("trial", 3);
+            assertThat(again.path("submitted_this_run").asLong()).isZero();
+            assertThat(again.path("counts").path("already_done").asLong()).isEqualTo(15);
+            assertThat(real.stats().evaluateAccepted()).as("nothing sent twice").isEqualTo(15);
+
+            CommandLine.Result status = CommandLine.run(databaseUrl, Map.of(), "status", "trial");
+            assertThat(status.out())
+                    .containsPattern("\\s+1\\s+trial\\s+COMPLETED\\s+.*sent 15, already done 0, rejected 0\\s+\\(endpoint sandbox\\)")
+                    .containsPattern("\\s+2\\s+trial\\s+COMPLETED\\s+.*sent 15, already done 0, rejected 0\\s+\\(endpoint "
+                            + java.util.regex.Pattern.quote(endpoint) + "\\)")
+                    .containsPattern("\\s+3\\s+trial\\s+COMPLETED\\s+.*sent 0, already done 15, rejected 0")
+                    .contains("Calls of trial to " + endpoint + ": 15 evaluated")
+                    .containsPattern("Calls of trial to sandbox: \\d+ evaluated");
         }
     }
 

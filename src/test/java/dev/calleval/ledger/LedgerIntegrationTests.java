@@ -3,6 +3,7 @@ package dev.calleval.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.calleval.TestDatabases;
+import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.bluejay.CallDirection;
 import dev.calleval.bluejay.CallInterface;
 import dev.calleval.bluejay.EvaluateRequest;
@@ -82,7 +83,7 @@ class LedgerIntegrationTests {
     }
 
     private Ledger.ClaimOutcome claim(long execution, List<MappedCall.Accepted> calls) {
-        return transactions.execute(status -> ledger.claim(execution, JOB, calls));
+        return transactions.execute(status -> ledger.claim(execution, JOB, BluejayEndpoint.DEFAULT, calls));
     }
 
     private Map<String, Long> dispositions(long execution) {
@@ -259,7 +260,7 @@ class LedgerIntegrationTests {
         try {
             // execution 1 has inserted src-005 but not committed when execution 2 reads the ledger
             Future<?> other = threads.submit(() -> transactions.executeWithoutResult(status -> {
-                ledger.claim(1, JOB, List.of(call("src-005", 2)));
+                ledger.claim(1, JOB, BluejayEndpoint.DEFAULT, List.of(call("src-005", 2)));
                 inserted.countDown();
                 try {
                     commit.await();
@@ -316,6 +317,57 @@ class LedgerIntegrationTests {
             assertThat(e.callId()).isNull();
         });
         assertThat(ledger.findByCallId("call-d")).isEmpty();
+    }
+
+    private Ledger.ClaimOutcome claimAt(BluejayEndpoint endpoint, long execution, List<MappedCall.Accepted> calls) {
+        return transactions.execute(status -> ledger.claim(execution, JOB, endpoint, calls));
+    }
+
+    private void submitAll(Ledger.ClaimOutcome outcome, long execution, String callIdPrefix) {
+        ledger.markSubmitted(outcome.claimed().stream()
+                .map(c -> new Ledger.Submitted(c.ledgerId(), execution, callIdPrefix + c.call().sourceId(), 1)).toList());
+    }
+
+    @Test
+    void callsTheSandboxAcceptedAreNotDoneForAnotherEndpointAndEachEndpointFindsItsOwnDone() {
+        BluejayEndpoint real = BluejayEndpoint.of(java.net.URI.create("https://API.getbluejay.ai/"));
+        Ledger.ClaimOutcome sandbox = claimAt(BluejayEndpoint.SANDBOX, 1, calls(3));
+        submitAll(sandbox, 1, "sandbox-");
+
+        Ledger.ClaimOutcome toReal = claimAt(real, 2, calls(3));
+
+        assertThat(toReal.claimed()).as("every call is sent to the real API").hasSize(3)
+                .allSatisfy(c -> assertThat(c.inDoubt()).isFalse());
+        assertThat(toReal.alreadyDone()).isZero();
+        assertThat(dispositions(2)).containsExactly(Map.entry("CLAIMED/PENDING", 3L));
+        assertThat(ledger.findBySourceId("src-001")).extracting(e -> e.endpoint().key())
+                .containsExactlyInAnyOrder("sandbox", "https://api.getbluejay.ai");
+        assertThat(ledger.find(BluejayEndpoint.SANDBOX, "1234", "src-001")).get().satisfies(e -> {
+            assertThat(e.state()).as("the sandbox's row is untouched").isEqualTo(LedgerState.SUBMITTED);
+            assertThat(e.callId()).isEqualTo("sandbox-src-001");
+            assertThat(e.jobExecutionId()).isEqualTo(1L);
+        });
+        submitAll(toReal, 2, "real-");
+
+        assertThat(claimAt(BluejayEndpoint.SANDBOX, 3, calls(3)).alreadyDone()).as("a rerun on the sandbox sends nothing").isEqualTo(3);
+        assertThat(claimAt(BluejayEndpoint.DEFAULT, 4, calls(3)).alreadyDone()).as("the same endpoint, spelt otherwise").isEqualTo(3);
+        Ledger.ClaimOutcome third = claimAt(BluejayEndpoint.of(java.net.URI.create("http://127.0.0.1:9999")), 5, calls(3));
+        assertThat(third.claimed()).as("a third endpoint has sent nothing yet").hasSize(3);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM call_ledger", Map.of(), Long.class)).isEqualTo(9);
+    }
+
+    @Test
+    void pollingLooksOnlyAtTheCallsOfTheClientsEndpoint() {
+        submitAll(claimAt(BluejayEndpoint.SANDBOX, 1, calls(2)), 1, "sandbox-");
+        submitAll(claimAt(BluejayEndpoint.DEFAULT, 2, calls(3)), 2, "real-");
+        Instant later = Instant.now().plusSeconds(60);
+
+        assertThat(ledger.awaitingResults(CallScope.all(), BluejayEndpoint.DEFAULT, later, 0, 100)).extracting(LedgerEntry::callId)
+                .containsExactly("real-src-001", "real-src-002", "real-src-003");
+        assertThat(ledger.awaitingResults(CallScope.job(JOB), BluejayEndpoint.SANDBOX, later, 0, 100)).extracting(LedgerEntry::callId)
+                .containsExactly("sandbox-src-001", "sandbox-src-002");
+        assertThat(ledger.awaitingResults(CallScope.all(), BluejayEndpoint.of(java.net.URI.create("http://127.0.0.1:9999")), later, 0, 100))
+                .isEmpty();
     }
 
     private void heartbeatRow(long execution, String processKey, Duration age) {

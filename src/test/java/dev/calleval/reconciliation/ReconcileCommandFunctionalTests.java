@@ -38,13 +38,14 @@ class ReconcileCommandFunctionalTests {
         String db = "jdbc:h2:mem:reconcile-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
         try (SandboxServer sandbox = SandboxServer.start(SandboxConfig.defaults().withApiKey("right-key").withoutWebhook())) {
             Map<String, Object> api = Map.of("BLUEJAY_BASE_URL", sandbox.baseUri().toString(), "BLUEJAY_API_KEY", "right-key");
+            String endpoint = sandbox.baseUri().toString().replaceAll("/+$", "");
 
             assertThat(CommandLine.run(db, api, "run", job.toString()).exitCode()).isZero();
             // no API key needed for the inbox alone; nothing is in it
             CommandLine.Result inboxOnly = CommandLine.run(db, Map.of(), "reconcile", job.toString(), "--inbox-only");
             assertThat(inboxOnly.exitCode()).isZero();
             assertThat(inboxOnly.out()).contains("reconcile (job nightly): 0 result(s) from the webhook inbox; no polling (--inbox-only)")
-                    .contains("calls of nightly: 0 evaluated, 0 incomplete, 15 waiting for a result");
+                    .contains("calls of nightly to " + endpoint + ": 0 evaluated, 0 incomplete, 15 waiting for a result");
 
             // a refused key: polling stops at the first refusal, the calls stay waiting, exit 1
             CommandLine.Result refused = CommandLine.run(db, Map.of("BLUEJAY_BASE_URL", sandbox.baseUri().toString(), "BLUEJAY_API_KEY", "wrong"),
@@ -52,12 +53,12 @@ class ReconcileCommandFunctionalTests {
             assertThat(refused.exitCode()).isEqualTo(1);
             assertThat(refused.out()).contains("polling stopped: GET /v1/retrieve-call-log answered HTTP 401: the API key was refused")
                     .contains("1 call(s) polled after 0s, 0 result(s) found, 1 poll(s) failed")
-                    .contains("calls of nightly: 0 evaluated, 0 incomplete, 15 waiting for a result");
+                    .contains("calls of nightly to " + endpoint + ": 0 evaluated, 0 incomplete, 15 waiting for a result");
 
             CommandLine.Result polled = CommandLine.run(db, api, "reconcile", "--poll-after", "0s");
             assertThat(polled.exitCode()).isZero();
             assertThat(polled.out()).contains("reconcile (all jobs): 0 result(s) from the webhook inbox; 15 call(s) polled after 0s, 15 result(s) found, 0 poll(s) failed")
-                    .contains("calls: 15 evaluated, 0 incomplete, 0 waiting for a result");
+                    .contains("calls to " + endpoint + ": 15 evaluated, 0 incomplete, 0 waiting for a result");
             assertThat(sandbox.requests().stream().filter(r -> r.path().startsWith("/v1/retrieve-call-log/")).count()).isEqualTo(1 + 15);
         }
     }

@@ -2,6 +2,7 @@ package dev.calleval.reconciliation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.bluejay.CallDirection;
 import dev.calleval.bluejay.CallInterface;
 import dev.calleval.bluejay.EvaluateRequest;
@@ -51,7 +52,7 @@ class ReconcilerIntegrationTests {
                 List.of(new Participant(ParticipantRole.AGENT, null, null, null), new Participant(ParticipantRole.USER, null, null, null)),
                 "https://example.com/a.wav", null, CallDirection.INBOUND, CallInterface.PHONE, null, null, null, null, null, sourceId,
                 null, Map.of("calleval_source_id", sourceId), null, null, null, null, null, null, null);
-        Ledger.ClaimOutcome outcome = ledger.claim(7L, "test", List.of(new MappedCall.Accepted(new SourceRef("m.csv", 2), sourceId, request, "fp")));
+        Ledger.ClaimOutcome outcome = ledger.claim(7L, "test", BluejayEndpoint.DEFAULT, List.of(new MappedCall.Accepted(new SourceRef("m.csv", 2), sourceId, request, "fp")));
         long id = outcome.claimed().get(0).ledgerId();
         if (callId != null) {
             ledger.markSubmitted(id, 7L, callId, 1);
@@ -149,15 +150,15 @@ class ReconcilerIntegrationTests {
         reconciler.processInbox(); // page-3 now has its result
         Instant later = Instant.now().plusSeconds(60);
 
-        List<LedgerEntry> first = ledger.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), later, 0, 2);
-        List<LedgerEntry> second = ledger.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), later, first.get(1).id(), 2);
-        List<LedgerEntry> third = ledger.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), later, second.get(1).id(), 2);
+        List<LedgerEntry> first = ledger.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), BluejayEndpoint.DEFAULT, later, 0, 2);
+        List<LedgerEntry> second = ledger.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), BluejayEndpoint.DEFAULT, later, first.get(1).id(), 2);
+        List<LedgerEntry> third = ledger.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), BluejayEndpoint.DEFAULT, later, second.get(1).id(), 2);
 
         assertThat(ledger.countAwaitingResults(7L)).isEqualTo(4);
         assertThat(first).extracting(LedgerEntry::id).containsExactly(ids.get(0), ids.get(1));
         assertThat(second).extracting(LedgerEntry::id).containsExactly(ids.get(3), ids.get(4));
         assertThat(third).isEmpty();
-        assertThat(ledger.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), Instant.now().minusSeconds(60), 0, 10)).as("none submitted before the cutoff").isEmpty();
+        assertThat(ledger.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), BluejayEndpoint.DEFAULT, Instant.now().minusSeconds(60), 0, 10)).as("none submitted before the cutoff").isEmpty();
         assertThat(ledger.countAwaitingResults(8L)).as("another execution").isZero();
     }
 }

@@ -104,7 +104,7 @@ class ReportBrowserTests {
         jdbc.update("DELETE FROM call_ledger");
         ReportFixtures.Expected e = ReportFixtures.judgedExecution(ledger, 21, 60, work.resolve("transcripts"));
         RunSummary summary = writer.write(work.resolve("reports"), new ReportWriter.ExecutionInfo(ReportFixtures.JOB, 21, "COMPLETED", null,
-                Instant.parse("2026-11-20T02:00:00Z"), Instant.parse("2026-11-20T02:41:13Z"), "../manifests/nightly.csv", e.rowsRead(),
+                Instant.parse("2026-11-20T02:00:00Z"), Instant.parse("2026-11-20T02:41:13Z"), "../manifests/nightly.csv", "https://api.getbluejay.ai", e.rowsRead(),
                 new RunSummary.Requests(e.calls() + 12, 4, 12, 0)));
         Path page = Path.of(summary.reportDirectory()).resolve("report.html");
 

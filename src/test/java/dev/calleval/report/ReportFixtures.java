@@ -1,5 +1,6 @@
 package dev.calleval.report;
 
+import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.bluejay.CallDirection;
 import dev.calleval.bluejay.CallInterface;
 import dev.calleval.bluejay.EvaluateRequest;
@@ -75,7 +76,7 @@ final class ReportFixtures {
         }
         List<Ledger.Claim> claims = new ArrayList<>();
         for (int from = 0; from < accepted.size(); from += 100) {
-            claims.addAll(ledger.claim(executionId, JOB, accepted.subList(from, Math.min(accepted.size(), from + 100))).claimed());
+            claims.addAll(ledger.claim(executionId, JOB, BluejayEndpoint.DEFAULT, accepted.subList(from, Math.min(accepted.size(), from + 100))).claimed());
         }
         for (int i = 0; i < claims.size(); i++) {
             Ledger.Claim claim = claims.get(i);
@@ -151,7 +152,7 @@ final class ReportFixtures {
     /** The execution's summary, as a run that read every row would write it. */
     static RunSummary summary(ReportWriter writer, long executionId, Expected expected, Path dir) {
         return writer.summarize(new ReportWriter.ExecutionInfo(JOB, executionId, "COMPLETED", null, Instant.parse("2026-11-20T02:00:00Z"),
-                Instant.parse("2026-11-20T02:41:13Z"), "../manifests/nightly.csv", expected.rowsRead(),
+                Instant.parse("2026-11-20T02:41:13Z"), "../manifests/nightly.csv", "https://api.getbluejay.ai", expected.rowsRead(),
                 new RunSummary.Requests(expected.calls() + 12, 4, 12, 0)), dir);
     }
 
