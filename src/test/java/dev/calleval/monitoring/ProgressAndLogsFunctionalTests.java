@@ -139,6 +139,7 @@ class ProgressAndLogsFunctionalTests {
             // Spring Boot's logging system leaves the structured format in a JVM-wide system property: later runs in this
             // test JVM would log JSON too
             System.clearProperty("CONSOLE_STRUCTURED_FORMAT");
+            System.clearProperty("CONSOLE_LOG_STRUCTURED_FORMAT"); // the name logback-spring.xml reads
             System.clearProperty("FILE_STRUCTURED_FORMAT");
         }
     }
