@@ -32,6 +32,7 @@ public class ConsoleLogEncoder extends EncoderBase<ILoggingEvent> {
         this.format = format;
     }
 
+    /** The console's charset ({@code CONSOLE_LOG_CHARSET}); default UTF-8. */
     public void setCharset(Charset charset) {
         this.charset = charset;
     }

@@ -126,7 +126,6 @@ public class ServeRuntime implements SmartLifecycle {
         Running r = new Running(settings, connection, scheduler);
         nextPoll = clock.instant();
         running = r;
-        started = true;
         log.info("jobs: {} job file(s) in {}: {}", jobs.size(), jobsFolder.toAbsolutePath().normalize(), String.join(", ", jobs.keySet()));
         int scheduled = 0;
         for (Map.Entry<String, JobDefinition> job : jobs.entrySet()) {
@@ -158,6 +157,7 @@ public class ServeRuntime implements SmartLifecycle {
         } else {
             log.warn("launch API: off: CALLEVAL_API_TOKEN is not set (/api/ answers 503); schedules and webhooks work without it");
         }
+        started = true; // everything above is up: ready
         AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
     }
 
@@ -309,10 +309,10 @@ public class ServeRuntime implements SmartLifecycle {
         if (stopped.getCount() == 0) {
             return State.STOPPED;
         }
-        if (running != null) {
-            return State.RUNNING;
+        if (!started) {
+            return State.STARTING;
         }
-        return started ? State.STOPPING : State.STARTING;
+        return running != null ? State.RUNNING : State.STOPPING;
     }
 
     /** First to stop, while the web server still takes webhooks and the database is open. */
