@@ -1,38 +1,57 @@
 package dev.calleval;
 
+import dev.calleval.cli.CliRunner;
 import dev.calleval.cli.StartupFailures;
 import dev.calleval.job.JobDefinitions;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Arrays;
-import java.util.Set;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.Banner;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
- * calleval's entry point: one Spring Boot application whose command line (picocli) picks what to do. Commands
- * that receive webhooks start the web server: {@code run} and {@code drop-folder} always; the API commands ({@code enrich},
- * {@code simulate-sms}, {@code end-conversations}) only with {@code --sandbox}, whose webhooks come back to this
- * process (without it they open no port, so they never clash with a process that holds it). The others never do.
- * {@code serve} also turns on the {@code serve} profile (its schedules, launch API and runtime).
+ * calleval's entry point: one Spring Boot application whose command line (picocli) picks what to do, started with no
+ * more than the command needs.
  *
- * <p>A start that fails on configuration (port taken, database unreachable, invalid job file) prints one line and
- * exits 2, without Spring's report or stack trace.
+ * <ul>
+ *   <li>{@code --help}, {@code --version} and usage errors are answered before Spring starts (well under a second).</li>
+ *   <li>The web server (webhook receiver and actuator, on {@code SERVER_PORT}) starts only for a command that receives
+ *       webhooks: {@code serve}; {@code run} and {@code drop-folder poll-once} while they wait for results
+ *       ({@code --wait-for-results} over 0, or {@code --sandbox}); the API commands ({@code enrich},
+ *       {@code simulate-sms}, {@code end-conversations}) with {@code --sandbox}, whose webhooks come back to this
+ *       process. Every other command line opens no port, so it never clashes with a {@code serve} on the same host.</li>
+ *   <li>Without a web server the beans are created lazily, when the command first uses them (a {@code status} does not
+ *       build the job machinery).</li>
+ *   <li>{@code serve} also turns on the {@code serve} profile (its schedules, launch API, runtime and readiness).</li>
+ * </ul>
+ *
+ * <p>The command runs after {@link SpringApplication#run} has returned: the application is then started and ready
+ * (liveness CORRECT, readiness ACCEPTING_TRAFFIC), which it never became while a long command ran inside a
+ * {@code CommandLineRunner}. A start that fails on configuration (port taken, database unreachable, invalid job file)
+ * prints one line and exits 2, without Spring's report or stack trace.
  */
 @SpringBootApplication
 public class CallevalApplication {
-    private static final Set<String> WEB_COMMANDS = Set.of("run", "serve", "drop-folder");
-    private static final Set<String> WEB_WITH_SANDBOX = Set.of("enrich", "simulate-sms", "end-conversations");
 
     public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        Integer answered = CliRunner.answerWithoutContext(out, err, args);
+        if (answered != null) {
+            System.exit(answered);
+        }
         int code;
         try {
-            code = SpringApplication.exit(application(args).run(args));
+            code = run(application(args), args);
         } catch (RuntimeException | Error e) {
             String url = System.getenv().getOrDefault("CALLEVAL_DB_URL", "jdbc:h2:file:./data/calleval");
             String line = StartupFailures.describe(e, url);
@@ -47,18 +66,42 @@ public class CallevalApplication {
         System.exit(code);
     }
 
-    /** The application configured for {@code args} (web server only for commands that need one). */
+    /**
+     * Starts {@code application}, runs the command line {@code args} in it once it is ready, and closes it.
+     *
+     * @return the command's exit code
+     * @throws RuntimeException when the application does not start (see {@link StartupFailures})
+     */
+    public static int run(SpringApplication application, String... args) {
+        ConfigurableApplicationContext context = application.run(args);
+        try {
+            return CliRunner.execute(context, args);
+        } finally {
+            context.close();
+        }
+    }
+
+    /** The application configured for {@code args}: web server, lazy initialisation and profile as the command needs. */
     public static SpringApplication application(String... args) {
         SpringApplication app = new SpringApplication(CallevalApplication.class);
-        String command = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
-        boolean web = WEB_COMMANDS.contains(command) || (WEB_WITH_SANDBOX.contains(command) && Arrays.asList(args).contains("--sandbox"));
-        app.setWebApplicationType(web ? WebApplicationType.SERVLET : WebApplicationType.NONE);
-        if (command.equals("serve")) {
+        CliRunner.Needs needs = CliRunner.needs(args);
+        app.setWebApplicationType(needs.webServer() ? WebApplicationType.SERVLET : WebApplicationType.NONE);
+        app.setLazyInitialization(!needs.webServer());
+        if (needs.serveProfile()) {
             app.setAdditionalProfiles("serve");
         }
         app.setBannerMode(Banner.Mode.OFF);
         app.setLogStartupInfo(false);
         return app;
+    }
+
+    /**
+     * The state store is opened and migrated at start even when the other beans are lazy, so that a database that cannot
+     * be reached fails the start in one line (exit 2) instead of the command midway.
+     */
+    @Bean
+    static LazyInitializationExcludeFilter eagerDatabaseMigration() {
+        return LazyInitializationExcludeFilter.forBeanTypes(FlywayMigrationInitializer.class);
     }
 
     @Bean

@@ -41,7 +41,7 @@ class DropFolderCommand implements Callable<Integer> {
             exitCodeList = {"0:every manifest processed is in done/ (or the inbox had nothing new)",
                     "1:a manifest ended in failed/ or its run stopped (resumed by a later poll), or S3 failed",
                     "2:bad usage or configuration (e.g. not a drop-folder job)"})
-    static class PollOnce implements Callable<Integer> {
+    static class PollOnce implements Callable<Integer>, ReceivesWebhooks {
         @Spec
         @Nullable CommandSpec spec;
 
@@ -54,6 +54,12 @@ class DropFolderCommand implements Callable<Integer> {
         @Option(names = "--wait-for-results", paramLabel = "DURATION", converter = DurationConverter.class,
                 description = "per manifest: keep its run open until every call has a result or this time is up (default: 0, or 2m with --sandbox)")
         @Nullable Duration waitForResults;
+
+        /** As {@code run}: the receiver only while a run waits for results (the sandbox's webhooks come back here). */
+        @Override
+        public boolean receivesWebhooks() {
+            return sandbox || (waitForResults != null && !waitForResults.isZero());
+        }
 
         private final JobDefinitions jobs;
         private final ApiConnection connection;

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:every result sent was ended (results not RUNNING are skipped, not failures)",
                 "1:Bluejay could not end some results (failed_ids), a lookup or request failed, or the API key was refused",
                 "2:bad usage or configuration"})
-class EndConversationsCommand implements Callable<Integer> {
+class EndConversationsCommand implements Callable<Integer>, ReceivesWebhooks {
     @Spec
     @Nullable CommandSpec spec;
 
@@ -45,6 +45,12 @@ class EndConversationsCommand implements Callable<Integer> {
 
     @Option(names = "--sandbox", description = "use an embedded Bluejay-compatible sandbox on loopback")
     boolean sandbox;
+
+    /** Only the embedded sandbox sends its webhooks back to this process: without it, no port is opened. */
+    @Override
+    public boolean receivesWebhooks() {
+        return sandbox;
+    }
 
     private final ApiConnection connection;
     private final ConversationEnder ender;

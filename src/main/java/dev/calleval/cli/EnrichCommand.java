@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
                 "1:some logs were rejected, failed (re-run to post them) or are in doubt, or the run failed",
                 "2:bad usage or configuration",
                 "4:not started: the same job over the same source is already running (another live execution)"})
-class EnrichCommand implements Callable<Integer> {
+class EnrichCommand implements Callable<Integer>, ReceivesWebhooks {
     @Spec
     @Nullable CommandSpec spec;
 
@@ -48,6 +48,12 @@ class EnrichCommand implements Callable<Integer> {
 
     @Option(names = "--sandbox", description = "post to an embedded Bluejay-compatible sandbox on loopback (no API key needed)")
     boolean sandbox;
+
+    /** Only the embedded sandbox sends its webhooks back to this process: without it, no port is opened. */
+    @Override
+    public boolean receivesWebhooks() {
+        return sandbox;
+    }
 
     @Option(names = "--report-dir", paramLabel = "DIR", description = "where reports go with --dir or --manifest (default: reports)")
     @Nullable String reportDirectory;

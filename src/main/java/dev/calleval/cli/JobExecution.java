@@ -46,12 +46,19 @@ class JobExecution {
         return SandboxConfig.defaults().withConversationDuration(SANDBOX_CONVERSATION).withFetchRecordings(true);
     }
 
+    /** {@link #execute(JobDefinition, ApiConnection.Open, Duration, boolean, boolean, PrintWriter, PrintWriter)}, rejected rows not failing. */
+    int execute(JobDefinition definition, ApiConnection.Open open, @Nullable Duration waitForResults, boolean resendInDoubt,
+            PrintWriter out) throws Exception {
+        return execute(definition, open, waitForResults, resendInDoubt, false, out, out);
+    }
+
     /**
      * @param waitForResults evaluate: how long to keep the run open for results (null: 0, or 2m on the sandbox)
      * @param resendInDoubt enrich: post again the results earlier runs left in doubt
+     * @param failOnRejects evaluate: a completed run with rejected rows exits 1, told in one line on {@code err}
      */
     int execute(JobDefinition definition, ApiConnection.Open open, @Nullable Duration waitForResults, boolean resendInDoubt,
-            PrintWriter out) throws Exception {
+            boolean failOnRejects, PrintWriter out, PrintWriter err) throws Exception {
         BluejayClient client = clients.create(definition, open.baseUrl(), open.apiKey(), open.endpoint());
         Duration defaultWait = open.sandbox() != null ? Duration.ofMinutes(2) : Duration.ZERO;
         int code = switch (definition.kind()) {
@@ -59,6 +66,14 @@ class JobExecution {
                 JobRunner.RunOutcome outcome = runner.run(definition, client, waitForResults != null ? waitForResults : defaultWait);
                 SummaryTable.print(outcome.summary(), out);
                 boolean uploaded = printUpload(outcome.upload(), out);
+                long rejected = outcome.summary().counts().rejected();
+                if (outcome.completed() && uploaded && failOnRejects && rejected > 0) {
+                    out.flush();
+                    err.printf("calleval: %s: %d row(s) rejected (listed in %s/rejects.csv): exit 1 (--fail-on-rejects)%n",
+                            definition.name(), rejected, outcome.summary().reportDirectory());
+                    err.flush();
+                    yield ExitCodes.FAILED;
+                }
                 yield outcome.completed() && uploaded ? ExitCodes.OK : ExitCodes.FAILED;
             }
             case ENRICH -> {

@@ -22,11 +22,12 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "reconciles results and writes reports/<job>/<execution id>/.",
                 "An enrich job (enrich: section) posts its simulation logs instead, as 'calleval enrich JOB' does."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the run completed (rejected rows are reported, not a failure)",
-                "1:the run failed (e.g. API key refused, Bluejay unreachable); re-run to resume",
+        exitCodeList = {"0:the run completed (rejected rows are reported, not a failure, unless --fail-on-rejects)",
+                "1:the run failed (e.g. API key refused, Bluejay unreachable; re-run to resume), or with --fail-on-rejects "
+                        + "it completed with rejected rows",
                 "2:bad usage or configuration",
                 "4:not started: the same job over the same source is already running (another live execution)"})
-class RunCommand implements Callable<Integer> {
+class RunCommand implements Callable<Integer>, ReceivesWebhooks {
     @Spec
     @Nullable CommandSpec spec;
 
@@ -37,8 +38,14 @@ class RunCommand implements Callable<Integer> {
     boolean sandbox;
 
     @Option(names = "--wait-for-results", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "keep the run open until every submitted call has a result or this time is up (e.g. 2m; default: 0, or 2m with --sandbox)")
+            description = "keep the run open until every submitted call has a result or this time is up (e.g. 2m; default: 0, or 2m "
+                    + "with --sandbox); while it waits, the webhook receiver listens on SERVER_PORT (default 8080). With 0 no port "
+                    + "is opened: results come from 'serve' or 'reconcile' on the same database")
     @Nullable Duration waitForResults;
+
+    @Option(names = "--fail-on-rejects", description = "exit 1 when the run completed but rejected rows (evaluate jobs; "
+            + "they are in the report's rejects.csv); without it rejected rows are reported and the exit code is 0")
+    boolean failOnRejects;
 
     @picocli.CommandLine.Mixin
     JobParameterOptions parameters = new JobParameterOptions();
@@ -67,8 +74,18 @@ class RunCommand implements Callable<Integer> {
             if (open == null) {
                 return ExitCodes.USAGE;
             }
-            return execution.execute(definition, open, waitForResults, false, out);
+            return execution.execute(definition, open, waitForResults, false, failOnRejects, out, spec().commandLine().getErr());
         }
+    }
+
+    /**
+     * The receiver is up only while the run waits for results: {@code --wait-for-results} over 0, or {@code --sandbox}
+     * (its webhooks come back here; waits 2m by default). A run that does not wait opens no port, so it can run beside
+     * {@code serve} on the same host.
+     */
+    @Override
+    public boolean receivesWebhooks() {
+        return sandbox || (waitForResults != null && !waitForResults.isZero());
     }
 
     private CommandSpec spec() {

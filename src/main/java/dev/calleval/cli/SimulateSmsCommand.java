@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:every run was queued (and, when waiting, every result finished and none failed)",
                 "1:a run was not queued (refused, failed or in doubt), a result failed, or results were still running when the wait ended",
                 "2:bad usage or configuration"})
-class SimulateSmsCommand implements Callable<Integer> {
+class SimulateSmsCommand implements Callable<Integer>, ReceivesWebhooks {
     @Spec
     @Nullable CommandSpec spec;
 
@@ -52,6 +52,12 @@ class SimulateSmsCommand implements Callable<Integer> {
 
     @Option(names = "--sandbox", description = "queue on an embedded Bluejay-compatible sandbox on loopback")
     boolean sandbox;
+
+    /** Only the embedded sandbox sends its webhooks back to this process: without it, no port is opened. */
+    @Override
+    public boolean receivesWebhooks() {
+        return sandbox;
+    }
 
     private final ApiConnection connection;
     private final JobExecution execution;

@@ -28,14 +28,15 @@ interface ProgressOutput {
 
     /**
      * One line on a terminal (stderr), redrawn in place with a carriage return and padded over the previous one, then
-     * cleared at the end, so the command's own output follows on a clean line. While the step runs, {@code System.out}
-     * (where log lines go) is wrapped so that the line is cleared before anything else is printed; the next redraw
-     * shows it again below.
+     * cleared at the end, so the command's own output follows on a clean line. While the step runs, {@code System.err}
+     * (where log lines go) and {@code System.out} are wrapped so that the line is cleared before anything else is
+     * printed; the next redraw shows it again below.
      */
     final class Terminal implements ProgressOutput {
         private final PrintStream out;
         private int shown;
         private @Nullable PrintStream originalStdout;
+        private @Nullable PrintStream originalStderr;
 
         Terminal(PrintStream out) {
             this.out = out;
@@ -43,26 +44,32 @@ interface ProgressOutput {
 
         @Override
         public synchronized void start() {
-            PrintStream stdout = System.out;
-            originalStdout = stdout;
-            System.setOut(new PrintStream(new OutputStream() {
+            originalStdout = System.out;
+            originalStderr = System.err;
+            System.setOut(clearingFirst(originalStdout));
+            System.setErr(clearingFirst(originalStderr));
+        }
+
+        /** {@code stream}, with the line cleared before each write. */
+        private PrintStream clearingFirst(PrintStream stream) {
+            return new PrintStream(new OutputStream() {
                 @Override
                 public void write(int b) {
                     hide();
-                    stdout.write(b);
+                    stream.write(b);
                 }
 
                 @Override
                 public void write(byte[] bytes, int offset, int length) {
                     hide();
-                    stdout.write(bytes, offset, length);
+                    stream.write(bytes, offset, length);
                 }
 
                 @Override
                 public void flush() {
-                    stdout.flush();
+                    stream.flush();
                 }
-            }, true));
+            }, true);
         }
 
         /** Clears the line, if shown. */
@@ -89,6 +96,11 @@ interface ProgressOutput {
                 System.out.flush();
                 System.setOut(originalStdout);
                 originalStdout = null;
+            }
+            if (originalStderr != null) {
+                System.err.flush();
+                System.setErr(originalStderr);
+                originalStderr = null;
             }
         }
     }

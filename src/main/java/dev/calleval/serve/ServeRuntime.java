@@ -25,6 +25,9 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Profile;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
@@ -42,6 +45,11 @@ import org.springframework.stereotype.Component;
  * after their current chunk (STOPPED, restarted by the next launch over the same source; a dropped manifest stays in
  * processing/ with its claim, which the next serve resumes), up to {@code shutdownTimeout}; then one last
  * reconciliation round.
+ *
+ * <p>Readiness: {@link ReadinessState#ACCEPTING_TRAFFIC} is published once {@link #start} has started everything, and
+ * {@link ReadinessState#REFUSING_TRAFFIC} as stopping begins, so {@code /actuator/health/readiness} answers 503 while
+ * serve drains (the web server still stores webhooks until the context closes); {@link ServeHealthIndicator} reports
+ * the same in the readiness group.
  */
 @Component
 @Profile("serve")
@@ -55,6 +63,7 @@ public class ServeRuntime implements SmartLifecycle {
     private final Clock clock;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile @Nullable Running running;
+    private volatile boolean started;
     private volatile Instant nextPoll = Instant.EPOCH;
 
     private final DropFolderPoller dropFolders;
@@ -62,9 +71,11 @@ public class ServeRuntime implements SmartLifecycle {
     private final Set<JobDefinition> dropRuns = ConcurrentHashMap.newKeySet();
     private final JobRunner runner;
     private final BluejayClientFactory clients;
+    private final ApplicationEventPublisher events;
 
     public ServeRuntime(JobLaunches launches, Reconciler reconciler, SimulationEventProcessor simulationEvents, ApiToken apiToken, Clock clock,
-            DropFolderPoller dropFolders, JobRunner runner, BluejayClientFactory clients) {
+            DropFolderPoller dropFolders, JobRunner runner, BluejayClientFactory clients, ApplicationEventPublisher events) {
+        this.events = events;
         this.dropFolders = dropFolders;
         this.runner = runner;
         this.clients = clients;
@@ -151,6 +162,8 @@ public class ServeRuntime implements SmartLifecycle {
         } else {
             log.warn("launch API: off: CALLEVAL_API_TOKEN is not set (/api/ answers 503); schedules and webhooks work without it");
         }
+        started = true; // everything above is up: ready
+        AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
     }
 
     /** Blocks until serve has stopped (the context is closing and running executions have ended or timed out). */
@@ -250,7 +263,8 @@ public class ServeRuntime implements SmartLifecycle {
         if (r == null) {
             return;
         }
-        log.info("serve: stopping: no new launches; running executions stop after their current chunk (waiting up to {})",
+        AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+        log.info("serve: stopping: readiness DOWN, no new launches; running executions stop after their current chunk (waiting up to {})",
                 pretty(r.settings().shutdownTimeout()));
         running = null; // no new drop-folder runs
         r.scheduler().shutdown();
@@ -287,9 +301,23 @@ public class ServeRuntime implements SmartLifecycle {
         }
     }
 
+    /** Whether serve has started and is not stopping. */
     @Override
     public boolean isRunning() {
         return running != null;
+    }
+
+    /** Where serve is in its life; see {@link ServeHealthIndicator}. */
+    enum State { STARTING, RUNNING, STOPPING, STOPPED }
+
+    State state() {
+        if (stopped.getCount() == 0) {
+            return State.STOPPED;
+        }
+        if (!started) {
+            return State.STARTING;
+        }
+        return running != null ? State.RUNNING : State.STOPPING;
     }
 
     /** First to stop, while the web server still takes webhooks and the database is open. */

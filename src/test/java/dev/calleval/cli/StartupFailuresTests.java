@@ -17,7 +17,7 @@ class StartupFailuresTests {
     private static Throwable start(Map<String, Object> properties, String... args) {
         SpringApplication app = CallevalApplication.application(args);
         app.setDefaultProperties(properties);
-        return catchThrowable(() -> SpringApplication.exit(app.run(args)));
+        return catchThrowable(() -> CallevalApplication.run(app, args));
     }
 
     @Test

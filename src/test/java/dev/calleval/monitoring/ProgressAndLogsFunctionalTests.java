@@ -73,8 +73,9 @@ class ProgressAndLogsFunctionalTests {
                     "logging.level.dev.calleval.monitoring.progress", "INFO"), "run", job.toString());
 
             assertThat(result.exitCode()).isZero();
-            List<String> progress = result.out().lines().filter(l -> l.contains(" progress - errors: ")).toList();
-            assertThat(progress).as(result.out()).last().asString()
+            assertThat(result.out()).as("logs are on stderr").doesNotContain(" progress - ").contains("errors — execution 1 — COMPLETED");
+            List<String> progress = result.err().lines().filter(l -> l.contains(" progress - errors: ")).toList();
+            assertThat(progress).as(result.err()).last().asString()
                     .endsWith("progress - errors: read 17 of 17 rows (100 %), submitted 7, rejected 10, "
                             + progress.get(progress.size() - 1).replaceAll(".*rejected 10, ", ""))
                     .contains("submitted 7, rejected 10, ")
@@ -102,17 +103,17 @@ class ProgressAndLogsFunctionalTests {
                     "SERVER_PORT", Integer.toString(receiverPort), "CALLEVAL_LOG_FORMAT", "json",
                     "calleval.progress.mode", "log", "calleval.progress.interval", "100ms"), "run", job.toString(), "--wait-for-results", "30s");
 
-            assertThat(result.exitCode()).as(result.out()).isZero();
+            assertThat(result.exitCode()).as(result.err()).isZero();
             assertThat(result.out()).contains("json — execution 1 — COMPLETED").doesNotContain(API_KEY).doesNotContain(WEBHOOK_SECRET);
+            assertThat(result.out().lines()).as("stdout: the summary only, no log line").noneMatch(l -> l.startsWith("{"))
+                    .noneMatch(l -> TEXT_LOG_LINE.matcher(l).find());
+            assertThat(result.err()).doesNotContain(API_KEY).doesNotContain(WEBHOOK_SECRET);
             List<JsonNode> events = new ArrayList<>();
-            for (String line : result.out().lines().toList()) {
-                assertThat(line).as("no plain-text log line").doesNotContainPattern(TEXT_LOG_LINE);
-                if (line.startsWith("{")) {
-                    try {
-                        events.add(JSON.readTree(line));
-                    } catch (JacksonException e) {
-                        throw new AssertionError("not a JSON object: " + line, e);
-                    }
+            for (String line : result.err().lines().toList()) {
+                try {
+                    events.add(JSON.readTree(line));
+                } catch (JacksonException e) {
+                    throw new AssertionError("stderr: not a JSON object: " + line, e);
                 }
             }
             assertThat(events).allSatisfy(e -> {
@@ -138,6 +139,7 @@ class ProgressAndLogsFunctionalTests {
             // Spring Boot's logging system leaves the structured format in a JVM-wide system property: later runs in this
             // test JVM would log JSON too
             System.clearProperty("CONSOLE_STRUCTURED_FORMAT");
+            System.clearProperty("CONSOLE_LOG_STRUCTURED_FORMAT"); // the name logback-spring.xml reads
             System.clearProperty("FILE_STRUCTURED_FORMAT");
         }
     }

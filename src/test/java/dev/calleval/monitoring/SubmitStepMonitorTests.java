@@ -139,36 +139,48 @@ class SubmitStepMonitorTests {
 
     @Test
     void theTerminalLineIsRedrawnInPlaceClearedBeforeOtherOutputAndClearedAtTheEnd() {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream terminalLine = new ByteArrayOutputStream();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream logs = new ByteArrayOutputStream();
         PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
         PrintStream stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream stderr = new PrintStream(logs, true, StandardCharsets.UTF_8);
         System.setOut(stdout);
+        System.setErr(stderr);
         try {
-            ProgressOutput.Terminal terminal = new ProgressOutput.Terminal(new PrintStream(err, true, StandardCharsets.UTF_8));
+            ProgressOutput.Terminal terminal = new ProgressOutput.Terminal(new PrintStream(terminalLine, true, StandardCharsets.UTF_8));
             terminal.start();
             Progress longer = new Progress("nightly", 10, 100, false, 9, 0, 1, 0, 0, 12.5, Duration.ofSeconds(72));
             Progress shorter = new Progress("nightly", 20, 20, true, 19, 0, 1, 0, 0, 9.0, null);
             terminal.show(longer);
             terminal.show(shorter);
-            System.out.println("12:00:00.000 INFO  Submitter - a log line");
+            System.err.println("12:00:00.000 INFO  Submitter - a log line");
+            terminal.show(shorter);
+            System.out.println("sandbox: a line of the command");
             terminal.show(shorter);
             terminal.finish(shorter);
             System.out.println("after the step");
 
-            String drawn = err.toString(StandardCharsets.UTF_8);
+            String drawn = terminalLine.toString(StandardCharsets.UTF_8);
             int pad = longer.line().length() - shorter.line().length();
+            String cleared = "\r" + " ".repeat(shorter.line().length()) + "\r";
             assertThat(drawn).isEqualTo("\r" + longer.line()
                     + "\r" + shorter.line() + " ".repeat(pad)
-                    + "\r" + " ".repeat(shorter.line().length()) + "\r"
+                    + cleared
                     + "\r" + shorter.line()
-                    + "\r" + " ".repeat(shorter.line().length()) + "\r");
+                    + cleared
+                    + "\r" + shorter.line()
+                    + cleared);
             assertThat(longer.line()).isEqualTo("nightly: read 10 of ~100 rows (10 %), submitted 9, rejected 1, 12.5 calls/s, ETA 1m12s");
-            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("12:00:00.000 INFO  Submitter - a log line"
+            assertThat(logs.toString(StandardCharsets.UTF_8)).isEqualTo("12:00:00.000 INFO  Submitter - a log line" + System.lineSeparator());
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("sandbox: a line of the command"
                     + System.lineSeparator() + "after the step" + System.lineSeparator());
             assertThat(System.out).as("stdout is given back at the end").isSameAs(stdout);
+            assertThat(System.err).as("stderr is given back at the end").isSameAs(stderr);
         } finally {
             System.setOut(originalOut);
+            System.setErr(originalErr);
         }
     }
 

@@ -51,8 +51,8 @@ class ReconcileCommandFunctionalTests {
             CommandLine.Result refused = CommandLine.run(db, Map.of("BLUEJAY_BASE_URL", sandbox.baseUri().toString(), "BLUEJAY_API_KEY", "wrong"),
                     "reconcile", job.toString(), "--poll-after", "0s");
             assertThat(refused.exitCode()).isEqualTo(1);
-            assertThat(refused.out()).contains("polling stopped: GET /v1/retrieve-call-log answered HTTP 401: the API key was refused")
-                    .contains("1 call(s) polled after 0s, 0 result(s) found, 1 poll(s) failed")
+            assertThat(refused.err()).contains("polling stopped: GET /v1/retrieve-call-log answered HTTP 401: the API key was refused");
+            assertThat(refused.out()).contains("1 call(s) polled after 0s, 0 result(s) found, 1 poll(s) failed")
                     .contains("calls of nightly to " + endpoint + ": 0 evaluated, 0 incomplete, 15 waiting for a result");
 
             CommandLine.Result polled = CommandLine.run(db, api, "reconcile", "--poll-after", "0s");

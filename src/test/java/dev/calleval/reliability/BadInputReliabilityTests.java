@@ -180,7 +180,7 @@ class BadInputReliabilityTests {
         CommandLine.Result result = runJob("truncated", CORPUS.resolve("manifests/truncated-in-quote.csv"));
 
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.out()).contains("truncated-in-quote.csv:4: CSV syntax error");
+        assertThat(result.err()).as("logged, on stderr").contains("truncated-in-quote.csv:4: CSV syntax error");
         JsonNode summary = summary("truncated");
         assertThat(summary.path("status").asString()).isEqualTo("FAILED");
         assertThat(summary.path("requests").path("attempts").asLong()).isZero();

@@ -40,7 +40,7 @@ public final class ServeUnderTest implements AutoCloseable {
         CompletableFuture<Integer> exitCode = new CompletableFuture<>();
         Thread serve = new Thread(() -> {
             try {
-                exitCode.complete(SpringApplication.exit(app.run(args)));
+                exitCode.complete(CallevalApplication.run(app, args));
             } catch (Throwable e) {
                 exitCode.completeExceptionally(e);
                 started.completeExceptionally(e);
