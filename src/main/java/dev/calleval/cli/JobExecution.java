@@ -52,12 +52,26 @@ class JobExecution {
      */
     int execute(JobDefinition definition, ApiConnection.Open open, @Nullable Duration waitForResults, boolean resendInDoubt,
             PrintWriter out) throws Exception {
+        return execute(definition, open, waitForResults, resendInDoubt, out, null);
+    }
+
+    /**
+     * As {@link #execute(JobDefinition, ApiConnection.Open, Duration, boolean, PrintWriter)}; an evaluate run that
+     * does not complete also says why in one line on {@code err} ({@code calleval: JOB execution N FAILED: reason}).
+     */
+    int execute(JobDefinition definition, ApiConnection.Open open, @Nullable Duration waitForResults, boolean resendInDoubt,
+            PrintWriter out, @Nullable PrintWriter err) throws Exception {
         BluejayClient client = clients.create(definition, open.baseUrl(), open.apiKey());
         Duration defaultWait = open.sandbox() != null ? Duration.ofMinutes(2) : Duration.ZERO;
         int code = switch (definition.kind()) {
             case EVALUATE -> {
                 JobRunner.RunOutcome outcome = runner.run(definition, client, waitForResults != null ? waitForResults : defaultWait);
                 SummaryTable.print(outcome.summary(), out);
+                if (!outcome.completed() && err != null) {
+                    err.printf("calleval: %s execution %d %s%s%n", definition.name(), outcome.executionId(), outcome.status(),
+                            outcome.summary().exitDescription() == null ? "" : ": " + outcome.summary().exitDescription());
+                    err.flush();
+                }
                 boolean uploaded = printUpload(outcome.upload(), out);
                 yield outcome.completed() && uploaded ? ExitCodes.OK : ExitCodes.FAILED;
             }
