@@ -35,7 +35,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  *       FAILED are sent again, accepted ones are counted as already done. No skip or retry policy: every row's outcome is decided by the
  *       mapping and recorded in the ledger, and retries happen in the client only. A {@link SubmitStepMonitor} listens
  *       to it (progress line or log lines, {@code calleval.calls.*} counters).</li>
- *   <li>{@code reconcile}: {@link ReconcileTasklet}; skipped when submit fails.</li>
+ *   <li>{@code reconcile}: {@link ReconcileTasklet}; skipped when submit fails (also when a CSV syntax error in the
+ *       manifest ended its read: the rows before it were sent, their results come by webhook or are reconciled by
+ *       the next run, which restarts this one).</li>
  * </ol>
  * The job keeps a heartbeat ({@link ExecutionHeartbeatListener}) from before the first step to its end, so that
  * overlapping runs leave the calls it claimed alone while it is alive.

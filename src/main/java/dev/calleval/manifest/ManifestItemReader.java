@@ -21,6 +21,7 @@ import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.apache.commons.csv.DuplicateHeaderMode;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,11 +115,13 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord>, S
     @Override
     public void open(ExecutionContext context) {
         Reader reader = null;
+        InputStream raw = null;
         gzip = false;
         rawStream = null;
         s3Stream = null;
         try {
-            reader = CsvFiles.skipBom(new java.io.InputStreamReader(sniff(openManifest()),
+            raw = openManifest();
+            reader = CsvFiles.skipBom(new java.io.InputStreamReader(sniff(raw),
                     StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                             .onUnmappableCharacter(CodingErrorAction.REPLACE))); // a bad byte rejects its row, not the file
             parser = CSVFormat.RFC4180.builder()
@@ -127,10 +130,12 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord>, S
                     .setIgnoreEmptyLines(false) // blank lines are skipped in read(), so line numbers stay exact
                     .setIgnoreSurroundingSpaces(true)
                     .setAllowMissingColumnNames(true)
+                    .setDuplicateHeaderMode(DuplicateHeaderMode.ALLOW_EMPTY) // two columns of one name: which one holds the value?
                     .get()
                     .parse(reader);
         } catch (ManifestException e) {
             closeQuietly(reader);
+            closeQuietly(raw);
             throw e;
         } catch (NoSuchFileException e) {
             throw new ManifestException(displayName, 0, "manifest not found: check source.location in the job file (a relative path is "
@@ -141,8 +146,15 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord>, S
         } catch (S3AccessException e) {
             throw new ManifestException(displayName, 0, (e.notFound() ? "manifest not found in S3: " : "cannot read the manifest from S3: ")
                     + e.reason(), null);
-        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             closeQuietly(reader);
+            closeQuietly(raw);
+            String message = String.valueOf(e.getMessage());
+            throw new ManifestException(displayName, 1, message.contains("duplicate name")
+                    ? "the header names a column twice (" + message + "): keep one of them" : "cannot read the header row: " + message, null);
+        } catch (IOException | UncheckedIOException e) {
+            closeQuietly(reader);
+            closeQuietly(raw);
             throw new ManifestException(displayName, 1, "cannot read the header row: " + CsvFiles.rootMessage(e), null);
         }
         List<String> headers = parser.getHeaderNames();
@@ -298,8 +310,8 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord>, S
     }
 
     /**
-     * Fails the step when a CSV syntax error ended the read: the rows before it went through as usual, and the
-     * execution ends FAILED with the error (file and line) as its reason; the next run restarts it.
+     * Fails the step when a CSV syntax error ended the read: the rows before it went through as usual; the step (and
+     * so the execution) ends FAILED with the error, file and line, as its reason; the next run restarts it.
      */
     @Override
     public @Nullable ExitStatus afterStep(StepExecution stepExecution) {
@@ -392,7 +404,7 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord>, S
         }
     }
 
-    private static void closeQuietly(@Nullable Reader reader) {
+    private static void closeQuietly(java.io.@Nullable Closeable reader) {
         if (reader != null) {
             try {
                 reader.close();

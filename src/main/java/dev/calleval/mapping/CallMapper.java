@@ -97,8 +97,9 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
     @Override
     public MappedCall process(CallRecord row) {
         List<Problem> problems = new ArrayList<>();
-        if (row.problem() != null) {
-            problems.add(new Problem("row", row.problem()));
+        if (row.problem() != null) { // a row of the wrong shape: its cells may be in the wrong columns, nothing else is checked
+            String id = row.callId().filter(c -> c.length() <= MAX_SOURCE_ID).orElse(null);
+            return new MappedCall.Rejected(row.source(), id, List.of(new Problem("row", row.problem())));
         }
         row.values().forEach((column, value) -> {
             if (value.indexOf('\uFFFD') >= 0) {
