@@ -55,7 +55,12 @@ class ManifestInputFunctionalTests {
 
     @BeforeEach
     void freshDatabase() {
-        databaseUrl = "jdbc:h2:mem:manifests-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        databaseUrl = newDatabaseUrl();
+    }
+
+    /** The JDBC URL of a new, empty database for one test: H2 in memory here. */
+    String newDatabaseUrl() {
+        return "jdbc:h2:mem:manifests-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
     }
 
     /** The header and the first {@code rows} rows of the sample manifest, its file paths made absolute. */
@@ -125,7 +130,8 @@ class ManifestInputFunctionalTests {
     }
 
     private long jobExecutions() throws SQLException {
-        try (Connection c = DriverManager.getConnection(databaseUrl, "sa", "");
+        try (Connection c = databaseUrl.startsWith("jdbc:h2:") ? DriverManager.getConnection(databaseUrl, "sa", "")
+                : DriverManager.getConnection(databaseUrl); // a PostgreSQL URL carries its user and password
                 ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION")) {
             rs.next();
             return rs.getLong(1);
@@ -188,7 +194,7 @@ class ManifestInputFunctionalTests {
 
         for (String name : List.of("export.csv", "export2.csv.gz")) {
             String job = name.replace('.', '-');
-            databaseUrl = "jdbc:h2:mem:manifests-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+            databaseUrl = newDatabaseUrl();
             Result result = run(jobFile(job, "../" + name));
 
             assertThat(result.exitCode()).as(name + ": " + result.out()).isZero();
@@ -235,7 +241,7 @@ class ManifestInputFunctionalTests {
         JsonNode summary = summary("broken", 1);
         assertThat(summary.path("status").asString()).isEqualTo("FAILED");
         assertThat(summary.path("rows_read").asLong()).isEqualTo(3);
-        assertThat(summary.path("requests").path("attempts").asLong()).as("the two rows before line 4 were sent").isEqualTo(2);
+        assertThat(summary.path("submitted_this_run").asLong()).as("the two rows before line 4 were sent").isEqualTo(2);
         assertThat(summary.path("counts").path("rejected").asLong()).isEqualTo(1);
         assertThat(summary.path("counts_add_up").asBoolean()).isTrue();
         assertThat(report("broken", 1, "rejects.csv")).singleElement().satisfies(r -> {
@@ -249,7 +255,7 @@ class ManifestInputFunctionalTests {
         JsonNode second = summary("broken", 2);
         assertThat(second.path("rows_read").asLong()).isEqualTo(5);
         assertThat(second.path("counts").path("already_done").asLong()).isEqualTo(2);
-        assertThat(second.path("requests").path("attempts").asLong()).isEqualTo(3);
+        assertThat(second.path("submitted_this_run").asLong()).isEqualTo(3);
         assertThat(second.path("counts_add_up").asBoolean()).isTrue();
     }
 
@@ -275,6 +281,7 @@ class ManifestInputFunctionalTests {
         assertThat(rejects.get("4").get("reason")).contains("the row has 21 cells but the header has 22");
         assertThat(rejects.get("5").get("fields")).isEqualTo("call_id");
         assertThat(rejects.get("5").get("reason")).contains("call_id holds the control character U+0000");
+        assertThat(rejects.get("5").get("source_id")).as("shown escaped").isEqualTo("nw\\u0000-2026-11-19-0004");
     }
 
     @Test
@@ -336,6 +343,7 @@ class ManifestInputFunctionalTests {
     @Test
     void theJarRefusesAnEmptyManifestInOneLineWithoutAStackTrace() throws Exception {
         Path jar = Path.of("target/calleval.jar").toAbsolutePath();
+        org.junit.jupiter.api.Assumptions.assumeTrue(databaseUrl.startsWith("jdbc:h2:"), "the jar runs on its own H2 file");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(jar), "target/calleval.jar is built by 'package'");
         write("empty.csv", new byte[0]);
         Path job = jobFile("empty", "../empty.csv");

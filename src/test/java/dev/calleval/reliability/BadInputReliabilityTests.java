@@ -184,7 +184,7 @@ class BadInputReliabilityTests {
         JsonNode summary = summary("truncated");
         assertThat(summary.path("status").asString()).isEqualTo("FAILED");
         assertThat(summary.path("rows_read").asLong()).isEqualTo(3);
-        assertThat(summary.path("requests").path("attempts").asLong()).as("the rows before line 4 were sent").isEqualTo(2);
+        assertThat(summary.path("submitted_this_run").asLong()).as("the rows before line 4 were sent").isEqualTo(2);
         assertThat(summary.path("counts_add_up").asBoolean()).isTrue();
         assertThat(report("truncated", "rejects.csv")).singleElement().satisfies(r -> assertThat(r.get("line")).isEqualTo("4"));
     }
