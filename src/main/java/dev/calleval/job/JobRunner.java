@@ -171,10 +171,10 @@ public class JobRunner {
      * @throws dev.calleval.manifest.ManifestException when the manifest cannot be read (no execution is created)
      */
     public RunOutcome run(JobDefinition definition, BluejayClient client, Duration waitForResults) throws Exception {
+        checkSource(definition); // before any execution exists: a manifest that cannot be read leaves nothing to restart
         if (definition.kind() != JobDefinition.Kind.EVALUATE) {
             throw new IllegalArgumentException(definition.name() + " is an " + definition.kind() + " job, not an evaluate job");
         }
-        checkSource(definition);
         Launch launch = launch(jobOperator, jobFactory.build(definition, client, waitForResults), definition.name(), sourceOf(definition));
         return (RunOutcome) report(definition, client, launch.execution(), launch.restarted(), false);
     }
