@@ -268,11 +268,12 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord>, S
             row = records.next();
         } catch (ManifestException e) {
             ended = true;
-            syntaxError = new ManifestException(displayName, e.line(), e.reason() + "; the rows before line " + e.line()
+            String reason = gzip && isGzipDamage(e) ? "the gzip data is damaged or cut short (" + CsvFiles.rootMessage(e) + ")" : e.reason();
+            syntaxError = new ManifestException(displayName, e.line(), reason + "; the rows before line " + e.line()
                     + " were processed, the rest of the file was not read: fix the file and run the job again", null);
             recordsRead++;
             position = fileSize;
-            return new CallRecord(new SourceRef(displayName, e.line()), base, Map.of(), e.reason() + " (the read of "
+            return new CallRecord(new SourceRef(displayName, e.line()), base, Map.of(), reason + " (the read of "
                     + displayName + " ended here)");
         }
         if (row == null) {
@@ -298,6 +299,15 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord>, S
                     + logicalNames.size() + " (a missing or extra comma, or a quote left open?)";
         }
         return new CallRecord(new SourceRef(displayName, startLine), base, values, problem);
+    }
+
+    private static boolean isGzipDamage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.util.zip.ZipException || t instanceof java.io.EOFException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

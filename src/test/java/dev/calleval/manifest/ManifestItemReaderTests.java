@@ -299,6 +299,30 @@ class ManifestItemReaderTests {
     }
 
     @Test
+    void gzipDataCutShortEndsTheReadAtItsLineSayingSo() throws IOException {
+        StringBuilder csv = new StringBuilder("call_id,agent_name\n");
+        for (int i = 1; i <= 2000; i++) {
+            csv.append("c-").append(i).append(",Nora ").append(Integer.toHexString(i * 7919)).append('\n');
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(bytes)) {
+            out.write(csv.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] whole = bytes.toByteArray();
+        Path cut = dir.resolve("cut.csv.gz");
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
+
+        ManifestItemReader reader = new ManifestItemReader(cut, "cut.csv.gz", ColumnMapping.identity());
+        List<CallRecord> records = readAll(reader);
+
+        CallRecord last = records.get(records.size() - 1);
+        assertThat(records.size()).isBetween(2, 2000);
+        assertThat(records.subList(0, records.size() - 1)).allSatisfy(r -> assertThat(r.problem()).isNull());
+        assertThat(last.problem()).startsWith("the gzip data is damaged or cut short");
+        assertThat(reader.syntaxError()).hasMessageStartingWith("cut.csv.gz:" + last.source().line() + ": the gzip data is damaged or cut short");
+    }
+
+    @Test
     void refusesUtf16AndZipAtTheFirstBytesSayingWhatToDo() throws IOException {
         Path utf16 = dir.resolve("utf16.csv");
         Files.write(utf16, concat(new byte[] {(byte) 0xff, (byte) 0xfe}, "call_id,agent_id\nc-1,1234\n".getBytes(StandardCharsets.UTF_16LE)));
