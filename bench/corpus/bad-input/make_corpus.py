@@ -173,9 +173,9 @@ def rows(f):
         bad("r3-bad-url-space", "recording URL with a space", "wrong type", "recording", "not a valid URL",
             recording="https://recordings.example.com/nw 0001.wav"),
         (None, ["r3-bad-extra-fields", "", "", START, "", f["good"], "", "Nora", "Maria", "", "INBOUND"] + [""] * 9 + ["spill", "over"],
-         "REJECTED", "row with 22 fields, header has 20", "wrong shape", "row", "row has 22 fields but the header has 20"),
+         "REJECTED", "row with 22 fields, header has 20", "wrong shape", "row", "row has 22 cells but the header has 20"),
         (None, ["r3-bad-short-row", "", "", START], "REJECTED", "row cut after the 4th field (truncated line)", "truncated",
-         "recording", "nothing to evaluate"),
+         "row", "row has 4 cells but the header has 20"),
         bad("r3-bad-recording-text", "recording file that is text", "wrong type", "recording", "is not a WAV, MP3, MP4 or M4A file",
             recording=f["not-audio"]),
         bad("r3-bad-recording-empty", "recording file of 0 bytes", "truncated", "recording", "is empty", recording=f["empty-wav"]),
@@ -231,7 +231,8 @@ def rows(f):
         bad("r3-bad-tools-json", "tool calls in single quotes", "bad JSON", "tool_calls", "is not valid JSON", tool_calls=f["tools-bad-json"]),
         bad("r3-bad-events", "event ending before it starts", "out of range", "events[0].end_offset_ms", "before",
             events=f["events-end-before-start"]),
-        ok("r3-good-09", "NUL character inside the agent name", "control character", agent_name="Nora\x00(Northwind AI)"),
+        bad("r3-good-09", "NUL character inside the agent name", "control character", "agent_name", "control character U+0000",
+            agent_name="Nora\x00(Northwind AI)"),
         ok("r3-good-10", "last row, https recording, no newline at end of file", "truncated", recording=GOOD_URL),
     ]
 
@@ -272,7 +273,7 @@ def make_manifests():
     header = "call_id,start_time_utc,transcript,agent_name,customer_name\n"
     good = "file-good-{},2026-11-19T08:00:00Z,../files/good.json,Nora (Northwind AI),Maria Alvarez\n"
     cases = [
-        ("empty.csv", b"", 1, "run FAILED: no header row, nothing sent"),
+        ("empty.csv", b"", 2, "refused before the run: the manifest is empty, no execution recorded"),
         ("header-only.csv", header.encode(), 0, "COMPLETED, 0 rows"),
         ("blank-and-comma-lines.csv", (header + "\n\r\n" + good.format(1) + ",,,,\n\n" + good.format(2)).encode(), 0,
          "COMPLETED: blank lines skipped, the ',,,,' line rejected (call_id), 2 evaluated"),
@@ -280,13 +281,13 @@ def make_manifests():
         ("no-call-id-column.csv", ("id,start_time_utc,transcript\nx-1,2026-11-19T08:00:00Z,../files/good.json\n").encode(), 0,
          "COMPLETED: every row rejected (call_id)"),
         ("truncated-in-quote.csv", (header + good.format(1) + good.format(2) + 'file-cut,2026-11-19T08:00:00Z,../files/good.json,"Nora (North').encode(),
-         1, "run FAILED naming line 4 (EOF inside a quoted field), nothing sent"),
+         1, "run FAILED naming line 4 (EOF inside a quoted field): lines 2 and 3 evaluated, line 4 rejected"),
         ("stray-quote.csv", (header + good.format(1) + 'file-stray,2026-11-19T08:00:00Z,../files/good.json,"Nora" (AI),Maria\n' + good.format(2)).encode(),
-         1, "run FAILED naming line 3 (character after a closing quote)"),
-        ("utf16.csv", (header + good.format(1)).encode("utf-16"), 1, "run FAILED: not UTF-8"),
-        ("gzip.csv", gzip.compress((header + good.format(1)).encode(), mtime=0), 1, "run FAILED: not UTF-8"),
+         1, "run FAILED naming line 3 (character after a closing quote): line 2 evaluated, line 3 rejected, the rest not read"),
+        ("utf16.csv", (header + good.format(1)).encode("utf-16"), 2, "refused before the run: UTF-16, save as UTF-8"),
+        ("gzip.csv", gzip.compress((header + good.format(1)).encode(), mtime=0), 0, "COMPLETED: gzip read whatever the name, 1 evaluated"),
         ("duplicate-header.csv", ("call_id,call_id,start_time_utc,transcript\nfile-a,file-b,2026-11-19T08:00:00Z,../files/good.json\n").encode(),
-         1, "FINDING: refused naming the duplicate column (today: accepted, the first call_id used)"),
+         2, "refused before the run naming the duplicate column"),
         ("invalid-utf8-row.csv", (header + good.format(1)).encode() + b"file-latin1,2026-11-19T08:00:00Z,../files/good.json,Nora,Mar\xeda\n"
          + good.format(2).encode(), 0, "FINDING: line 3 rejected, lines 2 and 4 evaluated (today: run FAILED, 'cannot read the header row')"),
         ("long-ids.csv", ("call_id,agent_id,start_time_utc,transcript\n" + "file-ok,1234,2026-11-19T08:00:00Z,../files/good.json\n"

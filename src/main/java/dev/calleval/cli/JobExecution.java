@@ -49,29 +49,36 @@ class JobExecution {
     /** {@link #execute(JobDefinition, ApiConnection.Open, Duration, boolean, boolean, PrintWriter, PrintWriter)}, rejected rows not failing. */
     int execute(JobDefinition definition, ApiConnection.Open open, @Nullable Duration waitForResults, boolean resendInDoubt,
             PrintWriter out) throws Exception {
-        return execute(definition, open, waitForResults, resendInDoubt, false, out, out);
+        return execute(definition, open, waitForResults, resendInDoubt, false, out, null);
     }
 
     /**
      * @param waitForResults evaluate: how long to keep the run open for results (null: 0, or 2m on the sandbox)
      * @param resendInDoubt enrich: post again the results earlier runs left in doubt
      * @param failOnRejects evaluate: a completed run with rejected rows exits 1, told in one line on {@code err}
+     * @param err where an evaluate run that does not complete says why in one line ({@code calleval: JOB execution N FAILED: reason}); null: not told
      */
     int execute(JobDefinition definition, ApiConnection.Open open, @Nullable Duration waitForResults, boolean resendInDoubt,
-            boolean failOnRejects, PrintWriter out, PrintWriter err) throws Exception {
+            boolean failOnRejects, PrintWriter out, @Nullable PrintWriter err) throws Exception {
         BluejayClient client = clients.create(definition, open.baseUrl(), open.apiKey(), open.endpoint());
         Duration defaultWait = open.sandbox() != null ? Duration.ofMinutes(2) : Duration.ZERO;
         int code = switch (definition.kind()) {
             case EVALUATE -> {
                 JobRunner.RunOutcome outcome = runner.run(definition, client, waitForResults != null ? waitForResults : defaultWait);
                 SummaryTable.print(outcome.summary(), out);
+                if (!outcome.completed() && err != null) {
+                    err.printf("calleval: %s execution %d %s%s%n", definition.name(), outcome.executionId(), outcome.status(),
+                            outcome.summary().exitDescription() == null ? "" : ": " + outcome.summary().exitDescription());
+                    err.flush();
+                }
                 boolean uploaded = printUpload(outcome.upload(), out);
                 long rejected = outcome.summary().counts().rejected();
                 if (outcome.completed() && uploaded && failOnRejects && rejected > 0) {
+                    PrintWriter to = err != null ? err : out;
                     out.flush();
-                    err.printf("calleval: %s: %d row(s) rejected (listed in %s/rejects.csv): exit 1 (--fail-on-rejects)%n",
+                    to.printf("calleval: %s: %d row(s) rejected (listed in %s/rejects.csv): exit 1 (--fail-on-rejects)%n",
                             definition.name(), rejected, outcome.summary().reportDirectory());
-                    err.flush();
+                    to.flush();
                     yield ExitCodes.FAILED;
                 }
                 yield outcome.completed() && uploaded ? ExitCodes.OK : ExitCodes.FAILED;

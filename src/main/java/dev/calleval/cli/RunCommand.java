@@ -2,6 +2,8 @@ package dev.calleval.cli;
 
 import dev.calleval.job.JobDefinition;
 import dev.calleval.job.JobDefinitions;
+import dev.calleval.job.JobRunner;
+import dev.calleval.manifest.ManifestHeader;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -23,9 +25,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "An enrich job (enrich: section) posts its simulation logs instead, as 'calleval enrich JOB' does."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the run completed (rejected rows are reported, not a failure, unless --fail-on-rejects)",
-                "1:the run failed (e.g. API key refused, Bluejay unreachable; re-run to resume), or with --fail-on-rejects "
-                        + "it completed with rejected rows",
-                "2:bad usage or configuration",
+                "1:the run failed (e.g. API key refused, Bluejay unreachable, a CSV syntax error in the manifest; re-run to resume), "
+                        + "or with --fail-on-rejects it completed with rejected rows",
+                "2:bad usage or configuration: the job file, or a manifest that cannot be read (missing, empty, not UTF-8 text)",
                 "4:not started: the same job over the same source is already running (another live execution)"})
 class RunCommand implements Callable<Integer>, ReceivesWebhooks {
     @Spec
@@ -54,9 +56,11 @@ class RunCommand implements Callable<Integer>, ReceivesWebhooks {
     private final java.time.Clock clock;
     private final ApiConnection connection;
     private final JobExecution execution;
+    private final JobRunner runner;
 
-    RunCommand(JobDefinitions jobs, ApiConnection connection, JobExecution execution, java.time.Clock clock) {
+    RunCommand(JobDefinitions jobs, ApiConnection connection, JobExecution execution, JobRunner runner, java.time.Clock clock) {
         this.jobs = jobs;
+        this.runner = runner;
         this.clock = clock;
         this.connection = connection;
         this.execution = execution;
@@ -69,12 +73,15 @@ class RunCommand implements Callable<Integer>, ReceivesWebhooks {
         if (definition.kind() == JobDefinition.Kind.EVALUATE) {
             definition = definition.withParameters(parameters.values(), clock);
         }
-        try (ApiConnection.Open open = connection.open(sandbox ? JobExecution.sandboxConfig() : null, out,
-                spec().commandLine().getErr())) {
+        PrintWriter err = spec().commandLine().getErr();
+        // a manifest that cannot be read is refused here (ManifestException: one line, exit 2), before any job execution exists
+        runner.checkSource(definition).flatMap(ManifestHeader::warning).ifPresent(w -> err.println("calleval: warning: " + w));
+        err.flush();
+        try (ApiConnection.Open open = connection.open(sandbox ? JobExecution.sandboxConfig() : null, out, err)) {
             if (open == null) {
                 return ExitCodes.USAGE;
             }
-            return execution.execute(definition, open, waitForResults, false, failOnRejects, out, spec().commandLine().getErr());
+            return execution.execute(definition, open, waitForResults, false, failOnRejects, out, err);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.calleval.job.EvaluateJobFactory;
 import dev.calleval.job.JobDefinition;
 import dev.calleval.job.JobDefinitions;
 import dev.calleval.manifest.CallRecord;
+import dev.calleval.manifest.ManifestItemReader;
 import dev.calleval.mapping.CallMapper;
 import dev.calleval.mapping.MappedCall;
 import dev.calleval.s3.S3Storage;
@@ -78,6 +79,10 @@ class ValidateCommand implements Callable<Integer> {
         Map<String, String> firstSeen = new HashMap<>();
         Map<String, Long> formats = new java.util.TreeMap<>();
         reader.open(new ExecutionContext());
+        if (reader instanceof ManifestItemReader manifest) {
+            manifest.header().warning().ifPresent(w -> spec.commandLine().getErr().println("calleval: warning: " + w));
+            spec.commandLine().getErr().flush();
+        }
         try {
             CallRecord record;
             while ((record = reader.read()) != null) {
@@ -105,7 +110,7 @@ class ValidateCommand implements Callable<Integer> {
         } finally {
             reader.close();
         }
-        out.printf("%s: %d row(s), %d valid, %d invalid%s%n", definition.requireSource().resolvedLocation(), rows, valid, invalid,
+        out.printf("%s: %d row(s), %d valid, %d invalid%s%n", definition.sourceShown(), rows, valid, invalid,
                 formats.isEmpty() ? "" : "; transcript formats: " + formats.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                         .collect(java.util.stream.Collectors.joining(", ")));
         return invalid == 0 ? ExitCodes.OK : ExitCodes.FAILED;

@@ -7,23 +7,17 @@ import dev.calleval.manifest.ManifestItemReader;
 import dev.calleval.s3.S3AccessException;
 import dev.calleval.s3.S3Location;
 import dev.calleval.s3.S3Storage;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.stereotype.Component;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -174,24 +168,17 @@ public class DropFolderPoller {
     private @Nullable String checkParses(S3Location manifest, DropFolderSettings settings) {
         String shown = manifest.toString();
         ColumnMapping columns = new ColumnMapping(settings.columns());
-        ManifestItemReader reader = new ManifestItemReader(new InputLocation.S3(manifest), s3, shown, columns, false);
+        List<String> header;
         try {
-            reader.open(new ExecutionContext());
+            header = new ManifestItemReader(new InputLocation.S3(manifest), s3, shown, columns, false).check().columns();
         } catch (RuntimeException e) {
             return e.getMessage();
-        } finally {
-            reader.close();
-        }
-        String header;
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(s3.openStream(manifest), StandardCharsets.UTF_8))) {
-            header = Objects.requireNonNullElse(lines.readLine(), "");
-        } catch (IOException | UncheckedIOException | S3AccessException e) {
-            return shown + ":1: cannot read the header row: " + e.getMessage();
         }
         String callId = columns.header("call_id");
-        if (Arrays.stream(header.replace("\uFEFF", "").split(",")).map(h -> h.strip().replace("\"", "")).noneMatch(callId::equals)) {
+        if (!header.contains(callId)) {
+            String columnsRead = String.join(",", header);
             return shown + ":1: the header row has no '" + callId + "' column, so this is not a calleval manifest (header: "
-                    + (header.length() > 200 ? header.substring(0, 200) + "..." : header) + ")";
+                    + (columnsRead.length() > 200 ? columnsRead.substring(0, 200) + "..." : columnsRead) + ")";
         }
         return null;
     }

@@ -39,9 +39,6 @@ public interface SimulationLogSource {
      * it), else absolute.
      */
     static String shown(Path path) {
-        Path absolute = path.toAbsolutePath().normalize();
-        Path workingDirectory = Path.of("").toAbsolutePath();
-        return absolute.startsWith(workingDirectory) && !absolute.equals(workingDirectory)
-                ? workingDirectory.relativize(absolute).toString() : absolute.toString();
+        return new dev.calleval.manifest.InputLocation.Local(path).shown(); // the same rule as for call manifests
     }
 }

@@ -35,7 +35,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  *       FAILED are sent again, accepted ones are counted as already done. No skip or retry policy: every row's outcome is decided by the
  *       mapping and recorded in the ledger, and retries happen in the client only. A {@link SubmitStepMonitor} listens
  *       to it (progress line or log lines, {@code calleval.calls.*} counters).</li>
- *   <li>{@code reconcile}: {@link ReconcileTasklet}; skipped when submit fails.</li>
+ *   <li>{@code reconcile}: {@link ReconcileTasklet}; skipped when submit fails (also when a CSV syntax error in the
+ *       manifest ended its read: the rows before it were sent, their results come by webhook or are reconciled by
+ *       the next run, which restarts this one).</li>
  * </ol>
  * The job keeps a heartbeat ({@link ExecutionHeartbeatListener}) from before the first step to its end, so that
  * overlapping runs leave the calls it claimed alone while it is alive.
@@ -63,6 +65,15 @@ public class EvaluateJobFactory {
         this.heartbeat = heartbeat;
     }
 
+    /**
+     * {@link #checkManifest(JobDefinition, S3Storage)} with this factory's S3 access.
+     *
+     * @throws dev.calleval.manifest.ManifestException when the manifest cannot be read
+     */
+    public java.util.Optional<dev.calleval.manifest.ManifestHeader> checkManifest(JobDefinition definition) {
+        return checkManifest(definition, s3);
+    }
+
     /** The job for {@code definition}, sending through {@code client} and waiting up to {@code waitForResults}. */
     public Job build(JobDefinition definition, BluejayClient client, Duration waitForResults) {
         Step submit = submitStep(definition, client);
@@ -86,7 +97,7 @@ public class EvaluateJobFactory {
                 reader instanceof ManifestItemReader manifest ? manifest::readFraction : () -> -1);
         SubmissionWriter writer = new SubmissionWriter(ledger, client, definition.name(), definition.submit().maxInFlight(),
                 definition.submit().inDoubt().lookup(definition.submit().requestTimeout()), monitor);
-        return new StepBuilder("submit", jobRepository)
+        var step = new StepBuilder("submit", jobRepository)
                 .<CallRecord, MappedCall>chunk(definition.submit().chunkSize())
                 .interruptionPolicy(new StopOnInterrupt())
                 .transactionManager(transactionManager)
@@ -94,8 +105,11 @@ public class EvaluateJobFactory {
                 .processor(mapper)
                 .writer(writer)
                 .listener(monitor)
-                .listener(writer)
-                .build();
+                .listener(writer);
+        if (reader instanceof ManifestItemReader manifest) {
+            step.listener((org.springframework.batch.core.listener.StepListener) manifest); // fails the step when a CSV syntax error ended the read
+        }
+        return step.build();
     }
 
     /**
@@ -114,12 +128,27 @@ public class EvaluateJobFactory {
     }
 
     /**
-     * The reader of an evaluate job's manifest, local or in S3; rejects name it as the job file writes it.
+     * Checks that an evaluate job's manifest can be read, before a job execution is created for it: it exists, is
+     * readable, not empty, UTF-8 text (or gzip-compressed UTF-8) with a header row. Reads the header only.
+     *
+     * @return the manifest's header (with the columns calleval ignores); empty for an {@code s3-prefix} source
+     * @throws dev.calleval.manifest.ManifestException naming the manifest and what to do
+     */
+    public static java.util.Optional<dev.calleval.manifest.ManifestHeader> checkManifest(JobDefinition definition, S3Storage s3) {
+        if (definition.requireSource().isS3Prefix()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(manifestReader(definition, s3, false).check());
+    }
+
+    /**
+     * The reader of an evaluate job's manifest, local or in S3; rejects name it as the operator sees it
+     * ({@link JobDefinition#sourceShown()}).
      *
      * @param resume on a restart, skip the records already read (the evaluate job reads from the top instead)
      */
     public static ManifestItemReader manifestReader(JobDefinition definition, S3Storage s3, boolean resume) {
-        return new ManifestItemReader(definition.manifest(), s3, definition.requireSource().location().strip(),
+        return new ManifestItemReader(definition.manifest(), s3, definition.sourceShown(),
                 new ColumnMapping(definition.requireSource().columns()), resume);
     }
 

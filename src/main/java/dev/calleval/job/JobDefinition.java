@@ -528,6 +528,15 @@ public record JobDefinition(
         throw new IllegalStateException(name + ": the manifest is in S3: " + requireSource().location());
     }
 
+    /**
+     * The evaluate job's source as messages and reports show it ({@code summary.json}'s {@code source}, rejects'
+     * {@code file:line}): the manifest by {@link InputLocation#shown()} (relative to the working directory when inside
+     * it, else absolute; {@code s3://bucket/key}), or the resolved {@code s3://} prefix.
+     */
+    public String sourceShown() {
+        return requireSource().isS3Prefix() ? requireSource().resolvedLocation() : manifest().shown();
+    }
+
     /** What the evaluate job reads, as its job instance is keyed: the manifest path or the resolved S3 prefix. */
     public String sourceKey() {
         return requireSource().isS3Prefix() ? requireSource().resolvedLocation() : manifest().toString();

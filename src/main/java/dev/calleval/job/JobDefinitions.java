@@ -8,8 +8,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import dev.calleval.enrichment.LogSourceType;
+import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.origin.Origin;
+import org.springframework.boot.origin.TextResourceOrigin;
+import org.springframework.core.convert.ConversionFailedException;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.FileSystemResource;
@@ -114,6 +124,13 @@ public final class JobDefinitions {
         }
     }
 
+    /**
+     * Reads and binds one job file, strictly: a key that no section has is an error, as is a value of the wrong
+     * type or out of range.
+     *
+     * @throws JobFileException naming the file, the line (where known), the key and what is wrong; for an unknown key
+     *     the key probably meant
+     */
     static JobDefinition loadFile(Path file) {
         List<PropertySource<?>> sources;
         try {
@@ -124,18 +141,75 @@ public final class JobDefinitions {
         if (sources.isEmpty()) {
             throw new JobFileException(file + ": the job file is empty");
         }
+        if (sources.size() > 1) {
+            throw new JobFileException(file + ": a job file is one YAML document; this one has " + sources.size() + " (remove the '---' lines)");
+        }
         Binder binder = new Binder(ConfigurationPropertySources.from(sources.get(0)));
         try {
-            JobDefinition definition = binder.bind("", JobDefinition.class)
+            JobDefinition definition = binder.bind(ConfigurationPropertyName.EMPTY, Bindable.of(JobDefinition.class),
+                            new NoUnboundElementsBindHandler(BindHandler.DEFAULT))
                     .orElseThrow(() -> new JobFileException(file + ": the job file defines nothing"));
             return definition.withFile(file);
         } catch (BindException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
-                cause = cause.getCause();
-            }
-            String key = e.getProperty() != null ? e.getProperty().getName().toString() : e.getName().toString();
-            throw new JobFileException(file + ": invalid value" + (key.isEmpty() ? "" : " for '" + key + "'") + ": " + cause.getMessage());
+            throw new JobFileException(bindFailure(file, e));
         }
+    }
+
+    /** One line saying what is wrong in the file: each unknown key, or the value that does not fit its key. */
+    private static String bindFailure(Path file, BindException e) {
+        if (e.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
+            return unbound.getUnboundProperties().stream()
+                    .map(p -> at(file, p) + ": " + JobFileKeys.describeUnknown(p.getName()))
+                    .collect(Collectors.joining("; "))
+                    + " (a job file holds only the keys of docs/job-file.md)";
+        }
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        while (cause.getCause() != null && !(cause instanceof IllegalArgumentException && !(cause instanceof NumberFormatException))) {
+            cause = cause.getCause();
+        }
+        String key = e.getName().toString();
+        ConfigurationProperty property = e.getProperty();
+        if (property != null && e.getCause() instanceof ConversionFailedException) {
+            return at(file, property) + ": " + key + ": \"" + property.getValue() + "\" " + expected(e.getTarget().getType().resolve(Object.class));
+        }
+        return (property != null ? at(file, property) : file.toString()) + ": invalid value" + (key.isEmpty() ? "" : " for '" + key + "'") + ": "
+                + cause.getMessage();
+    }
+
+    /** {@code file:line} of a property (YAML origins count lines from 0), or the file alone. */
+    private static String at(Path file, ConfigurationProperty property) {
+        Origin origin = Origin.from(property);
+        for (int i = 0; i < 5 && origin != null && !(origin instanceof TextResourceOrigin); i++) {
+            origin = origin instanceof org.springframework.boot.origin.PropertySourceOrigin p && p.getOrigin() != null ? p.getOrigin()
+                    : origin.getParent();
+        }
+        if (origin instanceof TextResourceOrigin text && text.getLocation() != null) {
+            return file + ":" + (text.getLocation().getLine() + 1);
+        }
+        return file.toString();
+    }
+
+    /** What a value of the target type looks like, for "... is not ...". */
+    private static String expected(Class<?> type) {
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "is not a whole number";
+        }
+        if (type == double.class || type == Double.class || Number.class.isAssignableFrom(type)) {
+            return "is not a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "is not true or false";
+        }
+        if (type == java.time.Duration.class) {
+            return "is not a duration (a number with a unit: 500ms, 30s, 5m, 2h, 7d)";
+        }
+        if (type == org.springframework.util.unit.DataSize.class) {
+            return "is not a size (a number with a unit: 512KB, 50MB, 1GB)";
+        }
+        if (type.isEnum()) {
+            return "is not one of " + java.util.Arrays.stream(type.getEnumConstants())
+                    .map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT).replace('_', '-')).collect(Collectors.joining(", "));
+        }
+        return "is not a " + type.getSimpleName();
     }
 }

@@ -174,14 +174,28 @@ public class JobRunner {
      *
      * @param client the client for this run (its rate limit and retry come from the job definition)
      * @param waitForResults how long the reconcile step waits for results; zero for one pass
+     * @throws dev.calleval.manifest.ManifestException when the manifest cannot be read (no execution is created)
      */
     public RunOutcome run(JobDefinition definition, BluejayClient client, Duration waitForResults) throws Exception {
+        checkSource(definition); // before any execution exists: a manifest that cannot be read leaves nothing to restart
         if (definition.kind() != JobDefinition.Kind.EVALUATE) {
             throw new IllegalArgumentException(definition.name() + " is an " + definition.kind() + " job, not an evaluate job");
         }
         Launch launch = launch(jobOperator, jobFactory.build(definition, client, waitForResults), definition.name(), sourceOf(definition),
                 client.endpoint());
         return (RunOutcome) report(definition, client, launch.execution(), launch.restarted(), false);
+    }
+
+    /**
+     * Checks, without creating a job execution, that an evaluate job's manifest can be read: it exists, is readable,
+     * is not empty, is UTF-8 text (gzip-compressed or not) and has a header row. {@link #run} and {@link #start} do
+     * this first, so that a manifest that cannot be read is refused in one line and leaves nothing to restart.
+     *
+     * @return the manifest's header; empty for other kinds of job and for s3-prefix sources
+     * @throws dev.calleval.manifest.ManifestException naming the manifest and what to do
+     */
+    public Optional<dev.calleval.manifest.ManifestHeader> checkSource(JobDefinition definition) {
+        return definition.kind() == JobDefinition.Kind.EVALUATE ? jobFactory.checkManifest(definition) : Optional.empty();
     }
 
     /**
@@ -224,10 +238,12 @@ public class JobRunner {
      *
      * @param executor runs the execution; a rejected task ends the execution FAILED at once
      * @throws IllegalArgumentException for a simulate-sms job (not a Spring Batch job)
+     * @throws dev.calleval.manifest.ManifestException when the manifest cannot be read (no execution is created)
      * @throws Exception when Spring Batch refuses the launch (e.g. the instance is already running)
      */
     public Started start(JobDefinition definition, BluejayClient client, Duration waitForResults, Executor executor) throws Exception {
         boolean resendInDoubt = definition.kind() == JobDefinition.Kind.ENRICH && definition.requireEnrich().resendInDoubt();
+        checkSource(definition).flatMap(dev.calleval.manifest.ManifestHeader::warning).ifPresent(w -> log.warn("{}: {}", definition.name(), w));
         Job job = switch (definition.kind()) {
             case EVALUATE -> jobFactory.build(definition, client, waitForResults);
             case ENRICH -> enrichJobFactory.build(definition, client, resendInDoubt);
@@ -344,7 +360,7 @@ public class JobRunner {
                     definition.report().localPath().resolve(definition.name()).resolve(Long.toString(execution.getId()))));
         }
         Path reportDirectory = definition.report().localPath();
-        RunSummary summary = reportWriter.write(reportDirectory, history.record(execution, definition.requireSource().resolvedLocation(), reportDirectory,
+        RunSummary summary = reportWriter.write(reportDirectory, history.record(execution, definition.sourceShown(), reportDirectory,
                 requests));
         return new RunOutcome(summary, completed, restarted, upload(definition, execution.getId(), Path.of(summary.reportDirectory())));
     }

@@ -27,6 +27,13 @@ public sealed interface InputLocation permits InputLocation.Local, InputLocation
     String toString();
 
     /**
+     * The location as messages and reports show it to the operator: {@code s3://bucket/key}, or a local path
+     * relative to the working directory when it is inside it, else absolute (normalised either way) - never relative
+     * to a job file.
+     */
+    String shown();
+
+    /**
      * Reads a location written by a user: {@code s3://bucket/key}, or a path resolved against {@code folder} (when
      * it is relative).
      *
@@ -57,6 +64,14 @@ public sealed interface InputLocation permits InputLocation.Local, InputLocation
         public String toString() {
             return path.toString();
         }
+
+        @Override
+        public String shown() {
+            Path absolute = path.toAbsolutePath().normalize();
+            Path workingDirectory = Path.of("").toAbsolutePath();
+            return absolute.startsWith(workingDirectory) && !absolute.equals(workingDirectory)
+                    ? workingDirectory.relativize(absolute).toString() : absolute.toString();
+        }
     }
 
     /** An S3 object, or a prefix (its key empty or ending in {@code /}). */
@@ -73,6 +88,11 @@ public sealed interface InputLocation permits InputLocation.Local, InputLocation
 
         @Override
         public String toString() {
+            return location.toString();
+        }
+
+        @Override
+        public String shown() {
             return location.toString();
         }
     }

@@ -97,12 +97,19 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
     @Override
     public MappedCall process(CallRecord row) {
         List<Problem> problems = new ArrayList<>();
-        if (row.problem() != null) {
-            problems.add(new Problem("row", row.problem()));
+        if (row.problem() != null) { // a row of the wrong shape: its cells may be in the wrong columns, nothing else is checked
+            String id = row.callId().filter(c -> c.length() <= MAX_SOURCE_ID).orElse(null);
+            return new MappedCall.Rejected(row.source(), id, List.of(new Problem("row", row.problem())));
         }
         row.values().forEach((column, value) -> {
             if (value.indexOf('\uFFFD') >= 0) {
                 problems.add(new Problem(column, column + " is not valid UTF-8 (the undecodable bytes are shown as \uFFFD); save the manifest as UTF-8"));
+            }
+            int control = controlCharacter(value);
+            if (control >= 0) {
+                problems.add(new Problem(column, String.format("%s holds the control character U+%04X at position %d, the mark of a broken "
+                        + "export: fix the export (a cell may hold tabs and line breaks, no other control character)", column,
+                        (int) value.charAt(control), control + 1)));
             }
         });
         String sourceId = row.callId().orElse(null);
@@ -264,6 +271,17 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
         // a presigned URL is signed anew each run: the object and its ETag stand for it, so an unchanged call keeps its fingerprint
         String fingerprint = fingerprint(recordingIdentity == null ? request : request.withRecordingUrl(recordingIdentity));
         return new MappedCall.Accepted(row.source(), sourceId, request, fingerprint, transcriptFormat, transcriptRef);
+    }
+
+    /** The index of the first control character (Unicode Cc) other than tab, CR and LF, or -1. */
+    private static int controlCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.getType(c) == Character.CONTROL && c != '\t' && c != '\r' && c != '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static @Nullable Instant startTime(CallRecord row, List<Problem> problems) {

@@ -42,7 +42,29 @@ public sealed interface MappedCall {
             if (problems.isEmpty()) {
                 throw new IllegalArgumentException("a rejection needs at least one problem");
             }
-            problems = List.copyOf(problems);
+            // a NUL or other control character of a broken export is shown escaped: PostgreSQL refuses NUL in text
+            sourceId = sourceId == null ? null : escapeControls(sourceId);
+            problems = problems.stream().map(p -> new Problem(p.field(), escapeControls(p.reason()))).toList();
+        }
+
+        /** {@code text} with each control character (Unicode Cc) other than tab, CR and LF written as a backslash, "u" and its four hex digits. */
+        static String escapeControls(String text) {
+            StringBuilder escaped = null;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                boolean control = Character.getType(c) == Character.CONTROL && c != '\t' && c != '\r' && c != '\n';
+                if (control && escaped == null) {
+                    escaped = new StringBuilder(text.length() + 8).append(text, 0, i);
+                }
+                if (escaped != null) {
+                    if (control) {
+                        escaped.append(String.format("\\u%04X", (int) c));
+                    } else {
+                        escaped.append(c);
+                    }
+                }
+            }
+            return escaped == null ? text : escaped.toString();
         }
 
         /** The rejected fields, {@code ;}-separated. */

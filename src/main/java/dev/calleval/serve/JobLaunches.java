@@ -175,6 +175,8 @@ public class JobLaunches {
             });
         } catch (JobAlreadyRunningException e) {
             throw alreadyRunning(name, source, e.executionId());
+        } catch (dev.calleval.manifest.ManifestException e) { // the manifest cannot be read: refused, no execution created
+            throw new LaunchException(LaunchException.Reason.BAD_PARAMETERS, name + ": " + e.getMessage());
         } catch (JobExecutionAlreadyRunningException | JobInstanceAlreadyCompleteException | JobRestartException e) {
             throw new LaunchException(LaunchException.Reason.REFUSED, name + ": Spring Batch refused the launch: " + e.getMessage());
         } catch (Exception e) {

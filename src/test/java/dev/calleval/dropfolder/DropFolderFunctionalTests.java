@@ -61,10 +61,10 @@ class DropFolderFunctionalTests {
                   inbox: s3://calleval-drop/%sinbox/
                 defaults:
                   agent-id: "1234"
+                  recording-url-ttl: 10m
                 submit:
                   rate-limit: 50
                   chunk-size: 4
-                  recording-url-ttl: 10m
                 results:
                   poll-after: 0s
                   poll-interval: 200ms

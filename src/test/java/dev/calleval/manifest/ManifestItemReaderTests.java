@@ -124,7 +124,7 @@ class ManifestItemReaderTests {
         List<CallRecord> records = readAll(new ManifestItemReader(csv, "extra.csv", ColumnMapping.identity()));
 
         assertThat(records).hasSize(2);
-        assertThat(records.get(0).problem()).isEqualTo("row has 4 fields but the header has 3");
+        assertThat(records.get(0).problem()).startsWith("the row has 4 cells but the header has 3");
         assertThat(records.get(0).callId()).contains("c-1");
         assertThat(records.get(0).values()).doesNotContainValue("surprise");
         assertThat(records.get(1).problem()).isNull();
@@ -212,10 +212,14 @@ class ManifestItemReaderTests {
         reader.open(new ExecutionContext());
         try {
             assertThat(reader.read()).isNotNull();
-            assertThatThrownBy(reader::read)
-                    .isInstanceOf(ManifestException.class)
-                    .hasMessageStartingWith("unclosed.csv:3: ")
-                    .hasMessageContaining("CSV syntax error");
+            assertThat(reader.syntaxError()).isNull();
+            CallRecord broken = reader.read();
+            assertThat(broken.source()).hasToString("unclosed.csv:3");
+            assertThat(broken.problem()).startsWith("CSV syntax error").contains("the read of unclosed.csv ended here");
+            assertThat(reader.read()).as("the read ends at the broken line").isNull();
+            assertThat(reader.syntaxError()).isInstanceOf(ManifestException.class)
+                    .hasMessageStartingWith("unclosed.csv:3: CSV syntax error")
+                    .hasMessageContaining("the rows before line 3 were processed");
         } finally {
             reader.close();
         }
@@ -228,7 +232,7 @@ class ManifestItemReaderTests {
 
         assertThatThrownBy(() -> reader.open(new ExecutionContext()))
                 .isInstanceOf(ManifestException.class)
-                .hasMessageStartingWith("empty.csv:1: ");
+                .hasMessageStartingWith("empty.csv: the manifest is empty");
     }
 
     @Test
@@ -260,6 +264,96 @@ class ManifestItemReaderTests {
                 }
             }).count();
         }
+    }
+
+    @Test
+    void flagsRowWithFewerCellsThanTheHeaderNamingBothCounts() throws IOException {
+        Path csv = write("short.csv", """
+                call_id,agent_name,customer_name
+                c-1,Nora
+                c-2,Nora,Sam
+                """);
+
+        List<CallRecord> records = readAll(new ManifestItemReader(csv, "short.csv", ColumnMapping.identity()));
+
+        assertThat(records.get(0).problem()).startsWith("the row has 2 cells but the header has 3");
+        assertThat(records.get(1).problem()).isNull();
+    }
+
+    @Test
+    void readsAGzipCompressedManifestWhateverItIsCalled() throws IOException {
+        byte[] csv = "\uFEFFcall_id,agent_name\nc-1,Nora\nc-2,Sam\n".getBytes(StandardCharsets.UTF_8);
+        for (String name : List.of("calls.csv.gz", "calls.csv")) {
+            Path gz = dir.resolve(name);
+            try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+                out.write(csv);
+            }
+            ManifestItemReader reader = new ManifestItemReader(gz, name, ColumnMapping.identity());
+            assertThat(reader.check().columns()).as(name).containsExactly("call_id", "agent_name");
+
+            ManifestItemReader again = new ManifestItemReader(gz, name, ColumnMapping.identity());
+            List<CallRecord> records = readAll(again);
+            assertThat(records).as(name).extracting(r -> r.callId().orElseThrow()).containsExactly("c-1", "c-2");
+            assertThat(again.readFraction()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void gzipDataCutShortEndsTheReadAtItsLineSayingSo() throws IOException {
+        StringBuilder csv = new StringBuilder("call_id,agent_name\n");
+        for (int i = 1; i <= 2000; i++) {
+            csv.append("c-").append(i).append(",Nora ").append(Integer.toHexString(i * 7919)).append('\n');
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(bytes)) {
+            out.write(csv.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] whole = bytes.toByteArray();
+        Path cut = dir.resolve("cut.csv.gz");
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
+
+        ManifestItemReader reader = new ManifestItemReader(cut, "cut.csv.gz", ColumnMapping.identity());
+        List<CallRecord> records = readAll(reader);
+
+        CallRecord last = records.get(records.size() - 1);
+        assertThat(records.size()).isBetween(2, 2000);
+        assertThat(records.subList(0, records.size() - 1)).allSatisfy(r -> assertThat(r.problem()).isNull());
+        assertThat(last.problem()).startsWith("the gzip data is damaged or cut short");
+        assertThat(reader.syntaxError()).hasMessageStartingWith("cut.csv.gz:" + last.source().line() + ": the gzip data is damaged or cut short");
+    }
+
+    @Test
+    void refusesUtf16AndZipAtTheFirstBytesSayingWhatToDo() throws IOException {
+        Path utf16 = dir.resolve("utf16.csv");
+        Files.write(utf16, concat(new byte[] {(byte) 0xff, (byte) 0xfe}, "call_id,agent_id\nc-1,1234\n".getBytes(StandardCharsets.UTF_16LE)));
+        Path xlsx = dir.resolve("calls.csv.xlsx");
+        Files.write(xlsx, new byte[] {'P', 'K', 3, 4, 20, 0, 0, 0});
+
+        assertThatThrownBy(() -> new ManifestItemReader(utf16, "utf16.csv", ColumnMapping.identity()).check())
+                .isInstanceOf(ManifestException.class)
+                .hasMessage("utf16.csv: the manifest is UTF-16 text (byte order mark ff fe): save it as UTF-8 (in Excel: Save As, CSV UTF-8)");
+        assertThatThrownBy(() -> new ManifestItemReader(xlsx, "calls.csv.xlsx", ColumnMapping.identity()).check())
+                .isInstanceOf(ManifestException.class)
+                .hasMessageContaining("is a ZIP archive");
+    }
+
+    @Test
+    void theHeaderListsTheColumnsItIgnoresWithTheOnesProbablyMeant() throws IOException {
+        Path csv = write("cols.csv", "call_id,agent,start_time,metadata.queue,Caller Name,\nc-1,1,2,3,4,\n");
+
+        ManifestHeader header = new ManifestItemReader(csv, "cols.csv", new ColumnMapping(Map.of("customer_name", "Caller Name"))).check();
+
+        assertThat(header.unknown()).containsExactly("agent", "start_time");
+        assertThat(header.warning()).hasValueSatisfying(w -> assertThat(w)
+                .startsWith("cols.csv: unknown columns agent, start_time, ignored (did you mean: agent → agent_id, start_time → start_time_utc?)")
+                .contains("known columns: call_id, agent_id,").contains("Caller Name").contains("metadata.<key>"));
+        assertThat(new ManifestItemReader(SAMPLE_MANIFEST, "calls.csv", ColumnMapping.identity()).check().warning()).isEmpty();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     private Path write(String name, String content) throws IOException {

@@ -402,6 +402,27 @@ class CallMapperTests {
     }
 
     @Test
+    void rejectsACellWithAControlCharacterNamingTheField() throws IOException {
+        validTranscript();
+        Map<String, String> values = new java.util.HashMap<>(baseValues());
+        values.put("call_id", "c-\u00001");
+
+        Problem problem = singleProblem(mapper.process(new CallRecord(new SourceRef("test.csv", 7), dir, values, null)));
+
+        assertThat(problem.field()).isEqualTo("call_id");
+        assertThat(problem.reason()).startsWith("call_id holds the control character U+0000 at position 3, the mark of a broken export");
+    }
+
+    @Test
+    void keepsTabsAndLineBreaksInCells() throws IOException {
+        validTranscript();
+        Map<String, String> values = new java.util.HashMap<>(baseValues());
+        values.put("agent_name", "Nora\t(Northwind)\r\nAI");
+
+        assertThat(mapper.process(new CallRecord(new SourceRef("test.csv", 7), dir, values, null))).isInstanceOf(MappedCall.Accepted.class);
+    }
+
+    @Test
     void rejectsRowTheReaderFlaggedAsMalformed() throws IOException {
         validTranscript();
 

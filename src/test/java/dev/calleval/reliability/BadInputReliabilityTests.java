@@ -176,23 +176,38 @@ class BadInputReliabilityTests {
     }
 
     @Test
-    void aManifestCutInsideAQuotedFieldFailsTheRunNamingFileAndLineAndSendsNothing() throws IOException {
+    void aManifestCutInsideAQuotedFieldEndsTheReadThereAndFailsTheRunNamingFileAndLine() throws IOException {
         CommandLine.Result result = runJob("truncated", CORPUS.resolve("manifests/truncated-in-quote.csv"));
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).as("logged, on stderr").contains("truncated-in-quote.csv:4: CSV syntax error");
         JsonNode summary = summary("truncated");
         assertThat(summary.path("status").asString()).isEqualTo("FAILED");
-        assertThat(summary.path("requests").path("attempts").asLong()).isZero();
+        assertThat(summary.path("rows_read").asLong()).isEqualTo(3);
+        assertThat(summary.path("submitted_this_run").asLong()).as("the rows before line 4 were sent").isEqualTo(2);
+        assertThat(summary.path("counts_add_up").asBoolean()).isTrue();
+        assertThat(report("truncated", "rejects.csv")).singleElement().satisfies(r -> assertThat(r.get("line")).isEqualTo("4"));
     }
 
     @Test
-    void aManifestThatIsNotUtf8FailsTheRunAndSendsNothing() throws IOException {
+    void aManifestThatIsNotUtf8IsRefusedBeforeTheRunAndNothingIsRecorded() throws IOException {
         CommandLine.Result result = runJob("utf16", CORPUS.resolve("manifests/utf16.csv"));
 
-        assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.out()).contains("utf16.csv:1");
-        assertThat(summary("utf16").path("requests").path("attempts").asLong()).isZero();
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(work.resolve("reports").resolve("utf16")).doesNotExist();
+    }
+
+    @Test
+    void aGzipManifestSavedAsCsvIsReadAsItIs() throws IOException {
+        CommandLine.Result result = runJob("gzip", CORPUS.resolve("manifests/gzip.csv"));
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(summary("gzip").path("counts").path("evaluated").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void aHeaderNamingAColumnTwiceIsRefusedBeforeTheRun() throws IOException {
+        assertThat(runJob("duplicate-header", CORPUS.resolve("manifests/duplicate-header.csv")).exitCode()).isEqualTo(2);
     }
 
     @Test
