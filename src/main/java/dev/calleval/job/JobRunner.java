@@ -1,6 +1,7 @@
 package dev.calleval.job;
 
 import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.database.DatabaseRetry;
 import dev.calleval.enrichment.EnrichReportWriter;
 import dev.calleval.enrichment.EnrichSummary;
 import dev.calleval.report.ReportUpload;
@@ -75,10 +76,12 @@ public class JobRunner {
     private final ExecutionHistory history;
     private final ExecutionLiveness liveness;
     private final ReportUpload reportUpload;
+    private final DatabaseRetry retry;
 
     public JobRunner(JobOperator jobOperator, JobRepository jobRepository, EvaluateJobFactory jobFactory, ReportWriter reportWriter,
             EnrichJobFactory enrichJobFactory, EnrichReportWriter enrichReportWriter, ExecutionHistory history, ExecutionLiveness liveness,
-            ReportUpload reportUpload) {
+            ReportUpload reportUpload, DatabaseRetry retry) {
+        this.retry = retry;
         this.liveness = liveness;
         this.reportUpload = reportUpload;
         this.jobOperator = jobOperator;
@@ -320,7 +323,13 @@ public class JobRunner {
         }
     }
 
+    /** Writes the execution's report; its reads are run again when the database connection was lost. */
     private Outcome report(JobDefinition definition, BluejayClient client, JobExecution execution, boolean restarted, boolean resendInDoubt) {
+        return retry.call("writing the report of execution " + execution.getId(),
+                () -> writeReport(definition, client, execution, restarted, resendInDoubt));
+    }
+
+    private Outcome writeReport(JobDefinition definition, BluejayClient client, JobExecution execution, boolean restarted, boolean resendInDoubt) {
         BluejayClient.Stats stats = client.stats();
         RunSummary.Requests requests = new RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries(), stats.inDoubt());
         boolean completed = execution.getStatus() == BatchStatus.COMPLETED;

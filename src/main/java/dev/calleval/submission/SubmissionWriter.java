@@ -1,6 +1,7 @@
 package dev.calleval.submission;
 
 import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.database.DatabaseRetry;
 import dev.calleval.ledger.Ledger;
 import dev.calleval.mapping.MappedCall;
 import java.util.ArrayList;
@@ -13,13 +14,18 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The submit step's item writer. For each chunk, inside the chunk transaction: records rejected rows, and claims
- * the accepted calls in the ledger (already-done calls and duplicate call ids are not claimed). After the chunk
- * commits, the claimed calls go to the {@link Submitter}, which sends them while the next chunk is read (so the
+ * The submit step's item writer. For each chunk, in one database transaction of its own (run again when the
+ * connection was lost, {@link DatabaseRetry}): records rejected rows, and claims the accepted calls in the ledger
+ * (already-done calls and duplicate call ids are not claimed). The step's chunk transaction holds no database
+ * connection (a resourceless one: the evaluate job reads its manifest from the top on a restart, so the claims need
+ * not commit with the read position), so a lost connection never breaks it. After the chunk's step execution is
+ * updated (the chunk "commits"), the claimed calls go to the {@link Submitter}, which sends them while the next chunk is read (so the
  * writer never waits for a chunk's slowest response, and the rate limit is reached even at high latency).
  *
  * <p>Nothing is sent for a chunk that rolls back. When the submitter has met a fatal error, the next write fails
@@ -35,6 +41,8 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
     private final int maxInFlight;
     private final InDoubtLookup inDoubtLookup;
     private final SubmissionObserver observer;
+    private final TransactionTemplate claims;
+    private final DatabaseRetry retry;
     private @Nullable Submitter submitter;
     private long executionId;
 
@@ -43,9 +51,13 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
      * @param maxInFlight requests in flight at once
      * @param inDoubtLookup how ambiguous failures are settled
      * @param observer hears each row's outcome once it is final for this run (progress, metrics)
+     * @param transactionManager the database's: each chunk's claims and rejections commit in one transaction of it
+     * @param retry runs that transaction again when the database connection was lost
      */
     public SubmissionWriter(Ledger ledger, BluejayClient client, String jobName, int maxInFlight, InDoubtLookup inDoubtLookup,
-            SubmissionObserver observer) {
+            SubmissionObserver observer, PlatformTransactionManager transactionManager, DatabaseRetry retry) {
+        this.claims = new TransactionTemplate(transactionManager);
+        this.retry = retry;
         this.observer = observer;
         this.ledger = ledger;
         this.client = client;
@@ -79,9 +91,17 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
                 rejected.add(r);
             }
         }
-        Ledger.ClaimOutcome outcome = ledger.claim(executionId, jobName, accepted);
+        // the chunk's ledger work is one transaction of its own, run again from its start when the database
+        // connection was lost (a claim decides on what the ledger holds, so a transaction that rolled back is simply
+        // decided again); the sends wait until the chunk has ended
+        Ledger.ClaimOutcome outcome = retry.call("claiming a chunk of " + chunk.size() + " calls", () -> claims.execute(status -> {
+            Ledger.ClaimOutcome claimed = ledger.claim(executionId, jobName, accepted);
+            List<MappedCall.Rejected> all = new ArrayList<>(rejected);
+            all.addAll(claimed.duplicates());
+            ledger.recordRejections(executionId, all);
+            return claimed;
+        }));
         rejected.addAll(outcome.duplicates());
-        ledger.recordRejections(executionId, rejected);
         for (MappedCall.Rejected r : rejected) {
             log.info("rejected {} ({}): {}", r.source(), r.sourceId() == null ? "no call_id" : r.sourceId(), r.reason());
         }
