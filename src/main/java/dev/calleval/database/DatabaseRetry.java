@@ -76,7 +76,7 @@ public class DatabaseRetry {
             policy.maxRetries(Long.MAX_VALUE).timeout(tolerance).delay(firstDelay).multiplier(2).maxDelay(maxDelay);
         }
         RetryTemplate template = new RetryTemplate(policy.build());
-        template.setRetryListener(new Outages(tolerance));
+        template.setRetryListener(new Outages(tolerance, retryable));
         return template;
     }
 
@@ -202,23 +202,24 @@ public class DatabaseRetry {
     /** Logs the start and the end of an outage, once each per unit of work. */
     private static final class Outages implements RetryListener {
         private final Duration tolerance;
+        private final Predicate<Throwable> retryable;
 
-        Outages(Duration tolerance) {
+        Outages(Duration tolerance, Predicate<Throwable> retryable) {
             this.tolerance = tolerance;
+            this.retryable = retryable;
         }
 
         @Override
-        public void onRetryFailure(RetryPolicy policy, Retryable<?> retryable, Throwable failure) {
-            // every failed attempt: logged at DEBUG only (the first one at WARN in beforeRetry)
-            log.debug("{}: the database is still unreachable: {}", retryable.getName(), firstLine(failure));
-        }
-
-        @Override
-        public void beforeRetry(RetryPolicy policy, Retryable<?> retryable, org.springframework.core.retry.RetryState state) {
-            if (state.getRetryCount() == 0) {
-                Throwable last = state.getLastException();
-                log.warn("database connection lost while {} ({}): trying again for up to {}", retryable.getName(),
-                        last == null ? "?" : firstLine(last), pretty(tolerance));
+        public void onRetryableExecution(RetryPolicy policy, Retryable<?> retryable, org.springframework.core.retry.RetryState state) {
+            if (state.isSuccessful()) {
+                return;
+            }
+            Throwable last = state.getLastException();
+            if (state.getRetryCount() == 0 && last != null && this.retryable.test(last) && !tolerance.isZero()) {
+                log.warn("database connection lost while {} ({}): trying again for up to {}", retryable.getName(), firstLine(last),
+                        pretty(tolerance));
+            } else if (last != null) {
+                log.debug("{}: the database is still unreachable: {}", retryable.getName(), firstLine(last));
             }
         }
 
