@@ -1,5 +1,6 @@
 package dev.calleval;
 
+import dev.calleval.cli.ErrorLines;
 import dev.calleval.cli.StartupFailures;
 import dev.calleval.job.JobDefinitions;
 import java.nio.file.Path;
@@ -41,6 +42,9 @@ public class CallevalApplication {
                 e.printStackTrace();
             } else {
                 System.err.println("calleval: " + line);
+                if (ErrorLines.debugRequested(args)) {
+                    e.printStackTrace();
+                }
             }
             code = StartupFailures.exitCode();
         }
@@ -55,6 +59,10 @@ public class CallevalApplication {
         app.setWebApplicationType(web ? WebApplicationType.SERVLET : WebApplicationType.NONE);
         if (command.equals("serve")) {
             app.setAdditionalProfiles("serve");
+        }
+        if (ErrorLines.debugRequested(args)) {
+            app.setAddCommandLineProperties(false); // not Spring Boot's own --debug (its condition report, SQL at DEBUG)
+            app.addListeners(ErrorLines.debugLoggingListener());
         }
         app.setBannerMode(Banner.Mode.OFF);
         app.setLogStartupInfo(false);

@@ -1,8 +1,5 @@
 package dev.calleval.cli;
 
-import dev.calleval.job.JobAlreadyRunningException;
-import dev.calleval.job.JobFileException;
-import dev.calleval.manifest.ManifestException;
 import org.springframework.boot.CommandLineRunner;
 import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -37,16 +34,18 @@ class CliRunner implements CommandLineRunner, ExitCodeGenerator {
                 }
             }
         });
+        boolean debug = ErrorLines.debugRequested(args);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof JobAlreadyRunningException) {
-                cmd.getErr().println("calleval: " + e.getMessage());
-                return ExitCodes.ALREADY_RUNNING;
+            java.util.Optional<ErrorLines.Line> line = ErrorLines.describe(e);
+            if (line.isPresent()) { // an expected failure: one line (the stack trace only with --debug)
+                cmd.getErr().println("calleval: " + line.get().message());
+                if (debug) {
+                    e.printStackTrace(cmd.getErr());
+                }
+                return line.get().exitCode();
             }
-            if (e instanceof JobFileException || e instanceof ManifestException || e instanceof IllegalArgumentException) {
-                cmd.getErr().println("calleval: " + e.getMessage());
-                return ExitCodes.USAGE;
-            }
-            cmd.getErr().println("calleval: " + e);
+            cmd.getErr().println("calleval: unexpected error, a bug (please report it with what follows): " + e);
+            e.printStackTrace(cmd.getErr());
             return ExitCodes.FAILED;
         });
         commandLine.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);

@@ -52,6 +52,12 @@ class JobExecution {
      */
     int execute(JobDefinition definition, ApiConnection.Open open, @Nullable Duration waitForResults, boolean resendInDoubt,
             PrintWriter out) throws Exception {
+        return execute(definition, open, waitForResults, resendInDoubt, out, new PrintWriter(System.err, true));
+    }
+
+    /** @param err where the one line that says why an evaluate run exits 1 goes */
+    int execute(JobDefinition definition, ApiConnection.Open open, @Nullable Duration waitForResults, boolean resendInDoubt,
+            PrintWriter out, PrintWriter err) throws Exception {
         BluejayClient client = clients.create(definition, open.baseUrl(), open.apiKey());
         Duration defaultWait = open.sandbox() != null ? Duration.ofMinutes(2) : Duration.ZERO;
         int code = switch (definition.kind()) {
@@ -59,7 +65,13 @@ class JobExecution {
                 JobRunner.RunOutcome outcome = runner.run(definition, client, waitForResults != null ? waitForResults : defaultWait);
                 SummaryTable.print(outcome.summary(), out);
                 boolean uploaded = printUpload(outcome.upload(), out);
-                yield outcome.completed() && uploaded ? ExitCodes.OK : ExitCodes.FAILED;
+                String failed = failureLine(outcome);
+                if (failed != null) {
+                    out.flush();
+                    err.println("calleval: " + failed);
+                    err.flush();
+                }
+                yield failed == null && uploaded ? ExitCodes.OK : ExitCodes.FAILED;
             }
             case ENRICH -> {
                 if (open.sandbox() != null) {
@@ -90,6 +102,24 @@ class JobExecution {
         }
         out.flush();
         return code;
+    }
+
+    /**
+     * Why an evaluate run exits 1, in one line, or null when it does not: it failed (its reason), or calls were left
+     * FAILED (Bluejay unreachable, say), which the next run sends.
+     */
+    static @Nullable String failureLine(JobRunner.RunOutcome outcome) {
+        var s = outcome.summary();
+        if (!outcome.completed()) {
+            String reason = s.exitDescription() == null ? "" : ": " + s.exitDescription().lines().findFirst().orElse("").strip();
+            return s.job() + " execution " + s.executionId() + " ended " + s.status() + reason
+                    + "; run the job again to resume (what was accepted is not sent again)";
+        }
+        if (s.counts().failed() > 0) {
+            return s.job() + " execution " + s.executionId() + ": " + s.counts().failed() + " call(s) could not be sent (last_error in "
+                    + s.reportDirectory() + "/calls.csv); run the job again to send them";
+        }
+        return null;
     }
 
     /**

@@ -23,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 "An enrich job (enrich: section) posts its simulation logs instead, as 'calleval enrich JOB' does."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the run completed (rejected rows are reported, not a failure)",
-                "1:the run failed (e.g. API key refused, Bluejay unreachable); re-run to resume",
+                "1:the run failed (e.g. API key refused, database unreachable past calleval.database.outage-tolerance), or calls "
+                        + "could not be sent (e.g. Bluejay unreachable); re-run to resume",
                 "2:bad usage or configuration",
                 "4:not started: the same job over the same source is already running (another live execution)"})
 class RunCommand implements Callable<Integer> {
@@ -67,7 +68,7 @@ class RunCommand implements Callable<Integer> {
             if (open == null) {
                 return ExitCodes.USAGE;
             }
-            return execution.execute(definition, open, waitForResults, false, out);
+            return execution.execute(definition, open, waitForResults, false, out, spec().commandLine().getErr());
         }
     }
 

@@ -134,6 +134,12 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
         this.submitter = null;
         RuntimeException stop = submitter.fatalError();
         if (stop != null) {
+            // FAILED, not only its exit status: a restart runs a COMPLETED step never again, so the calls this run left
+            // FAILED (the API key refused in the last chunk, say) would never be sent
+            stepExecution.setStatus(org.springframework.batch.core.BatchStatus.FAILED);
+            if (stepExecution.getFailureExceptions().stream().noneMatch(e -> e instanceof RunStoppedException)) {
+                stepExecution.addFailureException(new RunStoppedException(stop));
+            }
             return ExitStatus.FAILED.addExitDescription(stop.getMessage());
         }
         return stepExecution.getExitStatus();
