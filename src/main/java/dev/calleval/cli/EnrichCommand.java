@@ -100,7 +100,7 @@ class EnrichCommand implements Callable<Integer> {
             if (open == null) {
                 return ExitCodes.USAGE;
             }
-            return execution.execute(definition, open, null, resendInDoubt, out);
+            return execution.execute(definition, open, null, resendInDoubt, out, spec().commandLine().getErr());
         }
     }
 

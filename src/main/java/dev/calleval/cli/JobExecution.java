@@ -80,7 +80,19 @@ class JobExecution {
                 JobRunner.EnrichOutcome outcome = runner.runEnrich(definition, client, resendInDoubt || definition.requireEnrich().resendInDoubt());
                 EnrichSummaryTable.print(outcome.summary(), out);
                 boolean uploaded = printUpload(outcome.upload(), out);
-                yield outcome.completed() && outcome.summary().allPosted() && uploaded ? ExitCodes.OK : ExitCodes.FAILED;
+                var s = outcome.summary();
+                String failed = !outcome.completed()
+                        ? s.job() + " execution " + s.executionId() + " ended " + s.status()
+                                + (s.exitDescription() == null ? "" : ": " + s.exitDescription().lines().findFirst().orElse("").strip())
+                                + "; run the job again to resume (what was posted is not posted again)"
+                        : !s.allPosted() ? s.job() + " execution " + s.executionId() + ": not every log was posted (see "
+                                + s.reportDirectory() + "/updates.csv); run the job again to post the failed ones" : null;
+                if (failed != null) {
+                    out.flush();
+                    err.println("calleval: " + failed);
+                    err.flush();
+                }
+                yield failed == null && uploaded ? ExitCodes.OK : ExitCodes.FAILED;
             }
             case DROP_FOLDER -> {
                 out.println(definition.name() + " is a drop-folder job: run 'calleval drop-folder poll-once " + definition.name()
