@@ -55,7 +55,10 @@ public final class ErrorLines {
                 "logging.level.org.springframework.batch.core.step.AbstractStep", "ERROR",
                 "logging.level.org.springframework.batch.core.step.item.ChunkOrientedStep", "ERROR",
                 "logging.level.org.springframework.batch.core.job.AbstractJob", "ERROR",
-                "logging.level.org.springframework.boot", "WARN");
+                "logging.level.org.springframework.boot", "WARN",
+                "logging.level.com.zaxxer.hikari.pool.ProxyConnection", "WARN",
+                "logging.level.com.zaxxer.hikari.pool.PoolBase", "WARN",
+                "logging.level.org.springframework.transaction.support.TransactionTemplate", "ERROR");
     }
 
     /**

@@ -45,6 +45,8 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
     private final DatabaseRetry retry;
     private @Nullable Submitter submitter;
     private long executionId;
+    /** Rows of this step whose outcome the ledger holds (their chunk's claims committed). */
+    private long recorded;
 
     /**
      * @param client the run's client (shared by all in-flight requests)
@@ -69,6 +71,7 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
     @Override
     public void beforeStep(StepExecution stepExecution) {
         executionId = stepExecution.getJobExecutionId();
+        recorded = 0;
         submitter = new Submitter(client, ledger, executionId, maxInFlight,
                 inDoubtLookup.maxPages() == 0 ? null
                         : new InDoubtResolver(client, inDoubtLookup.delay(), inDoubtLookup.requestTimeout(), inDoubtLookup.maxPages()),
@@ -101,6 +104,7 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
             ledger.recordRejections(executionId, all);
             return claimed;
         }));
+        recorded += chunk.size();
         rejected.addAll(outcome.duplicates());
         for (MappedCall.Rejected r : rejected) {
             log.info("rejected {} ({}): {}", r.source(), r.sourceId() == null ? "no call_id" : r.sourceId(), r.reason());
@@ -133,6 +137,14 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
         submitter.close();
         this.submitter = null;
         RuntimeException stop = submitter.fatalError();
+        if ((stop != null || stepExecution.getStatus() == org.springframework.batch.core.BatchStatus.FAILED)
+                && stepExecution.getReadCount() > recorded) {
+            // the rows of the chunk that failed (its claims rolled back) were read but have no outcome: they are not this
+            // run's, the next run reads them again; so that the run's counts add up to the rows it read
+            log.info("{} row(s) read by the last chunk have no outcome in the ledger: the next run reads them again",
+                    stepExecution.getReadCount() - recorded);
+            stepExecution.setReadCount(recorded);
+        }
         if (stop != null) {
             // FAILED, not only its exit status: a restart runs a COMPLETED step never again, so the calls this run left
             // FAILED (the API key refused in the last chunk, say) would never be sent
