@@ -27,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A database outage in the middle of a run: PostgreSQL (a server of the test's own) is stopped and started again
  * while {@code calleval run} sends 1,500 calls to the sandbox; the run rides it through and completes by itself,
- * its counts add up, and no call is lost or sent twice.
+ * its counts add up, and no call is lost or sent twice. An outage longer than the tolerance ends the run FAILED with
+ * one line and counts that add up; the next run completes it, again with nothing lost or sent twice.
  */
 class DatabaseOutageFunctionalTests {
     private static final Path TRANSCRIPT = Path.of("sample-data/transcripts/nw-2026-11-19-0001.json").toAbsolutePath();
@@ -74,6 +75,45 @@ class DatabaseOutageFunctionalTests {
             assertThat(accepted).as("every call accepted once: none lost").hasSize(CALLS);
             assertThat(accepted.values()).as("none sent twice").containsOnly(1L);
             assertThat(sandbox.stats().evaluateAccepted()).isEqualTo(CALLS);
+        }
+    }
+
+    @Test
+    void pastTheToleranceTheRunEndsFailedInOneLineWithCountsThatAddUpAndTheNextRunCompletesIt() throws Exception {
+        try (PostgresRestart postgres = PostgresRestart.start();
+                SandboxServer sandbox = SandboxServer.start(SandboxConfig.defaults().withoutWebhook().withRecordBodies(true)
+                        .withLatency(Duration.ofMillis(20)))) {
+            Path job = jobFile(manifest(600));
+            Map<String, Object> settings = Map.of("BLUEJAY_BASE_URL", sandbox.baseUri().toString(), "BLUEJAY_API_KEY", "test-key",
+                    "CALLEVAL_DB_OUTAGE_TOLERANCE", "2s");
+            CompletableFuture<CommandLine.Result> run = CompletableFuture.supplyAsync(() -> CommandLine.run(postgres.url(), settings,
+                    "run", job.toString()));
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (sandbox.stats().evaluateAccepted() < 100 && !run.isDone() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(run).isNotDone();
+            postgres.restart(Duration.ofSeconds(10)); // longer than the tolerance
+
+            CommandLine.Result first = run.get(5, TimeUnit.MINUTES);
+            assertThat(first.exitCode()).isEqualTo(1);
+            JsonNode failed = JSON.readTree(work.resolve("reports/outage/1/summary.json").toFile());
+            assertThat(failed.path("status").asString()).isEqualTo("FAILED");
+            assertThat(failed.path("exit_description").asString()).startsWith("the database stayed unreachable for 2s while");
+            assertThat(failed.path("counts_add_up").asBoolean()).as(failed.toString()).isTrue();
+            assertThat(failed.path("rows_read").asLong()).isLessThan(600);
+
+            CommandLine.Result second = CommandLine.run(postgres.url(), settings, "run", job.toString());
+            assertThat(second.exitCode()).as(second.out()).isZero();
+            JsonNode completed = JSON.readTree(work.resolve("reports/outage/2/summary.json").toFile());
+            assertThat(completed.path("status").asString()).isEqualTo("COMPLETED");
+            assertThat(completed.path("counts_add_up").asBoolean()).isTrue();
+            Map<String, Long> accepted = sandbox.requests().stream()
+                    .filter(r -> r.endpoint() == SandboxEndpoint.EVALUATE && r.status() == 200)
+                    .map(DatabaseOutageFunctionalTests::sourceId)
+                    .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+            assertThat(accepted).as("every call accepted: none lost").hasSize(600);
+            assertThat(accepted.values()).as("none sent twice").containsOnly(1L);
         }
     }
 
