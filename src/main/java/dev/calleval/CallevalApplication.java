@@ -1,6 +1,7 @@
 package dev.calleval;
 
 import dev.calleval.cli.CliRunner;
+import dev.calleval.cli.ErrorLines;
 import dev.calleval.cli.StartupFailures;
 import dev.calleval.job.JobDefinitions;
 import java.io.OutputStreamWriter;
@@ -60,6 +61,9 @@ public class CallevalApplication {
                 e.printStackTrace();
             } else {
                 System.err.println("calleval: " + line);
+                if (ErrorLines.debugRequested(args)) {
+                    e.printStackTrace();
+                }
             }
             code = StartupFailures.exitCode();
         }
@@ -89,6 +93,10 @@ public class CallevalApplication {
         app.setLazyInitialization(!needs.webServer());
         if (needs.serveProfile()) {
             app.setAdditionalProfiles("serve");
+        }
+        if (ErrorLines.debugRequested(args)) {
+            app.setAddCommandLineProperties(false); // not Spring Boot's own --debug (its condition report, SQL at DEBUG)
+            app.addListeners(ErrorLines.debugLoggingListener());
         }
         app.setBannerMode(Banner.Mode.OFF);
         app.setLogStartupInfo(false);

@@ -368,6 +368,34 @@ public final class BluejayClient {
                 .header("X-API-Key", settings.apiKey().reveal());
     }
 
+    /** Why a connection could not be made, in words (no exception class names). */
+    private static String connectFailure(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+                return "the host name does not resolve";
+            }
+        }
+        if (e instanceof HttpConnectTimeoutException) {
+            return "connection timed out";
+        }
+        String message = firstLine(e);
+        return message.isEmpty() || message.equals(e.getClass().getName()) ? "connection refused" : message;
+    }
+
+    /** The first line of the innermost message of {@code e}, or a word for its kind. */
+    private static String firstLine(Throwable e) {
+        String message = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
+        }
+        if (message == null) {
+            return e instanceof java.io.EOFException ? "the connection was closed" : "connection refused";
+        }
+        return message.lines().findFirst().orElse("").strip();
+    }
+
     private <T> T send(String operation, HttpRequest request, Class<T> type) {
         attempts.incrementAndGet();
         HttpResponse<byte[]> response;
@@ -377,11 +405,15 @@ public final class BluejayClient {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             answered = response.statusCode();
         } catch (HttpConnectTimeoutException | ConnectException e) {
-            throw new TransientApiException(operation, 0, "cannot connect to " + settings.baseUrl() + " (" + e.getClass().getSimpleName() + ")", null, false, e);
+            throw new TransientApiException(operation, 0, "cannot connect to " + settings.baseUrl() + " (" + connectFailure(e) + ")", null, false, e);
         } catch (HttpTimeoutException e) {
             throw new TransientApiException(operation, 0, "no response within " + settings.requestTimeout().toMillis() + " ms", null, true, e);
+        } catch (javax.net.ssl.SSLException e) {
+            // the TLS handshake failed (certificate not trusted, wrong protocol): nothing was sent
+            throw new TransientApiException(operation, 0, "TLS with " + settings.baseUrl() + " failed (" + firstLine(e) + "); check BLUEJAY_BASE_URL "
+                    + "and the certificate", null, false, e);
         } catch (IOException e) {
-            throw new TransientApiException(operation, 0, "connection failed: " + e, null, true, e);
+            throw new TransientApiException(operation, 0, "connection to " + settings.baseUrl() + " failed (" + firstLine(e) + ")", null, true, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TransientApiException(operation, 0, "interrupted", null, true, e);

@@ -3,6 +3,8 @@ package dev.calleval.cli;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -18,8 +20,15 @@ import picocli.CommandLine.Spec;
                 "3:report: no such job execution",
                 "4:run/enrich not started: the same job over the same source is already running"})
 class CallevalCommand implements Callable<Integer> {
+    /** The global option that shows stack traces and turns calleval's logging to DEBUG ({@link ErrorLines#debugRequested}). */
+    static final String DEBUG = ErrorLines.DEBUG;
+
     @Spec
     @Nullable CommandSpec spec;
+
+    @Option(names = DEBUG, scope = ScopeType.INHERIT,
+            description = "print the stack trace of a failure and log calleval's DEBUG lines (for reporting a problem)")
+    boolean debug;
 
     /** Without a command: print the usage and fail as bad usage. */
     @Override

@@ -1,8 +1,5 @@
 package dev.calleval.cli;
 
-import dev.calleval.job.JobAlreadyRunningException;
-import dev.calleval.job.JobFileException;
-import dev.calleval.manifest.ManifestException;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import org.jspecify.annotations.Nullable;
@@ -129,22 +126,27 @@ public final class CliRunner {
                 }
             }
         });
+        boolean debug = ErrorLines.debugRequested(args);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof JobAlreadyRunningException) {
-                cmd.getErr().println("calleval: " + e.getMessage());
-                return ExitCodes.ALREADY_RUNNING;
-            }
-            if (e instanceof JobFileException || e instanceof ManifestException || e instanceof IllegalArgumentException) {
-                cmd.getErr().println("calleval: " + e.getMessage());
-                return ExitCodes.USAGE;
+            java.util.Optional<ErrorLines.Line> line = ErrorLines.describe(e);
+            if (line.isPresent()) { // an expected failure: one line (the stack trace only with --debug)
+                cmd.getErr().println("calleval: " + line.get().message());
+                if (debug) {
+                    e.printStackTrace(cmd.getErr());
+                }
+                return line.get().exitCode();
             }
             // a lazily created bean that could not start (the database went away since the start): one line, as at start
             String startup = StartupFailures.describe(e, context.getEnvironment().getProperty("spring.datasource.url", ""));
             if (startup != null) {
                 cmd.getErr().println("calleval: " + startup);
+                if (debug) {
+                    e.printStackTrace(cmd.getErr());
+                }
                 return StartupFailures.exitCode();
             }
-            cmd.getErr().println("calleval: " + e);
+            cmd.getErr().println("calleval: unexpected error, a bug (please report it with what follows): " + e);
+            e.printStackTrace(cmd.getErr());
             return ExitCodes.FAILED;
         });
         commandLine.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);

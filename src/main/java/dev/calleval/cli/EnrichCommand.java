@@ -106,7 +106,7 @@ class EnrichCommand implements Callable<Integer>, ReceivesWebhooks {
             if (open == null) {
                 return ExitCodes.USAGE;
             }
-            return execution.execute(definition, open, null, resendInDoubt, out);
+            return execution.execute(definition, open, null, resendInDoubt, false, out, spec().commandLine().getErr());
         }
     }
 

@@ -49,39 +49,36 @@ class JobExecution {
     /** {@link #execute(JobDefinition, ApiConnection.Open, Duration, boolean, boolean, PrintWriter, PrintWriter)}, rejected rows not failing. */
     int execute(JobDefinition definition, ApiConnection.Open open, @Nullable Duration waitForResults, boolean resendInDoubt,
             PrintWriter out) throws Exception {
-        return execute(definition, open, waitForResults, resendInDoubt, false, out, null);
+        return execute(definition, open, waitForResults, resendInDoubt, false, out, new PrintWriter(System.err, true));
     }
 
     /**
      * @param waitForResults evaluate: how long to keep the run open for results (null: 0, or 2m on the sandbox)
      * @param resendInDoubt enrich: post again the results earlier runs left in doubt
      * @param failOnRejects evaluate: a completed run with rejected rows exits 1, told in one line on {@code err}
-     * @param err where an evaluate run that does not complete says why in one line ({@code calleval: JOB execution N FAILED: reason}); null: not told
+     * @param err where the one line that says why a run exits 1 goes ({@code calleval: JOB execution N ended FAILED: reason; ...})
      */
     int execute(JobDefinition definition, ApiConnection.Open open, @Nullable Duration waitForResults, boolean resendInDoubt,
-            boolean failOnRejects, PrintWriter out, @Nullable PrintWriter err) throws Exception {
+            boolean failOnRejects, PrintWriter out, PrintWriter err) throws Exception {
         BluejayClient client = clients.create(definition, open.baseUrl(), open.apiKey(), open.endpoint());
         Duration defaultWait = open.sandbox() != null ? Duration.ofMinutes(2) : Duration.ZERO;
         int code = switch (definition.kind()) {
             case EVALUATE -> {
                 JobRunner.RunOutcome outcome = runner.run(definition, client, waitForResults != null ? waitForResults : defaultWait);
                 SummaryTable.print(outcome.summary(), out);
-                if (!outcome.completed() && err != null) {
-                    err.printf("calleval: %s execution %d %s%s%n", definition.name(), outcome.executionId(), outcome.status(),
-                            outcome.summary().exitDescription() == null ? "" : ": " + outcome.summary().exitDescription());
+                boolean uploaded = printUpload(outcome.upload(), out);
+                String failed = failureLine(outcome);
+                long rejected = outcome.summary().counts().rejected();
+                if (failed == null && uploaded && failOnRejects && rejected > 0) {
+                    failed = String.format("%s: %d row(s) rejected (listed in %s/rejects.csv): exit 1 (--fail-on-rejects)",
+                            definition.name(), rejected, outcome.summary().reportDirectory());
+                }
+                if (failed != null) {
+                    out.flush();
+                    err.println("calleval: " + failed);
                     err.flush();
                 }
-                boolean uploaded = printUpload(outcome.upload(), out);
-                long rejected = outcome.summary().counts().rejected();
-                if (outcome.completed() && uploaded && failOnRejects && rejected > 0) {
-                    PrintWriter to = err != null ? err : out;
-                    out.flush();
-                    to.printf("calleval: %s: %d row(s) rejected (listed in %s/rejects.csv): exit 1 (--fail-on-rejects)%n",
-                            definition.name(), rejected, outcome.summary().reportDirectory());
-                    to.flush();
-                    yield ExitCodes.FAILED;
-                }
-                yield outcome.completed() && uploaded ? ExitCodes.OK : ExitCodes.FAILED;
+                yield failed == null && uploaded ? ExitCodes.OK : ExitCodes.FAILED;
             }
             case ENRICH -> {
                 if (open.sandbox() != null) {
@@ -90,7 +87,19 @@ class JobExecution {
                 JobRunner.EnrichOutcome outcome = runner.runEnrich(definition, client, resendInDoubt || definition.requireEnrich().resendInDoubt());
                 EnrichSummaryTable.print(outcome.summary(), out);
                 boolean uploaded = printUpload(outcome.upload(), out);
-                yield outcome.completed() && outcome.summary().allPosted() && uploaded ? ExitCodes.OK : ExitCodes.FAILED;
+                var s = outcome.summary();
+                String failed = !outcome.completed()
+                        ? s.job() + " execution " + s.executionId() + " ended " + s.status()
+                                + (s.exitDescription() == null ? "" : ": " + s.exitDescription().lines().findFirst().orElse("").strip())
+                                + "; run the job again to resume (what was posted is not posted again)"
+                        : !s.allPosted() ? s.job() + " execution " + s.executionId() + ": not every log was posted (see "
+                                + s.reportDirectory() + "/updates.csv); run the job again to post the failed ones" : null;
+                if (failed != null) {
+                    out.flush();
+                    err.println("calleval: " + failed);
+                    err.flush();
+                }
+                yield failed == null && uploaded ? ExitCodes.OK : ExitCodes.FAILED;
             }
             case DROP_FOLDER -> {
                 out.println(definition.name() + " is a drop-folder job: run 'calleval drop-folder poll-once " + definition.name()
@@ -112,6 +121,24 @@ class JobExecution {
         }
         out.flush();
         return code;
+    }
+
+    /**
+     * Why an evaluate run exits 1, in one line, or null when it does not: it failed (its reason), or calls were left
+     * FAILED (Bluejay unreachable, say), which the next run sends.
+     */
+    static @Nullable String failureLine(JobRunner.RunOutcome outcome) {
+        var s = outcome.summary();
+        if (!outcome.completed()) {
+            String reason = s.exitDescription() == null ? "" : ": " + s.exitDescription().lines().findFirst().orElse("").strip();
+            return s.job() + " execution " + s.executionId() + " ended " + s.status() + reason
+                    + "; run the job again to resume (what was accepted is not sent again)";
+        }
+        if (s.counts().failed() > 0) {
+            return s.job() + " execution " + s.executionId() + ": " + s.counts().failed() + " call(s) could not be sent (last_error in "
+                    + s.reportDirectory() + "/calls.csv); run the job again to send them";
+        }
+        return null;
     }
 
     /**

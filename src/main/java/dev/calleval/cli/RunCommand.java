@@ -25,8 +25,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "An enrich job (enrich: section) posts its simulation logs instead, as 'calleval enrich JOB' does."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the run completed (rejected rows are reported, not a failure, unless --fail-on-rejects)",
-                "1:the run failed (e.g. API key refused, Bluejay unreachable, a CSV syntax error in the manifest; re-run to resume), "
-                        + "or with --fail-on-rejects it completed with rejected rows",
+                "1:the run failed (e.g. API key refused, a CSV syntax error in the manifest, database unreachable past "
+                        + "calleval.database.outage-tolerance), or calls could not be sent (e.g. Bluejay unreachable), or with "
+                        + "--fail-on-rejects it completed with rejected rows; re-run to resume",
                 "2:bad usage or configuration: the job file, or a manifest that cannot be read (missing, empty, not UTF-8 text)",
                 "4:not started: the same job over the same source is already running (another live execution)"})
 class RunCommand implements Callable<Integer>, ReceivesWebhooks {

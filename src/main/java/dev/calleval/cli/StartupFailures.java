@@ -34,6 +34,9 @@ public final class StartupFailures {
             if (t instanceof JobFileException || t instanceof SecretFileException || t instanceof WebhookSecretException) {
                 return t.getMessage();
             }
+            if (t instanceof org.springframework.boot.context.properties.bind.BindException bind) {
+                return setting(bind);
+            }
         }
         if (isDatabase(failure)) {
             String reason = databaseMessage(failure);
@@ -59,6 +62,23 @@ public final class StartupFailures {
             }
         }
         return false;
+    }
+
+    /** A setting that cannot be bound: its name, its value (unless it may be a secret) and why. */
+    private static String setting(org.springframework.boot.context.properties.bind.BindException bind) {
+        var property = bind.getProperty();
+        String name = property != null ? property.getName().toString() : bind.getName().toString();
+        String value = "";
+        if (property != null && !name.matches("(?i).*(secret|password|passwd|key|token|credential).*")
+                && !String.valueOf(property.getValue()).contains("${")) {
+            value = " = '" + property.getValue() + "'";
+        }
+        String reason = rootMessage(bind);
+        if (reason.startsWith("Failed to convert") || reason.startsWith("For input string")) {
+            reason = "not a valid value for it";
+        }
+        String what = reason.startsWith(name) ? reason : "invalid setting " + name + value + ": " + reason;
+        return what + " (fix it in application.yaml or the environment variable that sets it)";
     }
 
     /** The message of the innermost SQL exception (the driver's words), else of the innermost cause. */

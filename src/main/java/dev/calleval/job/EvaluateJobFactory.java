@@ -1,6 +1,7 @@
 package dev.calleval.job;
 
 import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.database.DatabaseRetry;
 import dev.calleval.ledger.Ledger;
 import dev.calleval.manifest.CallRecord;
 import dev.calleval.manifest.ColumnMapping;
@@ -25,7 +26,9 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.stereotype.Component;
+import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Builds the Spring Batch job for one job definition; the Spring Batch job name is the definition's name.
@@ -33,7 +36,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  *   <li>{@code submit}: chunk step — {@link ManifestItemReader} → {@link CallMapper} → {@link SubmissionWriter}.
  *       A restart (same job instance after a failure) reads the manifest again from the top: rows that ended
  *       FAILED are sent again, accepted ones are counted as already done. No skip or retry policy: every row's outcome is decided by the
- *       mapping and recorded in the ledger, and retries happen in the client only. A {@link SubmitStepMonitor} listens
+ *       mapping and recorded in the ledger; API requests are retried in the client only, database work (a lost connection)
+ *       in {@link DatabaseRetry} only. A {@link SubmitStepMonitor} listens
  *       to it (progress line or log lines, {@code calleval.calls.*} counters).</li>
  *   <li>{@code reconcile}: {@link ReconcileTasklet}; skipped when submit fails (also when a CSV syntax error in the
  *       manifest ended its read: the rows before it were sent, their results come by webhook or are reconciled by
@@ -52,9 +56,12 @@ public class EvaluateJobFactory {
     private final ExecutionHeartbeatListener heartbeat;
     private final S3Storage s3;
     private final SubmitMonitoring monitoring;
+    private final DatabaseRetry retry;
 
     public EvaluateJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager, Ledger ledger,
-            Reconciler reconciler, Clock clock, ExecutionHeartbeatListener heartbeat, S3Storage s3, SubmitMonitoring monitoring) {
+            Reconciler reconciler, Clock clock, ExecutionHeartbeatListener heartbeat, S3Storage s3, SubmitMonitoring monitoring,
+            DatabaseRetry retry) {
+        this.retry = retry;
         this.s3 = s3;
         this.monitoring = monitoring;
         this.jobRepository = jobRepository;
@@ -78,7 +85,8 @@ public class EvaluateJobFactory {
     public Job build(JobDefinition definition, BluejayClient client, Duration waitForResults) {
         Step submit = submitStep(definition, client);
         Step reconcile = new StepBuilder("reconcile", jobRepository)
-                .tasklet(new ReconcileTasklet(reconciler, ledger, client, definition.results(), waitForResults, clock), transactionManager)
+                .tasklet(new ReconcileTasklet(reconciler, ledger, client, definition.results(), waitForResults, clock,
+                        new TransactionTemplate(transactionManager), retry), new ResourcelessTransactionManager())
                 .allowStartIfComplete(true)
                 .build();
         return new JobBuilder(definition.name(), jobRepository)
@@ -96,11 +104,13 @@ public class EvaluateJobFactory {
         SubmitStepMonitor monitor = monitoring.monitor(definition.name(),
                 reader instanceof ManifestItemReader manifest ? manifest::readFraction : () -> -1);
         SubmissionWriter writer = new SubmissionWriter(ledger, client, definition.name(), definition.submit().maxInFlight(),
-                definition.submit().inDoubt().lookup(definition.submit().requestTimeout()), monitor);
+                definition.submit().inDoubt().lookup(definition.submit().requestTimeout()), monitor, transactionManager, retry);
         var step = new StepBuilder("submit", jobRepository)
                 .<CallRecord, MappedCall>chunk(definition.submit().chunkSize())
                 .interruptionPolicy(new StopOnInterrupt())
-                .transactionManager(transactionManager)
+                // no database connection in the chunk transaction: the writer claims in a transaction of its own, and the
+                // job repository updates the step execution in its own (both run again when the connection is lost)
+                .transactionManager(new ResourcelessTransactionManager())
                 .reader(reader)
                 .processor(mapper)
                 .writer(writer)

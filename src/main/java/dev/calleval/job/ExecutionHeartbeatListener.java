@@ -1,5 +1,6 @@
 package dev.calleval.job;
 
+import dev.calleval.database.DatabaseRetry;
 import dev.calleval.ledger.ExecutionLiveness;
 import java.util.Optional;
 import org.springframework.batch.core.BatchStatus;
@@ -9,7 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Keeps the heartbeat of every job execution this process runs ({@link ExecutionLiveness}): from before its first
- * step, so before it claims anything in a ledger, until it ends, whatever its status.
+ * step, so before it claims anything in a ledger, until it ends, whatever its status. A heartbeat that cannot be
+ * written (the database is away) never fails the run.
  *
  * <p>It is also the last word on overlap: an execution of a job over a source that another live execution of the
  * job is already processing (two launches at the same moment, which Spring Batch lets through when they restart
@@ -18,17 +20,22 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ExecutionHeartbeatListener implements JobExecutionListener {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ExecutionHeartbeatListener.class);
     private final ExecutionLiveness liveness;
+    private final DatabaseRetry retry;
 
-    public ExecutionHeartbeatListener(ExecutionLiveness liveness) {
+    /** @param retry writes the heartbeat's start and end again when the database connection was lost */
+    public ExecutionHeartbeatListener(ExecutionLiveness liveness, DatabaseRetry retry) {
         this.liveness = liveness;
+        this.retry = retry;
     }
 
     @Override
     public void beforeJob(JobExecution jobExecution) {
         String name = jobExecution.getJobInstance().getJobName();
         String source = jobExecution.getJobParameters().getString("source");
-        Optional<ExecutionLiveness.Heartbeat> running = liveness.started(jobExecution.getId(), name, source);
+        Optional<ExecutionLiveness.Heartbeat> running = retry.callIfNeverSent("starting the heartbeat of execution " + jobExecution.getId(),
+                () -> liveness.started(jobExecution.getId(), name, source));
         if (running.isPresent()) {
             jobExecution.addFailureException(new JobAlreadyRunningException(name, source == null ? "?" : source,
                     running.get().executionId(), running.get()));
@@ -38,6 +45,11 @@ public class ExecutionHeartbeatListener implements JobExecutionListener {
 
     @Override
     public void afterJob(JobExecution jobExecution) {
-        liveness.ended(jobExecution.getId());
+        try {
+            retry.run("ending the heartbeat of execution " + jobExecution.getId(), () -> liveness.ended(jobExecution.getId()));
+        } catch (RuntimeException e) {
+            // not worth failing the run for: the heartbeat stops being written, so it ages out after the heartbeat timeout
+            log.warn("execution {}: could not record the end of its heartbeat: {}", jobExecution.getId(), e.getMessage());
+        }
     }
 }

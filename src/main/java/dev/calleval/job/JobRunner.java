@@ -2,6 +2,7 @@ package dev.calleval.job;
 
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.bluejay.BluejayEndpoint;
+import dev.calleval.database.DatabaseRetry;
 import dev.calleval.enrichment.EnrichReportWriter;
 import dev.calleval.enrichment.EnrichSummary;
 import dev.calleval.report.ReportUpload;
@@ -81,10 +82,14 @@ public class JobRunner {
     private final ExecutionHistory history;
     private final ExecutionLiveness liveness;
     private final ReportUpload reportUpload;
+    private final DatabaseRetry retry;
+    private final FailureLines failureLines;
 
     public JobRunner(JobOperator jobOperator, JobRepository jobRepository, EvaluateJobFactory jobFactory, ReportWriter reportWriter,
             EnrichJobFactory enrichJobFactory, EnrichReportWriter enrichReportWriter, ExecutionHistory history, ExecutionLiveness liveness,
-            ReportUpload reportUpload) {
+            ReportUpload reportUpload, DatabaseRetry retry, org.springframework.beans.factory.ObjectProvider<FailureLines> failureLines) {
+        this.failureLines = failureLines.getIfAvailable(() -> failure -> Optional.empty());
+        this.retry = retry;
         this.liveness = liveness;
         this.reportUpload = reportUpload;
         this.jobOperator = jobOperator;
@@ -265,7 +270,7 @@ public class JobRunner {
                     } finally {
                         Launch launch = created.join();
                         JobExecution execution = launch.execution();
-                        log.info("{} execution {} ended {}", definition.name(), execution.getId(), execution.getStatus());
+                        ended(definition.name(), execution);
                         try {
                             ended.complete(report(definition, client, execution, launch.restarted(), resendInDoubt));
                         } catch (RuntimeException e) {
@@ -344,7 +349,13 @@ public class JobRunner {
         }
     }
 
+    /** Writes the execution's report; its reads are run again when the database connection was lost. */
     private Outcome report(JobDefinition definition, BluejayClient client, JobExecution execution, boolean restarted, boolean resendInDoubt) {
+        return retry.call("writing the report of execution " + execution.getId(),
+                () -> writeReport(definition, client, execution, restarted, resendInDoubt));
+    }
+
+    private Outcome writeReport(JobDefinition definition, BluejayClient client, JobExecution execution, boolean restarted, boolean resendInDoubt) {
         BluejayClient.Stats stats = client.stats();
         RunSummary.Requests requests = new RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries(), stats.inDoubt());
         boolean completed = execution.getStatus() == BatchStatus.COMPLETED;
@@ -500,9 +511,33 @@ public class JobRunner {
                 throw refused.get();
             }
             if (operator == jobOperator) { // synchronous: it has ended
-                log.info("{} execution {} ended {}", name, execution.getId(), execution.getStatus());
+                ended(name, execution);
             }
             return new Launch(execution, restart);
+        }
+    }
+
+    /**
+     * Logs the end of an execution; a failed one with one line per reason (Spring Batch's own stack traces are off): an
+     * expected failure's line ({@link FailureLines}), or a bug's stack trace.
+     */
+    private void ended(String name, JobExecution execution) {
+        log.info("{} execution {} ended {}", name, execution.getId(), execution.getStatus());
+        java.util.Set<String> told = new java.util.HashSet<>();
+        for (Throwable failure : execution.getAllFailureExceptions()) {
+            if (failure instanceof JobAlreadyRunningException) {
+                continue; // told by the launch
+            }
+            Optional<String> line = failureLines.describe(failure);
+            if (line.isPresent()) {
+                if (told.add(line.get())) {
+                    log.error("{} execution {} failed: {}", name, execution.getId(), line.get());
+                }
+                log.debug("{} execution {}: the failure's stack trace", name, execution.getId(), failure);
+            } else {
+                log.error("{} execution {} failed on an unexpected error (a bug; please report it with this stack trace)", name,
+                        execution.getId(), failure);
+            }
         }
     }
 
@@ -524,11 +559,25 @@ public class JobRunner {
         return description;
     }
 
-    /** The message of the innermost cause: the one that says what went wrong, not which layer noticed. */
+    /**
+     * The message that says what went wrong, not which layer noticed: that of the innermost calleval exception (which
+     * words it for an operator, e.g. a database outage past its tolerance or the API key refused), else of the
+     * innermost cause.
+     */
     static @Nullable String rootMessage(Throwable failure) {
         Throwable t = failure;
-        while (t.getCause() != null && t.getCause() != t) {
+        Throwable ours = null;
+        while (true) {
+            if (t.getClass().getName().startsWith("dev.calleval.") && t.getMessage() != null) {
+                ours = t;
+            }
+            if (t.getCause() == null || t.getCause() == t) {
+                break;
+            }
             t = t.getCause();
+        }
+        if (ours != null && !(ours instanceof dev.calleval.submission.SubmissionWriter.RunStoppedException)) {
+            return ours.getMessage();
         }
         return t.getMessage() != null ? t.getMessage() : failure.getMessage();
     }

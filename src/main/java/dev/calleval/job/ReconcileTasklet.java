@@ -1,6 +1,7 @@
 package dev.calleval.job;
 
 import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.database.DatabaseRetry;
 import dev.calleval.ledger.Ledger;
 import dev.calleval.reconciliation.Reconciler;
 import java.time.Clock;
@@ -13,9 +14,10 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The reconcile step. Each pass (its own transaction) matches the webhook inbox to the ledger and, once a call
+ * The reconcile step. Each pass (its own transaction, run again when the database connection was lost) matches the webhook inbox to the ledger and, once a call
  * has waited {@code results.poll-after} without a webhook, polls {@code retrieve-call-log} for it. Passes repeat
  * every second until every call this execution submitted has a result or {@code waitForResults} is up (zero:
  * one pass). Finally, submitted calls older than {@code results.window} become OVERDUE.
@@ -32,8 +34,18 @@ final class ReconcileTasklet implements Tasklet {
     private @Nullable Instant deadline;
     private @Nullable Instant nextPoll;
 
+    private final TransactionTemplate transaction;
+    private final DatabaseRetry retry;
+
+    /**
+     * @param transaction the database transaction each pass runs in
+     * @param retry runs a pass again when the database connection was lost (a pass is safe to repeat: results are
+     *     applied once, polls ask again)
+     */
     ReconcileTasklet(Reconciler reconciler, Ledger ledger, BluejayClient client, JobDefinition.Results results,
-            Duration waitForResults, Clock clock) {
+            Duration waitForResults, Clock clock, TransactionTemplate transaction, DatabaseRetry retry) {
+        this.transaction = transaction;
+        this.retry = retry;
         this.reconciler = reconciler;
         this.ledger = ledger;
         this.client = client;
@@ -53,6 +65,15 @@ final class ReconcileTasklet implements Tasklet {
                 log.info("waiting up to {} for results (webhooks; polling calls without one after {})", pretty(waitForResults), pretty(results.pollAfter()));
             }
         }
+        RepeatStatus status = java.util.Objects.requireNonNull(retry.call("reconciling results",
+                () -> transaction.execute(tx -> pass(executionId, now))));
+        if (status == RepeatStatus.CONTINUABLE) {
+            Thread.sleep(Math.min(1000, Math.max(50, Duration.between(now, deadline).toMillis())));
+        }
+        return status;
+    }
+
+    private RepeatStatus pass(long executionId, Instant now) {
         Reconciler.InboxPass pass = reconciler.processInbox();
         if (pass.matched() > 0) {
             log.info("{} result(s) received by webhook", pass.matched());
@@ -72,7 +93,6 @@ final class ReconcileTasklet implements Tasklet {
             }
             return RepeatStatus.FINISHED;
         }
-        Thread.sleep(Math.min(1000, Math.max(50, Duration.between(now, deadline).toMillis())));
         return RepeatStatus.CONTINUABLE;
     }
 

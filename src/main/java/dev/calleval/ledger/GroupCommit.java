@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import dev.calleval.database.DatabaseRetry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -32,7 +33,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Object)}.
  *
  * <p>When a batch fails (one update breaks a constraint, say), it is rolled back and each of its updates runs again in
- * its own transaction, so only the failing update's caller sees the exception. Thread-safe.
+ * its own transaction, so only the failing update's caller sees the exception. When the database connection is lost,
+ * the batch's transaction is run again (a {@link DatabaseRetry}) until the database is back or its tolerance is
+ * spent; then every caller of the batch sees the failure. Thread-safe.
  */
 public final class GroupCommit implements AutoCloseable {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GroupCommit.class);
@@ -50,10 +53,16 @@ public final class GroupCommit implements AutoCloseable {
     static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(1500);
 
     private final IntSupplier working;
+    private final DatabaseRetry retry;
 
     /** @param transaction the transaction each batch runs in (propagation REQUIRED) */
     GroupCommit(TransactionTemplate transaction, String threadName) {
         this(transaction, threadName, () -> 0);
+    }
+
+    /** A group commit whose transactions are not retried when the connection is lost. */
+    GroupCommit(TransactionTemplate transaction, String threadName, IntSupplier working) {
+        this(transaction, threadName, working, new DatabaseRetry(java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ZERO));
     }
 
     /**
@@ -61,8 +70,11 @@ public final class GroupCommit implements AutoCloseable {
      * @param working how many callers may hand over an update soon, counting those whose update is queued (the
      *     requests in flight): while fewer updates than that are queued, the committer waits up to
      *     {@link #GATHER_NANOS} for the others, so that they share the commit
+     * @param retry runs each transaction again when the database connection was lost (the updates are conditional on
+     *     the state they change, so a transaction run again changes nothing twice)
      */
-    GroupCommit(TransactionTemplate transaction, String threadName, IntSupplier working) {
+    GroupCommit(TransactionTemplate transaction, String threadName, IntSupplier working, DatabaseRetry retry) {
+        this.retry = retry;
         this.transaction = transaction;
         this.working = working;
         this.committer = new Thread(this::commitLoop, threadName);
@@ -118,7 +130,7 @@ public final class GroupCommit implements AutoCloseable {
 
     private void enqueue(Update update) {
         if (closed) {
-            transaction.executeWithoutResult(status -> update.applyAlone());
+            inTransaction(update::applyAlone);
             return;
         }
         queue.add(update);
@@ -177,11 +189,15 @@ public final class GroupCommit implements AutoCloseable {
 
     private void commit(List<Update> batch) {
         try {
-            transaction.executeWithoutResult(status -> apply(batch));
+            inTransaction(() -> apply(batch));
             transactions.incrementAndGet();
             committed.addAndGet(batch.size());
             batch.forEach(u -> u.done().complete(null));
         } catch (RuntimeException | Error batchFailed) {
+            if (DatabaseRetry.isConnectionLoss(batchFailed)) { // the database stayed unreachable: each alone would fail as well
+                batch.forEach(u -> u.done().completeExceptionally(batchFailed));
+                return;
+            }
             batch.forEach(this::runAlone);
         }
     }
@@ -199,9 +215,14 @@ public final class GroupCommit implements AutoCloseable {
         byKind.forEach(Kind::apply);
     }
 
+    /** Runs {@code work} in a transaction of its own, again while the database connection is lost (up to the tolerance). */
+    private void inTransaction(Runnable work) {
+        retry.run("recording the outcome of calls in the ledger", () -> transaction.executeWithoutResult(status -> work.run()));
+    }
+
     private void runAlone(Update update) {
         try {
-            transaction.executeWithoutResult(status -> update.applyAlone());
+            inTransaction(update::applyAlone);
             update.done().complete(null);
         } catch (RuntimeException | Error e) {
             update.done().completeExceptionally(e);

@@ -1,6 +1,7 @@
 package dev.calleval.ledger;
 
 import dev.calleval.bluejay.BluejayEndpoint;
+import dev.calleval.database.DatabaseRetry;
 import dev.calleval.mapping.MappedCall;
 import dev.calleval.manifest.SourceRef;
 import java.sql.ResultSet;
@@ -59,8 +60,18 @@ public class Ledger {
 
     private final TransactionTemplate savepoint;
     private final PlatformTransactionManager transactionManager;
+    private final DatabaseRetry retry;
 
+    /** A ledger whose group commits are not retried when the database connection is lost. */
     public Ledger(NamedParameterJdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactionManager, ExecutionLiveness liveness) {
+        this(jdbc, clock, transactionManager, liveness, new DatabaseRetry(java.time.Duration.ZERO, java.time.Duration.ZERO, java.time.Duration.ZERO));
+    }
+
+    /** @param retry runs the transactions of {@link #groupCommit group commits} again when the connection was lost */
+    @org.springframework.beans.factory.annotation.Autowired
+    public Ledger(NamedParameterJdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactionManager, ExecutionLiveness liveness,
+            DatabaseRetry retry) {
+        this.retry = retry;
         this.jdbc = jdbc;
         this.clock = clock;
         this.liveness = liveness;
@@ -74,7 +85,7 @@ public class Ledger {
      * flight); its committer thread is named {@code threadName}. Close it when the threads are done.
      */
     public GroupCommit groupCommit(String threadName) {
-        return new GroupCommit(new TransactionTemplate(transactionManager), threadName);
+        return new GroupCommit(new TransactionTemplate(transactionManager), threadName, () -> 0, retry);
     }
 
     /**
@@ -82,7 +93,7 @@ public class Ledger {
      * (e.g. the requests in flight) to share their commit; see {@link GroupCommit}.
      */
     public GroupCommit groupCommit(String threadName, java.util.function.IntSupplier working) {
-        return new GroupCommit(new TransactionTemplate(transactionManager), threadName, working);
+        return new GroupCommit(new TransactionTemplate(transactionManager), threadName, working, retry);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.calleval.submission;
 
 import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.database.DatabaseRetry;
 import dev.calleval.ledger.Ledger;
 import dev.calleval.mapping.MappedCall;
 import java.util.ArrayList;
@@ -13,14 +14,18 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The submit step's item writer. For each chunk, inside the chunk transaction: records rejected rows, and claims
- * the accepted calls in the ledger under the client's endpoint (calls already done at that endpoint and duplicate
- * call ids are not claimed). After the chunk
- * commits, the claimed calls go to the {@link Submitter}, which sends them while the next chunk is read (so the
+ * The submit step's item writer. For each chunk, in one database transaction of its own (run again when the
+ * connection was lost, {@link DatabaseRetry}): records rejected rows, and claims the accepted calls in the ledger
+ * under the client's endpoint (calls already done at that endpoint and duplicate call ids are not claimed). The step's
+ * chunk transaction holds no database connection (a resourceless one: the evaluate job reads its manifest from the top
+ * on a restart, so the claims need not commit with the read position), so a lost connection never breaks it. After the
+ * chunk's step execution is updated (the chunk "commits"), the claimed calls go to the {@link Submitter}, which sends them while the next chunk is read (so the
  * writer never waits for a chunk's slowest response, and the rate limit is reached even at high latency).
  *
  * <p>Nothing is sent for a chunk that rolls back. When the submitter has met a fatal error, the next write fails
@@ -36,17 +41,25 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
     private final int maxInFlight;
     private final InDoubtLookup inDoubtLookup;
     private final SubmissionObserver observer;
+    private final TransactionTemplate claims;
+    private final DatabaseRetry retry;
     private @Nullable Submitter submitter;
     private long executionId;
+    /** Rows of this step whose outcome the ledger holds (their chunk's claims committed). */
+    private long recorded;
 
     /**
      * @param client the run's client (shared by all in-flight requests)
      * @param maxInFlight requests in flight at once
      * @param inDoubtLookup how ambiguous failures are settled
      * @param observer hears each row's outcome once it is final for this run (progress, metrics)
+     * @param transactionManager the database's: each chunk's claims and rejections commit in one transaction of it
+     * @param retry runs that transaction again when the database connection was lost
      */
     public SubmissionWriter(Ledger ledger, BluejayClient client, String jobName, int maxInFlight, InDoubtLookup inDoubtLookup,
-            SubmissionObserver observer) {
+            SubmissionObserver observer, PlatformTransactionManager transactionManager, DatabaseRetry retry) {
+        this.claims = new TransactionTemplate(transactionManager);
+        this.retry = retry;
         this.observer = observer;
         this.ledger = ledger;
         this.client = client;
@@ -58,6 +71,7 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
     @Override
     public void beforeStep(StepExecution stepExecution) {
         executionId = stepExecution.getJobExecutionId();
+        recorded = 0;
         submitter = new Submitter(client, ledger, executionId, maxInFlight,
                 inDoubtLookup.maxPages() == 0 ? null
                         : new InDoubtResolver(client, inDoubtLookup.delay(), inDoubtLookup.requestTimeout(), inDoubtLookup.maxPages()),
@@ -80,9 +94,18 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
                 rejected.add(r);
             }
         }
-        Ledger.ClaimOutcome outcome = ledger.claim(executionId, jobName, client.endpoint(), accepted);
+        // the chunk's ledger work is one transaction of its own, run again from its start when the database
+        // connection was lost (a claim decides on what the ledger holds, so a transaction that rolled back is simply
+        // decided again); the sends wait until the chunk has ended
+        Ledger.ClaimOutcome outcome = retry.call("claiming a chunk of " + chunk.size() + " calls", () -> claims.execute(status -> {
+            Ledger.ClaimOutcome claimed = ledger.claim(executionId, jobName, client.endpoint(), accepted);
+            List<MappedCall.Rejected> all = new ArrayList<>(rejected);
+            all.addAll(claimed.duplicates());
+            ledger.recordRejections(executionId, all);
+            return claimed;
+        }));
+        recorded += chunk.size();
         rejected.addAll(outcome.duplicates());
-        ledger.recordRejections(executionId, rejected);
         for (MappedCall.Rejected r : rejected) {
             log.info("rejected {} ({}): {}", r.source(), r.sourceId() == null ? "no call_id" : r.sourceId(), r.reason());
         }
@@ -114,7 +137,21 @@ public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecu
         submitter.close();
         this.submitter = null;
         RuntimeException stop = submitter.fatalError();
+        if ((stop != null || stepExecution.getStatus() == org.springframework.batch.core.BatchStatus.FAILED)
+                && stepExecution.getReadCount() > recorded) {
+            // the rows of the chunk that failed (its claims rolled back) were read but have no outcome: they are not this
+            // run's, the next run reads them again; so that the run's counts add up to the rows it read
+            log.info("{} row(s) read by the last chunk have no outcome in the ledger: the next run reads them again",
+                    stepExecution.getReadCount() - recorded);
+            stepExecution.setReadCount(recorded);
+        }
         if (stop != null) {
+            // FAILED, not only its exit status: a restart runs a COMPLETED step never again, so the calls this run left
+            // FAILED (the API key refused in the last chunk, say) would never be sent
+            stepExecution.setStatus(org.springframework.batch.core.BatchStatus.FAILED);
+            if (stepExecution.getFailureExceptions().stream().noneMatch(e -> e instanceof RunStoppedException)) {
+                stepExecution.addFailureException(new RunStoppedException(stop));
+            }
             return ExitStatus.FAILED.addExitDescription(stop.getMessage());
         }
         return stepExecution.getExitStatus();

@@ -8,6 +8,8 @@ import dev.calleval.bluejay.RequestInDoubtException;
 import java.time.Instant;
 import dev.calleval.bluejay.PermanentApiException;
 import dev.calleval.bluejay.ValidationFailedException;
+import dev.calleval.database.DatabaseRetry;
+import dev.calleval.database.DatabaseUnavailableException;
 import dev.calleval.ledger.GroupCommit;
 import dev.calleval.ledger.Ledger;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,9 +63,30 @@ public final class Submitter implements AutoCloseable {
 
     /** Sends one claimed call; blocks while {@code maxInFlight} calls are in flight. */
     public void submit(Ledger.Claim claim) {
-        if (!executor.execute(() -> send(claim))) {
+        if (!executor.execute(() -> sendAndRecord(claim))) {
             ledger.markFailed(claim.ledgerId(), executionId, "not sent: the run was interrupted", 0);
             observer.failed();
+        }
+    }
+
+    /**
+     * Sends one call and records its outcome. When the outcome cannot be recorded because the database stayed
+     * unreachable past its tolerance, the call stays PENDING in the ledger (the next run looks it up before sending it
+     * again: in doubt) and the run stops.
+     */
+    private void sendAndRecord(Ledger.Claim claim) {
+        try {
+            send(claim);
+        } catch (RuntimeException e) {
+            if (!DatabaseRetry.isConnectionLoss(e)) {
+                throw e;
+            }
+            RuntimeException unavailable = e instanceof DatabaseUnavailableException ? e
+                    : new DatabaseUnavailableException("recording the outcome of calls", java.time.Duration.ZERO, e);
+            if (fatal.compareAndSet(null, unavailable)) {
+                log.error("stopping the run: {}", unavailable.getMessage());
+            }
+            observer.leftInDoubt();
         }
     }
 
@@ -85,6 +108,10 @@ public final class Submitter implements AutoCloseable {
     /** @param afterConfirmedAbsence an in-doubt call that a lookup showed was never created: resolve on success */
     private void send(Ledger.Claim claim, boolean afterConfirmedAbsence) {
         RuntimeException stop = fatal.get();
+        if (stop instanceof DatabaseUnavailableException) {
+            observer.leftInDoubt(); // left PENDING in the ledger, not sent: the next run sends it (after a look-up)
+            return;
+        }
         if (stop != null) {
             commits.run(() -> ledger.markFailed(claim.ledgerId(), executionId, "not sent: the run stopped: " + stop.getMessage(), 0));
             observer.failed();
@@ -93,18 +120,13 @@ public final class Submitter implements AutoCloseable {
         AtomicInteger attempts = new AtomicInteger();
         String sourceId = claim.call().sourceId();
         Instant sentAt = Instant.now();
+        EvaluateCallResponse response;
         try {
-            EvaluateCallResponse response = client.evaluate(claim.call().request(), attempts::incrementAndGet);
-            if (afterConfirmedAbsence) {
-                commits.run(() -> ledger.resolveInDoubt(claim.ledgerId(), executionId, response.callId()));
-            } else {
-                commits.run(submitted, new Ledger.Submitted(claim.ledgerId(), executionId, response.callId(), attempts.get()));
-            }
-            observer.submitted();
-            log.debug("{} ({}) submitted as call {}", sourceId, claim.call().source(), response.callId());
+            response = client.evaluate(claim.call().request(), attempts::incrementAndGet);
         } catch (RequestInDoubtException e) {
             commits.run(() -> ledger.markInDoubt(claim.ledgerId(), executionId, e.getMessage(), attempts.get()));
             settle(claim, sentAt, e, afterConfirmedAbsence);
+            return;
         } catch (ValidationFailedException e) {
             String fields = e.errors().stream().map(er -> er.field().isEmpty() ? "body" : er.field()).distinct()
                     .reduce((a, b) -> a + ";" + b).orElse("body");
@@ -112,21 +134,34 @@ public final class Submitter implements AutoCloseable {
                     "the API refused the call (422): " + e.getMessage().substring(e.getMessage().indexOf(": ") + 2), attempts.get()));
             observer.rejectedByApi();
             log.warn("{} ({}) rejected by the API: {}", sourceId, claim.call().source(), e.getMessage());
+            return;
         } catch (PermanentApiException e) {
             commits.run(() -> ledger.markRejectedByApi(claim.ledgerId(), executionId, claim.call().source(), sourceId, "body", e.getMessage(), attempts.get()));
             observer.rejectedByApi();
             log.warn("{} ({}) refused: {}", sourceId, claim.call().source(), e.getMessage());
+            return;
         } catch (AuthenticationFailedException | CircuitOpenException e) {
             if (fatal.compareAndSet(null, e)) {
                 log.error("stopping the run: {}", e.getMessage());
             }
             commits.run(() -> ledger.markFailed(claim.ledgerId(), executionId, e.getMessage(), attempts.get()));
             observer.failed();
+            return;
         } catch (RuntimeException e) {
             commits.run(() -> ledger.markFailed(claim.ledgerId(), executionId, String.valueOf(e.getMessage()), attempts.get()));
             observer.failed();
             log.warn("{} ({}) failed after {} attempts: {}", sourceId, claim.call().source(), attempts.get(), e.getMessage());
+            return;
         }
+        // accepted: recorded outside the try above, so that a ledger failure is never taken for the API's (and the
+        // call marked FAILED, to be sent again)
+        if (afterConfirmedAbsence) {
+            commits.run(() -> ledger.resolveInDoubt(claim.ledgerId(), executionId, response.callId()));
+        } else {
+            commits.run(submitted, new Ledger.Submitted(claim.ledgerId(), executionId, response.callId(), attempts.get()));
+        }
+        observer.submitted();
+        log.debug("{} ({}) submitted as call {}", sourceId, claim.call().source(), response.callId());
     }
 
     private void settle(Ledger.Claim claim, Instant sentAt, RequestInDoubtException e, boolean secondTime) {
