@@ -1,6 +1,7 @@
 package dev.calleval.secrets;
 
 import org.springframework.core.env.Environment;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
 /**
@@ -9,6 +10,7 @@ import org.springframework.stereotype.Component;
  * that secret: a broken secret mount is found by the first command run, whichever it is.
  */
 @Component
+@Lazy(false) // checked at every start, also by the commands whose other beans are created lazily
 class SecretFilesCheck {
     SecretFilesCheck(Environment environment) {
         for (String name : SecretFilesEnvironmentPostProcessor.SECRETS) {

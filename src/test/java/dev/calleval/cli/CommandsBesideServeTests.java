@@ -72,7 +72,7 @@ class CommandsBesideServeTests {
 
             CommandLine.Result reconcile = CommandLine.run(db, env, "reconcile", "--poll-after", "0s");
             assertThat(reconcile.exitCode()).as(reconcile.err()).isZero();
-            assertThat(reconcile.out()).contains("15 result(s) found").contains("calls: 15 evaluated");
+            assertThat(reconcile.out()).contains("15 result(s) found").contains(": 15 evaluated");
 
             CommandLine.Result report = CommandLine.run(db, env, "report", "--job", "nightly");
             assertThat(report.exitCode()).as(report.err()).isZero();

@@ -55,7 +55,7 @@ class ErrorLinesFunctionalTests {
             defaults.putAll(properties);
             app.setDefaultProperties(defaults);
             try {
-                code = SpringApplication.exit(app.run(args));
+                code = CallevalApplication.run(app, args);
             } catch (RuntimeException startFailed) { // as CallevalApplication.main tells it
                 String line = StartupFailures.describe(startFailed, "jdbc:h2:mem:errors");
                 System.err.println("calleval: " + (line == null ? "could not start: " + startFailed : line));

@@ -53,6 +53,8 @@ class ManifestInputFunctionalTests {
     /** Exit code, stdout and the non-blank lines of stderr of one command. */
     private record Result(int exitCode, String out, List<String> err) {}
 
+    private static final java.util.regex.Pattern LOG_LINE = java.util.regex.Pattern.compile("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (TRACE|DEBUG|INFO|WARN|ERROR) ");
+
     @BeforeEach
     void freshDatabase() {
         databaseUrl = newDatabaseUrl();
@@ -121,7 +123,9 @@ class ManifestInputFunctionalTests {
             System.setErr(original);
             original.print(err.toString(StandardCharsets.UTF_8));
         }
-        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        // what calleval itself wrote on stderr (and any stack trace), not its log lines (logs go to stderr too)
+        String captured = result.err();
+        List<String> lines = captured.lines().filter(l -> !l.isBlank() && !LOG_LINE.matcher(l).lookingAt()).toList();
         return new Result(result.exitCode(), result.out(), lines);
     }
 
@@ -235,7 +239,7 @@ class ManifestInputFunctionalTests {
 
         assertThat(result.exitCode()).as(result.out()).isEqualTo(1);
         assertThat(result.err()).singleElement().satisfies(line -> assertThat(line)
-                .startsWith("calleval: broken execution 1 FAILED: " + manifest + ":4: CSV syntax error")
+                .startsWith("calleval: broken execution 1 ended FAILED: " + manifest + ":4: CSV syntax error")
                 .contains("the rows before line 4 were processed"));
         assertThat(result.out()).doesNotContain("\tat ");
         JsonNode summary = summary("broken", 1);
