@@ -265,6 +265,30 @@ class DockerfileTests {
     }
 
     @Test
+    void theClassDataSharingArchiveIsTrainedOnTheClassPathTheEntrypointRuns() throws IOException {
+        List<Instruction> stage = finalStage();
+        int training = -1;
+        for (int i = 0; i < stage.size(); i++) {
+            if (stage.get(i).keyword().equals("RUN") && stage.get(i).arguments().contains("-XX:ArchiveClassesAtExit=")) {
+                training = i;
+            }
+        }
+        assertThat(training).as("a RUN that trains the archive").isNotNegative();
+        String run = stage.get(training).arguments();
+        String archive = run.replaceAll(".*-XX:ArchiveClassesAtExit=(\\S+).*", "$1");
+        String jar = run.replaceAll(".*-jar (\\S+).*", "$1");
+        assertThat(run).as("the training exits once the context is refreshed").contains("-Dspring.context.exit=onRefresh");
+        for (Instruction later : stage.subList(training + 1, stage.size())) {
+            assertThat(later.keyword().equals("COPY") && later.arguments().contains("--from=build")).as("no class path layer is copied after the training: " + later)
+                    .isFalse();
+        }
+        Instruction entrypoint = stage.stream().filter(i -> i.keyword().equals("ENTRYPOINT")).reduce((a, b) -> b).orElseThrow();
+        assertThat(entrypoint.arguments()).contains("\"-XX:SharedArchiveFile=" + archive + "\"").contains("\"-jar\", \"" + jar + "\"");
+        assertThat(Files.readString(ROOT.resolve("Dockerfile"))).as("the jar is extracted as calleval.jar + lib/, which -jar runs")
+                .contains("extract --layers --destination /layers").doesNotContain("--launcher");
+    }
+
+    @Test
     void theBuildContextLeavesOutBuildOutputStateAndHistory() throws IOException {
         for (String left : List.of("target/calleval.jar", "data/calleval.mv.db", "reports/sample/1/summary.json", ".git/HEAD", "bench/README.md",
                 "docs/docker.md")) {
