@@ -116,13 +116,22 @@ public final class CliRunner {
      * @return the process exit code ({@link ExitCodes})
      */
     public static int execute(ApplicationContext context, String... args) {
+        java.util.Set<Class<?>> chosen = chosenCommands(args);
         CommandLine commandLine = new CommandLine(new CallevalCommand(), new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
+                if (cls.isAnnotationPresent(CommandLine.Command.class) && !chosen.contains(cls)) {
+                    // a command not run: its model only, so that its collaborators (and their failures) are not created
+                    return MODEL_ONLY.create(cls);
+                }
+                if (chosen.contains(cls)) {
+                    // the command run (and its parents): a failure to create it is its cause, told by StartupFailures
+                    return context.getAutowireCapableBeanFactory().createBean(cls);
+                }
                 try {
                     return context.getAutowireCapableBeanFactory().createBean(cls);
                 } catch (Exception e) {
-                    return CommandLine.defaultFactory().create(cls);
+                    return CommandLine.defaultFactory().create(cls); // converters, version provider: no collaborators
                 }
             }
         });
@@ -151,6 +160,19 @@ public final class CliRunner {
         });
         commandLine.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);
         return commandLine.execute(args);
+    }
+
+    /** The classes of the command {@code args} run and of its parent commands (none when they do not parse). */
+    private static java.util.Set<Class<?>> chosenCommands(String... args) {
+        java.util.Set<Class<?>> chosen = new java.util.HashSet<>();
+        try {
+            for (ParseResult p = new CommandLine(new CallevalCommand(), MODEL_ONLY).parseArgs(args); p != null; p = p.subcommand()) {
+                chosen.add(p.commandSpec().userObject().getClass());
+            }
+        } catch (ParameterException e) {
+            // reported by the run of the command line itself
+        }
+        return chosen;
     }
 
     /** The innermost command chosen: {@code run} in {@code calleval run sample}, {@code poll-once} in {@code drop-folder poll-once}. */

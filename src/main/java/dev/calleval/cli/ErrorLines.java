@@ -88,7 +88,7 @@ public final class ErrorLines {
             return line(t.getMessage(), ExitCodes.FAILED);
         }
         if (DatabaseRetry.isConnectionLoss(t) || isDatabase(t)) {
-            return line("the database failed: " + StartupFailures.databaseMessage(t) + " (CALLEVAL_DB_URL); check that it is up and "
+            return line("the database failed: " + StartupFailures.masked(StartupFailures.databaseMessage(t)) + " (CALLEVAL_DB_URL); check that it is up and "
                     + "reachable, then run the command again", ExitCodes.FAILED);
         }
         if (t instanceof java.io.UncheckedIOException || t instanceof java.io.IOException) {

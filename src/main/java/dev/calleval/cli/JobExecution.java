@@ -132,7 +132,7 @@ class JobExecution {
         if (!outcome.completed()) {
             String reason = s.exitDescription() == null ? "" : ": " + s.exitDescription().lines().findFirst().orElse("").strip();
             return s.job() + " execution " + s.executionId() + " ended " + s.status() + reason
-                    + "; run the job again to resume (what was accepted is not sent again)";
+                    + (reason.contains("run the job again") ? "" : "; run the job again to resume (what was accepted is not sent again)");
         }
         if (s.counts().failed() > 0) {
             return s.job() + " execution " + s.executionId() + ": " + s.counts().failed() + " call(s) could not be sent (last_error in "

@@ -38,12 +38,45 @@ public final class StartupFailures {
                 return setting(bind);
             }
         }
+        String injected = injectedSetting(failure);
+        if (injected != null) {
+            return injected;
+        }
         if (isDatabase(failure)) {
             String reason = databaseMessage(failure);
             for (String secret : secrets(databaseUrl)) {
                 reason = reason.replace(secret, "****");
             }
             return "cannot open the database " + masked(databaseUrl) + " (CALLEVAL_DB_URL): " + reason;
+        }
+        return null;
+    }
+
+    /**
+     * A setting injected with {@code @Value} that cannot be converted (e.g. {@code CALLEVAL_WEBHOOK_ALLOW_UNSIGNED=maybe}),
+     * or that one of calleval's settings classes refused with an {@link IllegalArgumentException} (its message names
+     * the setting): one line, the value left out when the key may be a secret. Null for anything else.
+     */
+    private static @Nullable String injectedSetting(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.springframework.beans.factory.UnsatisfiedDependencyException dependency
+                    && dependency.getCause() instanceof org.springframework.beans.TypeMismatchException mismatch
+                    && dependency.getInjectionPoint() != null) {
+                org.springframework.beans.factory.annotation.Value value =
+                        dependency.getInjectionPoint().getAnnotation(org.springframework.beans.factory.annotation.Value.class);
+                if (value != null) {
+                    String key = value.value().replaceAll("^\\$\\{([^:}]+).*$", "$1");
+                    boolean secret = key.matches("(?i).*(secret|password|passwd|key|token|credential).*");
+                    String reason = secret ? "not a valid " + mismatch.getRequiredType().getSimpleName()
+                            : rootMessage(mismatch);
+                    return "invalid setting " + key + ": " + reason;
+                }
+            }
+            if (t instanceof org.springframework.beans.BeanInstantiationException instantiation
+                    && instantiation.getBeanClass().getName().startsWith("dev.calleval.")
+                    && instantiation.getCause() instanceof IllegalArgumentException refused && refused.getMessage() != null) {
+                return refused.getMessage();
+            }
         }
         return null;
     }
@@ -118,7 +151,6 @@ public final class StartupFailures {
 
     /** A JDBC URL with the value of any password or secret key replaced by {@code ****}. */
     static String masked(String url) {
-        return url.replaceAll("(?i)((?:password|passwd|pwd|secret)[^=;&]*=)[^;&]*", "$1****")
-                .replaceAll("//([^:/@]+):[^@/]*@", "//$1:****@");
+        return dev.calleval.database.JdbcSecrets.masked(url);
     }
 }

@@ -242,7 +242,7 @@ public class DatabaseRetry {
                 message = t.getMessage();
             }
         }
-        return message == null ? failure.getClass().getSimpleName() : message.lines().findFirst().orElse("").strip();
+        return message == null ? failure.getClass().getSimpleName() : JdbcSecrets.masked(message.lines().findFirst().orElse("").strip());
     }
 
     static String pretty(Duration d) {

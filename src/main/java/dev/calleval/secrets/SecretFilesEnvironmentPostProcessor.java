@@ -110,6 +110,10 @@ public class SecretFilesEnvironmentPostProcessor implements EnvironmentPostProce
         if (content.isBlank()) {
             throw new SecretFileException(variable + " " + file + " is empty: write the secret into it");
         }
+        if (content.indexOf('\n') >= 0 || content.indexOf('\r') >= 0) {
+            // a line break inside would break the API key's header or make every webhook signature differ, silently
+            throw new SecretFileException(variable + " " + file + " holds more than one line: write the secret alone on one line");
+        }
         return content;
     }
 }

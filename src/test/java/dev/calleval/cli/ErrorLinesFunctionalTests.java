@@ -113,13 +113,26 @@ class ErrorLinesFunctionalTests {
                     new Case("a setting out of range", Map.of("CALLEVAL_DB_OUTAGE_TOLERANCE", "-1s"), List.of("status"), 2,
                             "calleval.database.outage-tolerance must be between 0s and 24h"),
                     new Case("a setting of the wrong type", Map.of("CALLEVAL_DB_OUTAGE_TOLERANCE", "banana"), List.of("status"), 2,
-                            "invalid setting calleval.database.outage-tolerance: 'banana' is not a valid duration"));
+                            "invalid setting calleval.database.outage-tolerance: 'banana' is not a valid duration"),
+                    new Case("an injected setting of the wrong type", Map.of("calleval.webhook.allow-unsigned", "maybe"),
+                            List.of("run", job.toString(), "--sandbox"), 2, "invalid setting calleval.webhook.allow-unsigned: Invalid boolean value [maybe]"),
+                    new Case("a setting its class refuses", Map.of("calleval.webhook.max-body-size", "0"),
+                            List.of("run", job.toString(), "--sandbox"), 2, "calleval.webhook.max-body-size must be between"));
             for (Case c : cases) {
                 List<String> args = new java.util.ArrayList<>(c.args());
                 Outcome outcome = cli(c.properties(), args.toArray(String[]::new));
                 assertOneLine(outcome, c.exitCode(), c.says());
             }
         }
+    }
+
+    @Test
+    void aCommandBuildsOnlyItsOwnCollaborators() {
+        // the previous webhook secret without the current one stops what receives webhooks, not a status that reads the ledger
+        Outcome status = cli(Map.of("BLUEJAY_WEBHOOK_SECRET_PREVIOUS", "old-secret"), "status");
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out()).contains("Job executions");
+        assertThat(status.err() + status.out()).doesNotContain("old-secret");
     }
 
     @Test

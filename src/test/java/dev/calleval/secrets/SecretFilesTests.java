@@ -42,7 +42,8 @@ class SecretFilesTests {
 
         assertThat(environment.getProperty("BLUEJAY_API_KEY")).isEqualTo("bj-live-1234");
         assertThat(environment.getProperty("CALLEVAL_API_TOKEN")).isEqualTo("tok en");
-        assertThat(environment.getProperty("CALLEVAL_DB_PASSWORD")).as("only one line break is stripped").isEqualTo("line1\nline2\n");
+        assertThatThrownBy(() -> environment.getProperty("CALLEVAL_DB_PASSWORD")).as("only one line break is stripped: a second line is refused")
+                .isInstanceOf(SecretFileException.class).hasMessage("CALLEVAL_DB_PASSWORD_FILE " + inner + " holds more than one line: write the secret alone on one line");
         assertThat(environment.getPropertySources().get(SecretFilesEnvironmentPostProcessor.SOURCE).toString())
                 .doesNotContain("bj-live-1234").contains("BLUEJAY_API_KEY");
     }
