@@ -28,7 +28,9 @@ import picocli.CommandLine.Model.CommandSpec;
                 "1:the run failed (e.g. API key refused, a CSV syntax error in the manifest, database unreachable past "
                         + "calleval.database.outage-tolerance), or calls could not be sent (e.g. Bluejay unreachable), or with "
                         + "--fail-on-rejects it completed with rejected rows; re-run to resume",
-                "2:bad usage or configuration: the job file, or a manifest that cannot be read (missing, empty, not UTF-8 text)",
+                "2:bad usage or configuration: the job file, a manifest that cannot be read (missing, empty, not UTF-8 text), "
+                        + "no webhook signing secret for a run that waits on its own port against the real API, a *_FILE secret "
+                        + "unreadable, empty or set twice",
                 "4:not started: the same job over the same source is already running (another live execution)"})
 class RunCommand implements Callable<Integer>, ReceivesWebhooks {
     @Spec

@@ -33,8 +33,9 @@ import sun.misc.Signal;
                         + "chunk, STOPPED, and the next launch over the same source restarts them."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped by SIGTERM or Ctrl-C, after running executions stopped (a second signal exits at once with 130)",
-                "2:bad usage or configuration, at start: an invalid job file, BLUEJAY_API_KEY missing, the port taken, "
-                        + "the database unreachable"})
+                "2:bad usage or configuration, at start: an invalid job file, BLUEJAY_API_KEY missing, no webhook signing secret "
+                        + "(real API, unless calleval.webhook.allow-unsigned), a *_FILE secret unreadable, empty or set twice, the port "
+                        + "taken, the database unreachable"})
 class ServeCommand implements Callable<Integer> {
     @Spec
     @Nullable CommandSpec spec;

@@ -32,8 +32,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * JDBC access to the ledger tables ({@code call_ledger}, {@code execution_call}, {@code rejection}). Methods
- * join the caller's transaction when there is one (the chunk transaction of the submit step), so a chunk's
- * claims commit together with the step's read position.
+ * join the caller's transaction when there is one: the submit step's writer claims a chunk's calls and records its
+ * rejections in one transaction of its own, run again from its start when the database connection was lost
+ * ({@code database/DatabaseRetry}); the chunk transaction itself holds no connection (the evaluate job re-reads its
+ * manifest from the top on a restart, so claims need not commit with the read position).
  *
  * <p>Every row belongs to the Bluejay endpoint that the call was sent to ({@link BluejayEndpoint}: {@code sandbox} for
  * {@code --sandbox}, else the normalised base URL): a call is identified by {@code (endpoint, agent_key, source_id)},

@@ -74,6 +74,15 @@ class CommandsBesideServeTests {
             assertThat(reconcile.exitCode()).as(reconcile.err()).isZero();
             assertThat(reconcile.out()).contains("15 result(s) found").contains(": 15 evaluated");
 
+            // docs/deployment.md: a run that waits beside serve without a port of its own (SERVER_PORT=-1) needs no
+            // webhook secret (nothing to verify: serve receives the webhooks), and polls what serve has not matched
+            Map<String, Object> noPort = new HashMap<>(env);
+            noPort.put("SERVER_PORT", "-1");
+            noPort.put("calleval.webhook.allow-unsigned", "false");
+            CommandLine.Result waiting = CommandLine.run(db, noPort, "run", job("waiting", "calls.csv").toString(), "--wait-for-results", "1s");
+            assertThat(waiting.exitCode()).as(waiting.err()).isZero();
+            assertThat(waiting.err()).doesNotContain("no webhook signing secret");
+
             CommandLine.Result report = CommandLine.run(db, env, "report", "--job", "nightly");
             assertThat(report.exitCode()).as(report.err()).isZero();
             assertThat(report.out()).startsWith("{").contains("\"evaluated\" : 15");
