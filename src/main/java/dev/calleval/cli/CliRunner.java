@@ -97,12 +97,11 @@ public final class CliRunner {
      * arguments that do not parse, nothing.
      */
     public static Needs needs(String... args) {
-        Object command;
-        try {
-            command = leaf(new CommandLine(new CallevalCommand(), MODEL_ONLY).parseArgs(args)).commandSpec().userObject();
-        } catch (ParameterException e) {
+        ParseResult parsed = parseModelOnly(args);
+        if (parsed == null) {
             return new Needs(false, false);
         }
+        Object command = leaf(parsed).commandSpec().userObject();
         if (command instanceof ServeCommand) {
             return new Needs(true, true);
         }
@@ -165,14 +164,19 @@ public final class CliRunner {
     /** The classes of the command {@code args} run and of its parent commands (none when they do not parse). */
     private static java.util.Set<Class<?>> chosenCommands(String... args) {
         java.util.Set<Class<?>> chosen = new java.util.HashSet<>();
-        try {
-            for (ParseResult p = new CommandLine(new CallevalCommand(), MODEL_ONLY).parseArgs(args); p != null; p = p.subcommand()) {
-                chosen.add(p.commandSpec().userObject().getClass());
-            }
-        } catch (ParameterException e) {
-            // reported by the run of the command line itself
+        for (ParseResult p = parseModelOnly(args); p != null; p = p.subcommand()) {
+            chosen.add(p.commandSpec().userObject().getClass());
         }
         return chosen;
+    }
+
+    /** {@code args} parsed against the commands' model alone; null when they do not parse (the run of the command line reports it). */
+    private static @Nullable ParseResult parseModelOnly(String... args) {
+        try {
+            return new CommandLine(new CallevalCommand(), MODEL_ONLY).parseArgs(args);
+        } catch (ParameterException e) {
+            return null;
+        }
     }
 
     /** The innermost command chosen: {@code run} in {@code calleval run sample}, {@code poll-once} in {@code drop-folder poll-once}. */

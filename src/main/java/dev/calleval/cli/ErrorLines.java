@@ -87,7 +87,7 @@ public final class ErrorLines {
         if (t instanceof S3AccessException) {
             return line(t.getMessage(), ExitCodes.FAILED);
         }
-        if (DatabaseRetry.isConnectionLoss(t) || isDatabase(t)) {
+        if (DatabaseRetry.isConnectionLoss(t) || StartupFailures.isDatabase(t)) {
             return line("the database failed: " + StartupFailures.masked(StartupFailures.databaseMessage(t)) + " (CALLEVAL_DB_URL); check that it is up and "
                     + "reachable, then run the command again", ExitCodes.FAILED);
         }
@@ -134,16 +134,6 @@ public final class ErrorLines {
             t = t.getCause();
         }
         return t;
-    }
-
-    private static boolean isDatabase(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.sql.SQLException || t instanceof org.springframework.dao.DataAccessResourceFailureException
-                    || t instanceof org.springframework.transaction.CannotCreateTransactionException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Optional<Line> line(@Nullable String message, int exitCode) {

@@ -66,7 +66,7 @@ public final class StartupFailures {
                         dependency.getInjectionPoint().getAnnotation(org.springframework.beans.factory.annotation.Value.class);
                 if (value != null) {
                     String key = value.value().replaceAll("^\\$\\{([^:}]+).*$", "$1");
-                    boolean secret = key.matches("(?i).*(secret|password|passwd|key|token|credential).*");
+                    boolean secret = maySecret(key);
                     String reason = secret ? "not a valid " + mismatch.getRequiredType().getSimpleName()
                             : rootMessage(mismatch);
                     return "invalid setting " + key + ": " + reason;
@@ -81,9 +81,18 @@ public final class StartupFailures {
         return null;
     }
 
-    private static boolean isDatabase(Throwable failure) {
+    /** Whether a setting's name says it may hold a secret (its value is then never shown). */
+    private static boolean maySecret(String name) {
+        return SECRET_NAME.matcher(name).matches();
+    }
+
+    private static final java.util.regex.Pattern SECRET_NAME = java.util.regex.Pattern.compile("(?i).*(secret|password|passwd|key|token|credential).*");
+
+    /** Whether {@code failure} (or a cause) is the state store failing: a driver, Spring's data access, Flyway, the data source bean. */
+    static boolean isDatabase(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException || t instanceof org.springframework.dao.DataAccessResourceFailureException
+                    || t instanceof org.springframework.transaction.CannotCreateTransactionException
                     || t instanceof org.springframework.jdbc.support.MetaDataAccessException
                     || t.getClass().getName().startsWith("org.flywaydb.")) {
                 return true;
@@ -102,7 +111,7 @@ public final class StartupFailures {
         var property = bind.getProperty();
         String name = property != null ? property.getName().toString() : bind.getName().toString();
         String value = "";
-        if (property != null && !name.matches("(?i).*(secret|password|passwd|key|token|credential).*")
+        if (property != null && !maySecret(name)
                 && !String.valueOf(property.getValue()).contains("${")) {
             value = " = '" + property.getValue() + "'";
         }

@@ -100,22 +100,18 @@ final class AssemblyAiParser implements TranscriptParser {
         }
         List<Utterance> out = new ArrayList<>();
         int first = 0;
-        for (int i = 1; i <= said.size(); i++) {
-            if (i == said.size() || !Objects.equals(said.get(i).speaker(), said.get(first).speaker())
-                    || !Objects.equals(said.get(i).channel(), said.get(first).channel())
-                    || said.get(i).startMs() - said.get(i - 1).endMs() >= PAUSE_SPLIT_MS) {
-                List<Said> group = said.subList(first, i);
-                Said start = group.get(0);
-                StringBuilder text = new StringBuilder();
-                long end = start.endMs();
-                for (Said word : group) {
-                    text.append(text.isEmpty() ? "" : " ").append(word.text());
-                    end = Math.max(end, word.endMs());
-                }
-                String where = group.size() == 1 ? start.where() : "words[" + first + ".." + (i - 1) + "]";
-                out.add(new Said(where, start.speaker(), start.channel(), start.startMs(), end, text.toString()).utterance());
-                first = i;
+        for (List<Said> group : Turns.of(said, (previous, word) -> Objects.equals(word.speaker(), previous.speaker())
+                && Objects.equals(word.channel(), previous.channel()) && word.startMs() - previous.endMs() < PAUSE_SPLIT_MS)) {
+            Said start = group.get(0);
+            StringBuilder text = new StringBuilder();
+            long end = start.endMs();
+            for (Said word : group) {
+                text.append(text.isEmpty() ? "" : " ").append(word.text());
+                end = Math.max(end, word.endMs());
             }
+            String where = group.size() == 1 ? start.where() : "words[" + first + ".." + (first + group.size() - 1) + "]";
+            out.add(new Said(where, start.speaker(), start.channel(), start.startMs(), end, text.toString()).utterance());
+            first += group.size();
         }
         return out;
     }

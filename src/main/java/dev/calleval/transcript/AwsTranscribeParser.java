@@ -187,13 +187,9 @@ final class AwsTranscribeParser implements TranscriptParser {
 
     private static List<Utterance> group(List<Word> words) {
         List<Utterance> out = new ArrayList<>();
-        int from = 0;
-        for (int i = 1; i <= words.size(); i++) {
-            if (i == words.size() || !Objects.equals(words.get(i).label(), words.get(from).label())
-                    || words.get(i).startMs() - words.get(i - 1).endMs() > PAUSE_SPLIT_MS) {
-                out.add(utterance(words.subList(from, i)));
-                from = i;
-            }
+        for (List<Word> turn : Turns.of(words, (previous, word) -> Objects.equals(word.label(), previous.label())
+                && word.startMs() - previous.endMs() <= PAUSE_SPLIT_MS)) {
+            out.add(utterance(turn));
         }
         return out;
     }

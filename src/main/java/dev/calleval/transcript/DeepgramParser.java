@@ -126,12 +126,8 @@ final class DeepgramParser implements TranscriptParser {
         // all channels' words on one time line; ties keep channel order, then word order (the sort is stable)
         words.sort(Comparator.comparingLong(Said::startMs));
         List<Utterance> out = new ArrayList<>();
-        int first = 0;
-        for (int i = 1; i <= words.size(); i++) {
-            if (i == words.size() || !sameTurn(words.get(i - 1), words.get(i), multichannel)) {
-                out.add(group(words.subList(first, i), multichannel));
-                first = i;
-            }
+        for (List<Said> turn : Turns.of(words, (previous, next) -> sameTurn(previous, next, multichannel))) {
+            out.add(group(turn, multichannel));
         }
         return out;
     }
