@@ -3,7 +3,7 @@ package dev.calleval;
 import dev.calleval.cli.CliRunner;
 import dev.calleval.cli.ErrorLines;
 import dev.calleval.cli.StartupFailures;
-import dev.calleval.job.JobDefinitions;
+import dev.calleval.jobfile.JobDefinitions;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package dev.calleval.cli;
 
 import dev.calleval.dropfolder.DropFolderClaims;
 import dev.calleval.dropfolder.DropFolderPoller;
-import dev.calleval.job.JobDefinition;
-import dev.calleval.job.JobDefinitions;
+import dev.calleval.jobfile.JobDefinition;
+import dev.calleval.jobfile.JobDefinitions;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;

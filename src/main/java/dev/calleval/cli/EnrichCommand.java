@@ -1,8 +1,8 @@
 package dev.calleval.cli;
 
-import dev.calleval.enrichment.LogSourceType;
-import dev.calleval.job.JobDefinition;
-import dev.calleval.job.JobDefinitions;
+import dev.calleval.jobfile.LogSourceType;
+import dev.calleval.jobfile.JobDefinition;
+import dev.calleval.jobfile.JobDefinitions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package dev.calleval.cli;
 
-import dev.calleval.enrichment.EnrichSummary;
+import dev.calleval.enrich.EnrichSummary;
 import java.io.PrintWriter;
 import java.util.List;
 

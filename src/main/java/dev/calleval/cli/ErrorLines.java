@@ -5,9 +5,9 @@ import dev.calleval.bluejay.BluejayApiException;
 import dev.calleval.bluejay.CircuitOpenException;
 import dev.calleval.database.DatabaseRetry;
 import dev.calleval.database.DatabaseUnavailableException;
-import dev.calleval.job.JobAlreadyRunningException;
-import dev.calleval.job.JobFileException;
-import dev.calleval.manifest.ManifestException;
+import dev.calleval.execution.JobAlreadyRunningException;
+import dev.calleval.jobfile.JobFileException;
+import dev.calleval.source.ManifestException;
 import dev.calleval.s3.S3AccessException;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -75,7 +75,7 @@ public final class ErrorLines {
             return line(t.getMessage(), ExitCodes.ALREADY_RUNNING);
         }
         if (t instanceof JobFileException || t instanceof ManifestException || t instanceof IllegalArgumentException
-                || t instanceof dev.calleval.mapping.InputFileException || t instanceof picocli.CommandLine.ParameterException) {
+                || t instanceof dev.calleval.source.InputFileException || t instanceof picocli.CommandLine.ParameterException) {
             return line(t.getMessage(), ExitCodes.USAGE);
         }
         if (t instanceof DatabaseUnavailableException) {
@@ -130,7 +130,7 @@ public final class ErrorLines {
                 || t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException
                 || t instanceof java.lang.reflect.UndeclaredThrowableException
                 || t.getClass().getName().startsWith("org.springframework.batch.")
-                || t.getClass().getName().equals("dev.calleval.submission.SubmissionWriter$RunStoppedException"))) {
+                || t.getClass().getName().equals("dev.calleval.evaluate.SubmissionWriter$RunStoppedException"))) {
             t = t.getCause();
         }
         return t;

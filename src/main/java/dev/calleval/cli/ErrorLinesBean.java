@@ -1,6 +1,6 @@
 package dev.calleval.cli;
 
-import dev.calleval.job.FailureLines;
+import dev.calleval.launch.FailureLines;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 

@@ -1,8 +1,8 @@
 package dev.calleval.cli;
 
 import dev.calleval.bluejay.BluejayClient;
-import dev.calleval.job.JobDefinition;
-import dev.calleval.job.JobDefinitions;
+import dev.calleval.jobfile.JobDefinition;
+import dev.calleval.jobfile.JobDefinitions;
 import dev.calleval.ledger.CallScope;
 import dev.calleval.reconciliation.Reconciler;
 import dev.calleval.report.StatusReport;

@@ -1,9 +1,9 @@
 package dev.calleval.cli;
 
-import dev.calleval.job.JobDefinition;
-import dev.calleval.job.JobDefinitions;
-import dev.calleval.job.JobRunner;
-import dev.calleval.manifest.ManifestHeader;
+import dev.calleval.jobfile.JobDefinition;
+import dev.calleval.jobfile.JobDefinitions;
+import dev.calleval.launch.JobRunner;
+import dev.calleval.source.ManifestHeader;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;

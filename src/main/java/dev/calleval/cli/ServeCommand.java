@@ -1,7 +1,7 @@
 package dev.calleval.cli;
 
-import dev.calleval.job.JobDefinition;
-import dev.calleval.job.JobDefinitions;
+import dev.calleval.jobfile.JobDefinition;
+import dev.calleval.jobfile.JobDefinitions;
 import dev.calleval.serve.ServeRuntime;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.calleval.cli;
 
-import dev.calleval.job.JobFileException;
+import dev.calleval.jobfile.JobFileException;
 import dev.calleval.secrets.SecretFileException;
 import dev.calleval.webhook.WebhookSecretException;
 import java.sql.SQLException;

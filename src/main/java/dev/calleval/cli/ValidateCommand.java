@@ -1,16 +1,16 @@
 package dev.calleval.cli;
 
-import dev.calleval.enrichment.MappedUpdate;
-import dev.calleval.enrichment.SimulationLog;
-import dev.calleval.enrichment.SimulationLogMapper;
-import dev.calleval.enrichment.SimulationLogSource;
+import dev.calleval.enrich.MappedUpdate;
+import dev.calleval.enrich.SimulationLog;
+import dev.calleval.enrich.SimulationLogMapper;
+import dev.calleval.enrich.SimulationLogSource;
 import dev.calleval.s3.S3Storage;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
-import dev.calleval.job.EvaluateJobFactory;
-import dev.calleval.job.JobDefinition;
-import dev.calleval.job.JobDefinitions;
-import dev.calleval.manifest.CallRecord;
-import dev.calleval.manifest.ManifestItemReader;
+import dev.calleval.evaluate.EvaluateJobFactory;
+import dev.calleval.jobfile.JobDefinition;
+import dev.calleval.jobfile.JobDefinitions;
+import dev.calleval.source.CallRecord;
+import dev.calleval.source.ManifestItemReader;
 import dev.calleval.mapping.CallMapper;
 import dev.calleval.mapping.MappedCall;
 import dev.calleval.s3.S3Storage;

@@ -1,9 +1,10 @@
 package dev.calleval.dropfolder;
 
-import dev.calleval.job.JobDefinition;
-import dev.calleval.manifest.ColumnMapping;
-import dev.calleval.manifest.InputLocation;
-import dev.calleval.manifest.ManifestItemReader;
+import dev.calleval.jobfile.DropFolderSettings;
+import dev.calleval.jobfile.JobDefinition;
+import dev.calleval.source.ColumnMapping;
+import dev.calleval.source.InputLocation;
+import dev.calleval.source.ManifestItemReader;
 import dev.calleval.s3.S3AccessException;
 import dev.calleval.s3.S3Location;
 import dev.calleval.s3.S3Storage;

@@ -1,5 +1,7 @@
 package dev.calleval.ledger;
 
+import dev.calleval.execution.ExecutionLiveness;
+
 /** What a job execution did with one input call it read. */
 public enum Disposition {
     /** Claimed by this execution and sent (or being sent). */

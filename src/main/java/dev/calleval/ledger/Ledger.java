@@ -1,9 +1,10 @@
 package dev.calleval.ledger;
 
+import dev.calleval.execution.ExecutionLiveness;
 import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.database.DatabaseRetry;
 import dev.calleval.mapping.MappedCall;
-import dev.calleval.manifest.SourceRef;
+import dev.calleval.source.SourceRef;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -29,6 +30,8 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import static dev.calleval.database.Columns.truncate;
 
 /**
  * JDBC access to the ledger tables ({@code call_ledger}, {@code execution_call}, {@code rejection}). Methods
@@ -659,10 +662,6 @@ public class Ledger {
     static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
-    }
-
-    static String truncate(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
     static final RowMapper<LedgerEntry> ENTRY = (rs, n) -> new LedgerEntry(

@@ -1,5 +1,6 @@
 package dev.calleval.mapping;
 
+import dev.calleval.source.InputFileException;
 import dev.calleval.bluejay.BluejayJson;
 import dev.calleval.bluejay.CallDirection;
 import dev.calleval.bluejay.CallInterface;
@@ -10,8 +11,8 @@ import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.RecordingData;
 import dev.calleval.bluejay.ToolCall;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.manifest.CallRecord;
-import dev.calleval.manifest.InputLocation;
+import dev.calleval.source.CallRecord;
+import dev.calleval.source.InputLocation;
 import dev.calleval.transcript.TranscriptConverter;
 import dev.calleval.transcript.TranscriptFormat;
 import java.nio.file.Files;
@@ -142,7 +143,7 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
             try {
                 sidecar = Sidecar.of(files.json(resolve(row, sidecarPath.get(), "sidecar"), "sidecar", sidecarPath.get()), sidecarPath.get());
             } catch (InputFileException e) {
-                problems.add(e.toProblem());
+                problems.add(Problem.of(e));
             }
         }
         List<Participant> participants = sidecar != null && sidecar.participants() != null
@@ -175,7 +176,7 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
                         recordingData = Recordings.local(((InputLocation.Local) where).path(), value, defaults.maxRecordingBytes());
                     }
                 } catch (InputFileException e) {
-                    problems.add(e.toProblem());
+                    problems.add(Problem.of(e));
                 }
             }
         }
@@ -206,7 +207,7 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
                 } catch (IllegalArgumentException e) {
                     problems.add(new Problem("transcript_format", e.getMessage()));
                 } catch (InputFileException e) {
-                    problems.add(e.toProblem());
+                    problems.add(Problem.of(e));
                 }
             }
         }
@@ -217,7 +218,7 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
                 toolCalls = Sidecar.toolCallsOf(files.json(resolve(row, toolCallsPath.get(), "tool_calls"), "tool_calls", toolCallsPath.get()),
                         toolCallsPath.get());
             } catch (InputFileException e) {
-                problems.add(e.toProblem());
+                problems.add(Problem.of(e));
             }
         }
         if ((toolCalls == null || toolCalls.isEmpty()) && !transcriptToolCalls.isEmpty()) {
@@ -229,7 +230,7 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
             try {
                 events = Sidecar.eventsOf(files.json(resolve(row, eventsPath.get(), "events"), "events", eventsPath.get()), eventsPath.get());
             } catch (InputFileException e) {
-                problems.add(e.toProblem());
+                problems.add(Problem.of(e));
             }
         }
         CallDirection direction = enumValue(row, "call_direction", CallDirection.class, problems).orElse(defaults.callDirection());

@@ -1,6 +1,8 @@
 package dev.calleval.mapping;
 
-import dev.calleval.manifest.InputLocation;
+import dev.calleval.source.InputFileException;
+import dev.calleval.source.JsonInput;
+import dev.calleval.source.InputLocation;
 import dev.calleval.s3.S3AccessException;
 import dev.calleval.s3.S3ConfigurationException;
 import dev.calleval.s3.S3Location;

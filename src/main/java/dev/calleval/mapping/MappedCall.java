@@ -2,7 +2,7 @@ package dev.calleval.mapping;
 
 import dev.calleval.transcript.TranscriptFormat;
 import dev.calleval.bluejay.EvaluateRequest;
-import dev.calleval.manifest.SourceRef;
+import dev.calleval.source.SourceRef;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;

@@ -1,5 +1,6 @@
 package dev.calleval.mapping;
 
+import dev.calleval.source.InputFileException;
 import dev.calleval.bluejay.RecordingData;
 import dev.calleval.s3.S3AccessException;
 import dev.calleval.s3.S3ConfigurationException;

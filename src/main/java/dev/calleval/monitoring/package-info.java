@@ -4,7 +4,7 @@
  * {@code /actuator/prometheus}), the Bluejay health indicator ({@code /actuator/health}) and the structured (JSON) log
  * option ({@code CALLEVAL_LOG_FORMAT}). Nothing here changes what a run does; the features report to it through
  * small listener interfaces ({@link dev.calleval.bluejay.RequestListener},
- * {@link dev.calleval.submission.SubmissionObserver}) so they work without Spring too.
+ * {@link dev.calleval.evaluate.SubmissionObserver}) so they work without Spring too.
  */
 @NullMarked
 package dev.calleval.monitoring;

@@ -1,6 +1,6 @@
 package dev.calleval.report;
 
-import dev.calleval.mapping.InputFileException;
+import dev.calleval.source.InputFileException;
 import dev.calleval.transcript.ParsedTranscript;
 import dev.calleval.transcript.TranscriptFormat;
 import dev.calleval.transcript.TranscriptInput;

@@ -1,8 +1,8 @@
 package dev.calleval.serve;
 
-import dev.calleval.enrichment.EnrichReportWriter;
-import dev.calleval.job.JobDefinition;
-import dev.calleval.job.JobRunner;
+import dev.calleval.enrich.EnrichReportWriter;
+import dev.calleval.jobfile.JobDefinition;
+import dev.calleval.launch.JobRunner;
 import dev.calleval.report.ReportWriter;
 import dev.calleval.report.RunSummary;
 import java.nio.file.Files;

@@ -2,10 +2,10 @@ package dev.calleval.serve;
 
 import dev.calleval.bluejay.ApiKey;
 import dev.calleval.bluejay.BluejayEndpoint;
-import dev.calleval.job.BluejayClientFactory;
-import dev.calleval.job.JobDefinition;
-import dev.calleval.job.JobAlreadyRunningException;
-import dev.calleval.job.JobRunner;
+import dev.calleval.jobfile.BluejayClientFactory;
+import dev.calleval.jobfile.JobDefinition;
+import dev.calleval.execution.JobAlreadyRunningException;
+import dev.calleval.launch.JobRunner;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,7 +153,7 @@ public class JobLaunches {
                     + "drop-folder.poll-interval; drop a manifest there to run it");
         }
         String source = JobRunner.sourceOf(definition);
-        boolean local = definition.kind() == JobDefinition.Kind.ENRICH || definition.manifest() instanceof dev.calleval.manifest.InputLocation.Local;
+        boolean local = definition.kind() == JobDefinition.Kind.ENRICH || definition.manifest() instanceof dev.calleval.source.InputLocation.Local;
         if (local && !Files.exists(definition.sourcePath())) { // an s3:// manifest is checked when the run opens it
             throw new LaunchException(LaunchException.Reason.BAD_PARAMETERS, name + ": source " + source + " does not exist");
         }
@@ -175,7 +175,7 @@ public class JobLaunches {
             });
         } catch (JobAlreadyRunningException e) {
             throw alreadyRunning(name, source, e.executionId());
-        } catch (dev.calleval.manifest.ManifestException e) { // the manifest cannot be read: refused, no execution created
+        } catch (dev.calleval.source.ManifestException e) { // the manifest cannot be read: refused, no execution created
             throw new LaunchException(LaunchException.Reason.BAD_PARAMETERS, name + ": " + e.getMessage());
         } catch (JobExecutionAlreadyRunningException | JobInstanceAlreadyCompleteException | JobRestartException e) {
             throw new LaunchException(LaunchException.Reason.REFUSED, name + ": Spring Batch refused the launch: " + e.getMessage());

@@ -1,7 +1,7 @@
 package dev.calleval.transcript;
 
 import dev.calleval.bluejay.BluejayJson;
-import dev.calleval.mapping.InputFileException;
+import dev.calleval.source.InputFileException;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;

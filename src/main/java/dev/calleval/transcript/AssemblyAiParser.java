@@ -1,6 +1,6 @@
 package dev.calleval.transcript;
 
-import dev.calleval.mapping.InputFileException;
+import dev.calleval.source.InputFileException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.calleval.transcript;
 
-import dev.calleval.mapping.InputFileException;
-import dev.calleval.mapping.JsonInput;
+import dev.calleval.source.InputFileException;
+import dev.calleval.source.JsonInput;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

@@ -1,7 +1,7 @@
 package dev.calleval.transcript;
 
 import dev.calleval.bluejay.ParticipantRole;
-import dev.calleval.mapping.InputFileException;
+import dev.calleval.source.InputFileException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

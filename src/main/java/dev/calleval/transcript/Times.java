@@ -1,6 +1,6 @@
 package dev.calleval.transcript;
 
-import dev.calleval.mapping.InputFileException;
+import dev.calleval.source.InputFileException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import org.jspecify.annotations.Nullable;

@@ -3,7 +3,7 @@ package dev.calleval.transcript;
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.ToolCall;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.mapping.InputFileException;
+import dev.calleval.source.InputFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;

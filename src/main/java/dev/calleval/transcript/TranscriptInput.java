@@ -1,6 +1,6 @@
 package dev.calleval.transcript;
 
-import dev.calleval.mapping.InputFileException;
+import dev.calleval.source.InputFileException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,6 +1,6 @@
 package dev.calleval.transcript;
 
-import dev.calleval.mapping.InputFileException;
+import dev.calleval.source.InputFileException;
 
 /**
  * Reads one provider format. Implementations are stateless and thread-safe.

@@ -4,7 +4,7 @@ import static dev.calleval.transcript.AgentPlatformJson.problem;
 
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.ToolCall;
-import dev.calleval.mapping.InputFileException;
+import dev.calleval.source.InputFileException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;

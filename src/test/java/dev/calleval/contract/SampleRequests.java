@@ -2,12 +2,12 @@ package dev.calleval.contract;
 
 import dev.calleval.bluejay.BluejayJson;
 import dev.calleval.bluejay.EvaluateRequest;
-import dev.calleval.job.EvaluateJobFactory;
-import dev.calleval.job.JobDefinition;
-import dev.calleval.job.JobDefinitions;
-import dev.calleval.manifest.CallRecord;
-import dev.calleval.manifest.ColumnMapping;
-import dev.calleval.manifest.ManifestItemReader;
+import dev.calleval.evaluate.EvaluateJobFactory;
+import dev.calleval.jobfile.JobDefinition;
+import dev.calleval.jobfile.JobDefinitions;
+import dev.calleval.source.CallRecord;
+import dev.calleval.source.ColumnMapping;
+import dev.calleval.source.ManifestItemReader;
 import dev.calleval.mapping.CallMapper;
 import dev.calleval.mapping.MappedCall;
 import java.nio.file.Path;

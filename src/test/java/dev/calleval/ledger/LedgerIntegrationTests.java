@@ -1,5 +1,6 @@
 package dev.calleval.ledger;
 
+import dev.calleval.execution.ExecutionLiveness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.calleval.TestDatabases;
@@ -9,7 +10,7 @@ import dev.calleval.bluejay.CallInterface;
 import dev.calleval.bluejay.EvaluateRequest;
 import dev.calleval.bluejay.Participant;
 import dev.calleval.bluejay.ParticipantRole;
-import dev.calleval.manifest.SourceRef;
+import dev.calleval.source.SourceRef;
 import dev.calleval.mapping.MappedCall;
 import java.time.Clock;
 import java.time.Duration;

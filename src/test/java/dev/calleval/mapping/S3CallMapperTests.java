@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.calleval.bluejay.BluejayJson;
 import dev.calleval.bluejay.EvaluateRequest;
-import dev.calleval.manifest.CallRecord;
-import dev.calleval.manifest.ColumnMapping;
-import dev.calleval.manifest.InputLocation;
-import dev.calleval.manifest.ManifestItemReader;
-import dev.calleval.manifest.SourceRef;
+import dev.calleval.source.CallRecord;
+import dev.calleval.source.ColumnMapping;
+import dev.calleval.source.InputLocation;
+import dev.calleval.source.ManifestItemReader;
+import dev.calleval.source.SourceRef;
 import dev.calleval.s3.S3Location;
 import dev.calleval.s3.S3TestServer;
 import dev.calleval.transcript.SpeakerMapping;

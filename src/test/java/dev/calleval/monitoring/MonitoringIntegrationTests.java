@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.calleval.bluejay.ApiKey;
 import dev.calleval.bluejay.BluejayClient;
-import dev.calleval.job.BluejayClientFactory;
-import dev.calleval.job.JobDefinition;
-import dev.calleval.job.JobDefinitions;
-import dev.calleval.job.JobRunner;
+import dev.calleval.jobfile.BluejayClientFactory;
+import dev.calleval.jobfile.JobDefinition;
+import dev.calleval.jobfile.JobDefinitions;
+import dev.calleval.launch.JobRunner;
 import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.sandbox.SandboxEndpoint;
 import dev.calleval.sandbox.SandboxServer;

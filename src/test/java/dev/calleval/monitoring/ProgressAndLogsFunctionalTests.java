@@ -122,7 +122,7 @@ class ProgressAndLogsFunctionalTests {
                 assertThat(e.path("message").isString()).isTrue();
             });
             assertThat(events).as("DEBUG lines of the submitter and the webhook receiver")
-                    .anySatisfy(e -> assertThat(e.path("log").path("logger").asString()).isEqualTo("dev.calleval.submission.Submitter"))
+                    .anySatisfy(e -> assertThat(e.path("log").path("logger").asString()).isEqualTo("dev.calleval.evaluate.Submitter"))
                     .anySatisfy(e -> assertThat(e.path("log").path("logger").asString()).isEqualTo("dev.calleval.webhook.WebhookController"));
             List<JsonNode> progress = events.stream()
                     .filter(e -> e.path("log").path("logger").asString().equals("dev.calleval.monitoring.progress")).toList();

@@ -11,7 +11,7 @@ import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.ledger.Ledger;
 import dev.calleval.ledger.LedgerEntry;
 import dev.calleval.ledger.LedgerState;
-import dev.calleval.manifest.SourceRef;
+import dev.calleval.source.SourceRef;
 import dev.calleval.mapping.MappedCall;
 import dev.calleval.webhook.WebhookInbox;
 import java.nio.charset.StandardCharsets;

@@ -9,7 +9,7 @@ import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.ledger.CallResult;
 import dev.calleval.ledger.Ledger;
 import dev.calleval.ledger.LedgerState;
-import dev.calleval.manifest.SourceRef;
+import dev.calleval.source.SourceRef;
 import dev.calleval.mapping.MappedCall;
 import dev.calleval.mapping.Problem;
 import dev.calleval.transcript.TranscriptFormat;

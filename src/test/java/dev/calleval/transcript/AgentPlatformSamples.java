@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.calleval.bluejay.BluejayJson;
 import dev.calleval.bluejay.ToolCall;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.mapping.InputFileException;
+import dev.calleval.source.InputFileException;
 import dev.calleval.mapping.Sidecar;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

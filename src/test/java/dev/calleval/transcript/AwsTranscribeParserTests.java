@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.mapping.InputFileException;
+import dev.calleval.source.InputFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

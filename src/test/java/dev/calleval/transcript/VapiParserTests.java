@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.ToolCall;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.mapping.InputFileException;
+import dev.calleval.source.InputFileException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,74 @@
+package dev.calleval.evaluate;
+
+import java.time.Duration;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where a submit step stands: one progress line's figures.
+ *
+ * @param job the job's name
+ * @param read rows read from the manifest so far
+ * @param total rows in the manifest: exact once the read has reached its end, else estimated from the share of the
+ *     file read; -1 when unknown
+ * @param totalExact whether {@code total} is counted rather than estimated
+ * @param submitted calls the API accepted in this run
+ * @param alreadyDone rows an earlier run settled (accepted or refused by the API): not sent again
+ * @param rejected rows rejected by local checks or by the API in this run
+ * @param failed calls not accepted (retries exhausted, or the run stopped)
+ * @param inDoubt calls left in doubt
+ * @param callsPerSecond calls accepted per second over the last few seconds (since the previous line in log mode)
+ * @param eta time left at the recent pace; null when unknown (no total, no pace yet, or nothing left)
+ */
+record Progress(String job, long read, long total, boolean totalExact, long submitted, long alreadyDone, long rejected,
+        long failed, long inDoubt, double callsPerSecond, @Nullable Duration eta) {
+
+    /** Rows whose outcome in this run is final. */
+    long settled() {
+        return submitted + alreadyDone + rejected + failed + inDoubt;
+    }
+
+    /**
+     * The line shown, e.g. {@code sample: read 1200 of ~30000 rows (4 %), submitted 1100, rejected 37, 19.8 calls/s,
+     * ETA 24m10s}. Zero already-done, failed and in-doubt counts are left out to keep it short.
+     */
+    String line() {
+        StringBuilder line = new StringBuilder(job).append(": read ").append(read);
+        if (total >= 0) {
+            line.append(" of ").append(totalExact ? "" : "~").append(total).append(" rows");
+            if (total > 0) {
+                line.append(" (").append(Math.min(100, read * 100 / total)).append(" %)");
+            }
+        } else {
+            line.append(" rows");
+        }
+        line.append(", submitted ").append(submitted);
+        if (alreadyDone > 0) {
+            line.append(", already done ").append(alreadyDone);
+        }
+        line.append(", rejected ").append(rejected);
+        if (failed > 0) {
+            line.append(", failed ").append(failed);
+        }
+        if (inDoubt > 0) {
+            line.append(", in doubt ").append(inDoubt);
+        }
+        line.append(", ").append(String.format(Locale.ROOT, "%.1f", callsPerSecond)).append(" calls/s");
+        if (eta != null) {
+            line.append(", ETA ").append(duration(eta));
+        }
+        return line.toString();
+    }
+
+    /** {@code 45s}, {@code 14m03s}, {@code 2h05m}. */
+    static String duration(Duration d) {
+        long seconds = Math.max(0, d.toSeconds());
+        if (seconds < 60) {
+            return seconds + "s";
+        }
+        if (seconds < 3600) {
+            return String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60);
+        }
+        return String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds % 3600 / 60);
+    }
+}
