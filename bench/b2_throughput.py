@@ -14,7 +14,7 @@ of the whole calleval process (bench/thread_cpu.py: JIT, GC and native time incl
 then the top frames, packages and calleval methods of the jdk.ExecutionSample events inside the submit step
 (bench/jfr_top.py).
 --quick: 5,000 calls; under a minute (its figures are dominated by JIT warm-up).
-Defaults: max-in-flight 16, chunk-size 100 (as the README's job file).
+Defaults: max-in-flight 16, chunk-size 100 (as the job file reference, docs/job-file.md).
 JVM options: the JVM's defaults; BENCH_APP_JAVA_OPTS adds options to calleval's, BENCH_SANDBOX_JAVA_OPTS replaces
 the sandbox's (docs/bench/b1-b2.md). The header prints both.
 """

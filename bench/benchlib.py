@@ -381,7 +381,7 @@ def write_job(path, name, manifest, reports, submit=None, results=None, defaults
 
 
 def bench_job(path, name, manifest, reports, rate_limit=0, max_in_flight=16, chunk_size=100, poll_after="5m", lookup_delay="5s"):
-    """The benchmarks' job file (B1-B5): the README's submit settings (60 s request timeout, 5 attempts, in-doubt lookups
+    """The benchmarks' job file (B1-B5): the submit settings of docs/job-file.md (60 s request timeout, 5 attempts, in-doubt lookups
     of up to 10 pages) with the given rate limit, concurrency and chunk size, and a 6 h result window."""
     return write_job(path, name, manifest, reports,
                      submit={"rate-limit": rate_limit, "max-in-flight": max_in_flight, "chunk-size": chunk_size,

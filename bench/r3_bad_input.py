@@ -150,7 +150,7 @@ def main():
     out.append("\nWhole-file cases (bench/corpus/bad-input/manifests/), each its own run:")
     out.append(b.table(["manifest", "expected", "exit", "outcome", "check"], file_rows))
     out.append(f"\nR3 {'PASSED' if failures == 0 else 'FAILED'}: {failures} case(s) not as expected"
-               + ("; FINDING rows are known gaps (bench/README-b.md)" if any(r[-1] == "FINDING" for r in file_rows) else ""))
+               + ("; FINDING rows are known gaps (docs/bench/reliability.md)" if any(r[-1] == "FINDING" for r in file_rows) else ""))
     b.publish("r3-bad-input" + ("-quick" if args.quick else ""), "\n".join(out))
     return 0 if failures == 0 else 1
 

@@ -185,7 +185,7 @@ def main():
     out.append(b.table(["check", "value", "ok"], [[a, b, "ok" if c else "FAILED"] for a, b, c in checks]))
     out.append(f"\nsearched: {len(haystacks) + len(db_files)} files (run log at DEBUG, sandbox log, status output, every report file, the H2 file)")
     out.append(f"R4 {'PASSED' if failures == 0 else 'FAILED'}: {failures} check(s) failed"
-               + ("; FINDING rows are known gaps (bench/README-b.md)" if any(r[-1] == "FINDING" for r in rows) else ""))
+               + ("; FINDING rows are known gaps (docs/bench/reliability.md)" if any(r[-1] == "FINDING" for r in rows) else ""))
     b.publish("r4-webhook-attacks" + ("-quick" if args.quick else ""), "\n".join(out))
     return 0 if failures == 0 else 1
 

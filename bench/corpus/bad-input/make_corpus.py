@@ -266,7 +266,7 @@ def make_manifest(f):
 
 def make_manifests():
     """Whole-file cases: (file, bytes, expected exit code, expected outcome). A FINDING is what calleval should do and
-    does not do yet (bench/README-rel.md)."""
+    does not do yet (docs/bench/reliability.md)."""
     if MANIFESTS.exists():
         shutil.rmtree(MANIFESTS)
     MANIFESTS.mkdir()
