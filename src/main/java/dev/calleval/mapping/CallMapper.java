@@ -10,9 +10,11 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
  * found. Field sources (manifest column → request field):
  * <ul>
  *   <li>{@code call_id} → the source id, sent as {@code trace_id} (unless a {@code trace_id} column is mapped)
- *       and as {@code metadata.calleval_source_id}; required;</li>
- *   <li>{@code agent_id} / {@code external_agent_id} → the same fields (or the job's defaults);</li>
- *   <li>{@code start_time_utc} → {@code start_time_utc}: ISO-8601 with an offset or {@code Z}, converted to UTC;</li>
+ *       and as {@code metadata.calleval_source_id}; required, at most 1000 characters (the ledger's column);</li>
+ *   <li>{@code agent_id} / {@code external_agent_id} → the same fields (§1.1; or the job's defaults when the row
+ *       has neither); exactly one of them: {@code agent_id} at most 200 characters, {@code external_agent_id} 196
+ *       (the ledger's agent key);</li>
+ *   <li>{@code start_time_utc} → {@code start_time_utc} (§1.1): ISO-8601 with an offset or {@code Z}, converted to UTC;</li>
  *   <li>{@code agent_name}, {@code agent_phone}, {@code agent_spoke_first}, {@code customer_name},
  *       {@code customer_phone} → the two {@code participants} (§1.2); a sidecar's {@code participants} replaces them;</li>
  *   <li>{@code recording}: an http(s) URL → {@code recording_url}; a local path (relative to the manifest) →
@@ -23,12 +25,19 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
  *       its format (detected, or {@code transcript_format}, or the job's {@code transcript.format}) by the
  *       {@link TranscriptConverter}; tool calls the file carries (Vapi, Retell) are used when the row gives none of its
  *       own (sidecar or {@code tool_calls});</li>
- *   <li>{@code tool_calls}, {@code events}, {@code sidecar}: paths to JSON files (§1.4, §1.5);</li>
+ *   <li>{@code tool_calls} → {@code tool_calls} (§1.4), {@code events} → {@code events} (§1.5): paths to JSON files
+ *       (a list, or an object holding it), offsets in integer ms from call start; each replaces the sidecar's;</li>
+ *   <li>{@code sidecar}: a JSON file that may give {@code participants}, {@code tool_calls}, {@code events},
+ *       {@code tags} and {@code metadata};</li>
  *   <li>every path is resolved against the manifest's folder, or its prefix for a manifest in S3, and may be an
  *       {@code s3://} location;</li>
- *   <li>{@code call_direction}, {@code interface}, {@code conversation_ended_by}: enums, case-insensitive;</li>
- *   <li>{@code tags}, {@code custom_metrics}, {@code custom_metric_tags}: {@code ;}-separated, added to the job's
- *       defaults; {@code label}, {@code multichannel}; every {@code metadata.<key>} column → {@code metadata}.</li>
+ *   <li>{@code call_direction}, {@code interface}, {@code conversation_ended_by} → the same fields (§1.1): enums,
+ *       case-insensitive;</li>
+ *   <li>{@code tags}, {@code custom_metrics} (UUIDs), {@code custom_metric_tags} → the same fields (§1.1):
+ *       {@code ;}-separated, added to the job's defaults (and the sidecar's tags) without repeats; {@code label},
+ *       {@code multichannel} (true/false, yes/no, y/n, 1/0);</li>
+ *   <li>{@code metadata} (§1.1): the job's, then the sidecar's, then every {@code metadata.<key>} column, then
+ *       {@code calleval_job} and {@code calleval_source_id}, later ones winning.</li>
  * </ul>
  * The work is done in three stages, so that each mapping rule can be tested without files:
  * <ol>
