@@ -1,12 +1,12 @@
 package dev.calleval.mapping;
 
 import dev.calleval.source.InputFileException;
-import dev.calleval.source.JsonInput;
 import dev.calleval.source.InputLocation;
 import dev.calleval.s3.S3AccessException;
 import dev.calleval.s3.S3ConfigurationException;
 import dev.calleval.s3.S3Location;
 import dev.calleval.s3.S3Storage;
+import dev.calleval.transcript.TranscriptException;
 import dev.calleval.transcript.TranscriptInput;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,8 +37,13 @@ final class InputFiles {
         return JsonInput.read(((InputLocation.Local) where).path(), column, shownAs);
     }
 
-    /** A transcript file as read once. */
-    TranscriptInput transcript(InputLocation where, String shownAs) throws InputFileException {
+    /**
+     * A transcript file as read once.
+     *
+     * @throws InputFileException the S3 object cannot be read (missing, denied, too large, no S3 access)
+     * @throws TranscriptException the file is missing, too large, not UTF-8, empty, or JSON that does not parse
+     */
+    TranscriptInput transcript(InputLocation where, String shownAs) throws InputFileException, TranscriptException {
         if (where instanceof InputLocation.S3 object) {
             byte[] bytes = bytes(object.location(), "transcript", shownAs, TranscriptInput.MAX_BYTES);
             return TranscriptInput.of(Path.of(object.location().fileName()), shownAs, bytes);

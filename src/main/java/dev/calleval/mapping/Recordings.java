@@ -20,29 +20,15 @@ import java.util.Optional;
 final class Recordings {
     private Recordings() {}
 
-    /** How an S3 recording is sent: a presigned URL, or inline. */
-    sealed interface Delivery {}
-
-    /**
-     * As {@code recording_url}.
-     *
-     * @param identity the object and its ETag, which stands for the URL in the request's fingerprint (a URL is
-     *     signed anew each run)
-     */
-    record Url(String url, String identity) implements Delivery {}
-
-    /** As {@code recording_base64}, streamed from S3 when the request is sent. */
-    record Inline(RecordingData data) implements Delivery {}
-
     /**
      * An S3 recording: one ranged GET reads its first bytes (media type), size and ETag; then a presigned GET URL
-     * valid for {@link S3Recordings#presignTtl()}. A URL over {@code maxUrlLength} characters is a problem, or with
+     * valid for {@link S3Recordings#presignTtl()}, linked with the object and its ETag as its identity. A URL over {@code maxUrlLength} characters is a problem, or with
      * {@link S3Recordings.UrlTooLong#BASE64} the recording goes inline, within {@code maxBytes}.
      *
      * @param shownAs the path as the manifest wrote it
      * @throws InputFileException missing object, access denied, empty, not a supported audio format, URL too long
      */
-    static Delivery s3(S3Recordings config, S3Location object, String shownAs, long maxBytes, int maxUrlLength) throws InputFileException {
+    static CallContents.Recording s3(S3Recordings config, S3Location object, String shownAs, long maxBytes, int maxUrlLength) throws InputFileException {
         String where = shownAs.equals(object.toString()) ? shownAs : shownAs + " (" + object + ")";
         S3Storage.ObjectStart start;
         try {
@@ -64,7 +50,7 @@ final class Recordings {
             throw new InputFileException("recording", "cannot presign " + where + ": " + e.reason());
         }
         if (url.length() <= maxUrlLength) {
-            return new Url(url, object + "#" + start.eTag());
+            return new CallContents.Recording.Linked(url, object + "#" + start.eTag());
         }
         if (config.urlTooLong() == S3Recordings.UrlTooLong.BASE64) {
             if (start.size() > maxBytes) {
@@ -72,7 +58,7 @@ final class Recordings {
                         + " characters, over the API's " + maxUrlLength + ", and the object is " + start.size()
                         + " bytes, over the cap of " + maxBytes + " bytes for inline recordings (defaults.max-recording-size)");
             }
-            return new Inline(new RecordingData(new S3Content(config.storage(), object, start.eTag()), mediaType, start.size()));
+            return new CallContents.Recording.Inline(new RecordingData(new S3Content(config.storage(), object, start.eTag()), mediaType, start.size()));
         }
         throw new InputFileException("recording", "the presigned URL for " + where + " is " + url.length() + " characters, over the API's "
                 + maxUrlLength + " for recording_url (temporary credentials add a long X-Amz-Security-Token); set "

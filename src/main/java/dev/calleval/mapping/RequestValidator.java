@@ -27,12 +27,12 @@ import java.util.stream.Collectors;
  *   <li>transcript, tool call and event offsets: integer ms {@code >= 0}, ends not before starts.</li>
  * </ul>
  */
-public final class RequestValidator {
+final class RequestValidator {
     static final int MAX_URL_LENGTH = 2083;
     private static final Pattern UUID_PATTERN = Pattern.compile("^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$");
 
     /** @return the problems, empty when the request is valid */
-    public List<Problem> validate(EvaluateRequest request) {
+    List<Problem> validate(EvaluateRequest request) {
         List<Problem> problems = new ArrayList<>();
         participants(request.participants(), problems);
         url("recording", request.recordingUrl(), problems);

@@ -1,7 +1,6 @@
 package dev.calleval.mapping;
 
 import dev.calleval.source.InputFileException;
-import dev.calleval.source.JsonInput;
 import dev.calleval.bluejay.Event;
 import dev.calleval.bluejay.Participant;
 import dev.calleval.bluejay.ToolCall;

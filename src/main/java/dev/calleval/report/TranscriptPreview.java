@@ -1,7 +1,7 @@
 package dev.calleval.report;
 
-import dev.calleval.source.InputFileException;
 import dev.calleval.transcript.ParsedTranscript;
+import dev.calleval.transcript.TranscriptException;
 import dev.calleval.transcript.TranscriptFormat;
 import dev.calleval.transcript.TranscriptInput;
 import dev.calleval.transcript.TranscriptParser;
@@ -54,14 +54,14 @@ final class TranscriptPreview {
                 lines.add(new Line(u.startMs(), u.endMs(), speaker, u.text()));
             }
             return new Preview(parsed.format().id(), lines, Math.max(0, ordered.size() - MAX_UTTERANCES), null);
-        } catch (InputFileException e) {
+        } catch (TranscriptException e) {
             return new Preview(formatId, List.of(), 0, e.getMessage());
         } catch (RuntimeException e) {
             return new Preview(formatId, List.of(), 0, "cannot be read now: " + e.getMessage());
         }
     }
 
-    private static TranscriptParser parser(TranscriptInput input, @Nullable String formatId) throws InputFileException {
+    private static TranscriptParser parser(TranscriptInput input, @Nullable String formatId) throws TranscriptException {
         if (formatId != null) {
             try {
                 TranscriptFormat format = TranscriptFormat.of(formatId);
@@ -79,7 +79,7 @@ final class TranscriptPreview {
                 return p;
             }
         }
-        throw new InputFileException("transcript", "is in no transcript format calleval knows now");
+        throw new TranscriptException("transcript", "is in no transcript format calleval knows now");
     }
 
     /** {@code m:ss.s} from call start. */

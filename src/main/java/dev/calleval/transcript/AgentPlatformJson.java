@@ -1,7 +1,6 @@
 package dev.calleval.transcript;
 
 import dev.calleval.bluejay.BluejayJson;
-import dev.calleval.source.InputFileException;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -15,17 +14,17 @@ final class AgentPlatformJson {
     private AgentPlatformJson() {}
 
     /** A problem with {@code where.name}: field {@code transcript.<where>.<name>}, message naming entry and file. */
-    static InputFileException problem(String where, String name, String what, String shownAs) {
-        return new InputFileException(TranscriptParser.field(where) + "." + name, where + "." + name + " " + what + ", in " + shownAs);
+    static TranscriptException problem(String where, String name, String what, String shownAs) {
+        return new TranscriptException(TranscriptParser.field(where) + "." + name, where + "." + name + " " + what + ", in " + shownAs);
     }
 
     /** A problem with the entry {@code where} as a whole. */
-    static InputFileException problem(String where, String what, String shownAs) {
-        return new InputFileException(TranscriptParser.field(where), where + " " + what + ", in " + shownAs);
+    static TranscriptException problem(String where, String what, String shownAs) {
+        return new TranscriptException(TranscriptParser.field(where), where + " " + what + ", in " + shownAs);
     }
 
     /** A string field that must be there (it may be empty). */
-    static String requiredText(JsonNode entry, String name, String where, String shownAs) throws InputFileException {
+    static String requiredText(JsonNode entry, String name, String where, String shownAs) throws TranscriptException {
         JsonNode value = entry.get(name);
         if (value == null || !value.isString()) {
             throw problem(where, name, "is " + Times.describe(value) + ", expected a string", shownAs);
@@ -34,7 +33,7 @@ final class AgentPlatformJson {
     }
 
     /** A string field that may be absent or null. */
-    static @Nullable String optionalText(JsonNode entry, String name, String where, String shownAs) throws InputFileException {
+    static @Nullable String optionalText(JsonNode entry, String name, String where, String shownAs) throws TranscriptException {
         JsonNode value = entry.get(name);
         if (value == null || value.isNull()) {
             return null;
@@ -46,7 +45,7 @@ final class AgentPlatformJson {
     }
 
     /** A list entry, which must be a JSON object. */
-    static JsonNode object(JsonNode entry, String where, String shownAs) throws InputFileException {
+    static JsonNode object(JsonNode entry, String where, String shownAs) throws TranscriptException {
         if (!entry.isObject()) {
             throw problem(where, "is " + Times.describe(entry) + ", expected a JSON object", shownAs);
         }
@@ -57,10 +56,10 @@ final class AgentPlatformJson {
      * Tool-call arguments: a JSON object, or (as both platforms send them) a string holding a JSON object. A blank
      * string is no arguments (an empty map); null or absent is null.
      *
-     * @throws InputFileException the value is not an object, or the string is not a JSON object
+     * @throws TranscriptException the value is not an object, or the string is not a JSON object
      */
     @SuppressWarnings("unchecked")
-    static @Nullable Map<String, Object> arguments(JsonNode entry, String name, String where, String shownAs) throws InputFileException {
+    static @Nullable Map<String, Object> arguments(JsonNode entry, String name, String where, String shownAs) throws TranscriptException {
         JsonNode value = entry.get(name);
         if (value == null || value.isNull()) {
             return null;

@@ -1,6 +1,5 @@
 package dev.calleval.transcript;
 
-import dev.calleval.source.InputFileException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,13 +45,13 @@ final class AssemblyAiParser implements TranscriptParser {
     }
 
     @Override
-    public ParsedTranscript parse(TranscriptInput input) throws InputFileException {
+    public ParsedTranscript parse(TranscriptInput input) throws TranscriptException {
         String shownAs = input.shownAs();
         JsonNode root = SpeechJson.object(SpeechJson.exactTree(input), "transcript", shownAs);
         JsonNode status = root.get("status");
         if (status != null && status.isString() && !status.asString().equals("completed")) {
             JsonNode error = root.get("error");
-            throw new InputFileException("transcript.status", shownAs + ": the AssemblyAI transcript's status is '" + status.asString()
+            throw new TranscriptException("transcript.status", shownAs + ": the AssemblyAI transcript's status is '" + status.asString()
                     + "', not 'completed'" + (error != null && error.isString() ? " (error: " + error.asString() + ")" : ""));
         }
         BigDecimal seconds = Times.decimal(root.get("audio_duration"));
@@ -62,7 +61,7 @@ final class AssemblyAiParser implements TranscriptParser {
         if (utterances == null || utterances.isNull()) {
             JsonNode words = root.get("words");
             if (words == null || words.isNull()) {
-                throw new InputFileException("transcript.utterances", shownAs + " has neither utterances nor words: no text to read");
+                throw new TranscriptException("transcript.utterances", shownAs + " has neither utterances nor words: no text to read");
             }
             out = fromWords(SpeechJson.array(words, "words", shownAs), shownAs);
         } else {
@@ -86,14 +85,14 @@ final class AssemblyAiParser implements TranscriptParser {
         }
     }
 
-    private static Said said(JsonNode node, String where, String shownAs) throws InputFileException {
+    private static Said said(JsonNode node, String where, String shownAs) throws TranscriptException {
         JsonNode u = SpeechJson.object(node, where, shownAs);
         return new Said(where, speaker(u, where, shownAs), SpeechJson.optionalNumber(u, "channel", 1, true, where, shownAs),
                 Times.msField(u, "start", where, shownAs), Times.msField(u, "end", where, shownAs), SpeechJson.text(u, "text", where, shownAs));
     }
 
     /** Words grouped into utterances; {@code where} names the range, e.g. {@code words[4..9]}. */
-    private static List<Utterance> fromWords(JsonNode words, String shownAs) throws InputFileException {
+    private static List<Utterance> fromWords(JsonNode words, String shownAs) throws TranscriptException {
         List<Said> said = new ArrayList<>(words.size());
         for (int i = 0; i < words.size(); i++) {
             said.add(said(words.get(i), "words[" + i + "]", shownAs));
@@ -117,7 +116,7 @@ final class AssemblyAiParser implements TranscriptParser {
     }
 
     /** The speaker label: a string ({@code "A"}) or, as some exports write it, a number; null when absent. */
-    private static @Nullable String speaker(JsonNode u, String where, String shownAs) throws InputFileException {
+    private static @Nullable String speaker(JsonNode u, String where, String shownAs) throws TranscriptException {
         JsonNode value = u.get("speaker");
         if (value == null || value.isNull()) {
             return null;
@@ -128,7 +127,7 @@ final class AssemblyAiParser implements TranscriptParser {
         if (value.isIntegralNumber()) {
             return value.asString();
         }
-        throw new InputFileException(TranscriptParser.field(where) + ".speaker", where + ".speaker is " + Times.describe(value)
+        throw new TranscriptException(TranscriptParser.field(where) + ".speaker", where + ".speaker is " + Times.describe(value)
                 + ", expected a speaker label such as \"A\", in " + shownAs);
     }
 }

@@ -1,6 +1,5 @@
 package dev.calleval.transcript;
 
-import dev.calleval.source.InputFileException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -60,11 +59,11 @@ final class AwsTranscribeParser implements TranscriptParser {
     }
 
     @Override
-    public ParsedTranscript parse(TranscriptInput input) throws InputFileException {
+    public ParsedTranscript parse(TranscriptInput input) throws TranscriptException {
         JsonNode root = input.json();
         JsonNode results = root == null ? null : root.path("results");
         if (results == null || !results.isObject() || !results.path("items").isArray()) {
-            throw new InputFileException("transcript", input.shownAs() + " has no results.items list: not Amazon Transcribe output");
+            throw new TranscriptException("transcript", input.shownAs() + " has no results.items list: not Amazon Transcribe output");
         }
         JsonNode segments = results.path("audio_segments");
         List<Utterance> utterances = segments.isArray() && !segments.isEmpty()
@@ -73,7 +72,7 @@ final class AwsTranscribeParser implements TranscriptParser {
         return new ParsedTranscript(format(), utterances, List.of(), null);
     }
 
-    private static List<Utterance> audioSegments(JsonNode segments, String shownAs) throws InputFileException {
+    private static List<Utterance> audioSegments(JsonNode segments, String shownAs) throws TranscriptException {
         List<Utterance> out = new ArrayList<>(segments.size());
         for (int i = 0; i < segments.size(); i++) {
             String where = "results.audio_segments[" + i + "]";
@@ -96,7 +95,7 @@ final class AwsTranscribeParser implements TranscriptParser {
         static final Label NONE = new Label(null, null);
     }
 
-    private static List<Word> words(JsonNode results, String shownAs) throws InputFileException {
+    private static List<Word> words(JsonNode results, String shownAs) throws TranscriptException {
         JsonNode items = results.path("items");
         if (labelled(items)) {
             return itemWords(items, "results.items", null, Map.of(), shownAs);
@@ -110,7 +109,7 @@ final class AwsTranscribeParser implements TranscriptParser {
                 Label label = label(channel, where, shownAs);
                 JsonNode channelItems = channel.path("items");
                 if (!channelItems.isArray()) {
-                    throw new InputFileException(TranscriptParser.field(where) + ".items", where + ".items is "
+                    throw new TranscriptException(TranscriptParser.field(where) + ".items", where + ".items is "
                             + Times.describe(channel.get("items")) + ", expected a list of items, in " + shownAs);
                 }
                 words.addAll(itemWords(channelItems, where + ".items", label, Map.of(), shownAs));
@@ -131,7 +130,7 @@ final class AwsTranscribeParser implements TranscriptParser {
     }
 
     /** Older diarization outputs: each word's speaker is in speaker_labels.segments[].items[], keyed by start time. */
-    private static Map<Long, String> speakersByStart(JsonNode results, String shownAs) throws InputFileException {
+    private static Map<Long, String> speakersByStart(JsonNode results, String shownAs) throws TranscriptException {
         JsonNode segments = results.path("speaker_labels").path("segments");
         Map<Long, String> out = new HashMap<>();
         if (!segments.isArray()) {
@@ -151,7 +150,7 @@ final class AwsTranscribeParser implements TranscriptParser {
     }
 
     private static List<Word> itemWords(JsonNode items, String path, @Nullable Label fixed, Map<Long, String> speakersByStart,
-            String shownAs) throws InputFileException {
+            String shownAs) throws TranscriptException {
         List<Word> words = new ArrayList<>();
         Word last = null;
         for (int i = 0; i < items.size(); i++) {
@@ -169,7 +168,7 @@ final class AwsTranscribeParser implements TranscriptParser {
                     long start = Times.secondsField(item, "start_time", where, shownAs);
                     long end = Times.secondsField(item, "end_time", where, shownAs);
                     if (end < start) {
-                        throw new InputFileException(TranscriptParser.field(where) + ".end_time", where + " ends at " + end
+                        throw new TranscriptException(TranscriptParser.field(where) + ".end_time", where + " ends at " + end
                                 + " ms (end_time " + Times.describe(item.get("end_time")) + "), before it starts at " + start
                                 + " ms, in " + shownAs);
                     }
@@ -178,7 +177,7 @@ final class AwsTranscribeParser implements TranscriptParser {
                     last = new Word(where, label, start, end, new StringBuilder(content));
                     words.add(last);
                 }
-                default -> throw new InputFileException(TranscriptParser.field(where) + ".type", where + ".type is "
+                default -> throw new TranscriptException(TranscriptParser.field(where) + ".type", where + ".type is "
                         + Times.describe(item.get("type")) + ", expected \"pronunciation\" or \"punctuation\", in " + shownAs);
             }
         }
@@ -206,12 +205,12 @@ final class AwsTranscribeParser implements TranscriptParser {
                 text.toString(), null);
     }
 
-    private static Label label(JsonNode node, String where, String shownAs) throws InputFileException {
+    private static Label label(JsonNode node, String where, String shownAs) throws TranscriptException {
         JsonNode channel = node.get("channel_label");
         if (channel != null && !channel.isNull()) {
             Matcher m = channel.isString() ? CHANNEL.matcher(channel.asString().strip()) : null;
             if (m == null || !m.matches()) {
-                throw new InputFileException(TranscriptParser.field(where) + ".channel_label", where + ".channel_label is "
+                throw new TranscriptException(TranscriptParser.field(where) + ".channel_label", where + ".channel_label is "
                         + Times.describe(channel) + ", expected ch_0, ch_1, …, in " + shownAs);
             }
             return new Label(null, Integer.valueOf(m.group(1)));
@@ -223,27 +222,27 @@ final class AwsTranscribeParser implements TranscriptParser {
         return Label.NONE;
     }
 
-    private static String content(JsonNode item, String where, String shownAs) throws InputFileException {
+    private static String content(JsonNode item, String where, String shownAs) throws TranscriptException {
         JsonNode alternatives = item.path("alternatives");
         if (!alternatives.isArray() || alternatives.isEmpty()) {
-            throw new InputFileException(TranscriptParser.field(where) + ".alternatives", where + ".alternatives is "
+            throw new TranscriptException(TranscriptParser.field(where) + ".alternatives", where + ".alternatives is "
                     + Times.describe(item.get("alternatives")) + ", expected a list holding the word's content, in " + shownAs);
         }
         String at = where + ".alternatives[0]";
         return string(object(alternatives.get(0), at, shownAs), "content", at, shownAs);
     }
 
-    private static JsonNode object(@Nullable JsonNode node, String where, String shownAs) throws InputFileException {
+    private static JsonNode object(@Nullable JsonNode node, String where, String shownAs) throws TranscriptException {
         if (node == null || !node.isObject()) {
-            throw new InputFileException(TranscriptParser.field(where), where + " is " + Times.describe(node) + ", expected an object, in " + shownAs);
+            throw new TranscriptException(TranscriptParser.field(where), where + " is " + Times.describe(node) + ", expected an object, in " + shownAs);
         }
         return node;
     }
 
-    private static String string(JsonNode node, String name, String where, String shownAs) throws InputFileException {
+    private static String string(JsonNode node, String name, String where, String shownAs) throws TranscriptException {
         JsonNode value = node.get(name);
         if (value == null || !value.isString()) {
-            throw new InputFileException(TranscriptParser.field(where) + "." + name, where + "." + name + " is " + Times.describe(value)
+            throw new TranscriptException(TranscriptParser.field(where) + "." + name, where + "." + name + " is " + Times.describe(value)
                     + ", expected a string, in " + shownAs);
         }
         return value.asString();

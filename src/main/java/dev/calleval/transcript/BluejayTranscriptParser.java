@@ -1,7 +1,5 @@
 package dev.calleval.transcript;
 
-import dev.calleval.source.InputFileException;
-import dev.calleval.source.JsonInput;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -30,20 +28,20 @@ final class BluejayTranscriptParser implements TranscriptParser {
     }
 
     @Override
-    public ParsedTranscript parse(TranscriptInput input) throws InputFileException {
+    public ParsedTranscript parse(TranscriptInput input) throws TranscriptException {
         JsonNode root = input.json();
         if (root == null) {
-            throw new InputFileException("transcript", input.shownAs() + " is not JSON");
+            throw new TranscriptException("transcript", input.shownAs() + " is not JSON");
         }
-        JsonNode entries = JsonInput.arrayOrKey(root, "transcript", "transcript", input.shownAs());
+        JsonNode entries = JsonFields.arrayOrKey(root, "transcript", "transcript", input.shownAs());
         List<Utterance> out = new ArrayList<>(entries.size());
         int index = 0;
         for (JsonNode entry : entries) {
             String field = "transcript[" + index + "]";
-            JsonInput.object(entry, field);
-            out.add(new Utterance(field, null, null, JsonInput.role(entry, "speaker", field), JsonInput.offsetMs(entry, "start_offset_ms", field),
-                    JsonInput.offsetMs(entry, "end_offset_ms", field), JsonInput.requiredString(entry, "utterance", field),
-                    JsonInput.optionalBoolean(entry, "filler_utterance", field)));
+            JsonFields.object(entry, field);
+            out.add(new Utterance(field, null, null, JsonFields.role(entry, "speaker", field), JsonFields.offsetMs(entry, "start_offset_ms", field),
+                    JsonFields.offsetMs(entry, "end_offset_ms", field), JsonFields.requiredString(entry, "utterance", field),
+                    JsonFields.optionalBoolean(entry, "filler_utterance", field)));
             index++;
         }
         return new ParsedTranscript(format(), out, List.of(), null);

@@ -1,7 +1,6 @@
 package dev.calleval.transcript;
 
 import dev.calleval.bluejay.ParticipantRole;
-import dev.calleval.source.InputFileException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -51,12 +50,12 @@ final class ContactLensParser implements TranscriptParser {
     }
 
     @Override
-    public ParsedTranscript parse(TranscriptInput input) throws InputFileException {
+    public ParsedTranscript parse(TranscriptInput input) throws TranscriptException {
         String shownAs = input.shownAs();
         JsonNode root = input.json();
         JsonNode entries = root == null ? null : root.path("Transcript");
         if (entries == null || !entries.isArray()) {
-            throw new InputFileException("transcript", shownAs + " has no Transcript list: not Call Analytics or Contact Lens output");
+            throw new TranscriptException("transcript", shownAs + " has no Transcript list: not Call Analytics or Contact Lens output");
         }
         Map<String, String> roleById = rolesById(root.path("Participants"));
         List<Utterance> out = new ArrayList<>(entries.size());
@@ -64,7 +63,7 @@ final class ContactLensParser implements TranscriptParser {
             String where = "Transcript[" + i + "]";
             JsonNode entry = entries.get(i);
             if (entry == null || !entry.isObject()) {
-                throw new InputFileException(TranscriptParser.field(where), where + " is " + Times.describe(entry)
+                throw new TranscriptException(TranscriptParser.field(where), where + " is " + Times.describe(entry)
                         + ", expected an object, in " + shownAs);
             }
             String participant = participant(entry, roleById, where, shownAs);
@@ -90,7 +89,7 @@ final class ContactLensParser implements TranscriptParser {
     }
 
     /** The entry's ParticipantRole; else its ParticipantId's role in Participants[]; else the ParticipantId itself. */
-    private static String participant(JsonNode entry, Map<String, String> roleById, String where, String shownAs) throws InputFileException {
+    private static String participant(JsonNode entry, Map<String, String> roleById, String where, String shownAs) throws TranscriptException {
         JsonNode role = entry.get("ParticipantRole");
         if (role != null && role.isString() && !role.asString().isBlank()) {
             return role.asString();
@@ -99,20 +98,20 @@ final class ContactLensParser implements TranscriptParser {
         if (id != null && id.isString() && !id.asString().isBlank()) {
             return roleById.getOrDefault(id.asString(), id.asString());
         }
-        throw new InputFileException(TranscriptParser.field(where) + ".ParticipantRole", where + " has no ParticipantRole (ParticipantRole is "
+        throw new TranscriptException(TranscriptParser.field(where) + ".ParticipantRole", where + " has no ParticipantRole (ParticipantRole is "
                 + Times.describe(role) + ", ParticipantId is " + Times.describe(id) + "), in " + shownAs);
     }
 
-    private static String content(JsonNode entry, String where, String shownAs) throws InputFileException {
+    private static String content(JsonNode entry, String where, String shownAs) throws TranscriptException {
         JsonNode value = entry.get("Content");
         if (value == null || !value.isString()) {
-            throw new InputFileException(TranscriptParser.field(where) + ".Content", where + ".Content is " + Times.describe(value)
+            throw new TranscriptException(TranscriptParser.field(where) + ".Content", where + ".Content is " + Times.describe(value)
                     + ", expected the utterance's text, in " + shownAs);
         }
         return value.asString();
     }
 
-    private static @Nullable Long durationMs(JsonNode root, String shownAs) throws InputFileException {
+    private static @Nullable Long durationMs(JsonNode root, String shownAs) throws TranscriptException {
         JsonNode characteristics = root.path("ConversationCharacteristics");
         if (!characteristics.isObject() || characteristics.path("TotalConversationDurationMillis").isMissingNode()
                 || characteristics.path("TotalConversationDurationMillis").isNull()) {

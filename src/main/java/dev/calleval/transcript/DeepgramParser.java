@@ -1,6 +1,5 @@
 package dev.calleval.transcript;
 
-import dev.calleval.source.InputFileException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -54,7 +53,7 @@ final class DeepgramParser implements TranscriptParser {
     }
 
     @Override
-    public ParsedTranscript parse(TranscriptInput input) throws InputFileException {
+    public ParsedTranscript parse(TranscriptInput input) throws TranscriptException {
         String shownAs = input.shownAs();
         JsonNode root = SpeechJson.object(SpeechJson.exactTree(input), "transcript", shownAs);
         JsonNode metadata = root.path("metadata");
@@ -78,7 +77,7 @@ final class DeepgramParser implements TranscriptParser {
 
     private record Said(String where, @Nullable Integer speaker, int channel, long startMs, long endMs, String text) {}
 
-    private static List<Utterance> fromUtterances(JsonNode utterances, boolean multichannel, String shownAs) throws InputFileException {
+    private static List<Utterance> fromUtterances(JsonNode utterances, boolean multichannel, String shownAs) throws TranscriptException {
         List<Said> said = new ArrayList<>(utterances.size());
         boolean severalChannels = multichannel;
         for (int i = 0; i < utterances.size(); i++) {
@@ -97,7 +96,7 @@ final class DeepgramParser implements TranscriptParser {
         return out;
     }
 
-    private static List<Utterance> fromWords(JsonNode channels, boolean multichannel, String shownAs) throws InputFileException {
+    private static List<Utterance> fromWords(JsonNode channels, boolean multichannel, String shownAs) throws TranscriptException {
         List<Said> words = new ArrayList<>();
         for (int c = 0; c < channels.size(); c++) {
             String channelWhere = "results.channels[" + c + "]";
@@ -115,7 +114,7 @@ final class DeepgramParser implements TranscriptParser {
                 long start = Times.secondsField(word, "start", where, shownAs);
                 long end = Times.secondsField(word, "end", where, shownAs);
                 if (end < start) {
-                    throw new InputFileException(TranscriptParser.field(where) + ".end", where + " ends at " + end + " ms, before it starts at "
+                    throw new TranscriptException(TranscriptParser.field(where) + ".end", where + " ends at " + end + " ms, before it starts at "
                             + start + " ms, in " + shownAs);
                 }
                 String text = word.path("punctuated_word").isString() ? word.get("punctuated_word").asString()

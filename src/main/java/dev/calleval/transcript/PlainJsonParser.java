@@ -1,7 +1,5 @@
 package dev.calleval.transcript;
 
-import dev.calleval.source.InputFileException;
-import dev.calleval.source.JsonInput;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -28,19 +26,19 @@ final class PlainJsonParser implements TranscriptParser {
     }
 
     @Override
-    public ParsedTranscript parse(TranscriptInput input) throws InputFileException {
+    public ParsedTranscript parse(TranscriptInput input) throws TranscriptException {
         JsonNode json = input.json();
         if (json == null || !json.isArray()) {
-            throw new InputFileException("transcript", input.shownAs() + " is not a JSON list of {speaker, text, start, end}");
+            throw new TranscriptException("transcript", input.shownAs() + " is not a JSON list of {speaker, text, start, end}");
         }
         List<Utterance> out = new ArrayList<>(json.size());
         int index = 0;
         for (JsonNode entry : json) {
             String where = "transcript[" + index + "]";
-            JsonInput.object(entry, where);
-            out.add(new Utterance(where, JsonInput.requiredString(entry, "speaker", where), null, null,
+            JsonFields.object(entry, where);
+            out.add(new Utterance(where, JsonFields.requiredString(entry, "speaker", where), null, null,
                     Times.secondsField(entry, "start", where, input.shownAs()), Times.secondsField(entry, "end", where, input.shownAs()),
-                    JsonInput.requiredString(entry, "text", where), null));
+                    JsonFields.requiredString(entry, "text", where), null));
             index++;
         }
         return new ParsedTranscript(format(), out, List.of(), null);

@@ -4,7 +4,6 @@ import static dev.calleval.transcript.AgentPlatformJson.problem;
 
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.ToolCall;
-import dev.calleval.source.InputFileException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -86,11 +85,11 @@ final class RetellParser implements TranscriptParser {
     }
 
     @Override
-    public ParsedTranscript parse(TranscriptInput input) throws InputFileException {
+    public ParsedTranscript parse(TranscriptInput input) throws TranscriptException {
         String shownAs = input.shownAs();
         Located located = locate(input.json());
         if (located == null) {
-            throw new InputFileException("transcript", shownAs + " has no Retell transcript (transcript_with_tool_calls or transcript_object)");
+            throw new TranscriptException("transcript", shownAs + " has no Retell transcript (transcript_with_tool_calls or transcript_object)");
         }
         JsonNode call = located.call();
         String prefix = located.prefix();
@@ -170,7 +169,7 @@ final class RetellParser implements TranscriptParser {
     }
 
     private static Utterance utterance(JsonNode entry, String where, String role, @Nullable ParticipantRole side,
-            @Nullable Long startTimestamp, String shownAs) throws InputFileException {
+            @Nullable Long startTimestamp, String shownAs) throws TranscriptException {
         String text = AgentPlatformJson.requiredText(entry, "content", where, shownAs);
         JsonNode words = entry.get("words");
         if (words == null || !words.isArray() || words.isEmpty()) {
@@ -202,10 +201,10 @@ final class RetellParser implements TranscriptParser {
     /**
      * A time in seconds from call start, or an absolute epoch time (seconds or ms) rebased on the call's start.
      *
-     * @throws InputFileException not a number, or absolute with no {@code start_timestamp}
+     * @throws TranscriptException not a number, or absolute with no {@code start_timestamp}
      */
     private static long time(JsonNode node, String name, String where, @Nullable Long startTimestamp, String shownAs)
-            throws InputFileException {
+            throws TranscriptException {
         JsonNode value = node.get(name);
         BigDecimal seconds = Times.decimal(value);
         if (seconds == null) {
@@ -224,24 +223,24 @@ final class RetellParser implements TranscriptParser {
     }
 
     /** A whole number of milliseconds at {@code prefix + name}, or null when absent. */
-    private static @Nullable Long wholeMs(JsonNode call, String name, String prefix, String unit, String shownAs) throws InputFileException {
+    private static @Nullable Long wholeMs(JsonNode call, String name, String prefix, String unit, String shownAs) throws TranscriptException {
         JsonNode value = call.get(name);
         if (value == null || value.isNull()) {
             return null;
         }
         BigDecimal ms = Times.decimal(value);
         if (ms == null || ms.signum() < 0 || ms.stripTrailingZeros().scale() > 0) {
-            throw new InputFileException(TranscriptParser.field(prefix + name), prefix + name + " is " + Times.describe(value)
+            throw new TranscriptException(TranscriptParser.field(prefix + name), prefix + name + " is " + Times.describe(value)
                     + ", expected " + unit + ", in " + shownAs);
         }
         return ms.longValueExact();
     }
 
     private static @Nullable Long durationMs(JsonNode call, String prefix, @Nullable Long start, @Nullable Long end, String shownAs)
-            throws InputFileException {
+            throws TranscriptException {
         if (start != null && end != null) {
             if (end < start) {
-                throw new InputFileException(TranscriptParser.field(prefix + "end_timestamp"), prefix + "end_timestamp " + end
+                throw new TranscriptException(TranscriptParser.field(prefix + "end_timestamp"), prefix + "end_timestamp " + end
                         + " is before " + prefix + "start_timestamp " + start + ", in " + shownAs);
             }
             return end - start;

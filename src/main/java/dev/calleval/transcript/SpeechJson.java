@@ -1,6 +1,5 @@
 package dev.calleval.transcript;
 
-import dev.calleval.source.InputFileException;
 import java.math.BigDecimal;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -22,37 +21,37 @@ final class SpeechJson {
      * The file's JSON again, with exact decimals ({@link TranscriptInput#json()} holds doubles, which are exact only up
      * to 15 significant digits).
      */
-    static JsonNode exactTree(TranscriptInput input) throws InputFileException {
+    static JsonNode exactTree(TranscriptInput input) throws TranscriptException {
         try {
             return EXACT.readTree(input.text());
         } catch (JacksonException e) {
-            throw new InputFileException("transcript", input.shownAs() + " is not valid JSON: " + e.getOriginalMessage());
+            throw new TranscriptException("transcript", input.shownAs() + " is not valid JSON: " + e.getOriginalMessage());
         }
     }
 
     /** The entry itself, which must be a JSON object. */
-    static JsonNode object(JsonNode node, String where, String shownAs) throws InputFileException {
+    static JsonNode object(JsonNode node, String where, String shownAs) throws TranscriptException {
         if (!node.isObject()) {
-            throw new InputFileException(TranscriptParser.field(where), where + " is " + Times.describe(node)
+            throw new TranscriptException(TranscriptParser.field(where), where + " is " + Times.describe(node)
                     + ", expected a JSON object, in " + shownAs);
         }
         return node;
     }
 
     /** A list that must be there: {@code where} names it, e.g. {@code results.channels}. */
-    static JsonNode array(@Nullable JsonNode node, String where, String shownAs) throws InputFileException {
+    static JsonNode array(@Nullable JsonNode node, String where, String shownAs) throws TranscriptException {
         if (node == null || !node.isArray()) {
-            throw new InputFileException(TranscriptParser.field(where), where + " is " + Times.describe(node)
+            throw new TranscriptException(TranscriptParser.field(where), where + " is " + Times.describe(node)
                     + ", expected a list, in " + shownAs);
         }
         return node;
     }
 
     /** A required string field. */
-    static String text(JsonNode entry, String name, String where, String shownAs) throws InputFileException {
+    static String text(JsonNode entry, String name, String where, String shownAs) throws TranscriptException {
         JsonNode value = entry.get(name);
         if (value == null || !value.isString()) {
-            throw new InputFileException(TranscriptParser.field(where) + "." + name, where + "." + name + " is " + Times.describe(value)
+            throw new TranscriptException(TranscriptParser.field(where) + "." + name, where + "." + name + " is " + Times.describe(value)
                     + ", expected a string, in " + shownAs);
         }
         return value.asString();
@@ -63,7 +62,7 @@ final class SpeechJson {
      * {@code digitsToo}, a string of digits; null when missing or null.
      */
     static @Nullable Integer optionalNumber(JsonNode entry, String name, int min, boolean digitsToo, String where, String shownAs)
-            throws InputFileException {
+            throws TranscriptException {
         JsonNode value = entry.get(name);
         if (value == null || value.isNull()) {
             return null;
@@ -72,7 +71,7 @@ final class SpeechJson {
                 ? Times.decimal(value) : null;
         if (number == null || number.stripTrailingZeros().scale() > 0 || number.compareTo(BigDecimal.valueOf(min)) < 0
                 || number.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
-            throw new InputFileException(TranscriptParser.field(where) + "." + name, where + "." + name + " is " + Times.describe(value)
+            throw new TranscriptException(TranscriptParser.field(where) + "." + name, where + "." + name + " is " + Times.describe(value)
                     + ", expected a whole number from " + min + ", in " + shownAs);
         }
         return number.intValueExact();

@@ -1,6 +1,5 @@
 package dev.calleval.transcript;
 
-import dev.calleval.source.InputFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -62,7 +61,7 @@ final class SrtParser implements TranscriptParser {
     }
 
     @Override
-    public ParsedTranscript parse(TranscriptInput input) throws InputFileException {
+    public ParsedTranscript parse(TranscriptInput input) throws TranscriptException {
         List<String> lines = Captions.lines(input.text());
         String shownAs = input.shownAs();
         List<Cue> cues = new ArrayList<>();
@@ -71,7 +70,7 @@ final class SrtParser implements TranscriptParser {
             at++;
         }
         if (at < lines.size() && !startsCue(lines, at)) {
-            throw new InputFileException("transcript", "line " + (at + 1) + " of " + shownAs + " is " + Captions.quote(lines.get(at))
+            throw new TranscriptException("transcript", "line " + (at + 1) + " of " + shownAs + " is " + Captions.quote(lines.get(at))
                     + ", expected a cue number followed by a timing line hh:mm:ss,mmm --> hh:mm:ss,mmm: not SRT");
         }
         while (at < lines.size()) {
@@ -89,7 +88,7 @@ final class SrtParser implements TranscriptParser {
             while (at < lines.size() && !startsCue(lines, at)) {
                 String line = lines.get(at);
                 if (line.contains("-->")) {
-                    throw new InputFileException(TranscriptParser.field(where), where + ": line " + (at + 1) + " " + Captions.quote(line)
+                    throw new TranscriptException(TranscriptParser.field(where), where + ": line " + (at + 1) + " " + Captions.quote(line)
                             + " looks like a timing line but no cue number comes before it, in " + shownAs);
                 }
                 String plain = Captions.collapse(TAG.matcher(line).replaceAll(""));
@@ -155,7 +154,7 @@ final class SrtParser implements TranscriptParser {
         return label;
     }
 
-    private static long time(String value, String where, int line, String timing, String shownAs) throws InputFileException {
+    private static long time(String value, String where, int line, String timing, String shownAs) throws TranscriptException {
         Matcher m = TIME.matcher(value);
         long ms = m.matches() ? Captions.clockMs(m.group(1), m.group(2), m.group(3), m.group(4)) : -1;
         if (ms < 0) {
@@ -164,8 +163,8 @@ final class SrtParser implements TranscriptParser {
         return ms;
     }
 
-    private static InputFileException badTiming(String where, int line, String timing, String shownAs) {
-        return new InputFileException(TranscriptParser.field(where), where + ": timing line " + line + " is " + Captions.quote(timing)
+    private static TranscriptException badTiming(String where, int line, String timing, String shownAs) {
+        return new TranscriptException(TranscriptParser.field(where), where + ": timing line " + line + " is " + Captions.quote(timing)
                 + ", expected hh:mm:ss,mmm --> hh:mm:ss,mmm (minutes and seconds 00-59), in " + shownAs);
     }
 }

@@ -1,6 +1,5 @@
 package dev.calleval.transcript;
 
-import dev.calleval.source.InputFileException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import org.jspecify.annotations.Nullable;
@@ -22,13 +21,13 @@ public final class Times {
      * A time in seconds from a JSON field (number or numeric string).
      *
      * @param field the entry's path, e.g. {@code results.items[3]}; the problem's field is that path plus {@code name}
-     * @throws InputFileException missing, not a number, or negative
+     * @throws TranscriptException missing, not a number, or negative
      */
-    public static long secondsField(JsonNode node, String name, String field, String shownAs) throws InputFileException {
+    public static long secondsField(JsonNode node, String name, String field, String shownAs) throws TranscriptException {
         JsonNode value = node.get(name);
         BigDecimal seconds = decimal(value);
         if (seconds == null) {
-            throw new InputFileException(TranscriptParser.field(field) + "." + name, field + "." + name + " is " + describe(value)
+            throw new TranscriptException(TranscriptParser.field(field) + "." + name, field + "." + name + " is " + describe(value)
                     + ", expected a number of seconds, in " + shownAs);
         }
         return secondsToMs(seconds);
@@ -37,13 +36,13 @@ public final class Times {
     /**
      * A time in milliseconds from a JSON field (an integer, or a number with a zero fraction).
      *
-     * @throws InputFileException missing or not a whole number
+     * @throws TranscriptException missing or not a whole number
      */
-    public static long msField(JsonNode node, String name, String field, String shownAs) throws InputFileException {
+    public static long msField(JsonNode node, String name, String field, String shownAs) throws TranscriptException {
         JsonNode value = node.get(name);
         BigDecimal ms = decimal(value);
         if (ms == null || ms.stripTrailingZeros().scale() > 0) {
-            throw new InputFileException(TranscriptParser.field(field) + "." + name, field + "." + name + " is " + describe(value)
+            throw new TranscriptException(TranscriptParser.field(field) + "." + name, field + "." + name + " is " + describe(value)
                     + ", expected whole milliseconds, in " + shownAs);
         }
         return ms.longValueExact();

@@ -3,7 +3,6 @@ package dev.calleval.transcript;
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.ToolCall;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.source.InputFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -65,19 +64,19 @@ public final class TranscriptConverter {
     /**
      * The format of the content.
      *
-     * @throws InputFileException no parser recognises it; the message lists the formats tried
+     * @throws TranscriptException no parser recognises it; the message lists the formats tried
      */
-    public TranscriptFormat detect(TranscriptInput input) throws InputFileException {
+    public TranscriptFormat detect(TranscriptInput input) throws TranscriptException {
         return parserFor(input).format();
     }
 
-    private TranscriptParser parserFor(TranscriptInput input) throws InputFileException {
+    private TranscriptParser parserFor(TranscriptInput input) throws TranscriptException {
         for (TranscriptParser parser : parsers) {
             if (parser.accepts(input)) {
                 return parser;
             }
         }
-        throw new InputFileException("transcript", input.shownAs() + " is in no transcript format calleval knows ("
+        throw new TranscriptException("transcript", input.shownAs() + " is in no transcript format calleval knows ("
                 + parsers.stream().map(p -> p.format().id()).collect(Collectors.joining(", "))
                 + "); name its format with transcript_format if it is one of them");
     }
@@ -92,16 +91,16 @@ public final class TranscriptConverter {
      *
      * @param named the format, or null to detect it
      * @param recordingDurationMs the recording's length when known (a local WAV), for the range and unit checks
-     * @throws InputFileException the file is missing, not the named format, in no known format, or invalid
+     * @throws TranscriptException the file is missing, not the named format, in no known format, or invalid
      */
     public Conversion convert(Path file, String shownAs, @Nullable TranscriptFormat named, SpeakerMapping speakers,
-            @Nullable Long recordingDurationMs) throws InputFileException {
+            @Nullable Long recordingDurationMs) throws TranscriptException {
         return convert(TranscriptInput.read(file, shownAs), named, speakers, recordingDurationMs);
     }
 
     /** {@link #convert(Path, String, TranscriptFormat, SpeakerMapping, Long)} for content already read. */
     public Conversion convert(TranscriptInput input, @Nullable TranscriptFormat named, SpeakerMapping speakers,
-            @Nullable Long recordingDurationMs) throws InputFileException {
+            @Nullable Long recordingDurationMs) throws TranscriptException {
         TranscriptParser parser;
         if (named != null) {
             parser = parserOf(named);
@@ -109,10 +108,10 @@ public final class TranscriptConverter {
                 String looksLike;
                 try {
                     looksLike = "it looks like " + detect(input).id();
-                } catch (InputFileException e) {
+                } catch (TranscriptException e) {
                     looksLike = "it is in no format calleval knows";
                 }
-                throw new InputFileException("transcript", input.shownAs() + " is not a " + named.id() + " file (" + looksLike + ")");
+                throw new TranscriptException("transcript", input.shownAs() + " is not a " + named.id() + " file (" + looksLike + ")");
             }
         } else {
             parser = parserFor(input);
@@ -120,14 +119,14 @@ public final class TranscriptConverter {
         ParsedTranscript parsed = parser.parse(input);
         String shownAs = input.shownAs();
         if (parsed.utterances().isEmpty()) {
-            throw new InputFileException("transcript", shownAs + " (" + parsed.format().id() + ") holds no utterances");
+            throw new TranscriptException("transcript", shownAs + " (" + parsed.format().id() + ") holds no utterances");
         }
         for (Utterance u : parsed.utterances()) {
             if (u.startMs() < 0) {
-                throw new InputFileException(field(u) + suffix(parsed, "start"), u.where() + " starts at " + u.startMs() + " ms, before the call start, in " + shownAs);
+                throw new TranscriptException(field(u) + suffix(parsed, "start"), u.where() + " starts at " + u.startMs() + " ms, before the call start, in " + shownAs);
             }
             if (u.endMs() < u.startMs()) {
-                throw new InputFileException(field(u) + suffix(parsed, "end"), u.where() + " ends at " + u.endMs() + " ms, before it starts at "
+                throw new TranscriptException(field(u) + suffix(parsed, "end"), u.where() + " ends at " + u.endMs() + " ms, before it starts at "
                         + u.startMs() + " ms, in " + shownAs);
             }
         }
@@ -135,7 +134,7 @@ public final class TranscriptConverter {
         if (parsed.format() == TranscriptFormat.BLUEJAY) {
             for (int i = 1; i < ordered.size(); i++) {
                 if (ordered.get(i).startMs() < ordered.get(i - 1).startMs()) {
-                    throw new InputFileException(field(ordered.get(i)) + ".start_offset_ms", "entries are not sorted by start: "
+                    throw new TranscriptException(field(ordered.get(i)) + ".start_offset_ms", "entries are not sorted by start: "
                             + ordered.get(i).startMs() + " ms comes after " + ordered.get(i - 1).startMs() + " ms in " + shownAs);
                 }
             }
@@ -169,28 +168,28 @@ public final class TranscriptConverter {
     }
 
     private static void checkUnits(List<Utterance> ordered, ParsedTranscript parsed, @Nullable Long recordingDurationMs, String shownAs)
-            throws InputFileException {
+            throws TranscriptException {
         Utterance last = ordered.stream().max(Comparator.comparingLong(Utterance::endMs)).orElseThrow();
         long maxEnd = last.endMs();
         String format = parsed.format().id();
         if (maxEnd > DAY_MS) {
-            throw new InputFileException(field(last), last.where() + " ends " + maxEnd + " ms after the call start, more than 24 hours: "
+            throw new TranscriptException(field(last), last.where() + " ends " + maxEnd + " ms after the call start, more than 24 hours: "
                     + "milliseconds read as seconds, or clock times not rebased on the call start? (" + format + ", " + shownAs + ")");
         }
         Long duration = recordingDurationMs != null ? recordingDurationMs : parsed.durationMs();
         String of = recordingDurationMs != null ? "the recording" : "the call (as the file states)";
         if (duration != null && duration >= 5000 && maxEnd * 100 < duration) {
-            throw new InputFileException("transcript", "the utterances end at " + maxEnd + " ms but " + of + " lasts " + duration
+            throw new TranscriptException("transcript", "the utterances end at " + maxEnd + " ms but " + of + " lasts " + duration
                     + " ms: seconds read as milliseconds? (" + format + ", " + shownAs + ")");
         }
         if (duration == null && ordered.size() >= 3 && maxEnd < 1000) {
-            throw new InputFileException("transcript", "all " + ordered.size() + " utterances end within the first second (" + maxEnd
+            throw new TranscriptException("transcript", "all " + ordered.size() + " utterances end within the first second (" + maxEnd
                     + " ms): seconds read as milliseconds? (" + format + ", " + shownAs + ")");
         }
         if (duration != null) {
             for (Utterance u : ordered) {
                 if (u.endMs() > duration + TOLERANCE_MS) {
-                    throw new InputFileException(field(u), u.where() + " ends at " + u.endMs() + " ms, after the end of "
+                    throw new TranscriptException(field(u), u.where() + " ends at " + u.endMs() + " ms, after the end of "
                             + of + " at " + duration + " ms, in " + shownAs);
                 }
             }
@@ -203,7 +202,7 @@ public final class TranscriptConverter {
      *     other role, whoever spoke first
      */
     private static ParticipantRole role(Utterance u, SpeakerMapping speakers, Map<String, ParticipantRole> firstHeard,
-            Set<ParticipantRole> stated, String shownAs) throws InputFileException {
+            Set<ParticipantRole> stated, String shownAs) throws TranscriptException {
         if (speakers.unlabelled() != null && unlabelled(u)) {
             return speakers.unlabelled();
         }
@@ -252,14 +251,14 @@ public final class TranscriptConverter {
     }
 
     private static ParticipantRole theOtherRole(Utterance u, @Nullable String who, ParticipantRole named,
-            Map<String, ParticipantRole> firstHeard, String shownAs) throws InputFileException {
+            Map<String, ParticipantRole> firstHeard, String shownAs) throws TranscriptException {
         String key = who == null ? "(no speaker)" : who;
         ParticipantRole known = firstHeard.get(key);
         if (known != null) {
             return known;
         }
         if (!firstHeard.isEmpty()) {
-            throw new InputFileException(field(u), u.where() + " is spoken by a third speaker (" + key + ") besides the " + named
+            throw new TranscriptException(field(u), u.where() + " is spoken by a third speaker (" + key + ") besides the " + named
                     + " and " + String.join(" and ", firstHeard.keySet()) + "; map the speakers with transcript.speakers.labels, in " + shownAs);
         }
         ParticipantRole role = named == ParticipantRole.AGENT ? ParticipantRole.USER : ParticipantRole.AGENT;
@@ -279,14 +278,14 @@ public final class TranscriptConverter {
     }
 
     private static ParticipantRole byOrder(Utterance u, @Nullable String who, SpeakerMapping speakers, Map<String, ParticipantRole> firstHeard,
-            String shownAs) throws InputFileException {
+            String shownAs) throws TranscriptException {
         String key = who == null ? "(no speaker)" : who;
         ParticipantRole known = firstHeard.get(key);
         if (known != null) {
             return known;
         }
         if (firstHeard.size() >= 2) {
-            throw new InputFileException(field(u), u.where() + " is spoken by a third speaker (" + key + ") after "
+            throw new TranscriptException(field(u), u.where() + " is spoken by a third speaker (" + key + ") after "
                     + String.join(" and ", firstHeard.keySet()) + "; map the speakers with transcript.speakers.labels, in " + shownAs);
         }
         ParticipantRole role = firstHeard.isEmpty() ? speakers.firstSpeaker()
@@ -301,7 +300,7 @@ public final class TranscriptConverter {
     }
 
     /** The one refusal of a transcript without speakers, for every format; names the first utterance in file order. */
-    private static InputFileException nobodySaidWhoSpoke(ParsedTranscript parsed, String shownAs) {
+    private static TranscriptException nobodySaidWhoSpoke(ParsedTranscript parsed, String shownAs) {
         Utterance first = parsed.utterances().get(0);
         int count = parsed.utterances().size();
         String none = count == 1 ? "its one utterance, " + first.where() + ", has" : "none of its " + count + " utterances, from "
@@ -314,7 +313,7 @@ public final class TranscriptConverter {
             case SRT -> " (a cue names its speaker with a Name: or [Name] prefix)";
             default -> "";
         };
-        return new InputFileException(field(first), shownAs + " (" + parsed.format().id() + ") " + NOBODY_SAID_WHO_SPOKE + ": " + none
+        return new TranscriptException(field(first), shownAs + " (" + parsed.format().id() + ") " + NOBODY_SAID_WHO_SPOKE + ": " + none
                 + " a speaker label or a channel" + how + ". If the whole transcript is one side of the call, name that side with "
                 + "transcript.speakers.unlabelled: AGENT or USER in the job file");
     }
@@ -328,8 +327,8 @@ public final class TranscriptConverter {
         return TranscriptParser.field(u.where());
     }
 
-    private static InputFileException unmapped(Utterance u, @Nullable String who, String setting, String shownAs) {
-        return new InputFileException(field(u), u.where() + ": speaker " + (who == null ? "(none given)" : "'" + who + "'")
+    private static TranscriptException unmapped(Utterance u, @Nullable String who, String setting, String shownAs) {
+        return new TranscriptException(field(u), u.where() + ": speaker " + (who == null ? "(none given)" : "'" + who + "'")
                 + " is not mapped to AGENT or USER; set " + setting + ", in " + shownAs);
     }
 }

@@ -1,6 +1,5 @@
 package dev.calleval.transcript;
 
-import dev.calleval.source.InputFileException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -27,31 +26,31 @@ public record TranscriptInput(Path file, String shownAs, String text, @Nullable 
     /**
      * Reads a file.
      *
-     * @throws InputFileException missing, too large, not UTF-8, or JSON that does not parse (field {@code transcript})
+     * @throws TranscriptException missing, too large, not UTF-8, or JSON that does not parse (field {@code transcript})
      */
-    public static TranscriptInput read(Path file, String shownAs) throws InputFileException {
+    public static TranscriptInput read(Path file, String shownAs) throws TranscriptException {
         byte[] bytes;
         try {
             if (Files.size(file) > MAX_BYTES) {
-                throw new InputFileException("transcript", shownAs + " is larger than " + (MAX_BYTES >> 20) + " MiB: not a transcript");
+                throw new TranscriptException("transcript", shownAs + " is larger than " + (MAX_BYTES >> 20) + " MiB: not a transcript");
             }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new InputFileException("transcript", "file not found: " + shownAs);
+            throw new TranscriptException("transcript", "file not found: " + shownAs);
         } catch (IOException e) {
-            throw new InputFileException("transcript", "cannot read " + shownAs + ": " + e.getMessage());
+            throw new TranscriptException("transcript", "cannot read " + shownAs + ": " + e.getMessage());
         }
         return of(file, shownAs, bytes);
     }
 
     /** An input from bytes already in memory (tests, S3 objects). */
-    public static TranscriptInput of(Path file, String shownAs, byte[] bytes) throws InputFileException {
+    public static TranscriptInput of(Path file, String shownAs, byte[] bytes) throws TranscriptException {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new InputFileException("transcript", shownAs + " is not UTF-8 text");
+            throw new TranscriptException("transcript", shownAs + " is not UTF-8 text");
         }
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
@@ -62,13 +61,13 @@ public record TranscriptInput(Path file, String shownAs, String text, @Nullable 
             try {
                 json = JSON.readTree(text);
             } catch (JacksonException e) {
-                throw new InputFileException("transcript", shownAs + " is not valid JSON"
+                throw new TranscriptException("transcript", shownAs + " is not valid JSON"
                         + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr())
                         + ": " + e.getOriginalMessage());
             }
         }
         if (text.isBlank()) {
-            throw new InputFileException("transcript", shownAs + " is empty");
+            throw new TranscriptException("transcript", shownAs + " is empty");
         }
         return new TranscriptInput(file, shownAs, text, json);
     }

@@ -1,13 +1,12 @@
 package dev.calleval.transcript;
 
-import dev.calleval.source.InputFileException;
 
 /**
  * Reads one provider format. Implementations are stateless and thread-safe.
  *
  * <p>{@link #accepts} looks at the content only (keys, header line), never at the file name, and must be specific
  * enough not to claim another format's files. {@link #parse} converts every time exactly to integer milliseconds
- * (seconds as {@code BigDecimal} → ms, rounded half-up) and throws {@link InputFileException} whose field names the
+ * (seconds as {@code BigDecimal} → ms, rounded half-up) and throws {@link TranscriptException} whose field names the
  * entry, e.g. {@code transcript.results.items[12].start_time}, and whose message names the file.
  */
 public interface TranscriptParser {
@@ -17,7 +16,7 @@ public interface TranscriptParser {
     boolean accepts(TranscriptInput input);
 
     /** Reads the file; call only when {@link #accepts} is true or the format was named. */
-    ParsedTranscript parse(TranscriptInput input) throws InputFileException;
+    ParsedTranscript parse(TranscriptInput input) throws TranscriptException;
 
     /**
      * The problem field for an entry path: {@code transcript} plus the path, e.g. {@code results.items[3]} →

@@ -4,7 +4,6 @@ import static dev.calleval.transcript.AgentPlatformJson.problem;
 
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.ToolCall;
-import dev.calleval.source.InputFileException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -106,11 +105,11 @@ final class VapiParser implements TranscriptParser {
     }
 
     @Override
-    public ParsedTranscript parse(TranscriptInput input) throws InputFileException {
+    public ParsedTranscript parse(TranscriptInput input) throws TranscriptException {
         String shownAs = input.shownAs();
         Located located = locate(input.json());
         if (located == null) {
-            throw new InputFileException("transcript", shownAs + " has no Vapi messages (artifact.messages or messages)");
+            throw new TranscriptException("transcript", shownAs + " has no Vapi messages (artifact.messages or messages)");
         }
         List<Utterance> utterances = new ArrayList<>();
         Map<String, PendingCall> calls = new LinkedHashMap<>();
@@ -158,7 +157,7 @@ final class VapiParser implements TranscriptParser {
     }
 
     private static Utterance utterance(JsonNode message, String where, String role, ParticipantRole side, String shownAs)
-            throws InputFileException {
+            throws TranscriptException {
         String text = message.has("message") || !message.has("content")
                 ? AgentPlatformJson.requiredText(message, "message", where, shownAs)
                 : AgentPlatformJson.requiredText(message, "content", where, shownAs);
@@ -177,7 +176,7 @@ final class VapiParser implements TranscriptParser {
         return new Utterance(where, role, null, side, start, start + length.setScale(0, RoundingMode.HALF_UP).longValueExact(), text, null);
     }
 
-    private static void readCalls(JsonNode message, String where, Map<String, PendingCall> calls, String shownAs) throws InputFileException {
+    private static void readCalls(JsonNode message, String where, Map<String, PendingCall> calls, String shownAs) throws TranscriptException {
         long offset = Times.secondsField(message, "secondsFromStart", where, shownAs);
         if (offset < 0) {
             throw problem(where, "secondsFromStart", "is " + offset + " ms from the call start, before it", shownAs);
@@ -205,7 +204,7 @@ final class VapiParser implements TranscriptParser {
 
     /** An optional numeric field; present but not a number is an error. */
     private static @Nullable BigDecimal number(JsonNode message, String name, String unit, String where, String shownAs)
-            throws InputFileException {
+            throws TranscriptException {
         JsonNode value = message.get(name);
         if (value == null || value.isNull()) {
             return null;
@@ -217,14 +216,14 @@ final class VapiParser implements TranscriptParser {
         return number;
     }
 
-    private static @Nullable Long durationMs(Located located, String shownAs) throws InputFileException {
+    private static @Nullable Long durationMs(Located located, String shownAs) throws TranscriptException {
         JsonNode base = located.base();
         String prefix = located.basePath().isEmpty() ? "" : located.basePath() + ".";
         JsonNode durationMs = base.get("durationMs");
         if (durationMs != null && !durationMs.isNull()) {
             BigDecimal ms = Times.decimal(durationMs);
             if (ms == null || ms.signum() < 0) {
-                throw new InputFileException(TranscriptParser.field(prefix + "durationMs"), prefix + "durationMs is "
+                throw new TranscriptException(TranscriptParser.field(prefix + "durationMs"), prefix + "durationMs is "
                         + Times.describe(durationMs) + ", expected the call's length in milliseconds, in " + shownAs);
             }
             return ms.setScale(0, RoundingMode.HALF_UP).longValueExact();
@@ -236,20 +235,20 @@ final class VapiParser implements TranscriptParser {
         return between;
     }
 
-    private static @Nullable Long between(JsonNode node, String prefix, String shownAs) throws InputFileException {
+    private static @Nullable Long between(JsonNode node, String prefix, String shownAs) throws TranscriptException {
         OffsetDateTime started = instant(node, "startedAt", prefix, shownAs);
         OffsetDateTime ended = instant(node, "endedAt", prefix, shownAs);
         if (started == null || ended == null) {
             return null;
         }
         if (ended.isBefore(started)) {
-            throw new InputFileException(TranscriptParser.field(prefix + "endedAt"), prefix + "endedAt " + ended + " is before "
+            throw new TranscriptException(TranscriptParser.field(prefix + "endedAt"), prefix + "endedAt " + ended + " is before "
                     + prefix + "startedAt " + started + ", in " + shownAs);
         }
         return Duration.between(started, ended).toMillis();
     }
 
-    private static @Nullable OffsetDateTime instant(JsonNode node, String name, String prefix, String shownAs) throws InputFileException {
+    private static @Nullable OffsetDateTime instant(JsonNode node, String name, String prefix, String shownAs) throws TranscriptException {
         JsonNode value = node.get(name);
         if (value == null || value.isNull()) {
             return null;
@@ -261,7 +260,7 @@ final class VapiParser implements TranscriptParser {
         } catch (DateTimeParseException e) {
             // reported below
         }
-        throw new InputFileException(TranscriptParser.field(prefix + name), prefix + name + " is " + Times.describe(value)
+        throw new TranscriptException(TranscriptParser.field(prefix + name), prefix + name + " is " + Times.describe(value)
                 + ", expected an ISO-8601 date-time such as 2026-11-19T15:41:37.000Z, in " + shownAs);
     }
 }

@@ -1,6 +1,5 @@
 package dev.calleval.transcript;
 
-import dev.calleval.source.InputFileException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -57,11 +56,11 @@ final class WebVttParser implements TranscriptParser {
     }
 
     @Override
-    public ParsedTranscript parse(TranscriptInput input) throws InputFileException {
+    public ParsedTranscript parse(TranscriptInput input) throws TranscriptException {
         List<String> lines = Captions.lines(input.text());
         String shownAs = input.shownAs();
         if (!HEADER.matcher(lines.get(0)).matches()) {
-            throw new InputFileException("transcript", shownAs + " does not start with a WEBVTT line: not WebVTT");
+            throw new TranscriptException("transcript", shownAs + " does not start with a WEBVTT line: not WebVTT");
         }
         int at = 1;
         while (at < lines.size() && !lines.get(at).isBlank() && !lines.get(at).contains("-->")) {
@@ -110,11 +109,11 @@ final class WebVttParser implements TranscriptParser {
     }
 
     /** One cue block; {@code line} is the file line of its first line. Null when it has no text. */
-    private static @Nullable Utterance cue(List<String> block, int number, int line, String shownAs) throws InputFileException {
+    private static @Nullable Utterance cue(List<String> block, int number, int line, String shownAs) throws TranscriptException {
         String where = "cue " + number + " (line " + line + ")";
         int timingAt = block.get(0).contains("-->") ? 0 : 1;
         if (timingAt >= block.size() || !block.get(timingAt).contains("-->")) {
-            throw new InputFileException(TranscriptParser.field(where), "line " + line + " " + Captions.quote(block.get(0))
+            throw new TranscriptException(TranscriptParser.field(where), "line " + line + " " + Captions.quote(block.get(0))
                     + " starts a block that is neither a cue (no timing line hh:mm:ss.mmm --> hh:mm:ss.mmm after it) nor a NOTE, STYLE or "
                     + "REGION block, in " + shownAs);
         }
@@ -128,7 +127,7 @@ final class WebVttParser implements TranscriptParser {
         List<String> payload = block.subList(timingAt + 1, block.size());
         for (int i = 0; i < payload.size(); i++) {
             if (payload.get(i).contains("-->")) {
-                throw new InputFileException(TranscriptParser.field(where), where + ": line " + (line + timingAt + 1 + i) + " "
+                throw new TranscriptException(TranscriptParser.field(where), where + ": line " + (line + timingAt + 1 + i) + " "
                         + Captions.quote(payload.get(i)) + " is a timing line inside the cue's text; separate cues with a blank line, in "
                         + shownAs);
             }
@@ -143,7 +142,7 @@ final class WebVttParser implements TranscriptParser {
             }
         }
         if (voices.size() > 1) {
-            throw new InputFileException(TranscriptParser.field(where), where + " has voices " + String.join(" and ", voices)
+            throw new TranscriptException(TranscriptParser.field(where), where + " has voices " + String.join(" and ", voices)
                     + "; calleval reads one speaker per cue, in " + shownAs);
         }
         String spoken = Captions.collapse(decode(TAG.matcher(text).replaceAll("")));
@@ -153,7 +152,7 @@ final class WebVttParser implements TranscriptParser {
         return new Utterance(where, voices.isEmpty() ? null : voices.iterator().next(), null, null, startMs, endMs, spoken, null);
     }
 
-    private static long time(String value, String where, int line, String timing, String shownAs) throws InputFileException {
+    private static long time(String value, String where, int line, String timing, String shownAs) throws TranscriptException {
         Matcher m = TIME.matcher(value);
         long ms = m.matches() ? Captions.clockMs(m.group(1) == null ? "" : m.group(1), m.group(2), m.group(3), m.group(4)) : -1;
         if (ms < 0) {
@@ -162,9 +161,9 @@ final class WebVttParser implements TranscriptParser {
         return ms;
     }
 
-    private static InputFileException badTiming(String where, int line, String timing, String shownAs) {
+    private static TranscriptException badTiming(String where, int line, String timing, String shownAs) {
         String hint = timing.matches(".*\\d,\\d{3}.*") ? " (a comma before the milliseconds is SRT; WebVTT uses a dot)" : "";
-        return new InputFileException(TranscriptParser.field(where), where + ": timing line " + line + " is " + Captions.quote(timing)
+        return new TranscriptException(TranscriptParser.field(where), where + ": timing line " + line + " is " + Captions.quote(timing)
                 + ", expected hh:mm:ss.mmm --> hh:mm:ss.mmm (hours optional, minutes and seconds 00-59)" + hint + ", in " + shownAs);
     }
 

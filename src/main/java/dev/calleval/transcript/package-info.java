@@ -5,6 +5,10 @@
  * {@link dev.calleval.transcript.TranscriptParser} per format reads the provider's shape into utterances with the
  * provider's speaker labels; the {@link dev.calleval.transcript.TranscriptConverter} detects the format, maps
  * speakers to AGENT/USER, marks fillers, and validates (offsets, order, recording length, unit mistakes).
+ *
+ * <p>Every problem is a {@link dev.calleval.transcript.TranscriptException} naming the entry and the file. The package
+ * depends on {@code bluejay/}'s model types and nothing else of the application; its callers (the mapping, the
+ * report's preview) turn its exceptions into their own problems.
  */
 @NullMarked
 package dev.calleval.transcript;

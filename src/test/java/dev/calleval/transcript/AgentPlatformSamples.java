@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.calleval.bluejay.BluejayJson;
 import dev.calleval.bluejay.ToolCall;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.source.InputFileException;
 import dev.calleval.mapping.Sidecar;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +32,7 @@ final class AgentPlatformSamples {
     }
 
     /** The call's sidecar tool calls without their descriptions (neither platform carries one). */
-    static List<ToolCall> sidecarToolCalls(String callId) throws InputFileException {
+    static List<ToolCall> sidecarToolCalls(String callId) throws dev.calleval.source.InputFileException {
         String shownAs = "sidecars/" + callId + ".json";
         List<ToolCall> calls = Objects.requireNonNull(Sidecar.read(SAMPLES.resolve(shownAs), shownAs).toolCalls());
         return calls.stream().map(c -> new ToolCall(c.name(), c.startOffsetMs(), null, c.parameters(), c.output())).toList();
@@ -50,7 +49,7 @@ final class AgentPlatformSamples {
     }
 
     /** Content read as calleval reads a transcript file. */
-    static TranscriptInput input(String json) throws InputFileException {
+    static TranscriptInput input(String json) throws TranscriptException {
         return TranscriptInput.of(Path.of("inline.json"), "inline.json", json.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -80,7 +79,7 @@ final class AgentPlatformSamples {
             TranscriptInput input;
             try {
                 input = TranscriptInput.read(file, shownAs);
-            } catch (InputFileException e) {
+            } catch (TranscriptException e) {
                 continue;
             }
             if (parser.accepts(input)) {

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.source.InputFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +23,12 @@ class AssemblyAiParserTests {
     private final TranscriptConverter converter = new TranscriptConverter();
     private final AssemblyAiParser parser = new AssemblyAiParser();
 
-    private TranscriptConverter.Conversion convertSample(String file, Long recordingMs) throws InputFileException {
+    private TranscriptConverter.Conversion convertSample(String file, Long recordingMs) throws TranscriptException {
         return converter.convert(FORMATS.resolve(file), file, null, SpeakerMapping.defaults(), recordingMs);
     }
 
     private TranscriptConverter.Conversion convertInline(String duration, String utterances, SpeakerMapping speakers)
-            throws InputFileException {
+            throws TranscriptException {
         return converter.convert(inline(ENVELOPE.formatted(duration, utterances)), null, speakers, null);
     }
 
@@ -85,7 +84,7 @@ class AssemblyAiParserTests {
     @Test
     void rejectsTheBrokenSampleNamingTheEntry() {
         assertThatThrownBy(() -> convertSample("broken/assemblyai-end-before-start.json", null))
-                .isInstanceOfSatisfying(InputFileException.class, e -> {
+                .isInstanceOfSatisfying(TranscriptException.class, e -> {
                     assertThat(e.field()).isEqualTo("transcript.utterances[2]");
                     assertThat(e.getMessage()).isEqualTo("utterances[2] ends at 8025 ms, before it starts at 8475 ms, in "
                             + "broken/assemblyai-end-before-start.json");
@@ -99,11 +98,11 @@ class AssemblyAiParserTests {
         String text = """
                 [{"start": 300, "end": "1.2s", "speaker": "A", "text": "Hello."}]""";
 
-        assertThatThrownBy(() -> convertInline("3", fractional, SpeakerMapping.defaults())).isInstanceOfSatisfying(InputFileException.class, e -> {
+        assertThatThrownBy(() -> convertInline("3", fractional, SpeakerMapping.defaults())).isInstanceOfSatisfying(TranscriptException.class, e -> {
             assertThat(e.field()).isEqualTo("transcript.utterances[0].start");
             assertThat(e.getMessage()).isEqualTo("utterances[0].start is 300.5, expected whole milliseconds, in inline.json");
         });
-        assertThatThrownBy(() -> convertInline("3", text, SpeakerMapping.defaults())).isInstanceOfSatisfying(InputFileException.class,
+        assertThatThrownBy(() -> convertInline("3", text, SpeakerMapping.defaults())).isInstanceOfSatisfying(TranscriptException.class,
                 e -> assertThat(e.field()).isEqualTo("transcript.utterances[0].end"));
     }
 
@@ -112,7 +111,7 @@ class AssemblyAiParserTests {
         String utterances = """
                 [{"start": 300, "end": 1200, "speaker": null, "text": "Hello."}]""";
 
-        assertThatThrownBy(() -> convertInline("3", utterances, SpeakerMapping.defaults())).isInstanceOfSatisfying(InputFileException.class, e -> {
+        assertThatThrownBy(() -> convertInline("3", utterances, SpeakerMapping.defaults())).isInstanceOfSatisfying(TranscriptException.class, e -> {
             assertThat(e.field()).isEqualTo("transcript.utterances[0]");
             assertThat(e.getMessage()).startsWith("inline.json (assemblyai) does not say who spoke: its one utterance, utterances[0], has "
                     + "a speaker label or a channel (AssemblyAI gives them with speaker_labels=true or multichannel=true)");
@@ -134,7 +133,7 @@ class AssemblyAiParserTests {
         assertThat(parser.parse(inline(json)).utterances()).extracting(Utterance::where, Utterance::speaker, Utterance::text)
                 .containsExactly(tuple("words[0..2]", null, "Thanks for calling."), tuple("words[3]", null, "Bye."));
         assertThatThrownBy(() -> converter.convert(inline(json), null, SpeakerMapping.defaults(), null))
-                .isInstanceOfSatisfying(InputFileException.class, e -> {
+                .isInstanceOfSatisfying(TranscriptException.class, e -> {
                     assertThat(e.field()).isEqualTo("transcript.words[0..2]");
                     assertThat(e.getMessage()).startsWith("inline.json (assemblyai) " + TranscriptConverter.NOBODY_SAID_WHO_SPOKE
                             + ": none of its 2 utterances, from words[0..2] on, has a speaker label or a channel");
@@ -146,14 +145,14 @@ class AssemblyAiParserTests {
 
     @Test
     void rejectsATranscriptWithoutUtterancesOrNotCompleted() {
-        assertThatThrownBy(() -> convertInline("3", "null", SpeakerMapping.defaults())).isInstanceOfSatisfying(InputFileException.class, e -> {
+        assertThatThrownBy(() -> convertInline("3", "null", SpeakerMapping.defaults())).isInstanceOfSatisfying(TranscriptException.class, e -> {
             assertThat(e.field()).isEqualTo("transcript");
             assertThat(e.getMessage()).isEqualTo("inline.json (assemblyai) holds no utterances");
         });
         String failed = ENVELOPE.formatted("null", "null").replace("\"completed\"", "\"error\"")
                 .replace("\"text\": \"…\"", "\"error\": \"Download error, unable to download https://storage.example.com/call.wav\"");
         assertThatThrownBy(() -> converter.convert(inline(failed), null, SpeakerMapping.defaults(), null))
-                .isInstanceOfSatisfying(InputFileException.class, e -> {
+                .isInstanceOfSatisfying(TranscriptException.class, e -> {
                     assertThat(e.field()).isEqualTo("transcript.status");
                     assertThat(e.getMessage()).isEqualTo("inline.json: the AssemblyAI transcript's status is 'error', not 'completed' "
                             + "(error: Download error, unable to download https://storage.example.com/call.wav)");
@@ -166,7 +165,7 @@ class AssemblyAiParserTests {
                 [{"start": 300, "end": 1200, "speaker": "A", "text": "Hello."},
                  {"start": 1500, "end": 4100, "speaker": "B", "text": "Hi."}]""";
 
-        assertThatThrownBy(() -> convertInline("3", utterances, SpeakerMapping.defaults())).isInstanceOfSatisfying(InputFileException.class, e -> {
+        assertThatThrownBy(() -> convertInline("3", utterances, SpeakerMapping.defaults())).isInstanceOfSatisfying(TranscriptException.class, e -> {
             assertThat(e.field()).isEqualTo("transcript.utterances[1]");
             assertThat(e.getMessage()).contains("ends at 4100 ms, after the end of the call (as the file states) at 3000 ms");
         });

@@ -2,7 +2,6 @@ package dev.calleval.transcript;
 
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.source.InputFileException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -55,11 +54,11 @@ final class AwsFormatSamples {
     }
 
     /** Content already read, as the converter gets it; {@code shownAs} names it in messages. */
-    static TranscriptInput input(JsonNode tree, String shownAs) throws InputFileException {
+    static TranscriptInput input(JsonNode tree, String shownAs) throws TranscriptException {
         return TranscriptInput.of(Path.of(shownAs), shownAs, JSON.writeValueAsBytes(tree));
     }
 
-    static TranscriptInput input(String json, String shownAs) throws InputFileException {
+    static TranscriptInput input(String json, String shownAs) throws TranscriptException {
         return TranscriptInput.of(Path.of(shownAs), shownAs, json.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -76,7 +75,7 @@ final class AwsFormatSamples {
     static @Nullable TranscriptInput readOrNull(Path file) {
         try {
             return TranscriptInput.read(file, TRANSCRIPTS.relativize(file).toString());
-        } catch (InputFileException e) {
+        } catch (TranscriptException e) {
             return null;
         }
     }

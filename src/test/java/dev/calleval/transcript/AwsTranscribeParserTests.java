@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.source.InputFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -187,7 +186,7 @@ class AwsTranscribeParserTests {
         Path file = FORMATS.resolve("broken/aws-transcribe-non-numeric-time.json");
 
         assertThatThrownBy(() -> converter.convert(file, "broken/aws-transcribe-non-numeric-time.json", null, SpeakerMapping.defaults(), null))
-                .isInstanceOfSatisfying(InputFileException.class, e -> {
+                .isInstanceOfSatisfying(TranscriptException.class, e -> {
                     assertThat(e.field()).isEqualTo("transcript.results.channel_labels.channels[1].items[14].start_time");
                     assertThat(e.getMessage()).isEqualTo("results.channel_labels.channels[1].items[14].start_time is \"1O.831\", "
                             + "expected a number of seconds, in broken/aws-transcribe-non-numeric-time.json");
@@ -205,7 +204,7 @@ class AwsTranscribeParserTests {
     void rejectsABadItemNamingIt(String problem, String item, String field, String message) {
         String json = "{\"results\": {\"transcripts\": [], \"items\": [" + item + "]}}";
 
-        assertThatThrownBy(() -> parser.parse(input(json, "x.json"))).isInstanceOfSatisfying(InputFileException.class, e -> {
+        assertThatThrownBy(() -> parser.parse(input(json, "x.json"))).isInstanceOfSatisfying(TranscriptException.class, e -> {
             assertThat(e.field()).isEqualTo(field);
             assertThat(e.getMessage()).isEqualTo(message);
         });
@@ -220,7 +219,7 @@ class AwsTranscribeParserTests {
                 ]}}
                 """;
 
-        assertThatThrownBy(() -> parser.parse(input(json, "x.json"))).isInstanceOfSatisfying(InputFileException.class, e -> {
+        assertThatThrownBy(() -> parser.parse(input(json, "x.json"))).isInstanceOfSatisfying(TranscriptException.class, e -> {
             assertThat(e.field()).isEqualTo("transcript.results.audio_segments[1].end_time");
             assertThat(e.getMessage()).isEqualTo("results.audio_segments[1].end_time is missing, expected a number of seconds, in x.json");
         });

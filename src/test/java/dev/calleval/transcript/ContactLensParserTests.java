@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.source.InputFileException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -99,7 +98,7 @@ class ContactLensParserTests {
         Path file = FORMATS.resolve("broken/contact-lens-end-before-start.json");
 
         assertThatThrownBy(() -> converter.convert(file, "broken/contact-lens-end-before-start.json", null, SpeakerMapping.defaults(), null))
-                .isInstanceOfSatisfying(InputFileException.class, e -> {
+                .isInstanceOfSatisfying(TranscriptException.class, e -> {
                     assertThat(e.field()).isEqualTo("transcript.Transcript[3]");
                     assertThat(e.getMessage()).isEqualTo(
                             "Transcript[3] ends at 14568 ms, before it starts at 16616 ms, in broken/contact-lens-end-before-start.json");
@@ -122,7 +121,7 @@ class ContactLensParserTests {
                 ]}
                 """.formatted(entry);
 
-        assertThatThrownBy(() -> parser.parse(input(json, "x.json"))).isInstanceOfSatisfying(InputFileException.class, e -> {
+        assertThatThrownBy(() -> parser.parse(input(json, "x.json"))).isInstanceOfSatisfying(TranscriptException.class, e -> {
             assertThat(e.field()).isEqualTo(field);
             assertThat(e.getMessage()).isEqualTo(message);
         });
@@ -138,7 +137,7 @@ class ContactLensParserTests {
                 """;
 
         assertThatThrownBy(() -> converter.convert(input(json, "x.json"), null, SpeakerMapping.defaults(), null))
-                .isInstanceOfSatisfying(InputFileException.class, e -> {
+                .isInstanceOfSatisfying(TranscriptException.class, e -> {
                     assertThat(e.field()).isEqualTo("transcript.Transcript[1]");
                     assertThat(e.getMessage()).contains("Transcript[1] ends at 9000 ms, after the end of the call (as the file states) at 6000 ms");
                 });

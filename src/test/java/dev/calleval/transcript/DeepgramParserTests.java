@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.source.InputFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +19,11 @@ class DeepgramParserTests {
     private final TranscriptConverter converter = new TranscriptConverter();
     private final DeepgramParser parser = new DeepgramParser();
 
-    private TranscriptConverter.Conversion convertSample(String file, Long recordingMs) throws InputFileException {
+    private TranscriptConverter.Conversion convertSample(String file, Long recordingMs) throws TranscriptException {
         return converter.convert(FORMATS.resolve(file), file, null, SpeakerMapping.defaults(), recordingMs);
     }
 
-    private TranscriptConverter.Conversion convertInline(String json, SpeakerMapping speakers) throws InputFileException {
+    private TranscriptConverter.Conversion convertInline(String json, SpeakerMapping speakers) throws TranscriptException {
         return converter.convert(inline(json), null, speakers, null);
     }
 
@@ -161,7 +160,7 @@ class DeepgramParserTests {
     @Test
     void rejectsTheBrokenSampleNamingTheEntry() {
         assertThatThrownBy(() -> convertSample("broken/deepgram-utterance-time-not-a-number.json", null))
-                .isInstanceOfSatisfying(InputFileException.class, e -> {
+                .isInstanceOfSatisfying(TranscriptException.class, e -> {
                     assertThat(e.field()).isEqualTo("transcript.results.utterances[3].end");
                     assertThat(e.getMessage()).isEqualTo("results.utterances[3].end is \"13.124s\", expected a number of seconds, in "
                             + "broken/deepgram-utterance-time-not-a-number.json");
@@ -174,7 +173,7 @@ class DeepgramParserTests {
                 {"metadata": {"channels": 2}, "results": {"channels": [{"alternatives": [{"words": [
                   {"word": "hello", "start": 1.0, "end": 1.4}, {"word": "there", "start": 1.5, "end": 1.45}]}]}, {"alternatives": []}]}}""";
 
-        assertThatThrownBy(() -> convertInline(json, SpeakerMapping.defaults())).isInstanceOfSatisfying(InputFileException.class, e -> {
+        assertThatThrownBy(() -> convertInline(json, SpeakerMapping.defaults())).isInstanceOfSatisfying(TranscriptException.class, e -> {
             assertThat(e.field()).isEqualTo("transcript.results.channels[0].alternatives[0].words[1].end");
             assertThat(e.getMessage()).isEqualTo("results.channels[0].alternatives[0].words[1] ends at 1450 ms, before it starts at 1500 ms, "
                     + "in inline.json");
@@ -187,7 +186,7 @@ class DeepgramParserTests {
                 {"metadata": {"channels": 1}, "results": {"channels": [{"alternatives": [{"words": [
                   {"word": "hello", "start": 1.0, "end": 1.4}]}]}]}}""";
 
-        assertThatThrownBy(() -> convertInline(json, SpeakerMapping.defaults())).isInstanceOfSatisfying(InputFileException.class, e -> {
+        assertThatThrownBy(() -> convertInline(json, SpeakerMapping.defaults())).isInstanceOfSatisfying(TranscriptException.class, e -> {
             assertThat(e.field()).isEqualTo("transcript.results.channels[0].alternatives[0].words[0]");
             assertThat(e.getMessage()).isEqualTo("inline.json (deepgram) does not say who spoke: its one utterance, "
                     + "results.channels[0].alternatives[0].words[0], has a speaker label or a channel (Deepgram gives them with "
@@ -203,11 +202,11 @@ class DeepgramParserTests {
         String fractional = """
                 {"metadata": {}, "results": {"utterances": [{"start": 1, "end": 2, "speaker": 0.5, "transcript": "x"}]}}""";
 
-        assertThatThrownBy(() -> convertInline(noText, SpeakerMapping.defaults())).isInstanceOfSatisfying(InputFileException.class, e -> {
+        assertThatThrownBy(() -> convertInline(noText, SpeakerMapping.defaults())).isInstanceOfSatisfying(TranscriptException.class, e -> {
             assertThat(e.field()).isEqualTo("transcript.results.utterances[0].transcript");
             assertThat(e.getMessage()).isEqualTo("results.utterances[0].transcript is missing, expected a string, in inline.json");
         });
-        assertThatThrownBy(() -> convertInline(fractional, SpeakerMapping.defaults())).isInstanceOfSatisfying(InputFileException.class,
+        assertThatThrownBy(() -> convertInline(fractional, SpeakerMapping.defaults())).isInstanceOfSatisfying(TranscriptException.class,
                 e -> assertThat(e.field()).isEqualTo("transcript.results.utterances[0].speaker"));
     }
 
@@ -218,7 +217,7 @@ class DeepgramParserTests {
                   {"start": 0.5, "end": 1.5, "speaker": 0, "transcript": "Hello."},
                   {"start": 2.0, "end": 4.6, "speaker": 1, "transcript": "Hi."}]}}""";
 
-        assertThatThrownBy(() -> convertInline(json, SpeakerMapping.defaults())).isInstanceOfSatisfying(InputFileException.class, e -> {
+        assertThatThrownBy(() -> convertInline(json, SpeakerMapping.defaults())).isInstanceOfSatisfying(TranscriptException.class, e -> {
             assertThat(e.field()).isEqualTo("transcript.results.utterances[1]");
             assertThat(e.getMessage()).contains("ends at 4600 ms, after the end of the call (as the file states) at 3500 ms");
         });

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.source.InputFileException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,14 +106,14 @@ class RealTranscriptsTests {
             assertThat(roles(conversion)).isEqualTo(accepted.roles());
         } else if (c.verdict() instanceof NobodySaidWhoSpoke) {
             assertThatThrownBy(() -> converter.convert(input, null, SpeakerMapping.defaults(), null))
-                    .isInstanceOfSatisfying(InputFileException.class, e -> {
+                    .isInstanceOfSatisfying(TranscriptException.class, e -> {
                         assertThat(e.getMessage()).startsWith(c.file() + " (" + c.format().id() + ") " + TranscriptConverter.NOBODY_SAID_WHO_SPOKE)
                                 .contains("transcript.speakers.unlabelled");
                         assertThat(e.field()).startsWith("transcript.");
                     });
         } else {
             assertThatThrownBy(() -> converter.convert(input, null, SpeakerMapping.defaults(), null))
-                    .isInstanceOfSatisfying(InputFileException.class, e -> {
+                    .isInstanceOfSatisfying(TranscriptException.class, e -> {
                         assertThat(e.getMessage()).contains("is spoken by a third speaker").contains("transcript.speakers.labels")
                                 .endsWith("in " + c.file());
                         assertThat(e.field()).startsWith("transcript.");

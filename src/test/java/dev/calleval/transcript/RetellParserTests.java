@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.ToolCall;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.source.InputFileException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -60,7 +59,7 @@ class RetellParserTests {
     void rejectsTheBrokenSampleNamingTheUtteranceAndTheFile() {
         String shownAs = "transcripts/formats/broken/retell-end-before-start.json";
 
-        InputFileException e = catchThrowableOfType(InputFileException.class, () -> converter.convert(
+        TranscriptException e = catchThrowableOfType(TranscriptException.class, () -> converter.convert(
                 FORMATS.resolve("broken/retell-end-before-start.json"), shownAs, null, SpeakerMapping.defaults(), null));
 
         assertThat(e.field()).isEqualTo("transcript.call.transcript_with_tool_calls[2]");
@@ -110,7 +109,7 @@ class RetellParserTests {
 
     @Test
     void rejectsAnEpochTimeWhenTheCallHasNoStart() {
-        InputFileException e = catchThrowableOfType(InputFileException.class, () -> parser.parse(input("""
+        TranscriptException e = catchThrowableOfType(TranscriptException.class, () -> parser.parse(input("""
                 {"transcript_object": [{"role": "agent", "content": "Hello.",
                   "words": [{"word": "Hello.", "start": 1795101124500, "end": 1795101125250}]}]}""")));
 
@@ -148,7 +147,7 @@ class RetellParserTests {
 
     @Test
     void rejectsAResultWithoutItsInvocation() {
-        InputFileException e = catchThrowableOfType(InputFileException.class, () -> parser.parse(input("""
+        TranscriptException e = catchThrowableOfType(TranscriptException.class, () -> parser.parse(input("""
                 {"transcript_with_tool_calls": [
                    {"role": "agent", "content": "Hi.", "words": [{"word": "Hi.", "start": 0.5, "end": 0.9}]},
                    {"role": "tool_call_result", "tool_call_id": "t9", "content": "ok"}]}""")));
@@ -159,7 +158,7 @@ class RetellParserTests {
 
     @Test
     void rejectsAWordTimeThatIsNotANumber() {
-        InputFileException e = catchThrowableOfType(InputFileException.class, () -> parser.parse(input("""
+        TranscriptException e = catchThrowableOfType(TranscriptException.class, () -> parser.parse(input("""
                 {"transcript_object": [{"role": "user", "content": "Hello there.",
                   "words": [{"word": "Hello", "start": 0.5, "end": "0.9s"}, {"word": "there.", "start": 0.9, "end": 1.3}]}]}""")));
 
@@ -169,7 +168,7 @@ class RetellParserTests {
 
     @Test
     void rejectsAnUtteranceWithoutWords() {
-        InputFileException e = catchThrowableOfType(InputFileException.class, () -> parser.parse(input("""
+        TranscriptException e = catchThrowableOfType(TranscriptException.class, () -> parser.parse(input("""
                 {"transcript_object": [{"role": "agent", "content": "Hello.", "words": []}]}""")));
 
         assertThat(e.field()).isEqualTo("transcript.transcript_object[0].words");

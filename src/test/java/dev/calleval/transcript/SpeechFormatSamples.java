@@ -2,7 +2,6 @@ package dev.calleval.transcript;
 
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.source.InputFileException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,12 +49,12 @@ final class SpeechFormatSamples {
     static TranscriptInput readOrNull(Path file) {
         try {
             return TranscriptInput.read(file, SAMPLES.relativize(file).toString());
-        } catch (InputFileException e) {
+        } catch (TranscriptException e) {
             return null;
         }
     }
 
-    static TranscriptInput inline(String json) throws InputFileException {
+    static TranscriptInput inline(String json) throws TranscriptException {
         return TranscriptInput.of(Path.of("inline.json"), "inline.json", json.getBytes(StandardCharsets.UTF_8));
     }
 }

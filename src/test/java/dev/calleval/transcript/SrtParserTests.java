@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.source.InputFileException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +55,7 @@ class SrtParserTests {
         Path broken = TRANSCRIPTS.resolve("formats/broken/srt-end-before-start.srt");
 
         assertThatThrownBy(() -> converter.convert(broken, "broken/srt-end-before-start.srt", null, SpeakerMapping.defaults(), null))
-                .isInstanceOfSatisfying(InputFileException.class, e -> {
+                .isInstanceOfSatisfying(TranscriptException.class, e -> {
                     assertThat(e.field()).isEqualTo("transcript.cue 3 (line 12)");
                     assertThat(e.getMessage()).isEqualTo("cue 3 (line 12) ends at 9328 ms, before it starts at 10328 ms, in "
                             + "broken/srt-end-before-start.srt");
@@ -182,7 +181,7 @@ class SrtParserTests {
 
         assertThat(utterances).extracting(Utterance::speaker).containsOnlyNulls();
         assertThat(utterances).extracting(Utterance::text).first().isEqualTo("Note: the line was noisy.");
-        assertThatThrownBy(() -> new TranscriptConverter().convert(input(srt), null, SpeakerMapping.defaults(), null)).isInstanceOfSatisfying(InputFileException.class, e -> {
+        assertThatThrownBy(() -> new TranscriptConverter().convert(input(srt), null, SpeakerMapping.defaults(), null)).isInstanceOfSatisfying(TranscriptException.class, e -> {
             assertThat(e.field()).isEqualTo("transcript.cue 1 (line 1)");
             assertThat(e.getMessage()).isEqualTo("t.srt (srt) does not say who spoke: none of its 3 utterances, from cue 1 (line 1) on, has "
                     + "a speaker label or a channel (a cue names its speaker with a Name: or [Name] prefix). If the whole transcript is one "
@@ -255,7 +254,7 @@ class SrtParserTests {
 
         assertThatThrownBy(() -> converter.convert(input("1\n00:00:01,000 --> 00:00:02,000\nNora (Northwind AI): Hi\n\n"
                 + "2\n00:00:03,000 --> 00:00:04,000\n[laughs] Hello\n"), null, byLabel, null))
-                .isInstanceOfSatisfying(InputFileException.class, e -> {
+                .isInstanceOfSatisfying(TranscriptException.class, e -> {
                     assertThat(e.field()).isEqualTo("transcript.cue 2 (line 5)");
                     assertThat(e.getMessage()).contains("speaker 'laughs' is not mapped");
                 });
@@ -282,7 +281,7 @@ class SrtParserTests {
                 TranscriptInput input;
                 try {
                     input = TranscriptInput.read(file, file.toString());
-                } catch (InputFileException unreadable) {
+                } catch (TranscriptException unreadable) {
                     continue; // no parser sees a file that cannot be read (a deliberately broken JSON file)
                 }
                 if (parser.accepts(input)) {
@@ -297,11 +296,11 @@ class SrtParserTests {
 
     // ------------------------------------------------------------------------------ helpers
 
-    private List<Utterance> parse(String srt) throws InputFileException {
+    private List<Utterance> parse(String srt) throws TranscriptException {
         return parser.parse(input(srt)).utterances();
     }
 
-    private List<TranscriptEntry> convert(List<Utterance> utterances) throws InputFileException {
+    private List<TranscriptEntry> convert(List<Utterance> utterances) throws TranscriptException {
         TranscriptParser fixed = new TranscriptParser() {
             @Override
             public TranscriptFormat format() {
@@ -323,13 +322,13 @@ class SrtParserTests {
 
     private void assertRejected(String srt, String field, String message) {
         assertThatThrownBy(() -> converter.convert(input(srt), null, SpeakerMapping.defaults(), null))
-                .isInstanceOfSatisfying(InputFileException.class, e -> {
+                .isInstanceOfSatisfying(TranscriptException.class, e -> {
                     assertThat(e.field()).isEqualTo(field);
                     assertThat(e.getMessage()).contains(message);
                 });
     }
 
-    private static TranscriptInput input(String text) throws InputFileException {
+    private static TranscriptInput input(String text) throws TranscriptException {
         return TranscriptInput.of(Path.of("t.srt"), "t.srt", text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.source.InputFileException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +24,7 @@ class TranscriptConverterTests {
     @TempDir
     Path dir;
 
-    private TranscriptConverter.Conversion convert(String content, SpeakerMapping speakers, Long durationMs) throws InputFileException {
+    private TranscriptConverter.Conversion convert(String content, SpeakerMapping speakers, Long durationMs) throws TranscriptException {
         return converter.convert(TranscriptInput.of(dir.resolve("t.json"), "t.json", content.getBytes(StandardCharsets.UTF_8)), null,
                 speakers, durationMs);
     }
@@ -64,7 +63,7 @@ class TranscriptConverterTests {
     void theBrokenPlainJsonSampleIsRejectedNamingTheEntry() {
         assertThatThrownBy(() -> converter.convert(SAMPLES.resolve("formats/broken/plain-json-non-numeric-start.json"), "broken.json", null,
                 SpeakerMapping.defaults(), null))
-                .isInstanceOfSatisfying(InputFileException.class, e -> assertThat(e.field()).isEqualTo("transcript[2].start"))
+                .isInstanceOfSatisfying(TranscriptException.class, e -> assertThat(e.field()).isEqualTo("transcript[2].start"))
                 .hasMessageContaining("transcript[2].start is \"four seconds\", expected a number of seconds, in broken.json");
     }
 
@@ -95,7 +94,7 @@ class TranscriptConverterTests {
                 ParticipantRole.AGENT, List.of());
         assertThatThrownBy(() -> convert(plain("{\"speaker\":\"nora\",\"text\":\"Hi\",\"start\":0.5,\"end\":1}",
                 "{\"speaker\":\"Sam\",\"text\":\"Hello\",\"start\":1.2,\"end\":2}"), labels, null))
-                .isInstanceOfSatisfying(InputFileException.class, e -> assertThat(e.field()).isEqualTo("transcript[1]"))
+                .isInstanceOfSatisfying(TranscriptException.class, e -> assertThat(e.field()).isEqualTo("transcript[1]"))
                 .hasMessageContaining("speaker 'Sam' is not mapped").hasMessageContaining("transcript.speakers.labels");
     }
 
@@ -104,7 +103,7 @@ class TranscriptConverterTests {
         assertThatThrownBy(() -> convert(plain("{\"speaker\":\"A\",\"text\":\"Hi\",\"start\":0.5,\"end\":1}",
                 "{\"speaker\":\"B\",\"text\":\"Hello\",\"start\":1.2,\"end\":2}", "{\"speaker\":\"C\",\"text\":\"Hey\",\"start\":2.2,\"end\":3}"),
                 SpeakerMapping.defaults(), null))
-                .isInstanceOf(InputFileException.class).hasMessageContaining("third speaker (C)");
+                .isInstanceOf(TranscriptException.class).hasMessageContaining("third speaker (C)");
     }
 
     @Test
@@ -119,7 +118,7 @@ class TranscriptConverterTests {
     void secondsReadAsMillisecondsAreCaughtAgainstTheRecordingLength() {
         assertThatThrownBy(() -> convert(plain("{\"speaker\":\"Agent\",\"text\":\"Hi\",\"start\":0.0005,\"end\":0.01}",
                 "{\"speaker\":\"Customer\",\"text\":\"Hello\",\"start\":0.012,\"end\":0.05}"), SpeakerMapping.defaults(), 50_000L))
-                .isInstanceOf(InputFileException.class).hasMessageContaining("seconds read as milliseconds")
+                .isInstanceOf(TranscriptException.class).hasMessageContaining("seconds read as milliseconds")
                 .hasMessageContaining("the recording lasts 50000 ms");
     }
 
@@ -127,14 +126,14 @@ class TranscriptConverterTests {
     void offsetsPastADayAreCaughtAsAUnitOrRebasingMistake() {
         assertThatThrownBy(() -> convert(plain("{\"speaker\":\"Agent\",\"text\":\"Hi\",\"start\":1763539331,\"end\":1763539333}"),
                 SpeakerMapping.defaults(), null))
-                .isInstanceOf(InputFileException.class).hasMessageContaining("more than 24 hours");
+                .isInstanceOf(TranscriptException.class).hasMessageContaining("more than 24 hours");
     }
 
     @Test
     void anUtteranceAfterTheEndOfTheRecordingIsRejected() {
         assertThatThrownBy(() -> convert(plain("{\"speaker\":\"Agent\",\"text\":\"Hi\",\"start\":1,\"end\":2}",
                 "{\"speaker\":\"Customer\",\"text\":\"Bye\",\"start\":20,\"end\":21.5}"), SpeakerMapping.defaults(), 20_000L))
-                .isInstanceOfSatisfying(InputFileException.class, e -> assertThat(e.field()).isEqualTo("transcript[1]"))
+                .isInstanceOfSatisfying(TranscriptException.class, e -> assertThat(e.field()).isEqualTo("transcript[1]"))
                 .hasMessageContaining("ends at 21500 ms, after the end of the recording at 20000 ms");
     }
 
@@ -142,17 +141,17 @@ class TranscriptConverterTests {
     void anUnknownFormatAndAWronglyNamedFormatAreRefusedClearly() throws Exception {
         TranscriptInput csv = TranscriptInput.of(dir.resolve("t.csv"), "t.csv", "speaker,text\nA,hi\n".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> converter.convert(csv, null, SpeakerMapping.defaults(), null))
-                .isInstanceOf(InputFileException.class).hasMessageContaining("t.csv is in no transcript format calleval knows");
+                .isInstanceOf(TranscriptException.class).hasMessageContaining("t.csv is in no transcript format calleval knows");
 
         TranscriptInput bluejay = TranscriptInput.read(SAMPLES.resolve("nw-2026-11-19-0001.json"), "b.json");
         assertThatThrownBy(() -> converter.convert(bluejay, TranscriptFormat.PLAIN_JSON, SpeakerMapping.defaults(), null))
-                .isInstanceOf(InputFileException.class).hasMessage("b.json is not a plain-json file (it looks like bluejay)");
+                .isInstanceOf(TranscriptException.class).hasMessage("b.json is not a plain-json file (it looks like bluejay)");
     }
 
     @Test
     void invalidUtf8IsRejected() {
         assertThatThrownBy(() -> TranscriptInput.of(dir.resolve("t.json"), "t.json", new byte[] {'[', (byte) 0xC3, (byte) 0x28, ']'}))
-                .isInstanceOf(InputFileException.class).hasMessage("t.json is not UTF-8 text");
+                .isInstanceOf(TranscriptException.class).hasMessage("t.json is not UTF-8 text");
     }
 
     @Test
@@ -169,7 +168,7 @@ class TranscriptConverterTests {
     // ------------------------------------------------------------------------------ who spoke
 
     /** Converts utterances as a parser would give them, in the WebVTT format. */
-    private static List<TranscriptEntry> fixed(List<Utterance> utterances, SpeakerMapping speakers) throws InputFileException {
+    private static List<TranscriptEntry> fixed(List<Utterance> utterances, SpeakerMapping speakers) throws TranscriptException {
         TranscriptParser parser = new TranscriptParser() {
             @Override
             public TranscriptFormat format() {
@@ -197,7 +196,7 @@ class TranscriptConverterTests {
         SpeakerMapping byLabel = new SpeakerMapping(SpeakerMapping.Strategy.LABEL, Map.of("Nora", ParticipantRole.AGENT), Map.of(),
                 ParticipantRole.AGENT, List.of());
 
-        assertThatThrownBy(() -> fixed(utterances, byLabel)).isInstanceOf(InputFileException.class)
+        assertThatThrownBy(() -> fixed(utterances, byLabel)).isInstanceOf(TranscriptException.class)
                 .hasMessageContaining("speaker (none given) is not mapped");
         assertThat(fixed(utterances, byLabel.withUnlabelled(ParticipantRole.USER))).extracting(TranscriptEntry::speaker)
                 .containsExactly(ParticipantRole.AGENT, ParticipantRole.USER);
@@ -213,7 +212,7 @@ class TranscriptConverterTests {
         assertThat(fixed(List.of(new Utterance("u0", null, null, ParticipantRole.AGENT, 0, 900, "Hello.", null)), SpeakerMapping.defaults()))
                 .extracting(TranscriptEntry::speaker).containsExactly(ParticipantRole.AGENT);
         assertThatThrownBy(() -> fixed(List.of(new Utterance("u0", null, null, null, 0, 900, "Hello.", null)), SpeakerMapping.defaults()))
-                .isInstanceOfSatisfying(InputFileException.class, e -> {
+                .isInstanceOfSatisfying(TranscriptException.class, e -> {
                     assertThat(e.field()).isEqualTo("transcript.u0");
                     assertThat(e.getMessage()).startsWith("t.vtt (webvtt) " + TranscriptConverter.NOBODY_SAID_WHO_SPOKE + ": its one utterance, u0, has");
                 });

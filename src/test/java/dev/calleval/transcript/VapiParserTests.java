@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.ToolCall;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.source.InputFileException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,7 +47,7 @@ class VapiParserTests {
     void rejectsTheBrokenSampleNamingTheMessageAndTheFile() {
         String shownAs = "transcripts/formats/broken/vapi-non-numeric-time.json";
 
-        InputFileException e = catchThrowableOfType(InputFileException.class, () -> converter.convert(
+        TranscriptException e = catchThrowableOfType(TranscriptException.class, () -> converter.convert(
                 FORMATS.resolve("broken/vapi-non-numeric-time.json"), shownAs, null, SpeakerMapping.defaults(), null));
 
         assertThat(e.field()).isEqualTo("transcript.message.artifact.messages[3].secondsFromStart");
@@ -123,7 +122,7 @@ class VapiParserTests {
 
     @Test
     void rejectsAResultForAToolCallThatIsNotThere() {
-        InputFileException e = catchThrowableOfType(InputFileException.class, () -> parser.parse(input("""
+        TranscriptException e = catchThrowableOfType(TranscriptException.class, () -> parser.parse(input("""
                 {"artifact": {"messages": [
                   {"role": "user", "message": "Hi.", "secondsFromStart": 1.0, "duration": 500},
                   {"role": "tool_calls", "message": "", "secondsFromStart": 2.0, "toolCalls": [
@@ -137,7 +136,7 @@ class VapiParserTests {
 
     @Test
     void rejectsArgumentsThatAreNotAJsonObject() {
-        InputFileException e = catchThrowableOfType(InputFileException.class, () -> parser.parse(input("""
+        TranscriptException e = catchThrowableOfType(TranscriptException.class, () -> parser.parse(input("""
                 {"artifact": {"messages": [
                   {"role": "tool_calls", "message": "", "secondsFromStart": 2.0, "toolCalls": [
                     {"id": "call_a", "type": "function", "function": {"name": "lookup_order", "arguments": "[1, 2]"}}]}
@@ -149,7 +148,7 @@ class VapiParserTests {
 
     @Test
     void rejectsAnUtteranceWhoseEndIsUnknown() {
-        InputFileException e = catchThrowableOfType(InputFileException.class, () -> parser.parse(input("""
+        TranscriptException e = catchThrowableOfType(TranscriptException.class, () -> parser.parse(input("""
                 {"messages": [{"role": "bot", "message": "Hello.", "time": 1795102897000, "secondsFromStart": 0.4}]}""")));
 
         assertThat(e.field()).isEqualTo("transcript.messages[0]");
@@ -158,7 +157,7 @@ class VapiParserTests {
 
     @Test
     void rejectsARoleItDoesNotKnowRatherThanDropSpeech() {
-        InputFileException e = catchThrowableOfType(InputFileException.class, () -> parser.parse(input("""
+        TranscriptException e = catchThrowableOfType(TranscriptException.class, () -> parser.parse(input("""
                 {"messages": [{"role": "customer", "message": "Hello.", "secondsFromStart": 0.4, "duration": 300}]}""")));
 
         assertThat(e.field()).isEqualTo("transcript.messages[0].role");

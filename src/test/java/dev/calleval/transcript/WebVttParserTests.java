@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.source.InputFileException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +69,7 @@ class WebVttParserTests {
         Path broken = TRANSCRIPTS.resolve("formats/broken/webvtt-comma-milliseconds.vtt");
 
         assertThatThrownBy(() -> converter.convert(broken, "broken/webvtt-comma-milliseconds.vtt", null, SpeakerMapping.defaults(), null))
-                .isInstanceOfSatisfying(InputFileException.class, e -> {
+                .isInstanceOfSatisfying(TranscriptException.class, e -> {
                     assertThat(e.field()).isEqualTo("transcript.cue 3 (line 11)");
                     assertThat(e.getMessage()).isEqualTo("cue 3 (line 11): timing line 12 is \"00:00:07,734 --> 00:00:10.867\", expected "
                             + "hh:mm:ss.mmm --> hh:mm:ss.mmm (hours optional, minutes and seconds 00-59) (a comma before the milliseconds is "
@@ -261,7 +260,7 @@ class WebVttParserTests {
 
                 00:00:05.000 --> 00:00:06.000
                 <v Tom Novak>Me too.
-                """)).isInstanceOfSatisfying(InputFileException.class, e -> {
+                """)).isInstanceOfSatisfying(TranscriptException.class, e -> {
                     assertThat(e.field()).isEqualTo("transcript.cue 3 (line 9)");
                     assertThat(e.getMessage()).contains("third speaker (Tom Novak)").contains("Lena Novak").contains("t.vtt");
                 });
@@ -325,7 +324,7 @@ class WebVttParserTests {
 
     @Test
     void rejectsAFileWithoutCues() {
-        assertThatThrownBy(() -> convert("WEBVTT\n\nNOTE nothing said\n")).isInstanceOfSatisfying(InputFileException.class, e -> {
+        assertThatThrownBy(() -> convert("WEBVTT\n\nNOTE nothing said\n")).isInstanceOfSatisfying(TranscriptException.class, e -> {
             assertThat(e.field()).isEqualTo("transcript");
             assertThat(e.getMessage()).isEqualTo("t.vtt (webvtt) holds no utterances");
         });
@@ -351,7 +350,7 @@ class WebVttParserTests {
                 TranscriptInput input;
                 try {
                     input = TranscriptInput.read(file, file.toString());
-                } catch (InputFileException unreadable) {
+                } catch (TranscriptException unreadable) {
                     continue; // no parser sees a file that cannot be read (a deliberately broken JSON file)
                 }
                 if (parser.accepts(input)) {
@@ -367,22 +366,22 @@ class WebVttParserTests {
 
     // ------------------------------------------------------------------------------ helpers
 
-    private List<Utterance> parse(String vtt) throws InputFileException {
+    private List<Utterance> parse(String vtt) throws TranscriptException {
         return parser.parse(input(vtt)).utterances();
     }
 
-    private List<TranscriptEntry> convert(String vtt) throws InputFileException {
+    private List<TranscriptEntry> convert(String vtt) throws TranscriptException {
         return converter.convert(input(vtt), null, SpeakerMapping.defaults(), null).transcript();
     }
 
     private void assertRejected(String vtt, String field, String message) {
-        assertThatThrownBy(() -> convert(vtt)).isInstanceOfSatisfying(InputFileException.class, e -> {
+        assertThatThrownBy(() -> convert(vtt)).isInstanceOfSatisfying(TranscriptException.class, e -> {
             assertThat(e.field()).isEqualTo(field);
             assertThat(e.getMessage()).contains(message);
         });
     }
 
-    private static TranscriptInput input(String text) throws InputFileException {
+    private static TranscriptInput input(String text) throws TranscriptException {
         return TranscriptInput.of(Path.of("t.vtt"), "t.vtt", text.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -1,6 +1,7 @@
-package dev.calleval.source;
+package dev.calleval.mapping;
 
 import dev.calleval.bluejay.BluejayJson;
+import dev.calleval.source.InputFileException;
 import dev.calleval.bluejay.ParticipantRole;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,14 +17,15 @@ import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Reading JSON input files with errors that name the column, the entry and the field. Shared by the
- * transcript, tool-call, event and sidecar readers.
+ * Reading the JSON files a row names (sidecar, tool calls, events) with errors that name the column, the entry and
+ * the field, as {@link InputFileException}s. Transcript files have their own reader in {@code transcript/} with the
+ * same words.
  */
-public final class JsonInput {
+final class JsonInput {
     private JsonInput() {}
 
     /** Parses a whole JSON file. */
-    public static JsonNode read(Path file, String column, String shownAs) throws InputFileException {
+    static JsonNode read(Path file, String column, String shownAs) throws InputFileException {
         try (java.io.InputStream in = Files.newInputStream(file)) {
             return BluejayJson.mapper().readTree(in);
         } catch (NoSuchFileException e) {
@@ -36,7 +38,7 @@ public final class JsonInput {
     }
 
     /** Parses a whole JSON document already read (e.g. an S3 object). */
-    public static JsonNode parse(byte[] bytes, String column, String shownAs) throws InputFileException {
+    static JsonNode parse(byte[] bytes, String column, String shownAs) throws InputFileException {
         try {
             return BluejayJson.mapper().readTree(bytes);
         } catch (JacksonException e) {
@@ -51,7 +53,7 @@ public final class JsonInput {
     }
 
     /** The array itself, or the array under {@code key} when the file is an object holding it. */
-    public static JsonNode arrayOrKey(JsonNode root, String key, String column, String shownAs) throws InputFileException {
+    static JsonNode arrayOrKey(JsonNode root, String key, String column, String shownAs) throws InputFileException {
         JsonNode node = root.isObject() ? root.path(key) : root;
         if (node.isMissingNode() || node.isNull()) {
             throw new InputFileException(column, shownAs + " has no '" + key + "' list");
@@ -62,7 +64,7 @@ public final class JsonInput {
         return node;
     }
 
-    public static String requiredString(JsonNode entry, String name, String field) throws InputFileException {
+    static String requiredString(JsonNode entry, String name, String field) throws InputFileException {
         JsonNode value = entry.get(name);
         if (value == null || value.isNull()) {
             throw new InputFileException(field + "." + name, name + " is required");
@@ -73,7 +75,7 @@ public final class JsonInput {
         return value.asString();
     }
 
-    public static @Nullable String optionalString(JsonNode entry, String name, String field) throws InputFileException {
+    static @Nullable String optionalString(JsonNode entry, String name, String field) throws InputFileException {
         JsonNode value = entry.get(name);
         if (value == null || value.isNull()) {
             return null;
@@ -85,7 +87,7 @@ public final class JsonInput {
     }
 
     /** An integer number of milliseconds; fractions, strings and negatives are refused. */
-    public static long offsetMs(JsonNode entry, String name, String field) throws InputFileException {
+    static long offsetMs(JsonNode entry, String name, String field) throws InputFileException {
         JsonNode value = entry.get(name);
         if (value == null || value.isNull()) {
             throw new InputFileException(field + "." + name, name + " is required (integer ms from call start)");
@@ -93,7 +95,7 @@ public final class JsonInput {
         return checkOffset(value, name, field);
     }
 
-    public static @Nullable Long optionalOffsetMs(JsonNode entry, String name, String field) throws InputFileException {
+    static @Nullable Long optionalOffsetMs(JsonNode entry, String name, String field) throws InputFileException {
         JsonNode value = entry.get(name);
         return value == null || value.isNull() ? null : checkOffset(value, name, field);
     }
@@ -110,7 +112,7 @@ public final class JsonInput {
         return ms;
     }
 
-    public static @Nullable Boolean optionalBoolean(JsonNode entry, String name, String field) throws InputFileException {
+    static @Nullable Boolean optionalBoolean(JsonNode entry, String name, String field) throws InputFileException {
         JsonNode value = entry.get(name);
         if (value == null || value.isNull()) {
             return null;
@@ -121,7 +123,7 @@ public final class JsonInput {
         return value.asBoolean();
     }
 
-    public static ParticipantRole role(JsonNode entry, String name, String field) throws InputFileException {
+    static ParticipantRole role(JsonNode entry, String name, String field) throws InputFileException {
         String value = requiredString(entry, name, field);
         try {
             return ParticipantRole.valueOf(value.strip().toUpperCase(Locale.ROOT));
@@ -131,7 +133,7 @@ public final class JsonInput {
     }
 
     @SuppressWarnings("unchecked")
-    public static @Nullable Map<String, Object> optionalObject(JsonNode entry, String name, String field) throws InputFileException {
+    static @Nullable Map<String, Object> optionalObject(JsonNode entry, String name, String field) throws InputFileException {
         JsonNode value = entry.get(name);
         if (value == null || value.isNull()) {
             return null;
@@ -142,12 +144,12 @@ public final class JsonInput {
         return BluejayJson.mapper().treeToValue(value, Map.class);
     }
 
-    public static @Nullable Object optionalAny(JsonNode entry, String name) {
+    static @Nullable Object optionalAny(JsonNode entry, String name) {
         JsonNode value = entry.get(name);
         return value == null || value.isNull() ? null : BluejayJson.mapper().treeToValue(value, Object.class);
     }
 
-    public static @Nullable List<String> optionalStrings(JsonNode entry, String name, String field) throws InputFileException {
+    static @Nullable List<String> optionalStrings(JsonNode entry, String name, String field) throws InputFileException {
         JsonNode value = entry.get(name);
         if (value == null || value.isNull()) {
             return null;
@@ -165,7 +167,7 @@ public final class JsonInput {
         return out;
     }
 
-    public static JsonNode object(JsonNode entry, String field) throws InputFileException {
+    static JsonNode object(JsonNode entry, String field) throws InputFileException {
         if (!entry.isObject()) {
             throw new InputFileException(field, "expected a JSON object, found " + entry.getNodeType().name().toLowerCase(Locale.ROOT));
         }
