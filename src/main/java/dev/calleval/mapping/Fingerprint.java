@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.annotation.JsonSerialize;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,11 +18,15 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The fingerprint the ledger keeps per call, so that a changed input can be told from an unchanged one on a rerun:
  * SHA-256 (64 lower-case hex digits) of the request body as sent, with an inline recording standing in as its
- * identity and size. The form is fixed: fingerprints already in a ledger must still match.
+ * identity and size, map entries (metadata) ordered by key. The form is fixed: fingerprints already in a ledger must
+ * still match (before 2026-12-06, a call with two or more metadata keys got a fingerprint that changed with the
+ * process; such a call's fingerprint is now stable and differs once from the one recorded).
  */
 final class Fingerprint {
     private static final JsonMapper FINGERPRINT_JSON = BluejayJson.mapper().rebuild()
             .addMixIn(RecordingData.class, RecordingFingerprint.class)
+            // metadata and other maps by key: the same input gives the same fingerprint in every process
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 
     private Fingerprint() {}

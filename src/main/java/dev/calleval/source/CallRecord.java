@@ -1,6 +1,8 @@
 package dev.calleval.source;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -17,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 public record CallRecord(SourceRef source, InputLocation base, Map<String, String> values, @Nullable String problem) {
 
     public CallRecord {
-        values = Map.copyOf(values);
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values)); // column order: problems are told in it
     }
 
     /** A row of a manifest on local disk, whose relative paths resolve against {@code baseDirectory}. */

@@ -487,4 +487,17 @@ class CallMappingRulesTests {
         assertThat(problem.field()).isEqualTo("transcript_format");
         assertThat(problem.reason()).startsWith("unknown transcript format 'morse'; known: ");
     }
+
+    // ------------------------------------------------------------------------------ fingerprint
+
+    @Test
+    void theFingerprintDoesNotDependOnTheOrderOfMetadataKeys() {
+        EvaluateRequest abc = request(row("metadata.a", "1", "metadata.b", "2", "metadata.c", "3"), withRecordingUrl());
+        EvaluateRequest cba = request(row("metadata.c", "3", "metadata.b", "2", "metadata.a", "1"), withRecordingUrl());
+        assertThat(abc.metadata()).isEqualTo(cba.metadata());
+        assertThat(Fingerprint.of(abc)).as("same calls, metadata columns in another order").isEqualTo(Fingerprint.of(cba))
+                .hasSize(64);
+        EvaluateRequest changed = request(row("metadata.a", "1", "metadata.b", "2", "metadata.c", "4"), withRecordingUrl());
+        assertThat(Fingerprint.of(changed)).isNotEqualTo(Fingerprint.of(abc));
+    }
 }
