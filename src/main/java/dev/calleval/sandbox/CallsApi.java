@@ -64,7 +64,7 @@ final class CallsApi {
         if (config.fetchRecordings() && recordingUrl != null && recordingUrl.isString()) {
             String problem = recordingFetcher.problem(recordingUrl.stringValue());
             if (problem != null) {
-                CallRequestValidator.Errors errors = new CallRequestValidator.Errors();
+                PydanticTypes.Errors errors = new PydanticTypes.Errors();
                 errors.add("recording_fetch_failed", List.of("body", "recording_url"),
                         "recording_url could not be fetched: " + problem + " (sandbox rule: Bluejay must be able to fetch it)", recordingUrl, null);
                 return Answer.unprocessable(errors.items);
@@ -116,10 +116,10 @@ final class CallsApi {
         PydanticFormats.Failure failure = uuid.failure();
         String callId = uuid.value();
         if (failure != null || callId == null) {
-            CallRequestValidator.Errors errors = new CallRequestValidator.Errors();
+            PydanticTypes.Errors errors = new PydanticTypes.Errors();
             String reason = failure == null ? "invalid" : failure.reason();
             errors.add("uuid_parsing", List.of("path", "call_id"), "Input should be a valid UUID, " + reason,
-                    NODES.stringNode(rawCallId), CallRequestValidator.ctx("error", reason));
+                    NODES.stringNode(rawCallId), PydanticTypes.ctx("error", reason));
             return Answer.unprocessable(errors.items);
         }
         StoredCall call = calls.get(callId);

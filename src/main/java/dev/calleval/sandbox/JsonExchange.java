@@ -67,7 +67,7 @@ final class JsonExchange {
     }
 
     private static Answer jsonInvalid(long offset, String reason) {
-        return Answer.unprocessable(List.of(CallRequestValidator.jsonInvalid(offset, reason)));
+        return Answer.unprocessable(List.of(PydanticTypes.jsonInvalid(offset, reason)));
     }
 
     private static boolean isJson(String contentType) {

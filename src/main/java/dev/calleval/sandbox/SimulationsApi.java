@@ -39,7 +39,7 @@ final class SimulationsApi {
         return reply(simulations.retrieveResult(resultId));
     }
 
-    private Answer request(byte[] body, @Nullable String contentType, CallRequestValidator.ModelType model,
+    private Answer request(byte[] body, @Nullable String contentType, PydanticTypes.ModelType model,
             Function<ObjectNode, Simulations.Reply> action) {
         JsonExchange.Body parsed = bodies.parse(body, contentType);
         if (parsed.rejection() != null) {
