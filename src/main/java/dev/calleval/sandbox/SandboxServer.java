@@ -77,7 +77,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       simulation result id);</li>
  *   <li>{@code /_sandbox/webhooks}: the webhooks produced, a JSON array of {@code {"seq", "type", "id",
  *       "produced_at", "state" (PENDING, DELIVERED, FAILED, DROPPED), "attempts", "status_code" (last answer, or
- *       null), "body" (text, or null unless recordBodies)}} ({@link #webhooks()}).</li>
+ *       null), "body" (text, or null unless recordBodies)}} ({@code webhooks()}).</li>
  * </ul>
  *
  * <h2>Evaluations</h2>
@@ -205,7 +205,7 @@ public final class SandboxServer implements AutoCloseable {
     }
 
     /** Every webhook produced so far, in production order; see {@link SentWebhook}. Empty without a webhook URL. */
-    public List<SentWebhook> webhooks() {
+    List<SentWebhook> webhooks() {
         return dispatcher.log();
     }
 
