@@ -10,7 +10,9 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Reads request bodies as FastAPI does and writes {@link Answer}s as JSON. Thread-safe. */
 final class JsonExchange {
@@ -67,7 +69,25 @@ final class JsonExchange {
     }
 
     private static Answer jsonInvalid(long offset, String reason) {
-        return Answer.unprocessable(List.of(PydanticTypes.jsonInvalid(offset, reason)));
+        return Answer.unprocessable(List.of(jsonInvalidItem(offset, reason)));
+    }
+
+    /**
+     * The 422 item FastAPI sends for a body that is not valid JSON.
+     *
+     * @param position character offset of the error in the body
+     * @param reason the parser's message
+     */
+    static ObjectNode jsonInvalidItem(long position, String reason) {
+        ObjectNode item = NODES.objectNode();
+        item.put("type", "json_invalid");
+        ArrayNode loc = item.putArray("loc");
+        loc.add("body");
+        loc.add(Math.max(position, 0));
+        item.put("msg", "JSON decode error");
+        item.putObject("input");
+        item.putObject("ctx").put("error", reason);
+        return item;
     }
 
     private static boolean isJson(String contentType) {

@@ -20,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  * normalise a JSON value or record their errors ({@link Errors}: {@code {"type", "loc", "msg", "input", "ctx"?}}
  * items in Pydantic's order), model fields with defaults and checks ({@link Field}), models ({@link ModelType}),
  * the scalar types (string, boolean, integer with bounds, enum, list with lengths, dict, HTTP URL, UUID, datetime;
- * string formats in {@link PydanticFormats}) and FastAPI's {@code json_invalid} item. The request validators
+ * string formats in {@link PydanticFormats} and {@link PydanticDatetimes}). The request validators
  * ({@link CallRequestValidator}, {@link SimulationRequestValidator}, {@link CallLogListing}) declare their models
  * with it. Stateless; thread-safe.
  */
@@ -32,24 +32,6 @@ final class PydanticTypes {
     private static final Set<String> FALSE_STRINGS = Set.of("0", "off", "f", "false", "n", "no");
 
     private PydanticTypes() {}
-
-    /**
-     * The 422 item FastAPI sends for a body that is not valid JSON.
-     *
-     * @param position character offset of the error in the body
-     * @param reason the parser's message
-     */
-    static ObjectNode jsonInvalid(long position, String reason) {
-        ObjectNode item = NODES.objectNode();
-        item.put("type", "json_invalid");
-        ArrayNode loc = item.putArray("loc");
-        loc.add("body");
-        loc.add(Math.max(position, 0));
-        item.put("msg", "JSON decode error");
-        item.putObject("input");
-        item.putObject("ctx").put("error", reason);
-        return item;
-    }
 
     /** Collects 422 {@code detail} items in the order Pydantic reports them. */
     static final class Errors {
@@ -239,13 +221,13 @@ final class PydanticTypes {
     static final Type DATETIME = (value, loc, errors) -> {
         PydanticFormats.Parsed<Instant> parsed;
         if (value.isString()) {
-            parsed = PydanticFormats.datetime(value.stringValue());
+            parsed = PydanticDatetimes.datetime(value.stringValue());
         } else if (value.isNumber() && !value.isBoolean()) {
             if (value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
                 errors.add("finite_number", loc, "Input should be a finite number", value, null);
                 return null;
             }
-            parsed = PydanticFormats.timestamp(value.decimalValue());
+            parsed = PydanticDatetimes.timestamp(value.decimalValue());
         } else {
             errors.add("datetime_type", loc, "Input should be a valid datetime", value, null);
             return null;
