@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The sandbox's flags as a picocli command: picocli knows the flags and their grammar (every flag takes one value;
- * a repeated flag's last value wins), each option setter turns its value into the {@link SandboxConfig} being built,
+ * The sandbox's flags as a picocli command: picocli knows the flags and their grammar (every flag takes the next
+ * word as its value, even one that looks like a flag; a repeated flag's last value wins), each option setter turns its value into the {@link SandboxConfig} being built,
  * in command-line order. The text of {@code --help} is {@link SandboxMain#usage()}.
  */
 @Command(name = "sandbox")
@@ -54,6 +54,7 @@ final class SandboxFlags {
         SandboxFlags flags = new SandboxFlags(env);
         CommandLine commandLine = new CommandLine(flags);
         commandLine.setOverwrittenOptionsAllowed(true);
+        commandLine.setAllowOptionsAsOptionParameters(true); // the word after a flag is its value, as it always was
         try {
             commandLine.parseArgs(args);
         } catch (MissingParameterException e) {

@@ -138,6 +138,13 @@ class SandboxMainTests {
 
         assertThat(config.faults().scriptedStatuses()).containsExactly(-1, 429);
         assertThat(config.port()).isEqualTo(2);
+        assertThat(SandboxMain.parse(new String[] {"--scripted-statuses", "-504"}, name -> null)
+                .faults().scriptedStatuses()).containsExactly(-504);
+        assertThatThrownBy(() -> SandboxMain.parse(new String[] {"--scripted-statuses", "-h1"}, name -> null))
+                .as("the word after a flag is its value, even one that looks like a flag")
+                .hasMessage("--scripted-statuses needs an integer, got '-h1'");
+        assertThatThrownBy(() -> SandboxMain.parse(new String[] {"--port", "--seed"}, name -> null))
+                .hasMessage("--port needs an integer, got '--seed'");
     }
 
     @Test
