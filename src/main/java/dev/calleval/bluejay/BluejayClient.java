@@ -1,36 +1,7 @@
 package dev.calleval.bluejay;
 
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.core.IntervalBiFunction;
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -56,9 +27,12 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Every HTTP attempt, rate-limit wait and retry is reported to the {@link RequestListener} given at construction
  * (metrics; none by default).
+ *
+ * <p>Inside, one package-private class per job: {@code BluejayRequests} builds the requests,
+ * {@code BluejayResilience} holds the layers around an attempt, {@code BluejayTransport} sends one attempt and
+ * turns its answer into a result or an exception.
  */
 public final class BluejayClient {
-    private static final Logger log = LoggerFactory.getLogger(BluejayClient.class);
     static final String EVALUATE = "POST /v1/evaluate";
     static final String RETRIEVE_CALL_LOG = "GET /v1/retrieve-call-log";
     static final String PING = "GET /v1/ping";
@@ -70,27 +44,11 @@ public final class BluejayClient {
     static final String RETRIEVE_SIMULATION_RESULTS = "GET /v1/retrieve-simulation-results";
     static final String RETRIEVE_SIMULATION_RESULT = "GET /v1/retrieve-simulation-result";
 
-    /**
-     * Added to the 1-second window of {@link SendWindow}: room for the jitter between our send and the server's
-     * arrival. Below the 0.5 % headroom of the permits (5 ms in a second), so that paced requests never wait on it.
-     */
-    static final Duration SEND_WINDOW_MARGIN = Duration.ofMillis(4);
-
     private final BluejayClientSettings settings;
-    /** The base URL without trailing slashes, worked out once (not per request). */
-    private final String baseUrl;
-    private final HttpClient http;
     private final JsonMapper json = BluejayJson.mapper();
-    private final RequestBodies bodies = new RequestBodies(json);
-    private final @Nullable RateLimiter rateLimiter;
-    private final @Nullable SendWindow sendWindow;
-    private final Retry retry;
-    private final CircuitBreaker circuitBreaker;
-    private final AtomicLong attempts = new AtomicLong();
-    private final AtomicLong tooManyRequests = new AtomicLong();
-    private final AtomicLong retries = new AtomicLong();
-    private final AtomicLong inDoubt = new AtomicLong();
-    private final RequestListener listener;
+    private final BluejayRequests requests;
+    private final BluejayResilience resilience;
+    private final BluejayTransport transport;
 
     /** A client that reports to no {@link RequestListener}. */
     public BluejayClient(BluejayClientSettings settings) {
@@ -102,66 +60,14 @@ public final class BluejayClient {
      */
     public BluejayClient(BluejayClientSettings settings, RequestListener listener) {
         this.settings = settings;
-        this.baseUrl = settings.baseUrl().toString().replaceAll("/+$", "");
-        this.listener = listener;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.connectTimeout())
-                .build();
-        this.rateLimiter = settings.requestsPerSecond() > 0 ? RateLimiter.of("bluejay", rateLimiterConfig(settings.requestsPerSecond())) : null;
-        this.sendWindow = settings.requestsPerSecond() > 0 ? SendWindow.forRate(settings.requestsPerSecond(), SEND_WINDOW_MARGIN) : null;
-        this.retry = Retry.of("bluejay", retryConfig(settings.retry()));
-        this.retry.getEventPublisher().onRetry(event -> {
-            retries.incrementAndGet();
-            listener.retrying(event.getLastThrowable() instanceof BluejayApiException e ? e.operation() : "unknown");
-            log.debug("retrying {} in {} ms (attempt {}): {}", event.getName(), event.getWaitInterval().toMillis(),
-                    event.getNumberOfRetryAttempts() + 1, event.getLastThrowable().getMessage());
-        });
-        this.circuitBreaker = CircuitBreaker.of("bluejay-evaluate", CircuitBreakerConfig.custom()
-                .slidingWindow(20, 20, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .failureRateThreshold(100)
-                .waitDurationInOpenState(Duration.ofSeconds(60))
-                .recordException(e -> e instanceof TransientApiException || e instanceof RequestInDoubtException)
-                .build());
+        this.requests = new BluejayRequests(settings, new RequestBodies(json));
+        this.resilience = new BluejayResilience(settings, listener);
+        this.transport = new BluejayTransport(settings, json, listener);
     }
 
     /** Which Bluejay this client talks to, as the ledger records its calls ({@link BluejayClientSettings#endpoint}). */
     public BluejayEndpoint endpoint() {
         return settings.endpoint();
-    }
-
-    /**
-     * A rate limiter that hands out one permit per {@code 1/rate} period. Resilience4j's limiter refreshes all
-     * permits of a period at once; with one permit per period, any sliding second holds at most
-     * {@code rate + 1} permits.
-     */
-    static RateLimiterConfig rateLimiterConfig(double requestsPerSecond) {
-        // 0.5 % headroom: a server that admits exactly N per rolling second refuses a request now and then when they
-        // arrive exactly 1/N apart (network jitter bunches them), and each refusal costs a Retry-After (bench B1)
-        long periodNanos = Math.max(1, Math.round(1_000_000_000d / (requestsPerSecond * 0.995)));
-        return RateLimiterConfig.custom()
-                .limitForPeriod(1)
-                .limitRefreshPeriod(Duration.ofNanos(periodNanos))
-                .timeoutDuration(Duration.ofDays(1))
-                .build();
-    }
-
-    private static RetryConfig retryConfig(BluejayClientSettings.RetrySettings retry) {
-        IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(
-                retry.initialBackoff(), 2.0, 0.5, retry.maxBackoff());
-        IntervalBiFunction<Object> interval = (attempt, outcome) -> {
-            if (outcome.isLeft() && outcome.getLeft() instanceof TransientApiException t && t.retryAfter() != null) {
-                long asked = Math.min(t.retryAfter().toMillis(), retry.maxRetryAfter().toMillis());
-                return asked + ThreadLocalRandom.current().nextLong(0, 250); // spread the herd a little
-            }
-            return backoff.apply(attempt);
-        };
-        return RetryConfig.custom()
-                .maxAttempts(retry.maxAttempts())
-                .intervalBiFunction(interval)
-                .retryOnException(e -> e instanceof TransientApiException)
-                .failAfterMaxAttempts(false)
-                .build();
     }
 
     /**
@@ -189,11 +95,7 @@ public final class BluejayClient {
             onAttempt.run();
             return send(EVALUATE, http, EvaluateCallResponse.class);
         });
-        try {
-            return CircuitBreaker.decorateSupplier(circuitBreaker, call).get();
-        } catch (CallNotPermittedException e) {
-            throw new CircuitOpenException(EVALUATE, 20);
-        }
+        return resilience.throughCircuitBreaker(EVALUATE, call);
     }
 
     /**
@@ -204,7 +106,7 @@ public final class BluejayClient {
      */
     public CallLog retrieveCallLog(String callId) {
         return resilient(true, () -> {
-            HttpRequest http = base("/v1/retrieve-call-log/" + segment(callId)).GET().build();
+            HttpRequest http = requests.get("/v1/retrieve-call-log/" + segment(callId));
             JsonNode node = send(RETRIEVE_CALL_LOG, http, JsonNode.class);
             JsonNode log = node.has("call_log") ? node.get("call_log") : node;
             return json.treeToValue(log, CallLog.class);
@@ -222,8 +124,8 @@ public final class BluejayClient {
         if (page < 1 || pageSize < 1 || pageSize > 100) {
             throw new IllegalArgumentException("page must be >= 1 and page_size 1..100, got " + page + " and " + pageSize);
         }
-        return resilient(true, () -> send(RETRIEVE_CALL_LOGS, base("/v1/retrieve-call-logs/" + segment(agentId)
-                + "?page=" + page + "&page_size=" + pageSize + "&last=" + last.value()).GET().build(),
+        return resilient(true, () -> send(RETRIEVE_CALL_LOGS, requests.get("/v1/retrieve-call-logs/" + segment(agentId)
+                + "?page=" + page + "&page_size=" + pageSize + "&last=" + last.value()),
                 RetrieveCallLogsResponse.class)).get();
     }
 
@@ -235,8 +137,7 @@ public final class BluejayClient {
      * @throws PermanentApiException 404 for an unknown call
      */
     public ReEvaluateCallResponse reEvaluate(String callId) {
-        return resilient(false, () -> send(RE_EVALUATE, base("/v1/re-evaluate/" + segment(callId))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), ReEvaluateCallResponse.class)).get();
+        return resilient(false, () -> send(RE_EVALUATE, requests.postEmpty("/v1/re-evaluate/" + segment(callId)), ReEvaluateCallResponse.class)).get();
     }
 
     /**
@@ -280,7 +181,7 @@ public final class BluejayClient {
     /** {@code GET /v1/retrieve-simulation-results/{simulation_run_id}} (§4.4): a run's totals and its results. */
     public SimulationResultsResponse retrieveSimulationResults(String simulationRunId) {
         return resilient(true, () -> send(RETRIEVE_SIMULATION_RESULTS,
-                base("/v1/retrieve-simulation-results/" + segment(simulationRunId)).GET().build(),
+                requests.get("/v1/retrieve-simulation-results/" + segment(simulationRunId)),
                 SimulationResultsResponse.class)).get();
     }
 
@@ -291,212 +192,36 @@ public final class BluejayClient {
      */
     public SimulationResult retrieveSimulationResult(String testResultId) {
         return resilient(true, () -> send(RETRIEVE_SIMULATION_RESULT,
-                base("/v1/retrieve-simulation-result/" + segment(testResultId)).GET().build(),
+                requests.get("/v1/retrieve-simulation-result/" + segment(testResultId)),
                 SingleSimulationResultResponse.class)).get().simulationResult();
     }
 
     /** {@code GET /v1/ping}: liveness and key check. */
     public void ping() {
-        resilient(true, () -> send(PING, base("/v1/ping").GET().build(), JsonNode.class)).get();
+        resilient(true, () -> send(PING, requests.get("/v1/ping"), JsonNode.class)).get();
     }
 
     /** Counters since start: attempts sent, 429 answers, retries scheduled, requests left in doubt. */
     public Stats stats() {
-        return new Stats(attempts.get(), tooManyRequests.get(), retries.get(), inDoubt.get());
+        return new Stats(transport.attempts(), transport.tooManyRequests(), resilience.retries(), resilience.inDoubt());
     }
 
     /** Request counters of this client. */
     public record Stats(long attempts, long tooManyRequests, long retries, long inDoubt) {}
 
-    /**
-     * Rate limiter inside retry. For a request that is not idempotent, an ambiguous failure becomes a
-     * {@link RequestInDoubtException}, which the retry does not retry.
-     */
     private <T> Supplier<T> resilient(boolean idempotent, Supplier<T> attempt) {
-        Supplier<T> guarded = idempotent ? attempt : () -> {
-            try {
-                return attempt.get();
-            } catch (TransientApiException e) {
-                if (e.requestMayHaveArrived()) {
-                    inDoubt.incrementAndGet();
-                    throw new RequestInDoubtException(e.operation(), e.status(), e.getMessage().substring(e.getMessage().indexOf(": ") + 2), e);
-                }
-                throw e;
-            } catch (PermanentApiException e) {
-                if (e.status() >= 200 && e.status() < 300) { // acted on, but the answer (the new id) is unreadable
-                    inDoubt.incrementAndGet();
-                    throw new RequestInDoubtException(e.operation(), e.status(), e.getMessage().substring(e.getMessage().indexOf(": ") + 2), e);
-                }
-                throw e;
-            }
-        };
-        RateLimiter limiter = rateLimiter;
-        SendWindow window = sendWindow;
-        Supplier<T> limited = limiter == null ? guarded : () -> {
-            long asked = System.nanoTime();
-            RateLimiter.waitForPermission(limiter);
-            if (window != null) {
-                try {
-                    window.awaitStart();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("not sent: interrupted while waiting for the rate limit", e);
-                }
-            }
-            listener.rateLimiterWaited(System.nanoTime() - asked);
-            return guarded.get();
-        };
-        return Retry.decorateSupplier(retry, limited);
-    }
-
-    private HttpRequest post(String path, Object body) {
-        return base(path)
-                .header("Content-Type", "application/json")
-                .POST(bodies.publisher(body))
-                .build();
-    }
-
-    private static String segment(String pathValue) {
-        return URLEncoder.encode(pathValue, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private HttpRequest.Builder base(String path) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(settings.requestTimeout())
-                .header("Accept", "application/json")
-                .header("User-Agent", "calleval/0.1")
-                .header("X-API-Key", settings.apiKey().reveal());
-    }
-
-    /** Why a connection could not be made, in words (no exception class names). */
-    private static String connectFailure(IOException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
-                return "the host name does not resolve";
-            }
-        }
-        if (e instanceof HttpConnectTimeoutException) {
-            return "connection timed out";
-        }
-        String message = firstLine(e);
-        return message.isEmpty() || message.equals(e.getClass().getName()) ? "connection refused" : message;
-    }
-
-    /** The first line of the innermost message of {@code e}, or a word for its kind. */
-    private static String firstLine(Throwable e) {
-        String message = null;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                message = t.getMessage();
-            }
-        }
-        if (message == null) {
-            return e instanceof java.io.EOFException ? "the connection was closed" : "connection refused";
-        }
-        return message.lines().findFirst().orElse("").strip();
+        return resilience.resilient(idempotent, attempt);
     }
 
     private <T> T send(String operation, HttpRequest request, Class<T> type) {
-        attempts.incrementAndGet();
-        HttpResponse<byte[]> response;
-        int answered = 0;
-        long sent = System.nanoTime();
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            answered = response.statusCode();
-        } catch (HttpConnectTimeoutException | ConnectException e) {
-            throw new TransientApiException(operation, 0, "cannot connect to " + settings.baseUrl() + " (" + connectFailure(e) + ")", null, false, e);
-        } catch (HttpTimeoutException e) {
-            throw new TransientApiException(operation, 0, "no response within " + settings.requestTimeout().toMillis() + " ms", null, true, e);
-        } catch (javax.net.ssl.SSLException e) {
-            // the TLS handshake failed (certificate not trusted, wrong protocol): nothing was sent
-            throw new TransientApiException(operation, 0, "TLS with " + settings.baseUrl() + " failed (" + firstLine(e) + "); check BLUEJAY_BASE_URL "
-                    + "and the certificate", null, false, e);
-        } catch (IOException e) {
-            throw new TransientApiException(operation, 0, "connection to " + settings.baseUrl() + " failed (" + firstLine(e) + ")", null, true, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientApiException(operation, 0, "interrupted", null, true, e);
-        } finally {
-            listener.responded(operation, answered, System.nanoTime() - sent);
-        }
-        int status = response.statusCode();
-        byte[] body = response.body();
-        if (status >= 200 && status < 300) {
-            try {
-                return json.readValue(body, type);
-            } catch (JacksonException e) {
-                throw new PermanentApiException(operation, status, "response is not the documented JSON: " + e.getOriginalMessage());
-            }
-        }
-        if (status == 401 || status == 403) {
-            throw new AuthenticationFailedException(operation, status);
-        }
-        if (status == 422) {
-            throw new ValidationFailedException(operation, parseFieldErrors(body));
-        }
-        if (status == 408 || status == 429 || status >= 500) {
-            if (status == 429) {
-                tooManyRequests.incrementAndGet();
-            }
-            boolean mayHaveArrived = status == 500 || status == 502 || status == 504;
-            throw new TransientApiException(operation, status, detail(body), retryAfter(response), mayHaveArrived, null);
-        }
-        throw new PermanentApiException(operation, status, detail(body));
+        return transport.send(operation, request, type);
     }
 
-    private List<ApiFieldError> parseFieldErrors(byte[] body) {
-        List<ApiFieldError> errors = new ArrayList<>();
-        try {
-            JsonNode detail = json.readTree(body).path("detail");
-            if (detail.isArray()) {
-                for (JsonNode item : detail) {
-                    List<Object> loc = new ArrayList<>();
-                    item.path("loc").forEach(part -> loc.add(part.isNumber() ? (Object) part.asInt() : part.asString()));
-                    errors.add(new ApiFieldError(loc, item.path("msg").asString(""), item.path("type").asString("")));
-                }
-            } else if (detail.isString()) {
-                errors.add(new ApiFieldError(List.of(), detail.asString(), ""));
-            }
-        } catch (JacksonException e) {
-            errors.add(new ApiFieldError(List.of(), "422 with a body that is not JSON: " + abbreviate(new String(body, StandardCharsets.UTF_8)), ""));
-        }
-        return errors;
+    private HttpRequest post(String path, Object body) {
+        return requests.post(path, body);
     }
 
-    private String detail(byte[] body) {
-        String text = new String(body, StandardCharsets.UTF_8);
-        try {
-            JsonNode detail = json.readTree(body).path("detail");
-            if (!detail.isMissingNode()) {
-                return abbreviate(detail.isString() ? detail.asString() : detail.toString());
-            }
-        } catch (JacksonException ignored) {
-            // not JSON: show the text
-        }
-        return text.isBlank() ? "(empty body)" : abbreviate(text);
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 300 ? text : text.substring(0, 300) + "…";
-    }
-
-    /** {@code Retry-After} as delay-seconds or an HTTP-date; null when absent or unreadable. */
-    static @Nullable Duration retryAfter(HttpResponse<?> response) {
-        String value = response.headers().firstValue("Retry-After").orElse(null);
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip())));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration wait = Duration.between(ZonedDateTime.now(at.getZone()), at);
-                return wait.isNegative() ? Duration.ZERO : wait;
-            } catch (RuntimeException unreadable) {
-                return null;
-            }
-        }
+    private static String segment(String pathValue) {
+        return BluejayRequests.segment(pathValue);
     }
 }

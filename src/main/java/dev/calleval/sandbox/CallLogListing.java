@@ -1,10 +1,10 @@
 package dev.calleval.sandbox;
 
-import static dev.calleval.sandbox.CallRequestValidator.enumOf;
-import static dev.calleval.sandbox.CallRequestValidator.integer;
+import static dev.calleval.sandbox.PydanticTypes.enumOf;
+import static dev.calleval.sandbox.PydanticTypes.integer;
 
-import dev.calleval.sandbox.CallRequestValidator.Errors;
-import dev.calleval.sandbox.CallRequestValidator.Type;
+import dev.calleval.sandbox.PydanticTypes.Errors;
+import dev.calleval.sandbox.PydanticTypes.Type;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,35 +2,23 @@ package dev.calleval.sandbox;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Runs a {@link SandboxServer} standalone (no Spring), e.g. for benchmarks:
  * <pre>
- * java -cp target/classes:... dev.calleval.sandbox.SandboxMain --port 8099 --latency-ms 40 \
+ * java -jar target/calleval.jar sandbox --port 8099 --latency-ms 40 \
  *     --webhook-url http://127.0.0.1:8080/webhooks/bluejay --webhook-secret-env BLUEJAY_WEBHOOK_SECRET \
  *     --rate-limit 10 --error-rate 0.05 --accept-then-fail-rate 0.01
  * </pre>
  * Prints the base URI (one line on stdout, e.g. {@code http://127.0.0.1:8099}) once listening, and runs until
- * the process is killed. The flags are listed by {@code --help} (see {@link #usage()}); every flag takes a value.
- * Exit status 0 after {@code --help}, 2 with a message on stderr for a bad flag, 1 if the port cannot be bound.
+ * the process is killed. The flags are listed by {@code --help} (see {@link #usage()}) and parsed with picocli;
+ * every flag takes a value. Exit status 0 after {@code --help}, 2 with one line on stderr for a bad flag, 1 if the
+ * port cannot be bound.
  */
 public final class SandboxMain {
 
@@ -80,7 +68,10 @@ public final class SandboxMain {
         return USAGE;
     }
 
-    /** Entry point; see the class documentation for the flags. */
+    /**
+     * Entry point; see the class documentation for the flags. Does not return while the sandbox runs; exits the JVM
+     * with status 2 for a bad flag and 1 when the port cannot be bound.
+     */
     public static void main(String[] args) {
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
             System.out.print(USAGE);
@@ -91,8 +82,7 @@ public final class SandboxMain {
         try {
             config = parse(args, System::getenv);
         } catch (IllegalArgumentException e) {
-            System.err.println("sandbox: " + e.getMessage());
-            System.err.print(USAGE);
+            System.err.println("sandbox: " + e.getMessage() + " ('sandbox --help' lists the flags)");
             System.exit(2);
             return;
         }
@@ -128,60 +118,7 @@ public final class SandboxMain {
      *     environment variable that is not set, or an unreadable or malformed catalog file
      */
     static SandboxConfig parse(String[] args, Function<String, @Nullable String> env) {
-        SandboxConfig config = SandboxConfig.defaults();
-        SandboxConfig.Faults faults = config.faults();
-        @Nullable URI webhookUrl = null;
-        @Nullable String webhookSecret = null;
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            String value = args[++i];
-            switch (flag) {
-                case "--port" -> config = config.withPort(integer(flag, value));
-                case "--latency-ms" -> config = config.withLatency(Duration.ofMillis(integer(flag, value)));
-                case "--evaluation-delay-ms" ->
-                        config = config.withEvaluationDelay(Duration.ofMillis(integer(flag, value)));
-                case "--conversation-duration-ms" ->
-                        config = config.withConversationDuration(Duration.ofMillis(integer(flag, value)));
-                case "--simulations" -> config = config.withSimulations(catalog(flag, value));
-                case "--record-bodies" -> config = config.withRecordBodies(bool(flag, value));
-                case "--fetch-recordings" -> config = config.withFetchRecordings(bool(flag, value));
-                case "--webhook-url" -> {
-                    try {
-                        webhookUrl = URI.create(value);
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--webhook-url is not a URL: " + value, e);
-                    }
-                }
-                case "--webhook-secret-env" -> webhookSecret = fromEnv(flag, value, env);
-                case "--api-key-env" -> config = config.withApiKey(fromEnv(flag, value, env));
-                case "--fault-endpoints" -> faults = faults.withEndpoints(endpoints(flag, value));
-                case "--rate-limit" -> faults = faults.withRateLimitPerSecond(integer(flag, value));
-                case "--error-rate" -> faults = faults.withServerErrorRate(decimal(flag, value));
-                case "--reset-rate" -> faults = faults.withConnectionResetRate(decimal(flag, value));
-                case "--scripted-statuses" -> faults = faults.withScriptedStatuses(statuses(flag, value));
-                case "--retry-after" -> faults = faults.withRetryAfterSeconds(integer(flag, value));
-                case "--accept-then-fail-rate" -> faults = faults.withAcceptThenFailRate(decimal(flag, value));
-                case "--accept-then-reset-rate" -> faults = faults.withAcceptThenResetRate(decimal(flag, value));
-                case "--webhook-drop-rate" -> faults = faults.withWebhookDropRate(decimal(flag, value));
-                case "--webhook-duplicate-rate" -> faults = faults.withWebhookDuplicateRate(decimal(flag, value));
-                case "--webhook-jitter-ms" ->
-                        faults = faults.withWebhookJitter(Duration.ofMillis(integer(flag, value)));
-                case "--webhook-reorder-window-ms" ->
-                        faults = faults.withWebhookReorderWindow(Duration.ofMillis(integer(flag, value)));
-                case "--seed" -> faults = faults.withSeed(longInteger(flag, value));
-                default -> throw new IllegalArgumentException("unknown flag " + flag);
-            }
-        }
-        if (webhookSecret != null && webhookUrl == null) {
-            throw new IllegalArgumentException("--webhook-secret-env needs --webhook-url");
-        }
-        if (webhookUrl != null) {
-            config = config.withWebhook(webhookUrl, webhookSecret);
-        }
-        return config.withFaults(faults);
+        return SandboxFlags.parse(args, env);
     }
 
     /**
@@ -193,126 +130,6 @@ public final class SandboxMain {
      * @throws IllegalArgumentException naming the source and the offending simulation for malformed input
      */
     static Map<String, SimulationSpec> parseCatalog(String json, String source) {
-        JsonNode root;
-        try {
-            root = JsonMapper.builder().build().readTree(json);
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException(source + " is not JSON: " + e.getOriginalMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
-            throw new IllegalArgumentException(source + " must hold a JSON object keyed by simulation id");
-        }
-        Map<String, SimulationSpec> catalog = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> entry : root.properties()) {
-            String where = source + ", simulation " + entry.getKey();
-            try {
-                SandboxConfig.requireSimulationId(entry.getKey());
-                JsonNode spec = entry.getValue();
-                List<DigitalHumanSpec> humans = new ArrayList<>();
-                for (JsonNode human : required(spec, "digital_humans", where)) {
-                    List<DigitalHumanSpec.ScriptedMetric> metrics = new ArrayList<>();
-                    for (JsonNode metric : human.path("custom_metrics")) {
-                        metrics.add(new DigitalHumanSpec.ScriptedMetric(
-                                required(metric, "name", where).asString(),
-                                required(metric, "description", where).asString(),
-                                required(metric, "response_type", where).asString(),
-                                required(metric, "response_value", where).asString(),
-                                metric.path("reasoning").isString() ? metric.path("reasoning").asString() : null));
-                    }
-                    JsonNode goal = human.path("goal_success");
-                    humans.add(new DigitalHumanSpec(required(human, "id", where).asInt(),
-                            required(human, "name", where).asString(),
-                            required(human, "phone_number", where).asString(),
-                            goal.isBoolean() ? goal.booleanValue() : null, metrics));
-                }
-                catalog.put(entry.getKey(), new SimulationSpec(required(spec, "agent_id", where).asInt(),
-                        spec.path("outbound").asBoolean(false), humans));
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
-            }
-        }
-        return catalog;
-    }
-
-    private static JsonNode required(JsonNode node, String field, String where) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            throw new IllegalArgumentException(where + ": " + field + " is required");
-        }
-        return value;
-    }
-
-    private static Map<String, SimulationSpec> catalog(String flag, String path) {
-        String json;
-        try {
-            json = Files.readString(Path.of(path));
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException(flag + ": cannot read " + path + ": " + e.getMessage(), e);
-        }
-        return parseCatalog(json, path);
-    }
-
-    private static Set<SandboxEndpoint> endpoints(String flag, String value) {
-        Set<SandboxEndpoint> endpoints = EnumSet.noneOf(SandboxEndpoint.class);
-        for (String id : value.split(",")) {
-            if (id.isBlank()) {
-                continue;
-            }
-            endpoints.add(Arrays.stream(SandboxEndpoint.values()).filter(e -> e.id().equals(id.strip()))
-                    .findFirst().orElseThrow(() -> new IllegalArgumentException(flag + ": unknown endpoint '"
-                            + id.strip() + "', expected some of " + Arrays.stream(SandboxEndpoint.values())
-                            .map(SandboxEndpoint::id).toList())));
-        }
-        return endpoints;
-    }
-
-    private static List<Integer> statuses(String flag, String value) {
-        List<Integer> statuses = new ArrayList<>();
-        for (String status : value.split(",")) {
-            if (!status.isBlank()) {
-                statuses.add(integer(flag, status.strip()));
-            }
-        }
-        return statuses;
-    }
-
-    private static boolean bool(String flag, String value) {
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException(flag + " needs true or false, got '" + value + "'");
-        };
-    }
-
-    private static long longInteger(String flag, String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " needs an integer, got '" + value + "'", e);
-        }
-    }
-
-    private static int integer(String flag, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " needs an integer, got '" + value + "'", e);
-        }
-    }
-
-    private static double decimal(String flag, String value) {
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " needs a number, got '" + value + "'", e);
-        }
-    }
-
-    private static String fromEnv(String flag, String name, Function<String, @Nullable String> env) {
-        String value = env.apply(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(flag + ": environment variable " + name + " is not set");
-        }
-        return value;
+        return SimulationCatalog.parse(json, source);
     }
 }

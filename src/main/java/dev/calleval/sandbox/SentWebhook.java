@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param body the exact body sent, as UTF-8 text, when {@link SandboxConfig#recordBodies()} is on, else
  *     {@code null}
  */
-public record SentWebhook(
+record SentWebhook(
         long seq,
         String type,
         String id,
@@ -32,7 +32,7 @@ public record SentWebhook(
         @Nullable String body) {
 
     /** Checks that the required components are present. */
-    public SentWebhook {
+    SentWebhook {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(producedAt, "producedAt");
@@ -40,7 +40,7 @@ public record SentWebhook(
     }
 
     /** Delivery state of a webhook. */
-    public enum State {
+    enum State {
         /** Waiting for its (first or next) attempt, or held for reordering. */
         PENDING,
         /** The receiver answered 2xx. */

@@ -1,19 +1,19 @@
 package dev.calleval.sandbox;
 
-import static dev.calleval.sandbox.CallRequestValidator.BOOL;
-import static dev.calleval.sandbox.CallRequestValidator.DICT;
+import static dev.calleval.sandbox.PydanticTypes.BOOL;
+import static dev.calleval.sandbox.PydanticTypes.DICT;
 import static dev.calleval.sandbox.CallRequestValidator.EVENT;
-import static dev.calleval.sandbox.CallRequestValidator.STR;
+import static dev.calleval.sandbox.PydanticTypes.STR;
 import static dev.calleval.sandbox.CallRequestValidator.TOOL_CALL;
 import static dev.calleval.sandbox.CallRequestValidator.TRANSCRIPT_ENTRY;
-import static dev.calleval.sandbox.CallRequestValidator.UUID;
-import static dev.calleval.sandbox.CallRequestValidator.integer;
-import static dev.calleval.sandbox.CallRequestValidator.list;
-import static dev.calleval.sandbox.CallRequestValidator.nullable;
+import static dev.calleval.sandbox.PydanticTypes.UUID;
+import static dev.calleval.sandbox.PydanticTypes.integer;
+import static dev.calleval.sandbox.PydanticTypes.list;
+import static dev.calleval.sandbox.PydanticTypes.nullable;
 
-import dev.calleval.sandbox.CallRequestValidator.Errors;
-import dev.calleval.sandbox.CallRequestValidator.Field;
-import dev.calleval.sandbox.CallRequestValidator.ModelType;
+import dev.calleval.sandbox.PydanticTypes.Errors;
+import dev.calleval.sandbox.PydanticTypes.Field;
+import dev.calleval.sandbox.PydanticTypes.ModelType;
 import dev.calleval.sandbox.CallRequestValidator.Outcome;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

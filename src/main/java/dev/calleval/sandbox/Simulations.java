@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -89,8 +88,8 @@ final class Simulations {
     private final ScheduledExecutorService scheduler;
     private final WebhookDispatcher webhooks;
     private final Object lock = new Object();
-    private final Map<Long, Run> runs = new LinkedHashMap<>();
-    private final Map<Long, Result> results = new LinkedHashMap<>();
+    private final Map<Long, SimulationRun> runs = new LinkedHashMap<>();
+    private final Map<Long, SimulationRunResult> results = new LinkedHashMap<>();
     private final Map<String, Integer> updatePosts = new HashMap<>();
     private long nextRunId = 227_413;
     private long nextResultId = 716_977;
@@ -140,7 +139,7 @@ final class Simulations {
         synchronized (lock) {
             ArrayNode terminated = NODES.arrayNode();
             if (terminate) {
-                for (Result result : results.values()) {
+                for (SimulationRunResult result : results.values()) {
                     if (result.run.simulationId.equals(simulationId) && result.status.equals(RUNNING)) {
                         end(result, now);
                         ObjectNode item = terminated.addObject();
@@ -151,20 +150,20 @@ final class Simulations {
                     }
                 }
             }
-            Run run = new Run(nextRunId++, simulationId, spec, now);
+            SimulationRun run = new SimulationRun(nextRunId++, simulationId, spec, now);
             runs.put(run.id, run);
             for (DigitalHumanSpec human : humans) {
                 for (int i = 0; i < copies; i++) {
-                    Result result = new Result(nextResultId++, run, human, now);
+                    SimulationRunResult result = new SimulationRunResult(nextResultId++, run, human, now);
                     results.put(result.id, result);
                     run.results.add(result);
                 }
             }
-            for (Result result : run.results) {
+            for (SimulationRunResult result : run.results) {
                 start(result, now);
             }
             if (spec.outbound()) {
-                webhooks.emit(OUTBOUND_SIMULATION_STARTED, String.valueOf(run.id), outboundStarted(run, humans));
+                webhooks.emit(OUTBOUND_SIMULATION_STARTED, String.valueOf(run.id), SimulationJson.outboundStarted(run, humans));
             }
             ObjectNode answer = NODES.objectNode();
             answer.put("simulation_run_id", String.valueOf(run.id));
@@ -177,7 +176,7 @@ final class Simulations {
         }
     }
 
-    private void start(Result result, Instant now) {
+    private void start(SimulationRunResult result, Instant now) {
         result.status = RUNNING;
         result.startTime = now;
         Duration duration = config.conversationDuration();
@@ -193,10 +192,10 @@ final class Simulations {
     }
 
     /** Ends a RUNNING conversation; the caller holds the lock. */
-    private void end(Result result, Instant now) {
+    private void end(SimulationRunResult result, Instant now) {
         result.status = CONVERSATION_ENDED;
         result.endTime = now;
-        webhooks.emit(SIMULATION_ENDED, String.valueOf(result.id), ended(result));
+        webhooks.emit(SIMULATION_ENDED, String.valueOf(result.id), SimulationJson.ended(result));
         Duration delay = config.evaluationDelay();
         schedule(() -> {
             synchronized (lock) {
@@ -208,14 +207,14 @@ final class Simulations {
         schedule(() -> complete(result), delay);
     }
 
-    private void complete(Result result) {
+    private void complete(SimulationRunResult result) {
         synchronized (lock) {
             if (result.status.equals(COMPLETED)) {
                 return;
             }
             result.status = COMPLETED;
-            result.evaluations.add(evaluation(result.human, now()));
-            webhooks.emit(SIMULATION_RESULT_EVALUATED, String.valueOf(result.id), evaluated(result));
+            result.evaluations.add(SimulationJson.evaluation(result.human, now()));
+            webhooks.emit(SIMULATION_RESULT_EVALUATED, String.valueOf(result.id), SimulationJson.evaluated(result));
         }
     }
 
@@ -235,7 +234,7 @@ final class Simulations {
         synchronized (lock) {
             for (JsonNode id : request.path("test_result_ids")) {
                 ids.add(id);
-                Result result = id.canConvertToLong() ? results.get(id.longValue()) : null;
+                SimulationRunResult result = id.canConvertToLong() ? results.get(id.longValue()) : null;
                 if (result != null && result.status.equals(RUNNING)) {
                     end(result, now);
                     ended++;
@@ -261,7 +260,7 @@ final class Simulations {
      * for an unknown (or non-numeric) id, else applies the update (see the class comment) and counts the post.
      */
     Reply update(ObjectNode request) {
-        Result result = find(request.path("simulation_result_id").stringValue());
+        SimulationRunResult result = find(request.path("simulation_result_id").stringValue());
         if (result == null) {
             return Reply.notFound("Simulation result not found");
         }
@@ -293,14 +292,14 @@ final class Simulations {
     /** {@code GET /v1/retrieve-simulation-results/{simulation_run_id}} (§4.4); 404 for an unknown run. */
     Reply retrieveRun(String runId) {
         synchronized (lock) {
-            Run run = NUMERIC_ID.matcher(runId).matches() ? runs.get(Long.parseLong(runId)) : null;
+            SimulationRun run = NUMERIC_ID.matcher(runId).matches() ? runs.get(Long.parseLong(runId)) : null;
             if (run == null) {
                 return Reply.notFound("Simulation run not found");
             }
             ObjectNode answer = NODES.objectNode();
-            answer.set("simulation_run", runJson(run));
+            answer.set("simulation_run", SimulationJson.runJson(run));
             ArrayNode list = answer.putArray("simulation_results");
-            run.results.forEach(result -> list.add(resultJson(result)));
+            run.results.forEach(result -> list.add(SimulationJson.resultJson(result)));
             answer.put("status", "200");
             return Reply.ok(answer);
         }
@@ -308,19 +307,19 @@ final class Simulations {
 
     /** {@code GET /v1/retrieve-simulation-result/{test_result_id}} (§4.5); 404 for an unknown result. */
     Reply retrieveResult(String resultId) {
-        Result result = find(resultId);
+        SimulationRunResult result = find(resultId);
         if (result == null) {
             return Reply.notFound("Simulation result not found");
         }
         synchronized (lock) {
             ObjectNode answer = NODES.objectNode();
-            answer.set("simulation_result", resultJson(result));
+            answer.set("simulation_result", SimulationJson.resultJson(result));
             answer.put("status", "200");
             return Reply.ok(answer);
         }
     }
 
-    private @Nullable Result find(String id) {
+    private @Nullable SimulationRunResult find(String id) {
         String trimmed = id.strip();
         if (!NUMERIC_ID.matcher(trimmed).matches()) {
             return null;
@@ -328,164 +327,6 @@ final class Simulations {
         synchronized (lock) {
             return results.get(Long.parseLong(trimmed));
         }
-    }
-
-    // ------------------------------------------------------------------------------------------ JSON
-
-    /** {@code SimulationRunResultResponse}. */
-    private static ObjectNode runJson(Run run) {
-        int passed = 0;
-        int failed = 0;
-        int completed = 0;
-        for (Result result : run.results) {
-            if (!result.status.equals(COMPLETED)) {
-                continue;
-            }
-            completed++;
-            Boolean goal = result.human.goalSuccess();
-            if (Boolean.TRUE.equals(goal)) {
-                passed++;
-            } else if (Boolean.FALSE.equals(goal)) {
-                failed++;
-            }
-        }
-        ObjectNode json = NODES.objectNode();
-        json.put("id", String.valueOf(run.id));
-        json.put("simulation_id", run.simulationId);
-        json.putNull("summary");
-        json.put("status", completed == run.results.size() ? COMPLETED : RUNNING);
-        json.put("total_tests", run.results.size());
-        json.put("tests_passed", passed);
-        json.put("tests_failed", failed);
-        json.put("tests_completed", completed);
-        json.put("tests_incompleted", 0);
-        json.put("created_at", run.createdAt.toString());
-        return json;
-    }
-
-    /** {@code SimulationResultResponse}. */
-    private static ObjectNode resultJson(Result result) {
-        ObjectNode json = NODES.objectNode();
-        json.put("id", result.id);
-        json.put("digital_human_id", result.human.id());
-        json.putNull("result");
-        putTimes(json, result);
-        json.putNull("custom_metrics");
-        json.put("status", result.status);
-        json.putNull("latency");
-        json.set("events", array(result.events));
-        json.putNull("transcript_url");
-        json.putNull("audio_url");
-        json.set("evaluations", array(result.evaluations));
-        ArrayNode groups = json.putArray("tool_calls");
-        Map<String, ObjectNode> byName = new LinkedHashMap<>();
-        for (JsonNode call : result.toolCalls) {
-            ObjectNode group = byName.computeIfAbsent(call.path("name").stringValue(), name -> {
-                ObjectNode created = groups.addObject();
-                created.put("name", name);
-                created.putArray("expected");
-                created.putArray("actual");
-                return created;
-            });
-            ObjectNode actual = ((ArrayNode) group.get("actual")).addObject();
-            actual.set("parameters", call.path("parameters").deepCopy());
-            actual.set("output", call.path("output").deepCopy());
-            actual.set("start_offset_ms", call.path("start_offset_ms").deepCopy());
-        }
-        return json;
-    }
-
-    /** {@code WebhookSimulationResultEnded} (§3.6). */
-    private static ObjectNode ended(Result result) {
-        ObjectNode json = NODES.objectNode();
-        json.put("type", SIMULATION_ENDED);
-        json.put("id", result.id);
-        json.put("digital_human_id", result.human.id());
-        json.put("status", CONVERSATION_ENDED);
-        json.put("simulation_run_id", result.run.id);
-        json.put("created_at", result.createdAt.toString());
-        putTimes(json, result);
-        return json;
-    }
-
-    /** {@code WebhookSimulationResultEvaluated} (§3.5). */
-    private static ObjectNode evaluated(Result result) {
-        ObjectNode json = NODES.objectNode();
-        json.put("type", SIMULATION_RESULT_EVALUATED);
-        json.put("id", result.id);
-        json.put("digital_human_id", result.human.id());
-        json.put("status", COMPLETED);
-        json.put("simulation_run_id", result.run.id);
-        json.put("simulation_id", Long.parseLong(result.run.simulationId));
-        json.put("agent_id", result.run.spec.agentId());
-        json.putNull("folder_id");
-        json.set("evaluations", array(result.evaluations));
-        json.put("created_at", result.createdAt.toString());
-        putTimes(json, result);
-        json.putNull("latency");
-        json.set("events", array(result.events));
-        json.set("tool_calls", array(result.toolCalls));
-        json.set("tags", array(result.tags));
-        json.set("metadata", result.metadata.deepCopy());
-        return json;
-    }
-
-    /** {@code WebhookOutboundSimulationStarted} (§3.7). */
-    private static ObjectNode outboundStarted(Run run, List<DigitalHumanSpec> humans) {
-        ObjectNode json = NODES.objectNode();
-        json.put("type", OUTBOUND_SIMULATION_STARTED);
-        json.put("agent_id", run.spec.agentId());
-        json.put("simulation_id", Long.parseLong(run.simulationId));
-        json.put("simulation_run_id", run.id);
-        ArrayNode list = json.putArray("digital_humans");
-        for (DigitalHumanSpec human : humans) {
-            ObjectNode item = list.addObject();
-            item.put("id", human.id());
-            item.put("name", human.name());
-            item.put("phone_number", human.phoneNumber());
-            ArrayNode ids = item.putArray("associated_simulation_result_ids");
-            run.results.stream().filter(r -> r.human.equals(human)).forEach(r -> ids.add(r.id));
-        }
-        return json;
-    }
-
-    /** An {@code Evaluation} (§2.3) carrying only what the catalog scripts. */
-    private static ObjectNode evaluation(DigitalHumanSpec human, Instant now) {
-        ObjectNode evaluation = TranscriptMetrics.none().toEvaluation(UUID.randomUUID().toString(), now);
-        Boolean goal = human.goalSuccess();
-        if (goal != null) {
-            evaluation.put("goal_success", goal.booleanValue());
-        }
-        if (!human.customMetrics().isEmpty()) {
-            ArrayNode metrics = evaluation.putArray("custom_metrics");
-            for (DigitalHumanSpec.ScriptedMetric metric : human.customMetrics()) {
-                ObjectNode item = metrics.addObject();
-                item.put("name", metric.name());
-                item.put("description", metric.description());
-                item.put("response_type", metric.responseType());
-                item.put("response_value", metric.responseValue());
-                item.put("reasoning", metric.reasoning());
-            }
-        }
-        return evaluation;
-    }
-
-    private static void putTimes(ObjectNode json, Result result) {
-        Instant start = result.startTime;
-        Instant end = result.endTime;
-        json.put("start_time", start == null ? null : start.toString());
-        json.put("end_time", end == null ? null : end.toString());
-        if (start != null && end != null) {
-            json.put("duration", Duration.between(start, end).toMillis());
-        } else {
-            json.putNull("duration");
-        }
-    }
-
-    private static ArrayNode array(List<? extends JsonNode> items) {
-        ArrayNode array = NODES.arrayNode();
-        items.forEach(item -> array.add(item.deepCopy()));
-        return array;
     }
 
     private static void addAll(List<JsonNode> target, @Nullable JsonNode items) {
@@ -508,42 +349,5 @@ final class Simulations {
         }
     }
 
-    /** One simulation run; guarded by the lock. */
-    private static final class Run {
-        final long id;
-        final String simulationId;
-        final SimulationSpec spec;
-        final Instant createdAt;
-        final List<Result> results = new ArrayList<>();
 
-        Run(long id, String simulationId, SimulationSpec spec, Instant createdAt) {
-            this.id = id;
-            this.simulationId = simulationId;
-            this.spec = spec;
-            this.createdAt = createdAt;
-        }
-    }
-
-    /** One simulation result (test result); guarded by the lock. */
-    private static final class Result {
-        final long id;
-        final Run run;
-        final DigitalHumanSpec human;
-        final Instant createdAt;
-        String status = QUEUED;
-        @Nullable Instant startTime;
-        @Nullable Instant endTime;
-        final List<JsonNode> toolCalls = new ArrayList<>();
-        final List<JsonNode> events = new ArrayList<>();
-        final List<JsonNode> tags = new ArrayList<>();
-        final ObjectNode metadata = NODES.objectNode();
-        final List<ObjectNode> evaluations = new ArrayList<>();
-
-        Result(long id, Run run, DigitalHumanSpec human, Instant createdAt) {
-            this.id = id;
-            this.run = run;
-            this.human = human;
-            this.createdAt = createdAt;
-        }
-    }
 }

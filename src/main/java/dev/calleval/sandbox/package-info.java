@@ -20,8 +20,14 @@
  * (turns, speaking share, response latencies) and leaves every judged metric null; a simulation result's
  * evaluation carries only the outcome its catalog entry scripts.
  *
- * <p>The package depends on the JDK and Jackson only (no Spring), so it also runs standalone through
- * {@link dev.calleval.sandbox.SandboxMain}.
+ * <p>The package depends on the JDK, Jackson and picocli only (no Spring, nothing of the application), so it also
+ * runs standalone through {@link dev.calleval.sandbox.SandboxMain}. Its public types are what the application and
+ * the tests of other packages use: {@code SandboxServer}, {@code SandboxConfig}, {@code SandboxMain},
+ * {@code SandboxStats}, {@code SandboxEndpoint}, {@code LoggedRequest}, {@code SimulationSpec} and
+ * {@code DigitalHumanSpec}; everything else is package-private, one job per class: {@code ApiHandler} (the request
+ * pipeline), {@code FaultInjector}, {@code CallsApi} and {@code SimulationsApi} (the endpoints), {@code AdminApi},
+ * {@code Simulations} (the simulation lifecycle), the validators over {@code PydanticTypes}, and the webhook
+ * dispatcher and sender.
  */
 @NullMarked
 package dev.calleval.sandbox;

@@ -1,23 +1,19 @@
 package dev.calleval.source;
 
 import dev.calleval.s3.S3AccessException;
-import dev.calleval.s3.S3ObjectInputStream;
 import dev.calleval.s3.S3Storage;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -47,6 +43,8 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
  * handed on as a {@code CallRecord} with a problem, the read ends, and {@link #afterStep} fails the step (register
  * the reader as a step listener). A row whose number of cells differs from the header's becomes a {@code CallRecord}
  * with a problem, which the mapping rejects; the read goes on.
+ *
+ * <p>Opening the stored bytes (local or S3, gzip or not, counted for progress) is {@code ManifestBytes}'s job.
  */
 public final class ManifestItemReader implements ItemStreamReader<CallRecord>, StepExecutionListener {
     static final String RECORDS_KEY = "manifest.records";
@@ -54,8 +52,7 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord>, S
     static final String ETAG_KEY = "manifest.etag";
     private static final Logger log = LoggerFactory.getLogger(ManifestItemReader.class);
 
-    private final InputLocation manifest;
-    private final @Nullable S3Storage s3;
+    private final ManifestBytes bytes;
     private final String displayName;
     private final ColumnMapping columns;
     private final boolean resume;
@@ -64,15 +61,10 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord>, S
     private final InputLocation base;
     private List<String> logicalNames = List.of();
     private long recordsRead;
-    private @Nullable String eTag;
-    private volatile long fileSize;
     private volatile long position;
     private @Nullable ManifestHeader header;
     private @Nullable ManifestException syntaxError;
     private boolean ended;
-    private boolean gzip;
-    private volatile @Nullable CountingInputStream rawStream;
-    private volatile @Nullable S3ObjectInputStream s3Stream;
 
     /**
      * @param file the manifest on local disk
@@ -104,9 +96,8 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord>, S
         if (manifest instanceof InputLocation.S3 && s3 == null) {
             throw new IllegalArgumentException("reading " + manifest + " needs S3 access");
         }
-        this.manifest = manifest;
+        this.bytes = new ManifestBytes(manifest, s3, displayName);
         this.base = manifest.parent();
-        this.s3 = s3;
         this.displayName = displayName;
         this.columns = columns;
         this.resume = resume;
@@ -116,12 +107,9 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord>, S
     public void open(ExecutionContext context) {
         Reader reader = null;
         InputStream raw = null;
-        gzip = false;
-        rawStream = null;
-        s3Stream = null;
         try {
-            raw = openManifest();
-            reader = CsvFiles.skipBom(new java.io.InputStreamReader(sniff(raw),
+            raw = bytes.openRaw();
+            reader = CsvFiles.skipBom(new java.io.InputStreamReader(bytes.sniff(raw),
                     StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                             .onUnmappableCharacter(CodingErrorAction.REPLACE))); // a bad byte rejects its row, not the file
             parser = CSVFormat.RFC4180.builder()
@@ -175,6 +163,7 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord>, S
         ended = false;
         long skip = resume ? context.getLong(RECORDS_KEY, 0L) : 0L;
         String previousETag = context.containsKey(ETAG_KEY) ? context.getString(ETAG_KEY) : null;
+        String eTag = bytes.eTag();
         if (skip > 0 && eTag != null && previousETag != null && !previousETag.equals(eTag)) {
             log.warn("{} was replaced since the run being restarted read {} record(s) of it (ETag {} then, {} now): reading it from the top",
                     displayName, skip, previousETag, eTag);
@@ -215,42 +204,6 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord>, S
     }
 
     /**
-     * The first bytes of the manifest decide how it is read: gzip data (magic bytes {@code 1f 8b}, whatever the file is
-     * called) is decompressed on the fly; UTF-16 (a byte order mark {@code ff fe} or {@code fe ff}), a ZIP archive
-     * (an {@code .xlsx} workbook) and an empty file are refused. A UTF-8 byte order mark is skipped later.
-     */
-    private InputStream sniff(InputStream raw) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
-        byte[] head = peek(in);
-        if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
-            gzip = true;
-            in = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
-            head = peek(in);
-        }
-        String what = gzip ? "the manifest (gzip-compressed)" : "the manifest";
-        if (head.length == 0) {
-            throw new ManifestException(displayName, 0, what + " is empty: it needs a header row naming its columns (call_id, agent_id, "
-                    + "start_time_utc, ...) and a row per call", null);
-        }
-        if (head.length >= 2 && ((head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xfe || (head[0] & 0xff) == 0xfe && (head[1] & 0xff) == 0xff)) {
-            throw new ManifestException(displayName, 0, what + " is UTF-16 text (byte order mark " + String.format("%02x %02x", head[0], head[1])
-                    + "): save it as UTF-8 (in Excel: Save As, CSV UTF-8)", null);
-        }
-        if (head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
-            throw new ManifestException(displayName, 0, what + " is a ZIP archive (an Excel .xlsx workbook?), not CSV: export the sheet as "
-                    + "CSV UTF-8", null);
-        }
-        return in;
-    }
-
-    private static byte[] peek(BufferedInputStream in) throws IOException {
-        in.mark(4);
-        byte[] head = in.readNBytes(4);
-        in.reset();
-        return head;
-    }
-
-    /**
      * The next row, or null at the end. A row with a CSV syntax error (an unbalanced quote, a character after a
      * closing quote, gzip data cut short) ends the read: it is returned as a row with a problem (the mapping rejects
      * it, naming its line), the read ends after it, and {@link #afterStep} fails the step with the error.
@@ -268,22 +221,22 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord>, S
             row = records.next();
         } catch (ManifestException e) {
             ended = true;
-            String reason = gzip && isGzipDamage(e) ? "the gzip data is damaged or cut short (" + CsvFiles.rootMessage(e) + ")" : e.reason();
+            String reason = bytes.gzip() && isGzipDamage(e) ? "the gzip data is damaged or cut short (" + CsvFiles.rootMessage(e) + ")" : e.reason();
             syntaxError = new ManifestException(displayName, e.line(), reason + "; the rows before line " + e.line()
                     + " were processed, the rest of the file was not read: fix the file and run the job again", null);
             recordsRead++;
-            position = fileSize;
+            position = bytes.size();
             return new CallRecord(new SourceRef(displayName, e.line()), base, Map.of(), reason + " (the read of "
                     + displayName + " ended here)");
         }
         if (row == null) {
             ended = true;
-            position = fileSize;
+            position = bytes.size();
             return null;
         }
         long startLine = row.startLine();
         CSVRecord record = row.record();
-        position = gzip ? rawPosition() : record.getCharacterPosition();
+        position = bytes.gzip() ? bytes.rawPosition() : record.getCharacterPosition();
         recordsRead++;
         Map<String, String> values = new HashMap<>();
         int n = Math.min(record.size(), logicalNames.size());
@@ -334,69 +287,20 @@ public final class ManifestItemReader implements ItemStreamReader<CallRecord>, S
         return ExitStatus.FAILED.addExitDescription(error.getMessage());
     }
 
-    private InputStream openManifest() throws IOException {
-        if (manifest instanceof InputLocation.S3 object && s3 != null) {
-            S3ObjectInputStream in = s3.openStream(object.location());
-            eTag = in.eTag();
-            fileSize = in.size();
-            s3Stream = in;
-            return in;
-        }
-        Path file = ((InputLocation.Local) manifest).path();
-        if (Files.isDirectory(file)) {
-            throw new ManifestException(displayName, 0, "is a folder, not a manifest: source.location must name a CSV file", null);
-        }
-        fileSize = Files.size(file);
-        rawStream = new CountingInputStream(Files.newInputStream(file));
-        return rawStream;
-    }
-
-    private long rawPosition() {
-        CountingInputStream counting = rawStream;
-        S3ObjectInputStream object = s3Stream;
-        return counting != null ? counting.count : object != null ? object.position() : 0;
-    }
-
-    /** Counts the bytes read from the file, for the progress of a gzip-compressed manifest. */
-    private static final class CountingInputStream extends java.io.FilterInputStream {
-        private volatile long count;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-    }
-
     /**
      * How far the read has got, for progress: the start of the last record read as a share of the file's size, from
      * 0 to 1 (1 at the end). Characters over bytes, so an estimate for files with multi-byte characters; -1 before
      * {@link #open}. Safe to call from another thread.
      */
     public double readFraction() {
-        long size = fileSize;
+        long size = bytes.size();
         return size <= 0 ? -1 : Math.min(1.0, (double) position / size);
     }
 
     @Override
     public void update(ExecutionContext context) {
         context.putLong(RECORDS_KEY, recordsRead);
+        String eTag = bytes.eTag();
         if (eTag != null) {
             context.putString(ETAG_KEY, eTag);
         }

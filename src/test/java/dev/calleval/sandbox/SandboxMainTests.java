@@ -122,4 +122,34 @@ class SandboxMainTests {
                 new String[] {"--webhook-url", "http://127.0.0.1:1/", "--webhook-secret-env", "NOPE"}, name -> null))
                 .hasMessageContaining("NOPE");
     }
+
+    @Test
+    void helpListsEveryFlagOfThePicocliModel() {
+        String usage = SandboxMain.usage();
+
+        assertThat(SandboxFlags.commandSpec().options()).hasSizeGreaterThan(20)
+                .allSatisfy(option -> assertThat(usage).contains(option.longestName() + " "));
+    }
+
+    @Test
+    void takesNegativeStatusesAsValuesAndTheLastOfARepeatedFlag() {
+        SandboxConfig config = SandboxMain.parse(new String[] {
+                "--scripted-statuses", "-1,429", "--port", "1", "--port", "2"}, name -> null);
+
+        assertThat(config.faults().scriptedStatuses()).containsExactly(-1, 429);
+        assertThat(config.port()).isEqualTo(2);
+        assertThat(SandboxMain.parse(new String[] {"--scripted-statuses", "-504"}, name -> null)
+                .faults().scriptedStatuses()).containsExactly(-504);
+        assertThatThrownBy(() -> SandboxMain.parse(new String[] {"--scripted-statuses", "-h1"}, name -> null))
+                .as("the word after a flag is its value, even one that looks like a flag")
+                .hasMessage("--scripted-statuses needs an integer, got '-h1'");
+        assertThatThrownBy(() -> SandboxMain.parse(new String[] {"--port", "--seed"}, name -> null))
+                .hasMessage("--port needs an integer, got '--seed'");
+    }
+
+    @Test
+    void aBareWordIsAnUnknownFlag() {
+        assertThatThrownBy(() -> SandboxMain.parse(new String[] {"--port", "1", "extra"}, name -> null))
+                .hasMessage("unknown flag extra");
+    }
 }
