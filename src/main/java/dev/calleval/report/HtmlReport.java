@@ -7,9 +7,8 @@ import static dev.calleval.report.Html.percent;
 
 import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.ledger.Disposition;
-import dev.calleval.ledger.Ledger;
-import dev.calleval.ledger.Ledger.ExecutionCallRow;
-import dev.calleval.ledger.Ledger.RejectionRow;
+import dev.calleval.report.ExecutionRecords.ExecutionCallRow;
+import dev.calleval.report.ExecutionRecords.RejectionRow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -64,10 +63,10 @@ public class HtmlReport {
     private static final String BLUE = "#1e63b4";
     private static final String LIGHT_BLUE = "#7fb2e5";
 
-    private final Ledger ledger;
+    private final ExecutionRecords ledger;
     private final Clock clock;
 
-    public HtmlReport(Ledger ledger, Clock clock) {
+    public HtmlReport(ExecutionRecords ledger, Clock clock) {
         this.ledger = ledger;
         this.clock = clock;
     }
