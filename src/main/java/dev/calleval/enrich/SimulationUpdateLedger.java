@@ -49,7 +49,7 @@ public class SimulationUpdateLedger {
      * {@code simulation_update} in the claim protocol: in doubt is a state of its own, resent only when asked; a row found
      * PENDING is marked IN_DOUBT, not resent; a claim or outcome clears the last refusal's fields.
      */
-    static final ClaimTable TABLE = new ClaimTable("simulation_update", List.of("simulation_result_id"),
+    public static final ClaimTable TABLE = new ClaimTable("simulation_update", List.of("simulation_result_id"),
             ClaimTable.phases(UpdateState.class, UpdateState::phase), null, List.of("last_error", "error_fields"), List.of("error_fields"),
             false, "left PENDING by job execution %s, which stopped while posting it: the update may have been applied; check in Bluejay, "
                     + "then re-run with --resend-in-doubt if it was not");

@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param keyColumns the columns that identify a row at one endpoint, e.g. {@code agent_key, source_id}; the last one is
  *     indexed and used to look a chunk's rows up
  * @param states every value of the {@code state} column → its phase; exactly one state is {@link ClaimPhase#PENDING}
- * @param inDoubtColumn a boolean column set when a PENDING row is in doubt ({@code call_ledger.in_doubt}); null when in
- *     doubt is a state of its own ({@link ClaimPhase#IN_DOUBT})
+ * @param inDoubtColumn a boolean column set when a PENDING row is in doubt ({@code call_ledger.in_doubt}: such a row is
+ *     {@link ClaimPhase#IN_DOUBT}); null when in doubt is a state of its own
  * @param clearedOnReclaim columns set to NULL when a row is claimed again (e.g. the last refusal's fields)
  * @param clearedOnOutcome columns set to NULL by every outcome that does not set them
  * @param resendFoundPending what a row found PENDING of an execution that is not alive means: true, it is claimed again

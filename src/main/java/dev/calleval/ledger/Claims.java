@@ -44,15 +44,16 @@ import static dev.calleval.database.Columns.truncate;
  *       each is claimed on its own. Two runs never both claim a row.</li>
  *   <li><b>Reclaim rounds</b>: an existing row is taken over by a conditional update on the state, owner and fingerprint
  *       read, in key order (so two chunk transactions never wait on each other in a cycle). A FAILED row is claimed
- *       again, a REJECTED one when its fingerprint changed, a DONE one never. A PENDING row of another execution that
- *       is still alive ({@link LiveOwners}) is left to it; one of a dead execution is in doubt (see
- *       {@link ClaimTable#resendFoundPending}). When another run changed the row first, it is read again and decided
+ *       again, a REJECTED one when its fingerprint changed, a DONE one never. A PENDING or in-doubt row of another
+ *       execution that is still alive ({@link LiveOwners}) is left to it. A PENDING row of a dead execution is in doubt
+ *       (see {@link ClaimTable#resendFoundPending}); a row in doubt is claimed again only when the run is told to
+ *       resend ({@code resendInDoubt}). When another run changed the row first, it is read again and decided
  *       again, at most {@value #MAX_ROUNDS} times.</li>
  *   <li><b>Outcome</b> ({@link #record}, {@link #markFailed}): written only by the execution that owns the row, and
  *       only over PENDING or in doubt, so a slow request's outcome is never lost to a later run's verdict and a late
  *       outcome never overwrites a later claim.</li>
  *   <li><b>In doubt</b> ({@link #markInDoubt}): an ambiguous failure; the row is claimed again only by a run that is
- *       told to resend ({@code resendInDoubt}), or, for a table that resends what it finds PENDING, by the next run.</li>
+ *       told to resend ({@code resendInDoubt}; the evaluate job always is, and looks the call up at Bluejay first).</li>
  * </ul>
  *
  * <p>Methods join the caller's transaction (a chunk's); the claim needs one for its savepoint. Thread-safe.
@@ -113,12 +114,13 @@ public final class Claims {
         this.pendingState = java.util.Objects.requireNonNull(table.stateIn(ClaimPhase.PENDING));
         this.rowMapper = (rs, n) -> {
             String state = rs.getString("state");
-            ClaimPhase phase = table.phaseOf(state);
+            ClaimPhase statePhase = table.phaseOf(state);
             List<String> key = new ArrayList<>();
             for (String column : table.keyColumns()) {
                 key.add(rs.getString(column));
             }
-            boolean inDoubt = table.inDoubtColumn() != null ? rs.getBoolean(table.inDoubtColumn()) : phase == ClaimPhase.IN_DOUBT;
+            boolean inDoubt = table.inDoubtColumn() != null ? rs.getBoolean(table.inDoubtColumn()) : statePhase == ClaimPhase.IN_DOUBT;
+            ClaimPhase phase = statePhase == ClaimPhase.PENDING && inDoubt ? ClaimPhase.IN_DOUBT : statePhase;
             return new Row(rs.getLong("id"), List.copyOf(key), state, phase, rs.getString("fingerprint"),
                     rs.getObject("job_execution_id", Long.class), inDoubt, instant(rs, "updated_at"));
         };
@@ -134,6 +136,8 @@ public final class Claims {
      *
      * @param key the key column values, in {@link ClaimTable#keyColumns} order
      * @param state the {@code state} column as read
+     * @param phase its phase: the state's, except that a PENDING row with its in-doubt column set is
+     *     {@link ClaimPhase#IN_DOUBT}
      * @param owner the execution that last claimed it
      * @param inDoubt in doubt: its in-doubt column is set, or its state is in doubt
      */
@@ -166,7 +170,7 @@ public final class Claims {
         DONE_CHANGED,
         /** Refused before and the input is unchanged: not sent. */
         REJECTED_UNCHANGED,
-        /** PENDING, owned by another execution still alive: left to it. */
+        /** PENDING or in doubt, owned by another execution still alive: left to it. */
         RUNNING_ELSEWHERE,
         /** In doubt and the run is not told to resend: not sent. */
         LEFT_IN_DOUBT,
@@ -184,7 +188,7 @@ public final class Claims {
      *
      * @param rowId the row's id
      * @param owner for {@link Verdict#RUNNING_ELSEWHERE}: the live execution it was left to
-     * @param lastAttemptAt for {@link Verdict#RESENT_IN_DOUBT} of a row found PENDING: when it was last touched
+     * @param lastAttemptAt for {@link Verdict#RESENT_IN_DOUBT}: when the row was last touched
      */
     public record Decision(long rowId, Verdict verdict, @Nullable Long owner, @Nullable Instant lastAttemptAt) {
         Decision(long rowId, Verdict verdict) {
@@ -224,7 +228,7 @@ public final class Claims {
      * {@code existing} (what {@link #find(BluejayEndpoint, Collection)} read; a row changed since is read again).
      *
      * @param candidates distinct keys
-     * @param resendInDoubt claim rows in doubt ({@link ClaimPhase#IN_DOUBT}) again
+     * @param resendInDoubt claim rows in doubt ({@link ClaimPhase#IN_DOUBT}) of executions no longer alive again
      * @return one decision per candidate, in the order of {@code candidates}
      * @throws IllegalArgumentException when two candidates have the same key
      * @throws IllegalStateException when a row changed under other runs {@value #MAX_ROUNDS} times in a row (the chunk
@@ -239,7 +243,8 @@ public final class Claims {
                 throw new IllegalArgumentException("two candidates with the key " + c.key() + ": de-duplicate a chunk before claiming it");
             }
         }
-        List<Long> owners = existing.values().stream().filter(r -> r.phase() == ClaimPhase.PENDING && r.owner() != null)
+        List<Long> owners = existing.values().stream()
+                .filter(r -> (r.phase() == ClaimPhase.PENDING || r.phase() == ClaimPhase.IN_DOUBT) && r.owner() != null)
                 .map(Row::owner).filter(o -> o != executionId).distinct().toList();
         Set<Long> live = liveOwners.alive(owners);
         Map<Long, Boolean> ownerAlive = new HashMap<>();
@@ -287,21 +292,20 @@ public final class Claims {
                             return new Decision(current.id(), Verdict.CLAIMED);
                         }
                     }
-                    case IN_DOUBT -> {
-                        if (!resendInDoubt) {
-                            return new Decision(current.id(), Verdict.LEFT_IN_DOUBT);
-                        }
-                        if (reclaim(current, executionId, jobName, candidate, true, now)) {
-                            return new Decision(current.id(), Verdict.RESENT_IN_DOUBT);
-                        }
-                    }
-                    case PENDING -> {
+                    case PENDING, IN_DOUBT -> {
                         Long owner = current.owner();
                         if (owner != null && owner != executionId
                                 && ownerAlive.computeIfAbsent(owner, o -> !liveOwners.alive(List.of(o)).isEmpty())) {
                             return new Decision(current.id(), Verdict.RUNNING_ELSEWHERE, owner, null);
                         }
-                        if (table.resendFoundPending()) {
+                        if (current.phase() == ClaimPhase.IN_DOUBT) {
+                            if (!resendInDoubt) {
+                                return new Decision(current.id(), Verdict.LEFT_IN_DOUBT);
+                            }
+                            if (reclaim(current, executionId, jobName, candidate, true, now)) {
+                                return new Decision(current.id(), Verdict.RESENT_IN_DOUBT, null, current.updatedAt());
+                            }
+                        } else if (table.resendFoundPending()) {
                             if (reclaim(current, executionId, jobName, candidate, true, now)) {
                                 return new Decision(current.id(), Verdict.RESENT_IN_DOUBT, null, current.updatedAt());
                             }
