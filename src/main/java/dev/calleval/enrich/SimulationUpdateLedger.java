@@ -1,6 +1,7 @@
 package dev.calleval.enrich;
 
 import dev.calleval.bluejay.BluejayEndpoint;
+import dev.calleval.ledger.ClaimOutcomes;
 import dev.calleval.ledger.ClaimTable;
 import dev.calleval.ledger.Claims;
 import java.sql.ResultSet;
@@ -19,7 +20,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -56,10 +56,13 @@ public class SimulationUpdateLedger {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final Claims claims;
+    private final ClaimOutcomes outcomes;
 
+    /** A ledger whose claims take their savepoints from {@code transactionManager} and their time from {@code clock}. */
     public SimulationUpdateLedger(NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactionManager, Clock clock) {
         this.jdbc = jdbc;
         this.claims = new Claims(jdbc, transactionManager, clock, TABLE, Claims.LiveOwners.NONE);
+        this.outcomes = new ClaimOutcomes(jdbc, clock, TABLE);
     }
 
     /** A result this execution now owns and must post. */
@@ -158,8 +161,8 @@ public class SimulationUpdateLedger {
     public void markPosted(long updateId, long executionId, int attempts, @Nullable String note) {
         Map<String, @Nullable Object> columns = new LinkedHashMap<>();
         columns.put("state", UpdateState.POSTED.name());
-        columns.put("posted_at", Claims.NOW);
-        claims.record(new Claims.Outcome(updateId, executionId, attempts, note, columns));
+        columns.put("posted_at", ClaimOutcomes.NOW);
+        outcomes.record(new ClaimOutcomes.Outcome(updateId, executionId, attempts, note, columns));
     }
 
     /** Bluejay refused the update (422, 404, other 4xx): posted again only when the log changes. */
@@ -167,17 +170,17 @@ public class SimulationUpdateLedger {
         Map<String, @Nullable Object> columns = new LinkedHashMap<>();
         columns.put("state", UpdateState.REJECTED.name());
         columns.put("error_fields", truncate(fields, 1000));
-        claims.record(new Claims.Outcome(updateId, executionId, attempts, reason, columns));
+        outcomes.record(new ClaimOutcomes.Outcome(updateId, executionId, attempts, reason, columns));
     }
 
     /** Not applied: retries exhausted on failures that prove it, or not posted because the run stopped. */
     public void markFailed(long updateId, long executionId, String error, int attempts) {
-        claims.markFailed(updateId, executionId, error, attempts);
+        outcomes.markFailed(updateId, executionId, error, attempts);
     }
 
     /** An ambiguous failure: the update may have been applied. Never posted again without {@code --resend-in-doubt}. */
     public void markInDoubt(long updateId, long executionId, String error, int attempts) {
-        claims.markInDoubt(updateId, executionId, error, attempts);
+        outcomes.markInDoubt(updateId, executionId, error, attempts);
     }
 
     /** The ledger row of a simulation result's update at one endpoint. */

@@ -24,6 +24,7 @@ public class CallResults {
     private final NamedParameterJdbcTemplate jdbc;
     private final Clock clock;
 
+    /** The calls ledger's results, stamped with {@code clock}'s time. */
     public CallResults(NamedParameterJdbcTemplate jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;

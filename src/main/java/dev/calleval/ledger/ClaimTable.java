@@ -87,6 +87,20 @@ public record ClaimTable(String name, List<String> keyColumns, Map<String, Claim
                 .map(e -> "'" + e.getKey() + "'").collect(java.util.stream.Collectors.joining(", "));
     }
 
+    /** How a row is marked in doubt, as SQL: its in-doubt column set, or its state the in-doubt one. */
+    String inDoubtSet() {
+        return inDoubtColumn != null ? inDoubtColumn + " = TRUE" : "state = '" + stateIn(ClaimPhase.IN_DOUBT) + "'";
+    }
+
+    /** The key column values as named parameters, each named as its column. */
+    org.springframework.jdbc.core.namedparam.MapSqlParameterSource keyParams(List<String> key) {
+        org.springframework.jdbc.core.namedparam.MapSqlParameterSource p = new org.springframework.jdbc.core.namedparam.MapSqlParameterSource();
+        for (int i = 0; i < keyColumns.size(); i++) {
+            p.addValue(keyColumns.get(i), key.get(i));
+        }
+        return p;
+    }
+
     static void checkName(String column) {
         if (!NAME.matcher(column).matches()) {
             throw new IllegalArgumentException("not a column or state name: '" + column + "'");

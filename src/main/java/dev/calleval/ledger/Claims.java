@@ -11,7 +11,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,13 +18,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
-import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.jdbc.core.namedparam.SqlParameterSource;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -49,10 +44,10 @@ import static dev.calleval.database.Columns.truncate;
  *       (see {@link ClaimTable#resendFoundPending}); a row in doubt is claimed again only when the run is told to
  *       resend ({@code resendInDoubt}). When another run changed the row first, it is read again and decided
  *       again, at most {@value #MAX_ROUNDS} times.</li>
- *   <li><b>Outcome</b> ({@link #record}, {@link #markFailed}): written only by the execution that owns the row, and
+ *   <li><b>Outcome</b> ({@link ClaimOutcomes}): written only by the execution that owns the row, and
  *       only over PENDING or in doubt, so a slow request's outcome is never lost to a later run's verdict and a late
  *       outcome never overwrites a later claim.</li>
- *   <li><b>In doubt</b> ({@link #markInDoubt}): an ambiguous failure; the row is claimed again only by a run that is
+ *   <li><b>In doubt</b> ({@link ClaimOutcomes#markInDoubt}): an ambiguous failure; the row is claimed again only by a run that is
  *       told to resend ({@code resendInDoubt}; the evaluate job always is, and looks the call up at Bluejay first).</li>
  * </ul>
  *
@@ -62,24 +57,13 @@ public final class Claims {
     /** How often one row is read again after other runs changed it, before the claim gives up. */
     static final int MAX_ROUNDS = 5;
 
-    /**
-     * A column value in {@link #record} that stands for the time the outcome is recorded (the same instant as
-     * {@code updated_at}).
-     */
-    public static final Object NOW = new Object() {
-        @Override
-        public String toString() {
-            return "NOW";
-        }
-    };
-
     private final NamedParameterJdbcTemplate jdbc;
-    private final TransactionTemplate savepoint;
     private final Clock clock;
     private final ClaimTable table;
     private final LiveOwners liveOwners;
     private final String pendingState;
     private final RowMapper<Row> rowMapper;
+    private final PendingInserts inserts;
 
     /**
      * Which job executions are still running: a PENDING row they own is theirs to finish.
@@ -109,8 +93,9 @@ public final class Claims {
         this.clock = clock;
         this.table = table;
         this.liveOwners = liveOwners;
-        this.savepoint = new TransactionTemplate(transactionManager);
-        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+        TransactionTemplate savepoint = new TransactionTemplate(transactionManager);
+        savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+        this.inserts = new PendingInserts(jdbc, savepoint, table);
         this.pendingState = java.util.Objects.requireNonNull(table.stateIn(ClaimPhase.PENDING));
         this.rowMapper = (rs, n) -> {
             String state = rs.getString("state");
@@ -218,7 +203,7 @@ public final class Claims {
 
     /** The row of one key at {@code endpoint}. */
     public Optional<Row> find(BluejayEndpoint endpoint, List<String> key) {
-        MapSqlParameterSource p = keyParams(key).addValue("endpoint", endpoint.key());
+        MapSqlParameterSource p = table.keyParams(key).addValue("endpoint", endpoint.key());
         String where = table.keyColumns().stream().map(c -> c + " = :" + c).collect(Collectors.joining(" AND "));
         return jdbc.query("SELECT * FROM " + table.name() + " WHERE endpoint = :endpoint AND " + where, p, rowMapper).stream().findFirst();
     }
@@ -252,7 +237,7 @@ public final class Claims {
 
         Instant now = clock.instant();
         // the rows new to the table in one batch (the common case), the others one by one
-        Map<String, Long> inserted = insertPending(executionId, jobName, endpoint,
+        Map<String, Long> inserted = inserts.insertPending(executionId, jobName, endpoint,
                 byKey.values().stream().filter(c -> !existing.containsKey(c.key())).toList(), now);
         Map<String, Decision> decisions = new HashMap<>();
         for (Map.Entry<String, Candidate> e : byKey.entrySet()) {
@@ -269,7 +254,7 @@ public final class Claims {
         Row current = row;
         for (int round = 0; round < MAX_ROUNDS; round++) {
             if (current == null) {
-                Optional<Long> id = insertPending(executionId, jobName, endpoint, candidate, now);
+                Optional<Long> id = inserts.insertPending(executionId, jobName, endpoint, candidate, now);
                 if (id.isPresent()) {
                     return new Decision(id.get(), Verdict.CLAIMED);
                 }
@@ -320,89 +305,6 @@ public final class Claims {
         throw new IllegalStateException(candidate.description() + " kept changing under other runs; run the job again");
     }
 
-    private String insertSql() {
-        String keys = String.join(", ", table.keyColumns());
-        String values = table.keyColumns().stream().map(c -> ":" + c).collect(Collectors.joining(", "));
-        return "INSERT INTO " + table.name() + " (endpoint, " + keys + ", state, fingerprint, source_ref, job_name, job_execution_id,"
-                + " created_at, updated_at) VALUES (:endpoint, " + values + ", '" + pendingState + "', :fp, :ref, :job, :exec, :now, :now)";
-    }
-
-    private MapSqlParameterSource pendingParams(long executionId, String jobName, BluejayEndpoint endpoint, Candidate c, Instant now) {
-        return keyParams(c.key())
-                .addValue("endpoint", endpoint.key())
-                .addValue("fp", c.fingerprint())
-                .addValue("ref", truncate(c.sourceRef(), 2000))
-                .addValue("job", jobName)
-                .addValue("exec", executionId)
-                .addValue("now", utc(now));
-    }
-
-    private MapSqlParameterSource keyParams(List<String> key) {
-        MapSqlParameterSource p = new MapSqlParameterSource();
-        for (int i = 0; i < table.keyColumns().size(); i++) {
-            p.addValue(table.keyColumns().get(i), key.get(i));
-        }
-        return p;
-    }
-
-    /**
-     * Inserts {@code candidates} (none of them in the table when it was read) as PENDING in one JDBC batch, in one
-     * savepoint. When another run inserted one of them since (a unique-key violation), the savepoint is rolled back
-     * and nothing is returned: the caller then claims each on its own, deciding on what the other run left.
-     *
-     * @return sort key → new row id, for all of {@code candidates}, or empty
-     */
-    private Map<String, Long> insertPending(long executionId, String jobName, BluejayEndpoint endpoint, List<Candidate> candidates,
-            Instant now) {
-        if (candidates.isEmpty()) {
-            return Map.of();
-        }
-        SqlParameterSource[] batch = candidates.stream().map(c -> pendingParams(executionId, jobName, endpoint, c, now))
-                .toArray(SqlParameterSource[]::new);
-        GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        try {
-            // in a savepoint: on PostgreSQL a unique violation would otherwise abort the whole chunk transaction
-            savepoint.executeWithoutResult(status -> jdbc.batchUpdate(insertSql(), batch, keys, new String[] {"id"}));
-        } catch (DataIntegrityViolationException raced) {
-            return Map.of(); // another run inserted one of them since we looked: each is claimed on its own
-        }
-        List<Map<String, Object>> ids = keys.getKeyList();
-        if (ids.size() != candidates.size()) {
-            throw new IllegalStateException("inserted " + candidates.size() + " rows into " + table.name() + " but the database returned "
-                    + ids.size() + " ids");
-        }
-        Map<String, Long> inserted = new HashMap<>();
-        for (int i = 0; i < candidates.size(); i++) {
-            inserted.put(sortKey(candidates.get(i).key()), generatedId(ids.get(i)));
-        }
-        return inserted;
-    }
-
-    private Optional<Long> insertPending(long executionId, String jobName, BluejayEndpoint endpoint, Candidate candidate, Instant now) {
-        MapSqlParameterSource p = pendingParams(executionId, jobName, endpoint, candidate, now);
-        GeneratedKeyHolder keys = new GeneratedKeyHolder();
-        try {
-            // in a savepoint: on PostgreSQL a unique violation would otherwise abort the whole chunk transaction
-            savepoint.executeWithoutResult(status -> jdbc.update(insertSql(), p, keys, new String[] {"id"}));
-        } catch (DuplicateKeyException raced) {
-            return Optional.empty(); // another run inserted it since we looked: decide again on its row
-        }
-        return Optional.of(generatedId(keys.getKeys()));
-    }
-
-    /** The id among a row's generated keys (H2 names it ID, PostgreSQL id). */
-    private static long generatedId(@Nullable Map<String, Object> keys) {
-        if (keys == null) {
-            throw new IllegalStateException("the database returned no generated id");
-        }
-        Object id = keys.size() == 1 ? keys.values().iterator().next() : keys.entrySet().stream()
-                .filter(k -> k.getKey().equalsIgnoreCase("id")).map(Map.Entry::getValue).findFirst().orElse(null);
-        if (!(id instanceof Number n)) {
-            throw new IllegalStateException("no generated id among " + keys.keySet());
-        }
-        return n.longValue();
-    }
-
     /**
      * Takes the row over if it is still in the state, with the owner and the fingerprint, that this run read.
      *
@@ -432,7 +334,7 @@ public final class Claims {
 
     /** Marks a PENDING row of a stopped execution in doubt, if it still is PENDING with that owner. */
     private boolean markFoundInDoubt(Row row, Instant now) {
-        return jdbc.update("UPDATE " + table.name() + " SET " + inDoubtSet() + ", last_error = :error, updated_at = :now"
+        return jdbc.update("UPDATE " + table.name() + " SET " + table.inDoubtSet() + ", last_error = :error, updated_at = :now"
                 + " WHERE id = :id AND state = '" + pendingState + "' AND COALESCE(job_execution_id, -1) = :owner",
                 new MapSqlParameterSource()
                         .addValue("id", row.id())
@@ -442,83 +344,9 @@ public final class Claims {
     }
 
     /** How a row is marked in doubt: its in-doubt column set, or its state the in-doubt one. */
-    private String inDoubtSet() {
-        return table.inDoubtColumn() != null ? table.inDoubtColumn() + " = TRUE" : "state = '" + table.stateIn(ClaimPhase.IN_DOUBT) + "'";
-    }
 
-    /**
-     * One outcome of a row this execution owns, for {@link #record(List)}.
-     *
-     * @param attempts HTTP attempts this run made (added to the row's)
-     * @param error the last error (stored truncated to 4,000 characters), null to clear it
-     * @param columns other columns to set, e.g. {@code state} → {@code SUBMITTED}; a value {@link #NOW} is the time
-     *     recorded, an {@link Instant} is stored as UTC
-     */
-    public record Outcome(long rowId, long executionId, int attempts, @Nullable String error, Map<String, @Nullable Object> columns) {
-        public Outcome {
-            columns = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columns));
-            columns.keySet().forEach(ClaimTable::checkName);
-        }
-    }
 
-    /**
-     * Records an outcome over a row that {@code executionId} owns and that is still PENDING or in doubt; any other row
-     * (claimed since by another run, outcome already recorded) is left as it is.
-     *
-     * @return true when the row changed
-     */
-    public boolean record(Outcome outcome) {
-        return record(List.of(outcome)) == 1;
-    }
-
-    /**
-     * {@link #record(Outcome)} for many rows in one JDBC batch (outcomes of requests that end together); all of them
-     * must set the same columns.
-     *
-     * @return how many rows changed
-     * @throws IllegalArgumentException when the outcomes set different columns
-     */
-    public int record(List<Outcome> outcomes) {
-        if (outcomes.isEmpty()) {
-            return 0;
-        }
-        Set<String> columns = outcomes.get(0).columns().keySet();
-        if (outcomes.stream().anyMatch(o -> !o.columns().keySet().equals(columns))) {
-            throw new IllegalArgumentException("the outcomes of one batch set different columns");
-        }
-        StringBuilder set = new StringBuilder();
-        columns.forEach(c -> set.append(c).append(" = :c_").append(c).append(", "));
-        table.clearedOnOutcome().stream().filter(c -> !columns.contains(c)).forEach(c -> set.append(c).append(" = NULL, "));
-        set.append("attempts = attempts + :attempts, last_error = :error, updated_at = :now");
-        OffsetDateTime now = utc(clock.instant());
-        SqlParameterSource[] batch = outcomes.stream().map(o -> {
-            MapSqlParameterSource p = new MapSqlParameterSource("id", o.rowId()).addValue("exec", o.executionId())
-                    .addValue("attempts", o.attempts()).addValue("error", o.error() == null ? null : truncate(o.error(), 4000))
-                    .addValue("now", now);
-            o.columns().forEach((c, v) -> p.addValue("c_" + c, v == NOW ? now : v instanceof Instant i ? utc(i) : v));
-            return p;
-        }).toArray(SqlParameterSource[]::new);
-        int[] counts = jdbc.batchUpdate("UPDATE " + table.name() + " SET " + set + " WHERE id = :id AND job_execution_id = :exec"
-                + " AND state IN (" + table.ownedStates() + ")", batch);
-        return java.util.Arrays.stream(counts).map(n -> n > 0 ? 1 : 0).sum();
-    }
-
-    /** Not applied, for good in this execution (retries exhausted, circuit open, run stopped): the next run claims it. */
-    public boolean markFailed(long rowId, long executionId, String error, int attempts) {
-        return record(new Outcome(rowId, executionId, attempts, error, Map.of("state", java.util.Objects.requireNonNull(table.stateIn(ClaimPhase.FAILED)))));
-    }
-
-    /**
-     * An ambiguous failure: it may have been applied. The row is marked in doubt (its in-doubt column, or its in-doubt
-     * state), so that a crash before it is resolved still leaves it marked.
-     */
-    public boolean markInDoubt(long rowId, long executionId, String error, int attempts) {
-        Map<String, @Nullable Object> columns = table.inDoubtColumn() != null ? Map.of(table.inDoubtColumn(), true)
-                : Map.of("state", java.util.Objects.requireNonNull(table.stateIn(ClaimPhase.IN_DOUBT)));
-        return record(new Outcome(rowId, executionId, attempts, error, columns));
-    }
-
-    private static String sortKey(List<String> key) {
+    static String sortKey(List<String> key) {
         return String.join("\u0000", key);
     }
 

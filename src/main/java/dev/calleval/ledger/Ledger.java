@@ -63,6 +63,7 @@ public class Ledger {
     private final NamedParameterJdbcTemplate jdbc;
     private final Clock clock;
     private final Claims claims;
+    private final ClaimOutcomes outcomes;
     private final PlatformTransactionManager transactionManager;
     private final DatabaseRetry retry;
 
@@ -80,6 +81,7 @@ public class Ledger {
         this.clock = clock;
         this.transactionManager = transactionManager;
         this.claims = new Claims(jdbc, transactionManager, clock, TABLE, Claims.LiveOwners.of(liveness));
+        this.outcomes = new ClaimOutcomes(jdbc, clock, TABLE);
     }
 
     /**
@@ -288,7 +290,7 @@ public class Ledger {
      * execution is left as it is, as by {@link #markSubmitted(long, long, String, int)}.
      */
     public void markSubmitted(List<Submitted> calls) {
-        claims.record(calls.stream().map(c -> new Claims.Outcome(c.ledgerId(), c.executionId(), c.attempts(), null,
+        outcomes.record(calls.stream().map(c -> new ClaimOutcomes.Outcome(c.ledgerId(), c.executionId(), c.attempts(), null,
                 submittedColumns(c.callId()))).toList());
     }
 
@@ -296,19 +298,19 @@ public class Ledger {
         Map<String, @Nullable Object> columns = new LinkedHashMap<>();
         columns.put("state", LedgerState.SUBMITTED.name());
         columns.put("call_id", callId);
-        columns.put("submitted_at", Claims.NOW);
+        columns.put("submitted_at", ClaimOutcomes.NOW);
         return columns;
     }
 
     /** The API refused the call with 422: REJECTED, and a rejection row for this execution's report. */
     public void markRejectedByApi(long ledgerId, long executionId, SourceRef ref, String sourceId, String fields, String reason, int attempts) {
-        claims.record(new Claims.Outcome(ledgerId, executionId, attempts, reason, Map.of("state", LedgerState.REJECTED.name())));
+        outcomes.record(new ClaimOutcomes.Outcome(ledgerId, executionId, attempts, reason, Map.of("state", LedgerState.REJECTED.name())));
         jdbc.update(INSERT_REJECTION, rejectionParams(executionId, ref, sourceId, fields, reason, "API", clock.instant()));
     }
 
     /** Sending failed for good in this execution (retries exhausted, circuit open, run stopped). */
     public void markFailed(long ledgerId, long executionId, String error, int attempts) {
-        claims.markFailed(ledgerId, executionId, error, attempts);
+        outcomes.markFailed(ledgerId, executionId, error, attempts);
     }
 
     /**
@@ -317,7 +319,7 @@ public class Ledger {
      * {@link #resolveInDoubt}.
      */
     public void markInDoubt(long ledgerId, long executionId, String error, int attempts) {
-        claims.markInDoubt(ledgerId, executionId, error, attempts);
+        outcomes.markInDoubt(ledgerId, executionId, error, attempts);
     }
 
     /**
@@ -327,6 +329,6 @@ public class Ledger {
     public void resolveInDoubt(long ledgerId, long executionId, String callId) {
         Map<String, @Nullable Object> columns = submittedColumns(callId);
         columns.put("in_doubt", false);
-        claims.record(new Claims.Outcome(ledgerId, executionId, 0, null, columns));
+        outcomes.record(new ClaimOutcomes.Outcome(ledgerId, executionId, 0, null, columns));
     }
 }

@@ -12,6 +12,7 @@ import org.springframework.stereotype.Repository;
 public class LedgerCounts {
     private final NamedParameterJdbcTemplate jdbc;
 
+    /** Counts read with {@code jdbc}. */
     public LedgerCounts(NamedParameterJdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }

@@ -22,6 +22,7 @@ import org.springframework.stereotype.Repository;
 public class ExecutionRecords {
     private final NamedParameterJdbcTemplate jdbc;
 
+    /** Records read with {@code jdbc}. */
     public ExecutionRecords(NamedParameterJdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }

@@ -26,7 +26,7 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The claim protocol ({@link Claims}) driven the same way for both tables that use it, the calls ledger
+ * The claim protocol ({@link Claims}, {@link ClaimOutcomes}) driven the same way for both tables that use it, the calls ledger
  * ({@code call_ledger}) and the simulation updates ledger ({@code simulation_update}), with each table's own
  * description ({@link Ledger#TABLE}, {@link SimulationUpdateLedger#TABLE}), on H2 with the real migrations
  * ({@link ClaimsPostgresTests}: on PostgreSQL). Every claim runs in its own transaction, as a chunk does. Owners' liveness
@@ -40,6 +40,7 @@ class ClaimsTests {
     private TransactionTemplate transactions;
     private ExecutionLiveness liveness;
     private Claims claims;
+    private ClaimOutcomes outcomes;
 
     /** A new, empty, migrated database for one test: H2 in memory here. */
     DataSource newDataSource() {
@@ -57,6 +58,7 @@ class ClaimsTests {
         transactions = new TransactionTemplate(transactionManager);
         liveness = new ExecutionLiveness(jdbc, transactionManager, Duration.ofMillis(200), Duration.ofSeconds(30));
         claims = new Claims(jdbc, transactionManager, Clock.systemUTC(), table, Claims.LiveOwners.of(liveness));
+        outcomes = new ClaimOutcomes(jdbc, Clock.systemUTC(), table);
     }
 
     @AfterEach
@@ -162,8 +164,8 @@ class ClaimsTests {
         Claims.Row now = row("a");
         assertThat(now.owner()).isEqualTo(table.resendFoundPending() ? 2L : 3L);
         assertThat(now.state()).isEqualTo("PENDING");
-        assertThat(claims.markFailed(id, 1, "late outcome of the dead run", 1)).as("the old owner's outcome is ignored").isFalse();
-        assertThat(claims.markFailed(id, now.owner(), "retries exhausted", 1)).isTrue();
+        assertThat(outcomes.markFailed(id, 1, "late outcome of the dead run", 1)).as("the old owner's outcome is ignored").isFalse();
+        assertThat(outcomes.markFailed(id, now.owner(), "retries exhausted", 1)).isTrue();
         assertThat(row("a").phase()).isEqualTo(ClaimPhase.FAILED);
         assertThat(claimOne(4, false, "a").verdict()).as("a FAILED row is claimed again").isEqualTo(Claims.Verdict.CLAIMED);
     }
@@ -173,7 +175,7 @@ class ClaimsTests {
     void inDoubtIsNotClaimedAgainUnlessAsked(ClaimTable table) {
         open(table);
         long id = claimOne(1, false, "a").rowId();
-        assertThat(claims.markInDoubt(id, 1, "timeout after sending", 1)).isTrue();
+        assertThat(outcomes.markInDoubt(id, 1, "timeout after sending", 1)).isTrue();
         assertThat(row("a").phase()).isEqualTo(ClaimPhase.IN_DOUBT);
         assertThat(row("a").inDoubt()).isTrue();
 
@@ -193,7 +195,7 @@ class ClaimsTests {
     void aRejectedRowIsClaimedAgainOnlyWhenItsInputChanged(ClaimTable table) {
         open(table);
         long id = claimOne(1, false, "a").rowId();
-        assertThat(claims.record(new Claims.Outcome(id, 1, 1, "refused", Map.of("state", "REJECTED")))).isTrue();
+        assertThat(outcomes.record(new ClaimOutcomes.Outcome(id, 1, 1, "refused", Map.of("state", "REJECTED")))).isTrue();
 
         assertThat(claimOne(2, false, "a").verdict()).isEqualTo(Claims.Verdict.REJECTED_UNCHANGED);
         assertThat(claim(3, false, List.of(candidate("a", "fp-changed"))).get(0).verdict()).isEqualTo(Claims.Verdict.CLAIMED);
@@ -206,8 +208,8 @@ class ClaimsTests {
         open(table);
         long id = claimOne(1, false, "a").rowId();
         String done = table.states().entrySet().stream().filter(e -> e.getValue() == ClaimPhase.DONE).findFirst().orElseThrow().getKey();
-        assertThat(claims.record(new Claims.Outcome(id, 1, 1, null, Map.of("state", done)))).isTrue();
-        assertThat(claims.markInDoubt(id, 1, "late", 1)).as("an outcome is recorded once").isFalse();
+        assertThat(outcomes.record(new ClaimOutcomes.Outcome(id, 1, 1, null, Map.of("state", done)))).isTrue();
+        assertThat(outcomes.markInDoubt(id, 1, "late", 1)).as("an outcome is recorded once").isFalse();
 
         assertThat(claimOne(2, true, "a").verdict()).isEqualTo(Claims.Verdict.DONE);
         assertThat(claim(3, true, List.of(candidate("a", "fp-changed"))).get(0).verdict()).isEqualTo(Claims.Verdict.DONE_CHANGED);
