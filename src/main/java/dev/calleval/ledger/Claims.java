@@ -48,7 +48,8 @@ import static dev.calleval.database.Columns.truncate;
  *       only over PENDING or in doubt, so a slow request's outcome is never lost to a later run's verdict and a late
  *       outcome never overwrites a later claim.</li>
  *   <li><b>In doubt</b> ({@link ClaimOutcomes#markInDoubt}): an ambiguous failure; the row is claimed again only by a run that is
- *       told to resend ({@code resendInDoubt}; the evaluate job always is, and looks the call up at Bluejay first).</li>
+ *       told to resend ({@code resendInDoubt}; the evaluate job always is, and looks the call up at Bluejay first when
+ *       it can).</li>
  * </ul>
  *
  * <p>Methods join the caller's transaction (a chunk's); the claim needs one for its savepoint. Thread-safe.
@@ -160,12 +161,7 @@ public final class Claims {
         /** In doubt and the run is not told to resend: not sent. */
         LEFT_IN_DOUBT,
         /** Found PENDING of an execution that stopped: marked in doubt now, not sent. */
-        FOUND_PENDING;
-
-        /** True when this execution now owns the row and must send it. */
-        public boolean claimed() {
-            return this == CLAIMED || this == RESENT_IN_DOUBT;
-        }
+        FOUND_PENDING
     }
 
     /**
@@ -342,9 +338,6 @@ public final class Claims {
                         .addValue("now", utc(now))
                         .addValue("error", table.foundPendingError().formatted(row.owner()))) == 1;
     }
-
-    /** How a row is marked in doubt: its in-doubt column set, or its state the in-doubt one. */
-
 
     static String sortKey(List<String> key) {
         return String.join("\u0000", key);
