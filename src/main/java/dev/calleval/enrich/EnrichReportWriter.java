@@ -39,9 +39,9 @@ public class EnrichReportWriter {
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .build();
 
-    private final SimulationUpdateLedger ledger;
+    private final SimulationUpdateRecords ledger;
 
-    public EnrichReportWriter(SimulationUpdateLedger ledger) {
+    EnrichReportWriter(SimulationUpdateRecords ledger) {
         this.ledger = ledger;
     }
 
@@ -115,7 +115,7 @@ public class EnrichReportWriter {
         final List<String> failedIds = new ArrayList<>();
         final List<String> rejections = new ArrayList<>();
 
-        void add(SimulationUpdateLedger.Item item) {
+        void add(SimulationUpdateRecords.Item item) {
             String id = String.valueOf(item.resultId());
             switch (item.state()) {
                 case POSTED -> {

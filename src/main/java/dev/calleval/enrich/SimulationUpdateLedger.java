@@ -1,35 +1,34 @@
 package dev.calleval.enrich;
 
 import dev.calleval.bluejay.BluejayEndpoint;
+import dev.calleval.ledger.ClaimOutcomes;
+import dev.calleval.ledger.ClaimTable;
+import dev.calleval.ledger.Claims;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import static dev.calleval.database.Columns.truncate;
 
 /**
- * JDBC access to the update-simulation-result ledger ({@code simulation_update}: one row per simulation result,
- * see {@link UpdateState}) and to what each job execution read ({@code simulation_update_item}). Methods join the
+ * The update-simulation-result ledger's claims and outcomes ({@code simulation_update}: one row per simulation result,
+ * see {@link UpdateState}), on the claim protocol shared with the calls ledger ({@link Claims}), and what each job
+ * execution read ({@code simulation_update_item}; read back by {@link SimulationUpdateRecords}). Methods join the
  * caller's transaction when there is one: the enrich step claims a chunk's results inside the chunk transaction,
  * so claims commit together with the step's progress, and nothing is posted for a chunk that rolls back.
  *
@@ -41,21 +40,29 @@ import static dev.calleval.database.Columns.truncate;
  * a FAILED row, a REJECTED row whose log changed, or (only when asked) an IN_DOUBT row. Two runs never both claim
  * one result. POSTED rows are never claimed again. An outcome is recorded only by the execution that claimed the
  * row ({@code job_execution_id}), and only over PENDING or IN_DOUBT, so a slow post's outcome still wins over a
- * later run's "found PENDING" verdict. Thread-safe.
+ * later run's "found PENDING" verdict. A PENDING row is in doubt whoever owns it (no liveness check: a run that finds
+ * it records it IN_DOUBT; the owner's outcome, if it is still running, still wins). Thread-safe.
  */
 @Repository
 public class SimulationUpdateLedger {
-    private static final int MAX_RECLAIM_ROUNDS = 5;
+    /**
+     * {@code simulation_update} in the claim protocol: in doubt is a state of its own, resent only when asked; a row found
+     * PENDING is marked IN_DOUBT, not resent; a claim or outcome clears the last refusal's fields.
+     */
+    public static final ClaimTable TABLE = new ClaimTable("simulation_update", List.of("simulation_result_id"),
+            ClaimTable.phases(UpdateState.class, UpdateState::phase), null, List.of("last_error", "error_fields"), List.of("error_fields"),
+            false, "left PENDING by job execution %s, which stopped while posting it: the update may have been applied; check in Bluejay, "
+                    + "then re-run with --resend-in-doubt if it was not");
 
     private final NamedParameterJdbcTemplate jdbc;
-    private final TransactionTemplate savepoint;
-    private final Clock clock;
+    private final Claims claims;
+    private final ClaimOutcomes outcomes;
 
+    /** A ledger whose claims take their savepoints from {@code transactionManager} and their time from {@code clock}. */
     public SimulationUpdateLedger(NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactionManager, Clock clock) {
         this.jdbc = jdbc;
-        this.savepoint = new TransactionTemplate(transactionManager);
-        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
-        this.clock = clock;
+        this.claims = new Claims(jdbc, transactionManager, clock, TABLE, Claims.LiveOwners.NONE);
+        this.outcomes = new ClaimOutcomes(jdbc, clock, TABLE);
     }
 
     /** A result this execution now owns and must post. */
@@ -75,214 +82,111 @@ public class SimulationUpdateLedger {
      *     only recorded IN_DOUBT
      * @param endpoint where the updates are posted: only its rows are looked at
      * @return the claims to post once the chunk has committed, in input order
+     * @throws IllegalStateException when a result's row changed under other runs five times in a row
      */
     public List<Claim> claim(long executionId, String jobName, BluejayEndpoint endpoint, List<? extends MappedUpdate> updates,
             boolean resendInDoubt) {
-        List<String> ids = updates.stream().map(MappedUpdate::resultId).filter(java.util.Objects::nonNull).distinct().toList();
-        Map<String, Entry> existing = find(endpoint, ids);
+        List<String> ids = updates.stream().map(MappedUpdate::resultId).filter(Objects::nonNull).distinct().toList();
+        Map<List<String>, Claims.Row> existing = claims.find(endpoint, ids.stream().map(List::of).toList());
         Map<String, String> readBefore = readInExecution(executionId, ids);
-        List<Claim> claims = new ArrayList<>();
-        List<SqlParameterSource> items = new ArrayList<>();
-        Instant now = clock.instant();
-        for (MappedUpdate update : updates) {
+        // first what is not for the ledger to decide, by position in the chunk; then the ledger's verdicts for the others
+        MapSqlParameterSource[] items = new MapSqlParameterSource[updates.size()];
+        Claim[] claimed = new Claim[updates.size()];
+        List<Integer> toClaim = new ArrayList<>();
+        for (int i = 0; i < updates.size(); i++) {
+            MappedUpdate update = updates.get(i);
             String id = update.resultId();
             SimulationLog log = update.log();
             if (id != null) {
                 String first = readBefore.putIfAbsent(id, log.file());
                 if (first != null) {
-                    items.add(item(executionId, log, id, null, UpdateDisposition.DUPLICATE, "simulation_result_id",
-                            "simulation result " + id + " was already read in this run from " + first + "; only the first log is used"));
+                    items[i] = item(executionId, log, id, null, UpdateDisposition.DUPLICATE, "simulation_result_id",
+                            "simulation result " + id + " was already read in this run from " + first + "; only the first log is used");
                     continue;
                 }
             }
             if (update instanceof MappedUpdate.Rejected rejected) {
-                Entry entry = id == null ? null : existing.get(id);
-                if (entry != null && entry.state() == UpdateState.POSTED) {
-                    items.add(item(executionId, log, id, entry.id(), UpdateDisposition.CHANGED_AFTER_POST, rejected.fields(),
-                            "already posted; changed input ignored (the log is now invalid: " + rejected.reason() + ")"));
+                Claims.Row row = id == null ? null : existing.get(List.of(id));
+                if (row != null && UpdateState.valueOf(row.state()) == UpdateState.POSTED) {
+                    items[i] = item(executionId, log, id, row.id(), UpdateDisposition.CHANGED_AFTER_POST, rejected.fields(),
+                            "already posted; changed input ignored (the log is now invalid: " + rejected.reason() + ")");
                 } else {
-                    items.add(item(executionId, log, id, null, UpdateDisposition.INVALID, rejected.fields(), rejected.reason()));
+                    items[i] = item(executionId, log, id, null, UpdateDisposition.INVALID, rejected.fields(), rejected.reason());
                 }
                 continue;
             }
-            MappedUpdate.Accepted accepted = (MappedUpdate.Accepted) update;
-            Decision decision = decide(executionId, jobName, endpoint, accepted, existing.get(id), resendInDoubt, now);
-            items.add(item(executionId, log, id, decision.updateId(), decision.disposition(), null, decision.note()));
-            if (decision.disposition().posted()) {
-                claims.add(new Claim(decision.updateId(), accepted, decision.disposition() == UpdateDisposition.RESENT_IN_DOUBT));
+            toClaim.add(i);
+        }
+        List<Claims.Decision> decisions = claims.claim(executionId, jobName, endpoint, toClaim.stream().map(i -> {
+            MappedUpdate.Accepted u = (MappedUpdate.Accepted) updates.get(i);
+            return new Claims.Candidate(List.of(u.resultId()), u.fingerprint(), u.log().file(), "simulation result " + u.resultId());
+        }).toList(), existing, resendInDoubt);
+        for (int n = 0; n < toClaim.size(); n++) {
+            int i = toClaim.get(n);
+            MappedUpdate.Accepted update = (MappedUpdate.Accepted) updates.get(i);
+            Claims.Decision decision = decisions.get(n);
+            UpdateDisposition disposition = disposition(decision.verdict());
+            String note = disposition == UpdateDisposition.CHANGED_AFTER_POST ? "already posted; changed input ignored" : null;
+            items[i] = item(executionId, update.log(), update.resultId(), decision.rowId(), disposition, null, note);
+            if (disposition.posted()) {
+                claimed[i] = new Claim(decision.rowId(), update, disposition == UpdateDisposition.RESENT_IN_DOUBT);
             }
         }
-        if (!items.isEmpty()) {
+        List<Claim> claims = java.util.Arrays.stream(claimed).filter(Objects::nonNull).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        if (items.length > 0) {
             jdbc.batchUpdate("""
                     INSERT INTO simulation_update_item (job_execution_id, seq, source_ref, line, simulation_result_id, update_id,
                                                         disposition, fields, reason)
                     VALUES (:exec, :seq, :ref, :line, :id, :update, :disposition, :fields, :reason)""",
-                    items.toArray(SqlParameterSource[]::new));
+                    items);
         }
         return claims;
     }
 
-    private record Decision(long updateId, UpdateDisposition disposition, @Nullable String note) {}
-
-    /** The ledger's verdict for one valid log; re-reads the row when a conditional update loses to another run. */
-    private Decision decide(long executionId, String jobName, BluejayEndpoint endpoint, MappedUpdate.Accepted update, @Nullable Entry entry,
-            boolean resendInDoubt, Instant now) {
-        Entry current = entry;
-        for (int round = 0; round < MAX_RECLAIM_ROUNDS; round++) {
-            if (current == null) {
-                Optional<Long> inserted = insertPending(executionId, jobName, endpoint, update, now);
-                if (inserted.isPresent()) {
-                    return new Decision(inserted.get(), UpdateDisposition.CLAIMED, null);
-                }
-            } else {
-                switch (current.state()) {
-                    case POSTED -> {
-                        return update.fingerprint().equals(current.fingerprint())
-                                ? new Decision(current.id(), UpdateDisposition.ALREADY_POSTED, null)
-                                : new Decision(current.id(), UpdateDisposition.CHANGED_AFTER_POST, "already posted; changed input ignored");
-                    }
-                    case REJECTED -> {
-                        if (update.fingerprint().equals(current.fingerprint())) {
-                            return new Decision(current.id(), UpdateDisposition.ALREADY_REJECTED, null);
-                        }
-                        if (reclaim(current, executionId, jobName, update, now)) {
-                            return new Decision(current.id(), UpdateDisposition.CLAIMED, null);
-                        }
-                    }
-                    case FAILED -> {
-                        if (reclaim(current, executionId, jobName, update, now)) {
-                            return new Decision(current.id(), UpdateDisposition.CLAIMED, null);
-                        }
-                    }
-                    case IN_DOUBT -> {
-                        if (!resendInDoubt) {
-                            return new Decision(current.id(), UpdateDisposition.LEFT_IN_DOUBT, null);
-                        }
-                        if (reclaim(current, executionId, jobName, update, now)) {
-                            return new Decision(current.id(), UpdateDisposition.RESENT_IN_DOUBT, null);
-                        }
-                    }
-                    case PENDING -> {
-                        if (pendingToInDoubt(current, now)) {
-                            return new Decision(current.id(), UpdateDisposition.FOUND_PENDING, null);
-                        }
-                    }
-                }
-            }
-            current = find(endpoint, List.of(update.resultId())).get(update.resultId());
-        }
-        throw new IllegalStateException("simulation result " + update.resultId() + " kept changing under other runs; re-run the job");
-    }
-
-    private Optional<Long> insertPending(long executionId, String jobName, BluejayEndpoint endpoint, MappedUpdate.Accepted update,
-            Instant now) {
-        MapSqlParameterSource p = new MapSqlParameterSource()
-                .addValue("endpoint", endpoint.key())
-                .addValue("id", update.resultId())
-                .addValue("fp", update.fingerprint())
-                .addValue("ref", truncate(update.log().file(), 2000))
-                .addValue("job", jobName)
-                .addValue("exec", executionId)
-                .addValue("now", utc(now));
-        org.springframework.jdbc.support.GeneratedKeyHolder keys = new org.springframework.jdbc.support.GeneratedKeyHolder();
-        try {
-            savepoint.executeWithoutResult(status -> jdbc.update("""
-                    INSERT INTO simulation_update (endpoint, simulation_result_id, state, fingerprint, source_ref, job_name,
-                                                   job_execution_id, created_at, updated_at)
-                    VALUES (:endpoint, :id, 'PENDING', :fp, :ref, :job, :exec, :now, :now)""", p, keys, new String[] {"id"}));
-        } catch (DuplicateKeyException raced) {
-            return Optional.empty(); // another run inserted it since we looked: decide again on its row
-        }
-        Number key = keys.getKey();
-        if (key == null) {
-            throw new IllegalStateException("the database returned no id for the new simulation_update row");
-        }
-        return Optional.of(key.longValue());
-    }
-
-    private boolean reclaim(Entry entry, long executionId, String jobName, MappedUpdate.Accepted update, Instant now) {
-        return jdbc.update("""
-                UPDATE simulation_update SET state = 'PENDING', fingerprint = :fp, source_ref = :ref, job_name = :job,
-                       job_execution_id = :exec, last_error = NULL, error_fields = NULL, updated_at = :now
-                WHERE id = :id AND state = :state AND fingerprint = :oldFp""",
-                new MapSqlParameterSource()
-                        .addValue("fp", update.fingerprint())
-                        .addValue("ref", truncate(update.log().file(), 2000))
-                        .addValue("job", jobName)
-                        .addValue("exec", executionId)
-                        .addValue("now", utc(now))
-                        .addValue("id", entry.id())
-                        .addValue("state", entry.state().name())
-                        .addValue("oldFp", entry.fingerprint())) == 1;
-    }
-
-    private boolean pendingToInDoubt(Entry entry, Instant now) {
-        return jdbc.update("""
-                UPDATE simulation_update SET state = 'IN_DOUBT', updated_at = :now,
-                       last_error = :error
-                WHERE id = :id AND state = 'PENDING' AND job_execution_id = :owner""",
-                new MapSqlParameterSource()
-                        .addValue("id", entry.id())
-                        .addValue("owner", entry.jobExecutionId())
-                        .addValue("now", utc(now))
-                        .addValue("error", "left PENDING by job execution " + entry.jobExecutionId()
-                                + ", which stopped while posting it: the update may have been applied; check in Bluejay, "
-                                + "then re-run with --resend-in-doubt if it was not")) == 1;
+    /** An update's disposition for the protocol's verdict (no owner counts as alive here: nothing runs elsewhere). */
+    private static UpdateDisposition disposition(Claims.Verdict verdict) {
+        return switch (verdict) {
+            case CLAIMED -> UpdateDisposition.CLAIMED;
+            case RESENT_IN_DOUBT -> UpdateDisposition.RESENT_IN_DOUBT;
+            case DONE -> UpdateDisposition.ALREADY_POSTED;
+            case DONE_CHANGED -> UpdateDisposition.CHANGED_AFTER_POST;
+            case REJECTED_UNCHANGED -> UpdateDisposition.ALREADY_REJECTED;
+            case LEFT_IN_DOUBT -> UpdateDisposition.LEFT_IN_DOUBT;
+            case FOUND_PENDING -> UpdateDisposition.FOUND_PENDING;
+            case RUNNING_ELSEWHERE -> throw new IllegalStateException("the simulation updates ledger asks no execution whether it is alive");
+        };
     }
 
     /** Bluejay answered 2xx. {@code note}: something worth keeping, e.g. an unreadable 2xx body. */
     public void markPosted(long updateId, long executionId, int attempts, @Nullable String note) {
-        Instant now = clock.instant();
-        outcome(updateId, executionId, "POSTED", attempts, note, null, ", posted_at = :now", now);
+        Map<String, @Nullable Object> columns = new LinkedHashMap<>();
+        columns.put("state", UpdateState.POSTED.name());
+        columns.put("posted_at", ClaimOutcomes.NOW);
+        outcomes.record(new ClaimOutcomes.Outcome(updateId, executionId, attempts, note, columns));
     }
 
     /** Bluejay refused the update (422, 404, other 4xx): posted again only when the log changes. */
     public void markRejected(long updateId, long executionId, String fields, String reason, int attempts) {
-        outcome(updateId, executionId, "REJECTED", attempts, reason, fields, "", clock.instant());
+        Map<String, @Nullable Object> columns = new LinkedHashMap<>();
+        columns.put("state", UpdateState.REJECTED.name());
+        columns.put("error_fields", truncate(fields, 1000));
+        outcomes.record(new ClaimOutcomes.Outcome(updateId, executionId, attempts, reason, columns));
     }
 
     /** Not applied: retries exhausted on failures that prove it, or not posted because the run stopped. */
     public void markFailed(long updateId, long executionId, String error, int attempts) {
-        outcome(updateId, executionId, "FAILED", attempts, error, null, "", clock.instant());
+        outcomes.markFailed(updateId, executionId, error, attempts);
     }
 
     /** An ambiguous failure: the update may have been applied. Never posted again without {@code --resend-in-doubt}. */
     public void markInDoubt(long updateId, long executionId, String error, int attempts) {
-        outcome(updateId, executionId, "IN_DOUBT", attempts, error, null, "", clock.instant());
-    }
-
-    private void outcome(long updateId, long executionId, String state, int attempts, @Nullable String error, @Nullable String fields,
-            String extraSet, Instant now) {
-        jdbc.update("""
-                UPDATE simulation_update SET state = :state, attempts = attempts + :attempts, last_error = :error,
-                       error_fields = :fields, updated_at = :now%s
-                WHERE id = :id AND job_execution_id = :exec AND state IN ('PENDING', 'IN_DOUBT')""".formatted(extraSet),
-                new MapSqlParameterSource("id", updateId)
-                        .addValue("exec", executionId)
-                        .addValue("state", state)
-                        .addValue("attempts", attempts)
-                        .addValue("error", error == null ? null : truncate(error, 4000))
-                        .addValue("fields", fields == null ? null : truncate(fields, 1000))
-                        .addValue("now", utc(now)));
+        outcomes.markInDoubt(updateId, executionId, error, attempts);
     }
 
     /** The ledger row of a simulation result's update at one endpoint. */
     public Optional<Entry> find(BluejayEndpoint endpoint, String simulationResultId) {
-        return Optional.ofNullable(find(endpoint, List.of(simulationResultId)).get(simulationResultId));
-    }
-
-    private Map<String, Entry> find(BluejayEndpoint endpoint, List<String> ids) {
-        if (ids.isEmpty()) {
-            return new HashMap<>();
-        }
-        Map<String, Entry> found = new HashMap<>();
-        jdbc.query("SELECT * FROM simulation_update WHERE simulation_result_id IN (:ids) AND endpoint = :endpoint",
-                Map.of("ids", ids, "endpoint", endpoint.key()),
-                (ResultSet rs) -> {
-                    Entry e = ENTRY.mapRow(rs, 0);
-                    found.put(e.simulationResultId(), e);
-                });
-        return found;
+        return jdbc.query("SELECT * FROM simulation_update WHERE simulation_result_id = :id AND endpoint = :endpoint",
+                Map.of("id", simulationResultId, "endpoint", endpoint.key()), ENTRY).stream().findFirst();
     }
 
     /** Result id → the file it was first read from, for the ids this execution already read in earlier chunks. */
@@ -301,53 +205,6 @@ public class SimulationUpdateLedger {
         return read;
     }
 
-    /**
-     * One log an execution read: what the run did with it and the state it ended in.
-     *
-     * @param line the manifest line; 0 for a directory listing
-     * @param state {@link UpdateDisposition#stateIn} the ledger's state now
-     * @param attempts HTTP attempts for the result over all runs (0 for a log never posted)
-     * @param error the ledger's last error, or why the log was not posted
-     * @param fields the rejected fields, for a REJECTED log
-     */
-    public record Item(long seq, String file, long line, @Nullable String resultId, UpdateDisposition disposition, UpdateState state,
-            int attempts, @Nullable String error, @Nullable String fields) {}
-
-    /** Streams the logs an execution read, in the order read. */
-    public void forEachItem(long executionId, Consumer<Item> consumer) {
-        jdbc.query("""
-                SELECT i.seq, i.source_ref, i.line, i.simulation_result_id, i.disposition, i.fields, i.reason,
-                       u.state, u.attempts, u.last_error, u.error_fields
-                FROM simulation_update_item i LEFT JOIN simulation_update u ON u.id = i.update_id
-                WHERE i.job_execution_id = :exec ORDER BY i.seq""", Map.of("exec", executionId), (ResultSet rs) -> {
-            UpdateDisposition disposition = UpdateDisposition.valueOf(rs.getString("disposition"));
-            String ledgerState = rs.getString("state");
-            UpdateState state = disposition.stateIn(ledgerState == null ? UpdateState.REJECTED : UpdateState.valueOf(ledgerState));
-            String reason = rs.getString("reason");
-            String lastError = rs.getString("last_error");
-            boolean fromLedger = disposition.posted() || disposition == UpdateDisposition.ALREADY_REJECTED
-                    || disposition == UpdateDisposition.LEFT_IN_DOUBT || disposition == UpdateDisposition.FOUND_PENDING;
-            String error = fromLedger ? lastError : reason;
-            String fields = rs.getString("fields");
-            if (fromLedger && state == UpdateState.REJECTED) {
-                fields = rs.getString("error_fields");
-            }
-            consumer.accept(new Item(rs.getLong("seq"), rs.getString("source_ref"), rs.getLong("line"), rs.getString("simulation_result_id"),
-                    disposition, state, ledgerState == null ? 0 : rs.getInt("attempts"), error, fields));
-        });
-    }
-
-    /** Result ids of an execution's items in one state, in the order read (for messages and tests). */
-    public List<String> resultIds(long executionId, UpdateState state) {
-        LinkedHashSet<String> ids = new LinkedHashSet<>();
-        forEachItem(executionId, item -> {
-            if (item.state() == state && item.resultId() != null) {
-                ids.add(item.resultId());
-            }
-        });
-        return List.copyOf(ids);
-    }
-
     private static MapSqlParameterSource item(long executionId, SimulationLog log, @Nullable String resultId, @Nullable Long updateId,
             UpdateDisposition disposition, @Nullable String fields, @Nullable String reason) {
         return new MapSqlParameterSource()
@@ -360,10 +217,6 @@ public class SimulationUpdateLedger {
                 .addValue("disposition", disposition.name())
                 .addValue("fields", fields == null ? null : truncate(fields, 1000))
                 .addValue("reason", reason == null ? null : truncate(reason, 8000));
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 
     private static @Nullable Instant instant(ResultSet rs, String column) throws SQLException {

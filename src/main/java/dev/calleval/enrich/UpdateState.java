@@ -1,5 +1,7 @@
 package dev.calleval.enrich;
 
+import dev.calleval.ledger.ClaimPhase;
+
 /**
  * The state of one simulation result in the {@code simulation_update} ledger. Each result is posted at most once
  * unless an operator says otherwise:
@@ -20,5 +22,16 @@ public enum UpdateState {
     POSTED,
     REJECTED,
     FAILED,
-    IN_DOUBT
+    IN_DOUBT;
+
+    /** Where an update in this state stands in the claim protocol ({@link dev.calleval.ledger.Claims}). */
+    public ClaimPhase phase() {
+        return switch (this) {
+            case PENDING -> ClaimPhase.PENDING;
+            case POSTED -> ClaimPhase.DONE;
+            case REJECTED -> ClaimPhase.REJECTED;
+            case FAILED -> ClaimPhase.FAILED;
+            case IN_DOUBT -> ClaimPhase.IN_DOUBT;
+        };
+    }
 }

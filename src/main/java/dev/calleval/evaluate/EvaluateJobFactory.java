@@ -5,6 +5,7 @@ import dev.calleval.execution.StopOnInterrupt;
 import dev.calleval.jobfile.JobDefinition;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.database.DatabaseRetry;
+import dev.calleval.ledger.CallResults;
 import dev.calleval.ledger.Ledger;
 import dev.calleval.source.CallRecord;
 import dev.calleval.source.ColumnMapping;
@@ -52,6 +53,7 @@ public class EvaluateJobFactory {
     private final PlatformTransactionManager transactionManager;
     private final Ledger ledger;
     private final Reconciler reconciler;
+    private final CallResults results;
     private final Clock clock;
     private final ExecutionHeartbeatListener heartbeat;
     private final S3Storage s3;
@@ -59,7 +61,7 @@ public class EvaluateJobFactory {
     private final DatabaseRetry retry;
 
     public EvaluateJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager, Ledger ledger,
-            Reconciler reconciler, Clock clock, ExecutionHeartbeatListener heartbeat, S3Storage s3, SubmitMonitoring monitoring,
+            Reconciler reconciler, CallResults results, Clock clock, ExecutionHeartbeatListener heartbeat, S3Storage s3, SubmitMonitoring monitoring,
             DatabaseRetry retry) {
         this.retry = retry;
         this.s3 = s3;
@@ -68,6 +70,7 @@ public class EvaluateJobFactory {
         this.transactionManager = transactionManager;
         this.ledger = ledger;
         this.reconciler = reconciler;
+        this.results = results;
         this.clock = clock;
         this.heartbeat = heartbeat;
     }
@@ -85,7 +88,7 @@ public class EvaluateJobFactory {
     public Job build(JobDefinition definition, BluejayClient client, Duration waitForResults) {
         Step submit = submitStep(definition, client);
         Step reconcile = new StepBuilder("reconcile", jobRepository)
-                .tasklet(new ReconcileTasklet(reconciler, ledger, client, definition.results(), waitForResults, clock,
+                .tasklet(new ReconcileTasklet(reconciler, results, client, definition.results(), waitForResults, clock,
                         new TransactionTemplate(transactionManager), retry), new ResourcelessTransactionManager())
                 .allowStartIfComplete(true)
                 .build();

@@ -3,7 +3,7 @@ package dev.calleval.evaluate;
 import dev.calleval.jobfile.JobDefinition;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.database.DatabaseRetry;
-import dev.calleval.ledger.Ledger;
+import dev.calleval.ledger.CallResults;
 import dev.calleval.reconciliation.Reconciler;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,7 +27,7 @@ final class ReconcileTasklet implements Tasklet {
     private static final Logger log = LoggerFactory.getLogger(ReconcileTasklet.class);
 
     private final Reconciler reconciler;
-    private final Ledger ledger;
+    private final CallResults ledger;
     private final BluejayClient client;
     private final JobDefinition.Results results;
     private final Duration waitForResults;
@@ -43,7 +43,7 @@ final class ReconcileTasklet implements Tasklet {
      * @param retry runs a pass again when the database connection was lost (a pass is safe to repeat: results are
      *     applied once, polls ask again)
      */
-    ReconcileTasklet(Reconciler reconciler, Ledger ledger, BluejayClient client, JobDefinition.Results results,
+    ReconcileTasklet(Reconciler reconciler, CallResults ledger, BluejayClient client, JobDefinition.Results results,
             Duration waitForResults, Clock clock, TransactionTemplate transaction, DatabaseRetry retry) {
         this.transaction = transaction;
         this.retry = retry;

@@ -3,6 +3,7 @@ package dev.calleval.ledger;
 import dev.calleval.bluejay.BluejayEndpoint;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.RowMapper;
 
 /**
  * One ledger row as read back: identity, state and where it came from.
@@ -23,4 +24,13 @@ public record LedgerEntry(
         @Nullable String sourceRef,
         @Nullable Long jobExecutionId,
         @Nullable Instant submittedAt,
-        @Nullable Instant updatedAt) {}
+        @Nullable Instant updatedAt) {
+
+    /** Maps a {@code call_ledger} row ({@code SELECT *}). */
+    static final RowMapper<LedgerEntry> MAPPER = (rs, n) -> new LedgerEntry(
+            rs.getLong("id"), new BluejayEndpoint(rs.getString("endpoint")), rs.getString("agent_key"), rs.getString("source_id"),
+            LedgerState.valueOf(rs.getString("state")),
+            rs.getString("call_id"), rs.getString("fingerprint"), rs.getInt("attempts"), rs.getBoolean("in_doubt"),
+            rs.getString("last_error"), rs.getString("source_ref"), rs.getObject("job_execution_id", Long.class),
+            Claims.instant(rs, "submitted_at"), Claims.instant(rs, "updated_at"));
+}

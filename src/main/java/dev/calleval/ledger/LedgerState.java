@@ -26,6 +26,16 @@ public enum LedgerState {
         return this == SUBMITTED || this == EVALUATED || this == INCOMPLETE || this == OVERDUE;
     }
 
+    /** Where a call in this state stands in the claim protocol ({@link Claims}); in doubt is a flag of a PENDING call. */
+    public ClaimPhase phase() {
+        return switch (this) {
+            case PENDING -> ClaimPhase.PENDING;
+            case SUBMITTED, EVALUATED, INCOMPLETE, OVERDUE -> ClaimPhase.DONE;
+            case REJECTED -> ClaimPhase.REJECTED;
+            case FAILED -> ClaimPhase.FAILED;
+        };
+    }
+
     /** A result arrived: a later event never changes the state again. */
     public boolean hasResult() {
         return this == EVALUATED || this == INCOMPLETE;

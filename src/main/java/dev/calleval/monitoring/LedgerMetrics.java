@@ -1,6 +1,6 @@
 package dev.calleval.monitoring;
 
-import dev.calleval.ledger.Ledger;
+import dev.calleval.ledger.LedgerCounts;
 import dev.calleval.ledger.LedgerState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,13 +28,13 @@ class LedgerMetrics implements MeterBinder {
     private static final Logger log = LoggerFactory.getLogger(LedgerMetrics.class);
     private static final List<LedgerState> STATES = List.of(LedgerState.OVERDUE, LedgerState.SUBMITTED);
 
-    private final Ledger ledger;
+    private final LedgerCounts ledger;
     private final Clock clock;
     private final Duration cacheFor;
     private @Nullable Map<LedgerState, Long> counts;
     private @Nullable Instant countedAt;
 
-    LedgerMetrics(Ledger ledger, Clock clock, @Value("${calleval.metrics.ledger-cache:30s}") Duration cacheFor) {
+    LedgerMetrics(LedgerCounts ledger, Clock clock, @Value("${calleval.metrics.ledger-cache:30s}") Duration cacheFor) {
         this.ledger = ledger;
         this.clock = clock;
         this.cacheFor = cacheFor;

@@ -11,7 +11,7 @@ import dev.calleval.bluejay.CustomMetricResult;
 import dev.calleval.bluejay.Evaluation;
 import dev.calleval.ledger.CallResult;
 import dev.calleval.ledger.CallScope;
-import dev.calleval.ledger.Ledger;
+import dev.calleval.ledger.CallResults;
 import dev.calleval.ledger.LedgerEntry;
 import dev.calleval.ledger.LedgerState;
 import dev.calleval.webhook.WebhookInbox;
@@ -48,10 +48,10 @@ public class Reconciler {
     static final String CALL_EVALUATED = "observability_call_evaluated";
 
     private final WebhookInbox inbox;
-    private final Ledger ledger;
+    private final CallResults ledger;
     private final Clock clock;
 
-    public Reconciler(WebhookInbox inbox, Ledger ledger, Clock clock) {
+    public Reconciler(WebhookInbox inbox, CallResults ledger, Clock clock) {
         this.inbox = inbox;
         this.ledger = ledger;
         this.clock = clock;

@@ -1,6 +1,6 @@
 package dev.calleval.report;
 
-import dev.calleval.ledger.Ledger.ExecutionCallRow;
+import dev.calleval.report.ExecutionRecords.ExecutionCallRow;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;

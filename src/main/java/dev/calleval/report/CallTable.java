@@ -6,7 +6,7 @@ import static dev.calleval.report.Html.num;
 import static dev.calleval.report.ResultSections.shorten;
 
 import dev.calleval.ledger.Disposition;
-import dev.calleval.ledger.Ledger.ExecutionCallRow;
+import dev.calleval.report.ExecutionRecords.ExecutionCallRow;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;

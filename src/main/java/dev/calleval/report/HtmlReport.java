@@ -2,9 +2,8 @@ package dev.calleval.report;
 
 import static dev.calleval.report.Html.esc;
 
-import dev.calleval.ledger.Ledger;
-import dev.calleval.ledger.Ledger.ExecutionCallRow;
-import dev.calleval.ledger.Ledger.RejectionRow;
+import dev.calleval.report.ExecutionRecords.ExecutionCallRow;
+import dev.calleval.report.ExecutionRecords.RejectionRow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -50,14 +49,14 @@ public class HtmlReport {
      */
     static final List<String> OUTCOME_COLORS = ExecutionSections.OUTCOME_COLORS;
 
-    private final Ledger ledger;
+    private final ExecutionRecords ledger;
     private final Clock clock;
 
     /**
      * @param ledger where the execution's calls and rejected rows are read
      * @param clock the time written in the footer
      */
-    public HtmlReport(Ledger ledger, Clock clock) {
+    public HtmlReport(ExecutionRecords ledger, Clock clock) {
         this.ledger = ledger;
         this.clock = clock;
     }

@@ -3,7 +3,7 @@ package dev.calleval.report;
 import static dev.calleval.report.Html.count;
 import static dev.calleval.report.Html.esc;
 
-import dev.calleval.ledger.Ledger.RejectionRow;
+import dev.calleval.report.ExecutionRecords.RejectionRow;
 import java.util.List;
 
 /** The rejected rows table of {@code report.html}: where, source id, fields, reason and who refused. */

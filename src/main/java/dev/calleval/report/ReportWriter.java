@@ -1,7 +1,6 @@
 package dev.calleval.report;
 
 import dev.calleval.ledger.Disposition;
-import dev.calleval.ledger.Ledger;
 import dev.calleval.ledger.LedgerState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,10 +30,10 @@ public class ReportWriter {
             .propertyNamingStrategy(tools.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
             .build();
 
-    private final Ledger ledger;
+    private final ExecutionRecords ledger;
     private final HtmlReport html;
 
-    public ReportWriter(Ledger ledger, HtmlReport html) {
+    public ReportWriter(ExecutionRecords ledger, HtmlReport html) {
         this.ledger = ledger;
         this.html = html;
     }

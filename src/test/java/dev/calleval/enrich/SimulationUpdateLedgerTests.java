@@ -29,6 +29,7 @@ class SimulationUpdateLedgerTests {
     private static final String JOB = "enrich-test";
 
     private SimulationUpdateLedger ledger;
+    private SimulationUpdateRecords records;
     private NamedParameterJdbcTemplate jdbc;
     private TransactionTemplate transactions;
     private long seq;
@@ -40,6 +41,7 @@ class SimulationUpdateLedgerTests {
         JdbcTransactionManager transactionManager = new JdbcTransactionManager(dataSource);
         transactions = new TransactionTemplate(transactionManager);
         ledger = new SimulationUpdateLedger(jdbc, transactionManager, Clock.systemUTC());
+        records = new SimulationUpdateRecords(jdbc);
     }
 
     /** A new, empty, migrated database for one test: H2 in memory here. */
@@ -64,7 +66,7 @@ class SimulationUpdateLedgerTests {
 
     private List<UpdateDisposition> dispositions(long execution) {
         List<UpdateDisposition> out = new ArrayList<>();
-        ledger.forEachItem(execution, item -> out.add(item.disposition()));
+        records.forEachItem(execution, item -> out.add(item.disposition()));
         return out;
     }
 
@@ -86,8 +88,8 @@ class SimulationUpdateLedgerTests {
         assertThat(dispositions(2)).containsExactly(UpdateDisposition.ALREADY_POSTED);
         assertThat(dispositions(3)).containsExactly(UpdateDisposition.CHANGED_AFTER_POST);
         assertThat(dispositions(4)).containsExactly(UpdateDisposition.CHANGED_AFTER_POST);
-        List<SimulationUpdateLedger.Item> items = new ArrayList<>();
-        ledger.forEachItem(3, items::add);
+        List<SimulationUpdateRecords.Item> items = new ArrayList<>();
+        records.forEachItem(3, items::add);
         assertThat(items).singleElement().satisfies(item -> {
             assertThat(item.state()).isEqualTo(UpdateState.POSTED);
             assertThat(item.error()).isEqualTo("already posted; changed input ignored");
@@ -136,8 +138,8 @@ class SimulationUpdateLedgerTests {
 
         assertThat(claim(2, true, log("1", "a"))).isEmpty();
         assertThat(dispositions(2)).containsExactly(UpdateDisposition.ALREADY_REJECTED);
-        List<SimulationUpdateLedger.Item> items = new ArrayList<>();
-        ledger.forEachItem(2, items::add);
+        List<SimulationUpdateRecords.Item> items = new ArrayList<>();
+        records.forEachItem(2, items::add);
         assertThat(items.get(0).error()).isEqualTo("unknown simulation result (404)");
         assertThat(items.get(0).fields()).isEqualTo("simulation_result_id");
 
@@ -197,8 +199,8 @@ class SimulationUpdateLedgerTests {
         assertThat(claims).extracting(c -> c.update().resultId()).containsExactly("1", "2");
         assertThat(dispositions(1)).containsExactly(UpdateDisposition.CLAIMED, UpdateDisposition.CLAIMED, UpdateDisposition.DUPLICATE,
                 UpdateDisposition.DUPLICATE, UpdateDisposition.INVALID, UpdateDisposition.DUPLICATE);
-        List<SimulationUpdateLedger.Item> items = new ArrayList<>();
-        ledger.forEachItem(1, items::add);
+        List<SimulationUpdateRecords.Item> items = new ArrayList<>();
+        records.forEachItem(1, items::add);
         assertThat(items.get(2).error()).isEqualTo("simulation result 1 was already read in this run from logs/1.json; only the first log is used");
         assertThat(items.get(2).state()).isEqualTo(UpdateState.REJECTED);
         assertThat(items.get(4).fields()).isEqualTo("tool_calls[0].start_offset_ms");

@@ -1,5 +1,6 @@
 package dev.calleval.ledger;
 
+import dev.calleval.report.ExecutionRecords;
 import dev.calleval.execution.ExecutionLiveness;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,6 +51,8 @@ class LedgerIntegrationTests {
     private TransactionTemplate transactions;
     private ExecutionLiveness liveness;
     private Ledger ledger;
+    private CallResults results;
+    private ExecutionRecords records;
 
     /** A new, empty, migrated database for one test: H2 in memory here. */
     DataSource newDataSource() {
@@ -64,6 +67,8 @@ class LedgerIntegrationTests {
         transactions = new TransactionTemplate(transactionManager);
         liveness = new ExecutionLiveness(jdbc, transactionManager, Duration.ofMillis(200), Duration.ofSeconds(30));
         ledger = new Ledger(jdbc, Clock.systemUTC(), transactionManager, liveness);
+        results = new CallResults(jdbc, Clock.systemUTC());
+        records = new ExecutionRecords(jdbc);
     }
 
     @AfterEach
@@ -88,7 +93,7 @@ class LedgerIntegrationTests {
     }
 
     private Map<String, Long> dispositions(long execution) {
-        return ledger.dispositionCounts(execution);
+        return records.dispositionCounts(execution);
     }
 
     @Test
@@ -102,8 +107,8 @@ class LedgerIntegrationTests {
         assertThat(second.claimed()).as("not sent twice").isEmpty();
         assertThat(second.runningElsewhere()).containsExactly(Map.entry(1L, 1));
         assertThat(dispositions(2)).containsExactly(Map.entry("RUNNING_ELSEWHERE/PENDING", 1L));
-        assertThat(ledger.runningElsewhereOwners(2)).containsExactly(1L);
-        assertThat(ledger.findBySourceId("src-1")).singleElement().satisfies(e -> {
+        assertThat(records.runningElsewhereOwners(2)).containsExactly(1L);
+        assertThat(results.findBySourceId("src-1")).singleElement().satisfies(e -> {
             assertThat(e.jobExecutionId()).as("still the first execution's").isEqualTo(1L);
             assertThat(e.inDoubt()).isFalse();
         });
@@ -240,7 +245,7 @@ class LedgerIntegrationTests {
         assertThat(outcome.claimed()).extracting(c -> c.call().sourceId()).as("new calls, in input order")
                 .containsExactly("src-001", "src-002", "src-003", "src-004", "src-005", "src-006", "src-008", "src-009", "src-010");
         assertThat(outcome.claimed()).extracting(Ledger.Claim::ledgerId).as("each its own row").doesNotHaveDuplicates().doesNotContain(known);
-        assertThat(outcome.claimed()).allSatisfy(c -> assertThat(ledger.findBySourceId(c.call().sourceId())).singleElement()
+        assertThat(outcome.claimed()).allSatisfy(c -> assertThat(results.findBySourceId(c.call().sourceId())).singleElement()
                 .satisfies(e -> {
                     assertThat(e.id()).as("the id returned is the row's").isEqualTo(c.ledgerId());
                     assertThat(e.state()).isEqualTo(LedgerState.PENDING);
@@ -280,7 +285,7 @@ class LedgerIntegrationTests {
             assertThat(outcome.runningElsewhere()).containsExactly(Map.entry(1L, 1));
             assertThat(dispositions(2)).containsOnly(Map.entry("CLAIMED/PENDING", 9L), Map.entry("RUNNING_ELSEWHERE/PENDING", 1L));
             assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM call_ledger", Map.of(), Long.class)).as("one row per call").isEqualTo(10);
-            assertThat(ledger.findBySourceId("src-005")).singleElement().satisfies(e -> assertThat(e.jobExecutionId()).isEqualTo(1L));
+            assertThat(results.findBySourceId("src-005")).singleElement().satisfies(e -> assertThat(e.jobExecutionId()).isEqualTo(1L));
         } finally {
             commit.countDown();
             threads.shutdownNow();
@@ -298,26 +303,26 @@ class LedgerIntegrationTests {
                 new Ledger.Submitted(claimed.get(2).ledgerId(), 1, "call-c", 1), // FAILED meanwhile: unchanged
                 new Ledger.Submitted(claimed.get(3).ledgerId(), 2, "call-d", 1))); // owned by execution 1, not 2: unchanged
 
-        assertThat(ledger.findBySourceId("src-001")).singleElement().satisfies(e -> {
+        assertThat(results.findBySourceId("src-001")).singleElement().satisfies(e -> {
             assertThat(e.state()).isEqualTo(LedgerState.SUBMITTED);
             assertThat(e.callId()).isEqualTo("call-a");
             assertThat(e.attempts()).isEqualTo(1);
             assertThat(e.submittedAt()).isNotNull();
         });
-        assertThat(ledger.findBySourceId("src-002")).singleElement().satisfies(e -> {
+        assertThat(results.findBySourceId("src-002")).singleElement().satisfies(e -> {
             assertThat(e.callId()).isEqualTo("call-b");
             assertThat(e.attempts()).isEqualTo(2);
         });
-        assertThat(ledger.findBySourceId("src-003")).singleElement().satisfies(e -> {
+        assertThat(results.findBySourceId("src-003")).singleElement().satisfies(e -> {
             assertThat(e.state()).isEqualTo(LedgerState.FAILED);
             assertThat(e.callId()).isNull();
             assertThat(e.attempts()).isEqualTo(5);
         });
-        assertThat(ledger.findBySourceId("src-004")).singleElement().satisfies(e -> {
+        assertThat(results.findBySourceId("src-004")).singleElement().satisfies(e -> {
             assertThat(e.state()).isEqualTo(LedgerState.PENDING);
             assertThat(e.callId()).isNull();
         });
-        assertThat(ledger.findByCallId("call-d")).isEmpty();
+        assertThat(results.findByCallId("call-d")).isEmpty();
     }
 
     private Ledger.ClaimOutcome claimAt(BluejayEndpoint endpoint, long execution, List<MappedCall.Accepted> calls) {
@@ -341,7 +346,7 @@ class LedgerIntegrationTests {
                 .allSatisfy(c -> assertThat(c.inDoubt()).isFalse());
         assertThat(toReal.alreadyDone()).isZero();
         assertThat(dispositions(2)).containsExactly(Map.entry("CLAIMED/PENDING", 3L));
-        assertThat(ledger.findBySourceId("src-001")).extracting(e -> e.endpoint().key())
+        assertThat(results.findBySourceId("src-001")).extracting(e -> e.endpoint().key())
                 .containsExactlyInAnyOrder("sandbox", "https://api.getbluejay.ai");
         assertThat(ledger.find(BluejayEndpoint.SANDBOX, "1234", "src-001")).get().satisfies(e -> {
             assertThat(e.state()).as("the sandbox's row is untouched").isEqualTo(LedgerState.SUBMITTED);
@@ -363,11 +368,11 @@ class LedgerIntegrationTests {
         submitAll(claimAt(BluejayEndpoint.DEFAULT, 2, calls(3)), 2, "real-");
         Instant later = Instant.now().plusSeconds(60);
 
-        assertThat(ledger.awaitingResults(CallScope.all(), BluejayEndpoint.DEFAULT, later, 0, 100)).extracting(LedgerEntry::callId)
+        assertThat(results.awaitingResults(CallScope.all(), BluejayEndpoint.DEFAULT, later, 0, 100)).extracting(LedgerEntry::callId)
                 .containsExactly("real-src-001", "real-src-002", "real-src-003");
-        assertThat(ledger.awaitingResults(CallScope.job(JOB), BluejayEndpoint.SANDBOX, later, 0, 100)).extracting(LedgerEntry::callId)
+        assertThat(results.awaitingResults(CallScope.job(JOB), BluejayEndpoint.SANDBOX, later, 0, 100)).extracting(LedgerEntry::callId)
                 .containsExactly("sandbox-src-001", "sandbox-src-002");
-        assertThat(ledger.awaitingResults(CallScope.all(), BluejayEndpoint.of(java.net.URI.create("http://127.0.0.1:9999")), later, 0, 100))
+        assertThat(results.awaitingResults(CallScope.all(), BluejayEndpoint.of(java.net.URI.create("http://127.0.0.1:9999")), later, 0, 100))
                 .isEmpty();
     }
 

@@ -8,6 +8,7 @@ import dev.calleval.bluejay.CallInterface;
 import dev.calleval.bluejay.EvaluateRequest;
 import dev.calleval.bluejay.Participant;
 import dev.calleval.bluejay.ParticipantRole;
+import dev.calleval.ledger.CallResults;
 import dev.calleval.ledger.Ledger;
 import dev.calleval.ledger.LedgerEntry;
 import dev.calleval.ledger.LedgerState;
@@ -29,6 +30,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class ReconcilerIntegrationTests {
     @Autowired
     Ledger ledger;
+
+    @Autowired
+    CallResults results;
 
     @Autowired
     WebhookInbox inbox;
@@ -73,7 +77,7 @@ class ReconcilerIntegrationTests {
     }
 
     private LedgerEntry entry(String sourceId) {
-        return ledger.findBySourceId(sourceId).get(0);
+        return results.findBySourceId(sourceId).get(0);
     }
 
     @Test
@@ -150,15 +154,15 @@ class ReconcilerIntegrationTests {
         reconciler.processInbox(); // page-3 now has its result
         Instant later = Instant.now().plusSeconds(60);
 
-        List<LedgerEntry> first = ledger.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), BluejayEndpoint.DEFAULT, later, 0, 2);
-        List<LedgerEntry> second = ledger.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), BluejayEndpoint.DEFAULT, later, first.get(1).id(), 2);
-        List<LedgerEntry> third = ledger.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), BluejayEndpoint.DEFAULT, later, second.get(1).id(), 2);
+        List<LedgerEntry> first = results.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), BluejayEndpoint.DEFAULT, later, 0, 2);
+        List<LedgerEntry> second = results.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), BluejayEndpoint.DEFAULT, later, first.get(1).id(), 2);
+        List<LedgerEntry> third = results.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), BluejayEndpoint.DEFAULT, later, second.get(1).id(), 2);
 
-        assertThat(ledger.countAwaitingResults(7L)).isEqualTo(4);
+        assertThat(results.countAwaitingResults(7L)).isEqualTo(4);
         assertThat(first).extracting(LedgerEntry::id).containsExactly(ids.get(0), ids.get(1));
         assertThat(second).extracting(LedgerEntry::id).containsExactly(ids.get(3), ids.get(4));
         assertThat(third).isEmpty();
-        assertThat(ledger.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), BluejayEndpoint.DEFAULT, Instant.now().minusSeconds(60), 0, 10)).as("none submitted before the cutoff").isEmpty();
-        assertThat(ledger.countAwaitingResults(8L)).as("another execution").isZero();
+        assertThat(results.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), BluejayEndpoint.DEFAULT, Instant.now().minusSeconds(60), 0, 10)).as("none submitted before the cutoff").isEmpty();
+        assertThat(results.countAwaitingResults(8L)).as("another execution").isZero();
     }
 }

@@ -2,6 +2,7 @@ package dev.calleval.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.calleval.ledger.CallResults;
 import dev.calleval.ledger.Ledger;
 import java.io.StringWriter;
 import java.net.URI;
@@ -27,6 +28,9 @@ class HtmlReportIntegrationTests {
     Ledger ledger;
 
     @Autowired
+    CallResults results;
+
+    @Autowired
     ReportWriter writer;
 
     @Autowired
@@ -50,7 +54,7 @@ class HtmlReportIntegrationTests {
 
     @Test
     void judgedExecutionShowsOutcomesRatesLatencyAndCustomMetrics() throws Exception {
-        ReportFixtures.Expected e = ReportFixtures.judgedExecution(ledger, 11, 60, work.resolve("transcripts"));
+        ReportFixtures.Expected e = ReportFixtures.judgedExecution(ledger, results, 11, 60, work.resolve("transcripts"));
         String html = html(11, e, work.resolve("reports/nightly/11"));
 
         assertThat(html).startsWith("<!DOCTYPE html>").contains("Content-Security-Policy").contains("default-src 'none'");
@@ -77,7 +81,7 @@ class HtmlReportIntegrationTests {
 
     @Test
     void everyTextFromInputOrBluejayIsEscaped() throws Exception {
-        ReportFixtures.Expected e = ReportFixtures.judgedExecution(ledger, 12, 20, work.resolve("transcripts"));
+        ReportFixtures.Expected e = ReportFixtures.judgedExecution(ledger, results, 12, 20, work.resolve("transcripts"));
         String html = html(12, e, work.resolve("reports/nightly/12"));
 
         assertThat(html).doesNotContainIgnoringCase("<script").doesNotContainIgnoringCase("<img").doesNotContain("<b>hostile")
@@ -95,7 +99,7 @@ class HtmlReportIntegrationTests {
 
     @Test
     void transcriptsAreLinkedRelativelyAndShownInline() throws Exception {
-        ReportFixtures.Expected e = ReportFixtures.judgedExecution(ledger, 13, 20, work.resolve("transcripts"));
+        ReportFixtures.Expected e = ReportFixtures.judgedExecution(ledger, results, 13, 20, work.resolve("transcripts"));
         Path page = work.resolve("reports/nightly/13");
         String html = html(13, e, page);
 
@@ -120,7 +124,7 @@ class HtmlReportIntegrationTests {
 
     @Test
     void aLargeRunListsTheFirstThousandCallsAndPointsToTheCsv() throws Exception {
-        ReportFixtures.Expected e = ReportFixtures.judgedExecution(ledger, 14, 1_050, work.resolve("transcripts"));
+        ReportFixtures.Expected e = ReportFixtures.judgedExecution(ledger, results, 14, 1_050, work.resolve("transcripts"));
         StringBuilder longCall = new StringBuilder("[");
         for (int i = 0; i < 600; i++) {
             longCall.append(i == 0 ? "" : ",").append("{\"start_offset_ms\":%d,\"end_offset_ms\":%d,\"speaker\":\"%s\",\"utterance\":\"%s\"}"

@@ -3,6 +3,7 @@ package dev.calleval.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.calleval.CommandLine;
+import dev.calleval.ledger.CallResults;
 import dev.calleval.ledger.Ledger;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -39,6 +40,9 @@ class ReportBrowserTests {
 
     @Autowired
     Ledger ledger;
+
+    @Autowired
+    CallResults results;
 
     @Autowired
     ReportWriter writer;
@@ -102,7 +106,7 @@ class ReportBrowserTests {
         jdbc.update("DELETE FROM execution_call");
         jdbc.update("DELETE FROM rejection");
         jdbc.update("DELETE FROM call_ledger");
-        ReportFixtures.Expected e = ReportFixtures.judgedExecution(ledger, 21, 60, work.resolve("transcripts"));
+        ReportFixtures.Expected e = ReportFixtures.judgedExecution(ledger, results, 21, 60, work.resolve("transcripts"));
         RunSummary summary = writer.write(work.resolve("reports"), new ReportWriter.ExecutionInfo(ReportFixtures.JOB, 21, "COMPLETED", null,
                 Instant.parse("2026-11-20T02:00:00Z"), Instant.parse("2026-11-20T02:41:13Z"), "../manifests/nightly.csv", "https://api.getbluejay.ai", e.rowsRead(),
                 new RunSummary.Requests(e.calls() + 12, 4, 12, 0)));

@@ -7,6 +7,7 @@ import dev.calleval.bluejay.EvaluateRequest;
 import dev.calleval.bluejay.Participant;
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.ledger.CallResult;
+import dev.calleval.ledger.CallResults;
 import dev.calleval.ledger.Ledger;
 import dev.calleval.ledger.LedgerState;
 import dev.calleval.source.SourceRef;
@@ -47,7 +48,7 @@ final class ReportFixtures {
      * Writes the transcripts under {@code dir} and records {@code calls} calls (at least 20) of execution
      * {@code executionId} plus 3 local rejections.
      */
-    static Expected judgedExecution(Ledger ledger, long executionId, int calls, Path dir) throws IOException {
+    static Expected judgedExecution(Ledger ledger, CallResults results, long executionId, int calls, Path dir) throws IOException {
         Files.createDirectories(dir);
         Path plain = dir.resolve("call-plain.json");
         Files.writeString(plain, """
@@ -108,7 +109,7 @@ final class ReportFixtures {
             String resolution = i % 3 == 0 ? "refund" : i % 3 == 1 ? "replacement <i>sent</i>" : "escalated";
             String custom = "{\"Order status resolved\":\"%s\",\"Empathy score\":\"%s\",\"Resolution\":\"%s\"}"
                     .formatted(metric, Html.num(score, 1), resolution.replace("\"", "\\\""));
-            ledger.applyResult(id, callId, new CallResult(complete ? LedgerState.EVALUATED : LedgerState.INCOMPLETE,
+            results.applyResult(id, callId, new CallResult(complete ? LedgerState.EVALUATED : LedgerState.INCOMPLETE,
                     complete ? "COMPLETED" : "INCOMPLETED", i % 6 == 5 ? "POLL" : "WEBHOOK", "ev-" + i, goal, hal, 3 + i % 6,
                     40.0 + i % 20, round(p50), round(p90), custom));
             if (complete) {
