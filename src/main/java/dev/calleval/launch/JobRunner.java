@@ -15,12 +15,8 @@ import dev.calleval.report.RunSummary;
 import dev.calleval.source.ManifestHeader;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -49,7 +45,6 @@ import org.springframework.boot.batch.autoconfigure.BatchTaskExecutor;
 import org.springframework.core.task.TaskRejectedException;
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 
 /**
@@ -86,7 +81,7 @@ public class JobRunner {
     private final JobRepository jobRepository;
     private final EvaluateJobFactory evaluateJobs;
     private final EnrichJobFactory enrichJobs;
-    private final ExecutionLiveness liveness;
+    private final RunningExecutions guard;
     private final JobExecutionListener endLog;
 
     public JobRunner(JobOperator jobOperator, JobRegistry jobRegistry, @BatchTaskExecutor LaunchExecutor launchExecutor, JobRepository jobRepository,
@@ -98,7 +93,7 @@ public class JobRunner {
         this.jobRepository = jobRepository;
         this.evaluateJobs = evaluateJobs;
         this.enrichJobs = enrichJobs;
-        this.liveness = liveness;
+        this.guard = new RunningExecutions(jobRepository, liveness, jobOperator);
         this.endLog = new ExecutionEndLog(failureLines.getIfAvailable(() -> failure -> Optional.empty()));
     }
 
@@ -284,68 +279,12 @@ public class JobRunner {
      * refuses a launch when this is present; {@link #run} and {@link #runEnrich} refuse it themselves.
      */
     public Optional<RunningExecution> running(String name, String source) {
-        return started(name, source).stream().filter(Found::alive).findFirst()
+        return guard.started(name, source).stream().filter(RunningExecutions.Found::alive).findFirst()
                 .map(s -> new RunningExecution(s.execution().getId(), name, source, s.heartbeat().orElse(null)));
     }
 
     /** A job execution launched, and whether it restarts an earlier instance. */
     private record Launch(JobExecution execution, boolean restarted) {}
-
-    /** An execution the job repository has as running (STARTING, STARTED, STOPPING), and whether it really is. */
-    private record Found(JobExecution execution, Optional<ExecutionLiveness.Heartbeat> heartbeat, boolean alive) {}
-
-    /** The executions of job {@code name} over {@code source} that the job repository has as running. */
-    private List<Found> started(String name, String source) {
-        List<Found> started = new ArrayList<>();
-        for (JobExecution execution : jobRepository.findRunningJobExecutions(name)) {
-            if (source.equals(execution.getJobParameters().getString("source"))) {
-                Optional<ExecutionLiveness.Heartbeat> heartbeat = liveness.heartbeat(execution.getId());
-                started.add(new Found(execution, heartbeat, heartbeat.isPresent() ? heartbeat.get().alive() : justCreated(execution)));
-            }
-        }
-        return started;
-    }
-
-    /** An execution without a heartbeat yet, created less than the heartbeat timeout ago: starting, not dead. */
-    private boolean justCreated(JobExecution execution) {
-        LocalDateTime created = execution.getCreateTime();
-        return created != null && created.isAfter(LocalDateTime.now().minus(liveness.timeout()));
-    }
-
-    /**
-     * Refuses the launch when an execution of the job over the same source is alive; marks those that are STARTED
-     * but dead (their process was killed) FAILED through {@link JobOperator#recover}, so that this launch restarts
-     * their job instance.
-     *
-     * @throws JobAlreadyRunningException when one is alive
-     */
-    private void refuseOrRecover(String name, String source) {
-        List<Found> started = started(name, source);
-        for (Found s : started) {
-            if (s.alive()) {
-                throw new JobAlreadyRunningException(name, source, s.execution().getId(), s.heartbeat().orElse(null));
-            }
-        }
-        for (Found s : started) {
-            JobExecution found = s.execution();
-            Optional<ExecutionLiveness.Heartbeat> heartbeat = s.heartbeat();
-            String why = heartbeat.map(h -> "its process (" + h.describe() + ") stopped without ending it")
-                    .orElse("it has no heartbeat (its process stopped before it began)");
-            log.warn("{} execution {} is {} but dead: {}; marking it FAILED, so that this run restarts it", name, found.getId(),
-                    found.getStatus(), why);
-            JobExecution execution = jobRepository.getJobExecution(found.getId()); // with its step executions
-            if (execution == null) {
-                continue;
-            }
-            execution.setExitStatus(ExitStatus.FAILED.addExitDescription("abandoned: " + why));
-            try {
-                jobOperator.recover(execution);
-            } catch (OptimisticLockingFailureException concurrent) {
-                log.info("{} execution {} was marked FAILED by another run at the same moment", name, found.getId());
-            }
-            liveness.ended(found.getId());
-        }
-    }
 
     /**
      * Starts a new instance of the job over {@code source}, or restarts its last one when that failed or was stopped
@@ -358,7 +297,7 @@ public class JobRunner {
      */
     private Launch launch(Job job, String name, String source, BluejayEndpoint endpoint) throws Exception {
         for (int attempt = 1; ; attempt++) {
-            refuseOrRecover(name, source);
+            guard.refuseOrRecover(name, source);
             JobParameters parameters = null;
             boolean restart = false;
             JobInstance last = jobRepository.getLastJobInstance(name);
