@@ -84,6 +84,10 @@ public class JobRunner {
     private final RunningExecutions guard;
     private final JobExecutionListener endLog;
 
+    /**
+     * @param jobOperator the process's one operator (Spring Boot's, built with {@code jobRegistry} and {@code launchExecutor})
+     * @param failureLines tells an expected failure's one line from a bug (the command line's); none: every failure is a bug
+     */
     public JobRunner(JobOperator jobOperator, JobRegistry jobRegistry, @BatchTaskExecutor LaunchExecutor launchExecutor, JobRepository jobRepository,
             EvaluateJobFactory evaluateJobs, EnrichJobFactory enrichJobs, ExecutionLiveness liveness,
             ObjectProvider<FailureLines> failureLines) {
