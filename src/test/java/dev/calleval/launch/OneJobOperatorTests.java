@@ -56,6 +56,7 @@ class OneJobOperatorTests {
         JobDefinition.Evaluate definition = (JobDefinition.Evaluate) new JobDefinitions(work).load(file.toString());
         assertThat(context.getBeansOfType(JobOperator.class)).hasSize(1);
         assertThat(context.getBeansOfType(JobRegistry.class)).hasSize(1);
+        assertThat(context.containsBean("applicationTaskExecutor")).as("Spring Boot's own task executor is still there").isTrue();
 
         JobOutcome<RunSummary> first = runner.run(definition, clients.create(definition, URI.create("http://127.0.0.1:9"), ApiKey.of("k")),
                 Duration.ZERO);
@@ -70,5 +71,17 @@ class OneJobOperatorTests {
         assertThat(jobRegistry.getJob("nightly")).as("replaced by the job built for the second launch").isNotNull().isNotSameAs(firstJob);
         assertThat(Path.of(second.reportDirectory()).resolve("summary.json")).as("written before run returned").isRegularFile();
         assertThat(second.summary().rowsRead()).isZero();
+
+        java.util.List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        JobRunner.Started started = runner.start(definition, clients.create(definition, URI.create("http://127.0.0.1:9"), ApiKey.of("k")),
+                Duration.ZERO, task -> {
+                    Thread thread = new Thread(task, "launched-elsewhere");
+                    threads.add(thread);
+                    thread.start();
+                });
+        JobOutcome<?> third = started.ended().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(threads).as("the one operator ran the execution on the executor start was given").hasSize(1);
+        assertThat(third.executionId()).isEqualTo(started.executionId());
+        assertThat(third.completed()).isTrue();
     }
 }
