@@ -79,9 +79,9 @@ class DropFolderCommand implements Callable<Integer> {
                 throw new IllegalStateException("picocli did not inject the command spec");
             }
             PrintWriter out = spec.commandLine().getOut();
-            JobDefinition definition = jobs.load(job);
-            if (definition.kind() != JobDefinition.Kind.DROP_FOLDER) {
-                spec.commandLine().getErr().println("calleval: " + definition.name() + " is an " + definition.kind()
+            JobDefinition loaded = jobs.load(job);
+            if (!(loaded instanceof JobDefinition.DropFolder definition)) {
+                spec.commandLine().getErr().println("calleval: " + loaded.name() + " is an " + loaded.kind()
                         + " job: drop-folder poll-once needs a job file with a drop-folder: section");
                 return ExitCodes.USAGE;
             }
@@ -89,10 +89,10 @@ class DropFolderCommand implements Callable<Integer> {
                 if (open == null) {
                     return ExitCodes.USAGE;
                 }
-                out.printf("drop folder %s: polling %s%n", definition.name(), definition.requireDropFolder().inbox());
+                out.printf("drop folder %s: polling %s%n", definition.name(), definition.dropFolder().inbox());
                 out.flush();
                 List<DropFolderPoller.Outcome> outcomes = poller.pollOnce(definition, evaluate -> {
-                    out.printf("%nmanifest %s:%n", evaluate.requireSource().location());
+                    out.printf("%nmanifest %s:%n", evaluate.source().location());
                     return execution.execute(evaluate, open, waitForResults, false, out) == ExitCodes.OK;
                 });
                 boolean ok = true;

@@ -77,18 +77,19 @@ class EnrichCommand implements Callable<Integer>, ReceivesWebhooks {
             spec.commandLine().usage(spec.commandLine().getErr());
             return ExitCodes.USAGE;
         }
-        JobDefinition definition;
+        JobDefinition.Enrich definition;
         if (job != null) {
             if (reportDirectory != null) {
                 spec.commandLine().getErr().println("calleval: --report-dir goes with --dir or --manifest; a job file sets report.directory");
                 return ExitCodes.USAGE;
             }
-            definition = jobs.load(job);
-            if (definition.kind() != JobDefinition.Kind.ENRICH) {
-                spec.commandLine().getErr().println("calleval: " + definition.name() + " is an " + definition.kind()
+            JobDefinition loaded = jobs.load(job);
+            if (!(loaded instanceof JobDefinition.Enrich enrich)) {
+                spec.commandLine().getErr().println("calleval: " + loaded.name() + " is an " + loaded.kind()
                         + " job, not an enrich job (its file has no enrich: section); run it with: calleval run " + job);
                 return ExitCodes.USAGE;
             }
+            definition = enrich;
         } else {
             Path location = dir != null ? dir : manifest;
             boolean exists = dir != null ? java.nio.file.Files.isDirectory(location) : java.nio.file.Files.isRegularFile(location);

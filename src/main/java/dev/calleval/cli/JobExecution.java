@@ -6,7 +6,10 @@ import dev.calleval.bluejay.SmsSimulationRunRequest;
 import dev.calleval.jobfile.BluejayClientFactory;
 import dev.calleval.jobfile.JobDefinition;
 import dev.calleval.launch.JobRunner;
+import dev.calleval.enrich.EnrichSummary;
+import dev.calleval.report.JobOutcome;
 import dev.calleval.report.ReportUpload;
+import dev.calleval.report.RunSummary;
 import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.jobfile.SimulateSmsSettings;
 import dev.calleval.simulation.SimulationStore;
@@ -62,57 +65,24 @@ class JobExecution {
             boolean failOnRejects, PrintWriter out, PrintWriter err) throws Exception {
         BluejayClient client = clients.create(definition, open.baseUrl(), open.apiKey(), open.endpoint());
         Duration defaultWait = open.sandbox() != null ? Duration.ofMinutes(2) : Duration.ZERO;
-        int code = switch (definition.kind()) {
-            case EVALUATE -> {
-                JobRunner.RunOutcome outcome = runner.run(definition, client, waitForResults != null ? waitForResults : defaultWait);
-                SummaryTable.print(outcome.summary(), out);
-                boolean uploaded = printUpload(outcome.upload(), out);
-                String failed = failureLine(outcome);
-                long rejected = outcome.summary().counts().rejected();
-                if (failed == null && uploaded && failOnRejects && rejected > 0) {
-                    failed = String.format("%s: %d row(s) rejected (listed in %s/rejects.csv): exit 1 (--fail-on-rejects)",
-                            definition.name(), rejected, outcome.summary().reportDirectory());
-                }
-                if (failed != null) {
-                    out.flush();
-                    err.println("calleval: " + failed);
-                    err.flush();
-                }
-                yield failed == null && uploaded ? ExitCodes.OK : ExitCodes.FAILED;
+        int code;
+        if (definition instanceof JobDefinition.Evaluate evaluate) {
+            code = runEvaluate(evaluate, client, waitForResults != null ? waitForResults : defaultWait, failOnRejects, out, err);
+        } else if (definition instanceof JobDefinition.Enrich enrich) {
+            if (open.sandbox() != null) {
+                seedSandboxResults(client, out);
             }
-            case ENRICH -> {
-                if (open.sandbox() != null) {
-                    seedSandboxResults(client, out);
-                }
-                JobRunner.EnrichOutcome outcome = runner.runEnrich(definition, client, resendInDoubt || definition.requireEnrich().resendInDoubt());
-                EnrichSummaryTable.print(outcome.summary(), out);
-                boolean uploaded = printUpload(outcome.upload(), out);
-                var s = outcome.summary();
-                String failed = !outcome.completed()
-                        ? s.job() + " execution " + s.executionId() + " ended " + s.status()
-                                + (s.exitDescription() == null ? "" : ": " + s.exitDescription().lines().findFirst().orElse("").strip())
-                                + "; run the job again to resume (what was posted is not posted again)"
-                        : !s.allPosted() ? s.job() + " execution " + s.executionId() + ": not every log was posted (see "
-                                + s.reportDirectory() + "/updates.csv); run the job again to post the failed ones" : null;
-                if (failed != null) {
-                    out.flush();
-                    err.println("calleval: " + failed);
-                    err.flush();
-                }
-                yield failed == null && uploaded ? ExitCodes.OK : ExitCodes.FAILED;
-            }
-            case DROP_FOLDER -> {
-                out.println(definition.name() + " is a drop-folder job: run 'calleval drop-folder poll-once " + definition.name()
-                        + "' (or 'calleval serve') to process its inbox");
-                yield ExitCodes.USAGE;
-            }
-            case SIMULATE_SMS -> {
-                SimulateSmsSettings settings = definition.requireSimulateSms();
-                Duration wait = waitForResults != null ? waitForResults : settings.waitFor();
-                yield simulateSms(client, settings.runs().stream().map(SimulateSmsSettings.Run::request).toList(), definition.name(),
-                        wait, settings.pollInterval(), out);
-            }
-        };
+            code = runEnrich(enrich, client, resendInDoubt, out, err);
+        } else if (definition instanceof JobDefinition.SimulateSms sms) {
+            SimulateSmsSettings settings = sms.simulateSms();
+            Duration wait = waitForResults != null ? waitForResults : settings.waitFor();
+            code = simulateSms(client, settings.runs().stream().map(SimulateSmsSettings.Run::request).toList(), definition.name(),
+                    wait, settings.pollInterval(), out);
+        } else { // a drop-folder job
+            out.println(definition.name() + " is a drop-folder job: run 'calleval drop-folder poll-once " + definition.name()
+                    + "' (or 'calleval serve') to process its inbox");
+            code = ExitCodes.USAGE;
+        }
         if (open.sandbox() != null) {
             var stats = open.sandbox().stats();
             out.printf("sandbox: %d request(s) received, %d evaluate accepted, %d update-simulation-result post(s), %d webhook(s) sent%n",
@@ -123,11 +93,52 @@ class JobExecution {
         return code;
     }
 
+    /** Runs an evaluate job to its end and prints its summary; the exit code. */
+    private int runEvaluate(JobDefinition.Evaluate definition, BluejayClient client, Duration wait, boolean failOnRejects, PrintWriter out,
+            PrintWriter err) throws Exception {
+        JobOutcome<RunSummary> outcome = runner.run(definition, client, wait);
+        SummaryTable.print(outcome.summary(), out);
+        boolean uploaded = printUpload(outcome.upload(), out);
+        String failed = failureLine(outcome);
+        long rejected = outcome.summary().counts().rejected();
+        if (failed == null && uploaded && failOnRejects && rejected > 0) {
+            failed = String.format("%s: %d row(s) rejected (listed in %s/rejects.csv): exit 1 (--fail-on-rejects)",
+                    definition.name(), rejected, outcome.summary().reportDirectory());
+        }
+        if (failed != null) {
+            out.flush();
+            err.println("calleval: " + failed);
+            err.flush();
+        }
+        return failed == null && uploaded ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** Runs an enrich job to its end and prints its summary; the exit code. */
+    private int runEnrich(JobDefinition.Enrich enrich, BluejayClient client, boolean resendInDoubt, PrintWriter out, PrintWriter err)
+            throws Exception {
+        JobOutcome<EnrichSummary> outcome = runner.runEnrich(enrich, client, resendInDoubt || enrich.enrich().resendInDoubt());
+        EnrichSummaryTable.print(outcome.summary(), out);
+        boolean uploaded = printUpload(outcome.upload(), out);
+        var s = outcome.summary();
+        String failed = !outcome.completed()
+                ? s.job() + " execution " + s.executionId() + " ended " + s.status()
+                        + (s.exitDescription() == null ? "" : ": " + s.exitDescription().lines().findFirst().orElse("").strip())
+                        + "; run the job again to resume (what was posted is not posted again)"
+                : !s.allPosted() ? s.job() + " execution " + s.executionId() + ": not every log was posted (see "
+                        + s.reportDirectory() + "/updates.csv); run the job again to post the failed ones" : null;
+        if (failed != null) {
+            out.flush();
+            err.println("calleval: " + failed);
+            err.flush();
+        }
+        return failed == null && uploaded ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
     /**
      * Why an evaluate run exits 1, in one line, or null when it does not: it failed (its reason), or calls were left
      * FAILED (Bluejay unreachable, say), which the next run sends.
      */
-    static @Nullable String failureLine(JobRunner.RunOutcome outcome) {
+    static @Nullable String failureLine(JobOutcome<RunSummary> outcome) {
         var s = outcome.summary();
         if (!outcome.completed()) {
             String reason = s.exitDescription() == null ? "" : ": " + s.exitDescription().lines().findFirst().orElse("").strip();

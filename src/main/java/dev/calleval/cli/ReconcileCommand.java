@@ -3,6 +3,7 @@ package dev.calleval.cli;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.jobfile.JobDefinition;
 import dev.calleval.jobfile.JobDefinitions;
+import dev.calleval.jobfile.ResultsSettings;
 import dev.calleval.ledger.CallScope;
 import dev.calleval.reconciliation.Reconciler;
 import dev.calleval.report.StatusReport;
@@ -74,8 +75,9 @@ class ReconcileCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec().commandLine().getOut();
         JobDefinition definition = job == null ? null : jobs.load(job);
-        JobDefinition.Results results = definition == null ? new JobDefinition.Results(Duration.ofHours(6), Duration.ofMinutes(5),
-                Duration.ofSeconds(10)) : definition.results();
+        ResultsSettings results = definition instanceof JobDefinition.Evaluate e ? e.results()
+                : definition instanceof JobDefinition.DropFolder d ? d.results()
+                : new ResultsSettings(Duration.ofHours(6), Duration.ofMinutes(5), Duration.ofSeconds(10)); // no results: section
         Duration after = pollAfter != null ? pollAfter : results.pollAfter();
         Duration overdueAfter = window != null ? window : results.window();
         CallScope scope = CallScope.job(definition == null ? null : definition.name());

@@ -1,6 +1,6 @@
 package dev.calleval.cli;
 
-import dev.calleval.launch.ExecutionHistory;
+import dev.calleval.report.ExecutionHistory;
 import dev.calleval.reconciliation.Reconciler;
 import dev.calleval.report.ReportWriter;
 import dev.calleval.report.RunSummary;

@@ -73,7 +73,7 @@ class RunCommand implements Callable<Integer>, ReceivesWebhooks {
     public Integer call() throws Exception {
         PrintWriter out = spec().commandLine().getOut();
         JobDefinition definition = jobs.load(job);
-        if (definition.kind() == JobDefinition.Kind.EVALUATE) {
+        if (definition instanceof JobDefinition.Evaluate) {
             definition = definition.withParameters(parameters.values(), clock);
         }
         PrintWriter err = spec().commandLine().getErr();

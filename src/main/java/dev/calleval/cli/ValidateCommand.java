@@ -59,18 +59,22 @@ class ValidateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         JobDefinition definition = jobs.load(job);
-        if (definition.kind() == JobDefinition.Kind.ENRICH) {
-            return validateEnrich(definition, out);
+        if (definition instanceof JobDefinition.Enrich enrich) {
+            return validateEnrich(enrich, out);
         }
-        if (definition.kind() == JobDefinition.Kind.DROP_FOLDER) {
+        if (definition instanceof JobDefinition.DropFolder) {
             spec.commandLine().getErr().println("calleval: " + definition.name() + " is a drop-folder job: its manifests are checked when dropped");
             return ExitCodes.USAGE;
         }
-        if (definition.kind() == JobDefinition.Kind.SIMULATE_SMS) {
+        if (definition instanceof JobDefinition.SimulateSms) {
             spec.commandLine().getErr().println("calleval: " + definition.name() + " is a simulate-sms job: it has no input to validate");
             return ExitCodes.USAGE;
         }
-        definition = definition.withParameters(parameters.values(), clock);
+        return validateEvaluate((JobDefinition.Evaluate) definition.withParameters(parameters.values(), clock), out);
+    }
+
+    /** Reads and maps every row of an evaluate job's source as {@code run} would, without sending anything. */
+    private int validateEvaluate(JobDefinition.Evaluate definition, PrintWriter out) throws Exception {
         CallMapper mapper = new CallMapper(EvaluateJobFactory.mappingDefaults(definition), EvaluateJobFactory.s3Recordings(definition, s3));
         ItemStreamReader<CallRecord> reader = EvaluateJobFactory.reader(definition, s3, 1, true);
         long rows = 0;
@@ -117,8 +121,8 @@ class ValidateCommand implements Callable<Integer> {
     }
 
     /** Reads and checks every log of an enrich job as {@code enrich} would; a second log for one result is invalid too. */
-    private int validateEnrich(JobDefinition definition, PrintWriter out) {
-        SimulationLogSource source = SimulationLogSource.of(definition.enrichLocation(), definition.requireEnrich().sourceType());
+    private int validateEnrich(JobDefinition.Enrich definition, PrintWriter out) {
+        SimulationLogSource source = SimulationLogSource.of(definition.enrichLocation(), definition.enrich().sourceType());
         SimulationLogMapper mapper = new SimulationLogMapper();
         long logs = 0;
         long valid = 0;

@@ -53,7 +53,7 @@ public class DropFolderPoller {
     /** Runs one dropped manifest as an evaluate job execution; true when the execution COMPLETED. */
     @FunctionalInterface
     public interface ManifestRun {
-        boolean run(JobDefinition evaluateJob) throws Exception;
+        boolean run(JobDefinition.Evaluate evaluateJob) throws Exception;
     }
 
     /** What a poll did with one manifest: its inbox key, final state and where it ended (null while another poller has it). */
@@ -72,13 +72,12 @@ public class DropFolderPoller {
      * One poll: resumes abandoned claims, then claims and runs every new manifest in the inbox, one at a time.
      *
      * @param job a job with a {@code drop-folder:} section
-     * @param run runs the evaluate job derived for each manifest ({@link JobDefinition#forDroppedManifest})
+     * @param run runs the evaluate job derived for each manifest ({@link JobDefinition.DropFolder#forDroppedManifest})
      * @return what happened to each manifest this poll processed (empty when the inbox had nothing new)
      * @throws S3AccessException when the inbox cannot be listed
-     * @throws IllegalArgumentException when the job has no {@code drop-folder:} section
      */
-    public List<Outcome> pollOnce(JobDefinition job, ManifestRun run) {
-        DropFolderSettings settings = job.requireDropFolder();
+    public List<Outcome> pollOnce(JobDefinition.DropFolder job, ManifestRun run) {
+        DropFolderSettings settings = job.dropFolder();
         List<Outcome> outcomes = new ArrayList<>();
         Instant now = Instant.now();
         for (DropFolderClaims.Claim stale : claims.unfinished(job.name())) {
@@ -116,7 +115,7 @@ public class DropFolderPoller {
         return outcomes;
     }
 
-    private Outcome process(JobDefinition job, DropFolderSettings settings, DropFolderClaims.Claim claim, ManifestRun run) {
+    private Outcome process(JobDefinition.DropFolder job, DropFolderSettings settings, DropFolderClaims.Claim claim, ManifestRun run) {
         String name = claim.inboxKey().substring(claim.inboxKey().lastIndexOf('/') + 1);
         S3Location inbox = new S3Location(claim.bucket(), claim.inboxKey());
         S3Location processing = S3Location.parse(settings.processing() + name);
@@ -145,7 +144,7 @@ public class DropFolderPoller {
             // the manifest runs in place: relative paths in it resolve against the drop folder's prefix in S3
             Path reports = job.report().localPath().toAbsolutePath().resolve(".drop-folder").resolve(Long.toString(claim.id()))
                     .resolve("reports");
-            JobDefinition evaluate = job.forDroppedManifest(processing.toString(), reports.toString());
+            JobDefinition.Evaluate evaluate = job.forDroppedManifest(processing.toString(), reports.toString());
             boolean completed = run.run(evaluate);
             S3Location target = S3Location.parse((completed ? settings.done() : settings.failed()) + name);
             uploadReports(reports.resolve(job.name()), S3Location.parse(target + ".report/"));

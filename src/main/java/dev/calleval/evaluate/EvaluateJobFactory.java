@@ -2,7 +2,10 @@ package dev.calleval.evaluate;
 
 import dev.calleval.execution.ExecutionHeartbeatListener;
 import dev.calleval.execution.StopOnInterrupt;
+import dev.calleval.jobfile.CallDefaults;
 import dev.calleval.jobfile.JobDefinition;
+import dev.calleval.jobfile.SourceSettings;
+import dev.calleval.jobfile.SubmitSettings;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.database.DatabaseRetry;
 import dev.calleval.ledger.CallResults;
@@ -15,14 +18,22 @@ import dev.calleval.mapping.MappedCall;
 import dev.calleval.mapping.MappingDefaults;
 import dev.calleval.mapping.S3Recordings;
 import dev.calleval.reconciliation.Reconciler;
+import dev.calleval.report.ExecutionHistory;
+import dev.calleval.report.JobReports;
+import dev.calleval.report.ReportListener;
+import dev.calleval.report.ReportWriter;
+import dev.calleval.report.ReportedJob;
+import dev.calleval.report.RunSummary;
 import dev.calleval.s3.S3Storage;
 import dev.calleval.s3.S3Location;
 import dev.calleval.source.S3PrefixItemReader;
+import java.nio.file.Path;
 import java.time.Clock;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import java.time.Duration;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -45,7 +56,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  *       the next run, which restarts this one).</li>
  * </ol>
  * The job keeps a heartbeat ({@link ExecutionHeartbeatListener}) from before the first step to its end, so that
- * overlapping runs leave the calls it claimed alone while it is alive.
+ * overlapping runs leave the calls it claimed alone while it is alive. When it has ended, its {@link ReportListener}
+ * writes {@code calls.csv}, {@code rejects.csv}, {@code summary.json} and {@code report.html} ({@link ReportWriter})
+ * and saves what the report needs in the execution's context ({@link ExecutionHistory}).
  */
 @Component
 public class EvaluateJobFactory {
@@ -59,11 +72,17 @@ public class EvaluateJobFactory {
     private final S3Storage s3;
     private final SubmitMonitoring monitoring;
     private final DatabaseRetry retry;
+    private final JobReports reports;
+    private final ReportWriter reportWriter;
+    private final ExecutionHistory history;
 
     public EvaluateJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager, Ledger ledger,
             Reconciler reconciler, CallResults results, Clock clock, ExecutionHeartbeatListener heartbeat, S3Storage s3, SubmitMonitoring monitoring,
-            DatabaseRetry retry) {
+            DatabaseRetry retry, JobReports reports, ReportWriter reportWriter, ExecutionHistory history) {
         this.retry = retry;
+        this.reports = reports;
+        this.reportWriter = reportWriter;
+        this.history = history;
         this.s3 = s3;
         this.monitoring = monitoring;
         this.jobRepository = jobRepository;
@@ -76,31 +95,47 @@ public class EvaluateJobFactory {
     }
 
     /**
-     * {@link #checkManifest(JobDefinition, S3Storage)} with this factory's S3 access.
+     * {@link #checkManifest(JobDefinition.Evaluate, S3Storage)} with this factory's S3 access.
      *
      * @throws dev.calleval.source.ManifestException when the manifest cannot be read
      */
-    public java.util.Optional<dev.calleval.source.ManifestHeader> checkManifest(JobDefinition definition) {
+    public java.util.Optional<dev.calleval.source.ManifestHeader> checkManifest(JobDefinition.Evaluate definition) {
         return checkManifest(definition, s3);
     }
 
-    /** The job for {@code definition}, sending through {@code client} and waiting up to {@code waitForResults}. */
-    public Job build(JobDefinition definition, BluejayClient client, Duration waitForResults) {
+    /**
+     * The job for {@code definition}, sending through {@code client} and waiting up to {@code waitForResults}, with the
+     * outcome its report listener completes.
+     *
+     * @param launcher told of the execution's end after the heartbeat has ended and before the report is written
+     */
+    public ReportedJob<RunSummary> build(JobDefinition.Evaluate definition, BluejayClient client, Duration waitForResults,
+            JobExecutionListener launcher) {
         Step submit = submitStep(definition, client);
         Step reconcile = new StepBuilder("reconcile", jobRepository)
                 .tasklet(new ReconcileTasklet(reconciler, results, client, definition.results(), waitForResults, clock,
                         new TransactionTemplate(transactionManager), retry), new ResourcelessTransactionManager())
                 .allowStartIfComplete(true)
                 .build();
-        return new JobBuilder(definition.name(), jobRepository)
+        ReportListener<RunSummary> report = reports.listener(definition, execution -> {
+            Path directory = definition.report().localPath();
+            RunSummary summary = reportWriter.write(directory, history.record(execution, definition.sourceShown(), directory,
+                    JobReports.requests(client)));
+            return new ReportListener.Written<>(summary, summary.reportDirectory());
+        });
+        // afterJob runs in the reverse order: heartbeat ended, then the launcher told, then the report written
+        Job job = new JobBuilder(definition.name(), jobRepository)
+                .listener(report)
+                .listener(launcher)
                 .listener(heartbeat)
                 .start(submit).on("FAILED").fail()
                 .from(submit).on("*").to(reconcile)
                 .end()
                 .build();
+        return new ReportedJob<>(job, report.outcome());
     }
 
-    private Step submitStep(JobDefinition definition, BluejayClient client) {
+    private Step submitStep(JobDefinition.Evaluate definition, BluejayClient client) {
         ItemStreamReader<CallRecord> reader = reader(definition, s3, definition.submit().chunkSize(), false);
         CallMapper mapper = new CallMapper(mappingDefaults(definition), s3Recordings(definition, s3));
         // progress: how far into the manifest the read is (an s3-prefix listing has no known end: no ETA)
@@ -132,8 +167,8 @@ public class EvaluateJobFactory {
      * @param chunkSize records the mapping handles after they are read (the prefix reader keeps their files that long)
      * @param resume on a restart, skip what a previous execution read
      */
-    public static ItemStreamReader<CallRecord> reader(JobDefinition definition, S3Storage s3, int chunkSize, boolean resume) {
-        JobDefinition.Source source = definition.requireSource();
+    public static ItemStreamReader<CallRecord> reader(JobDefinition.Evaluate definition, S3Storage s3, int chunkSize, boolean resume) {
+        SourceSettings source = definition.source();
         if (source.isS3Prefix()) {
             return new S3PrefixItemReader(s3, S3Location.parse(source.resolvedLocation()), source.pageSize(), chunkSize + 1, resume);
         }
@@ -147,8 +182,8 @@ public class EvaluateJobFactory {
      * @return the manifest's header (with the columns calleval ignores); empty for an {@code s3-prefix} source
      * @throws dev.calleval.source.ManifestException naming the manifest and what to do
      */
-    public static java.util.Optional<dev.calleval.source.ManifestHeader> checkManifest(JobDefinition definition, S3Storage s3) {
-        if (definition.requireSource().isS3Prefix()) {
+    public static java.util.Optional<dev.calleval.source.ManifestHeader> checkManifest(JobDefinition.Evaluate definition, S3Storage s3) {
+        if (definition.source().isS3Prefix()) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(manifestReader(definition, s3, false).check());
@@ -156,13 +191,13 @@ public class EvaluateJobFactory {
 
     /**
      * The reader of an evaluate job's manifest, local or in S3; rejects name it as the operator sees it
-     * ({@link JobDefinition#sourceShown()}).
+     * ({@link JobDefinition.Evaluate#sourceShown()}).
      *
      * @param resume on a restart, skip the records already read (the evaluate job reads from the top instead)
      */
-    public static ManifestItemReader manifestReader(JobDefinition definition, S3Storage s3, boolean resume) {
+    public static ManifestItemReader manifestReader(JobDefinition.Evaluate definition, S3Storage s3, boolean resume) {
         return new ManifestItemReader(definition.manifest(), s3, definition.sourceShown(),
-                new ColumnMapping(definition.requireSource().columns()), resume);
+                new ColumnMapping(definition.source().columns()), resume);
     }
 
     /**
@@ -171,21 +206,21 @@ public class EvaluateJobFactory {
      *
      * @throws dev.calleval.s3.S3ConfigurationException when the TTL is out of range
      */
-    public static S3Recordings s3Recordings(JobDefinition definition, S3Storage s3) {
-        JobDefinition.Defaults d = definition.defaults();
+    public static S3Recordings s3Recordings(JobDefinition.Evaluate definition, S3Storage s3) {
+        CallDefaults d = definition.defaults();
         return new S3Recordings(s3, d.recordingUrlTtl() != null ? d.recordingUrlTtl() : s3.settings().presignTtl(), d.recordingUrlTooLong());
     }
 
     /** The mapping defaults of a job's {@code defaults:} section. */
-    public static MappingDefaults mappingDefaults(JobDefinition definition) {
-        JobDefinition.Defaults d = definition.defaults();
+    public static MappingDefaults mappingDefaults(JobDefinition.Evaluate definition) {
+        CallDefaults d = definition.defaults();
         return new MappingDefaults(definition.name(), d.agentId(), d.externalAgentId(), d.tags(), d.customMetrics(),
                 d.customMetricTags(), d.label(), d.callDirection(), d.callInterface(), d.multichannel(), d.metadata(),
                 d.maxRecordingSize().toBytes(), definition.transcript().formatOrDetect(), definition.transcript().speakerMapping());
     }
 
     /** How a request that failed ambiguously is settled: the job file's {@code submit.in-doubt} with its request timeout. */
-    private static InDoubtLookup inDoubtLookup(JobDefinition.Submit submit) {
+    private static InDoubtLookup inDoubtLookup(SubmitSettings submit) {
         return new InDoubtLookup(submit.inDoubt().lookupDelay(), submit.requestTimeout(), submit.inDoubt().maxPages());
     }
 }

@@ -1,6 +1,6 @@
 package dev.calleval.evaluate;
 
-import dev.calleval.jobfile.JobDefinition;
+import dev.calleval.jobfile.ResultsSettings;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.database.DatabaseRetry;
 import dev.calleval.ledger.CallResults;
@@ -29,7 +29,7 @@ final class ReconcileTasklet implements Tasklet {
     private final Reconciler reconciler;
     private final CallResults ledger;
     private final BluejayClient client;
-    private final JobDefinition.Results results;
+    private final ResultsSettings results;
     private final Duration waitForResults;
     private final Clock clock;
     private @Nullable Instant deadline;
@@ -43,7 +43,7 @@ final class ReconcileTasklet implements Tasklet {
      * @param retry runs a pass again when the database connection was lost (a pass is safe to repeat: results are
      *     applied once, polls ask again)
      */
-    ReconcileTasklet(Reconciler reconciler, CallResults ledger, BluejayClient client, JobDefinition.Results results,
+    ReconcileTasklet(Reconciler reconciler, CallResults ledger, BluejayClient client, ResultsSettings results,
             Duration waitForResults, Clock clock, TransactionTemplate transaction, DatabaseRetry retry) {
         this.transaction = transaction;
         this.retry = retry;

@@ -1,6 +1,5 @@
 package dev.calleval.execution;
 
-import dev.calleval.launch.JobRunner;
 import dev.calleval.database.DatabaseRetry;
 import java.util.Optional;
 import org.springframework.batch.core.BatchStatus;
@@ -16,7 +15,7 @@ import org.springframework.stereotype.Component;
  * <p>It is also the last word on overlap: an execution of a job over a source that another live execution of the
  * job is already processing (two launches at the same moment, which Spring Batch lets through when they restart
  * the same job instance) does not start: it is marked stopping before its first step, with a
- * {@link JobAlreadyRunningException} among its failure exceptions, for {@link JobRunner} to report.
+ * {@link JobAlreadyRunningException} among its failure exceptions, for the launcher ({@code launch/JobRunner}) to report.
  */
 @Component
 public class ExecutionHeartbeatListener implements JobExecutionListener {

@@ -34,7 +34,7 @@ public class BluejayClientFactory {
      * @param endpoint what the ledger records the calls under: {@link BluejayEndpoint#SANDBOX} for the embedded sandbox
      */
     public BluejayClient create(JobDefinition definition, URI baseUrl, ApiKey apiKey, BluejayEndpoint endpoint) {
-        JobDefinition.Submit submit = definition.submit();
+        SubmitSettings submit = definition.submit();
         return new BluejayClient(new BluejayClientSettings(baseUrl, apiKey, submit.rateLimit(), submit.connectTimeout(),
                 submit.requestTimeout(), submit.retry().settings(), endpoint), metrics);
     }

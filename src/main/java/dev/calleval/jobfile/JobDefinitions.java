@@ -102,7 +102,7 @@ public final class JobDefinitions {
      *
      * @param reportDirectory where reports go ({@code <reportDirectory>/<name>/<execution id>/})
      */
-    public static JobDefinition enrichJob(Path location, LogSourceType type, String reportDirectory) {
+    public static JobDefinition.Enrich enrichJob(Path location, LogSourceType type, String reportDirectory) {
         String base = location.toAbsolutePath().normalize().getFileName() == null ? "logs"
                 : location.toAbsolutePath().normalize().getFileName().toString().replaceFirst("\\.[A-Za-z]+$", "");
         String name = ("enrich-" + base.replaceAll("[^A-Za-z0-9._-]", "-"));
@@ -112,8 +112,8 @@ public final class JobDefinitions {
         properties.put("enrich.type", type.name().toLowerCase(Locale.ROOT));
         properties.put("report.directory", reportDirectory);
         try {
-            return new Binder(new MapConfigurationPropertySource(properties)).bind("", JobDefinition.class)
-                    .orElseThrow(() -> new JobFileException("cannot make an enrich job for " + location));
+            return (JobDefinition.Enrich) new Binder(new MapConfigurationPropertySource(properties)).bind("", JobFile.class)
+                    .orElseThrow(() -> new JobFileException("cannot make an enrich job for " + location)).definition(null);
         } catch (BindException e) {
             Throwable cause = e;
             while (cause.getCause() != null) {
@@ -124,11 +124,12 @@ public final class JobDefinitions {
     }
 
     /**
-     * Reads and binds one job file, strictly: a key that no section has is an error, as is a value of the wrong
+     * Reads and binds one job file ({@link JobFile}), strictly: a key that no section has is an error, as is a value of the wrong
      * type or out of range.
      *
+     * @return the job of the kind the file declares
      * @throws JobFileException naming the file, the line (where known), the key and what is wrong; for an unknown key
-     *     the key probably meant
+     *     the key probably meant; for a file with none or two of the kind sections, which it has
      */
     static JobDefinition loadFile(Path file) {
         List<PropertySource<?>> sources;
@@ -145,10 +146,10 @@ public final class JobDefinitions {
         }
         Binder binder = new Binder(ConfigurationPropertySources.from(sources.get(0)));
         try {
-            JobDefinition definition = binder.bind(ConfigurationPropertyName.EMPTY, Bindable.of(JobDefinition.class),
+            JobFile written = binder.bind(ConfigurationPropertyName.EMPTY, Bindable.of(JobFile.class),
                             new NoUnboundElementsBindHandler(BindHandler.DEFAULT))
                     .orElseThrow(() -> new JobFileException(file + ": the job file defines nothing"));
-            return definition.withFile(file);
+            return written.definition(file);
         } catch (BindException e) {
             throw new JobFileException(bindFailure(file, e));
         }

@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 
 /**
- * The keys a job file may hold, read off the records it binds to ({@link JobDefinition} and its sections; a record
+ * The keys a job file may hold, read off the records it binds to ({@link JobFile} and its sections; a record
  * component {@code rateLimit} is the key {@code rate-limit}), to say which part of an unknown key is wrong and
  * which key was probably meant. Map-valued sections ({@code metadata}, {@code columns}, {@code labels}, ...) take
  * any key; lists take indexes.
@@ -30,7 +30,7 @@ final class JobFileKeys {
      * key there, e.g. {@code unknown key 'submit.rate-limits' (did you mean 'submit.rate-limit'?)}.
      */
     static String describeUnknown(ConfigurationPropertyName name) {
-        Type type = JobDefinition.class;
+        Type type = JobFile.class;
         StringBuilder path = new StringBuilder();
         for (int i = 0; i < name.getNumberOfElements(); i++) {
             String element = name.getElement(i, ConfigurationPropertyName.Form.DASHED);

@@ -2,7 +2,9 @@ package dev.calleval.serve;
 
 import dev.calleval.enrich.EnrichReportWriter;
 import dev.calleval.jobfile.JobDefinition;
-import dev.calleval.launch.JobRunner;
+import dev.calleval.jobfile.Schedule;
+import dev.calleval.jobfile.SourceSettings;
+import dev.calleval.report.ExecutionHistory;
 import dev.calleval.report.ReportWriter;
 import dev.calleval.report.RunSummary;
 import java.nio.file.Files;
@@ -100,23 +102,23 @@ class ExecutionViews {
         String jobName = execution.getJobInstance().getJobName();
         JobDefinition definition = launches.jobs().values().stream().filter(d -> d.name().equals(jobName)).findFirst().orElse(null);
         boolean enrich = execution.getStepExecutions().stream().anyMatch(s -> s.getStepName().equals("enrich"))
-                || (execution.getStepExecutions().isEmpty() && definition != null && definition.kind() == JobDefinition.Kind.ENRICH);
+                || (execution.getStepExecutions().isEmpty() && definition instanceof JobDefinition.Enrich);
         StepExecution step = execution.getStepExecutions().stream().filter(s -> s.getStepName().equals(enrich ? "enrich" : "submit"))
                 .findFirst().orElse(null);
         long read = step == null ? 0 : step.getReadCount();
         Path reports = definition == null ? null : definition.report().localPath().resolve(jobName).resolve(Long.toString(executionId));
         String reportDirectory = reports != null && Files.isDirectory(reports) ? reports.toString() : null;
-        Instant start = JobRunner.instant(execution.getStartTime());
-        Instant end = JobRunner.instant(execution.getEndTime());
+        Instant start = ExecutionHistory.instant(execution.getStartTime());
+        Instant end = ExecutionHistory.instant(execution.getEndTime());
         String source = execution.getJobParameters().getString("source");
         if (enrich) {
             var counts = enrichReportWriter.counts(executionId);
             return Optional.of(new ExecutionView(executionId, jobName, "enrich", execution.getStatus().name(), execution.getExitStatus().getExitCode(),
-                    JobRunner.exitDescription(execution, true), start, end, source, read, null, counts, counts.total() == read, reportDirectory));
+                    ExecutionHistory.exitDescription(execution, true), start, end, source, read, null, counts, counts.total() == read, reportDirectory));
         }
         RunSummary summary = reportWriter.summarize(new ReportWriter.ExecutionInfo(jobName, executionId, execution.getStatus().name(),
-                JobRunner.exitDescription(execution, false), start, end, source == null ? "" : source,
-                execution.getJobParameters().getString(JobRunner.ENDPOINT), read,
+                ExecutionHistory.exitDescription(execution, false), start, end, source == null ? "" : source,
+                execution.getJobParameters().getString(ExecutionHistory.ENDPOINT), read,
                 new RunSummary.Requests(0, 0, 0, 0)), reports == null ? Path.of("") : reports);
         return Optional.of(new ExecutionView(executionId, jobName, "evaluate", summary.status(), execution.getExitStatus().getExitCode(),
                 summary.exitDescription(), start, end, source, read, summary.submittedThisRun(), summary.counts(), summary.countsAddUp(),
@@ -129,7 +131,7 @@ class ExecutionViews {
         launches.running().forEach(l -> running.computeIfAbsent(l.jobName(), k -> new ArrayList<>()).add(l.executionId()));
         List<JobView> views = new ArrayList<>();
         launches.jobs().forEach((name, definition) -> {
-            JobDefinition.Schedule schedule = definition.schedule();
+            Schedule schedule = definition.schedule();
             ScheduleView scheduleView = schedule == null ? null : new ScheduleView(schedule.cron(), schedule.zone(), nextFire(schedule));
             views.add(new JobView(name, definition.kind().name().toLowerCase().replace('_', '-'), definition.description(), source(definition),
                     parameters(definition), scheduleView, lastExecution(definition.name()),
@@ -140,32 +142,31 @@ class ExecutionViews {
 
     /** What the job reads as written: an s3-prefix source's template is shown as is (its date is the launch's). */
     private static @Nullable String source(JobDefinition definition) {
-        return switch (definition.kind()) {
-            case SIMULATE_SMS, DROP_FOLDER -> null;
-            case EVALUATE -> definition.requireSource().isS3Prefix() ? definition.requireSource().location() : JobRunner.sourceOf(definition);
-            case ENRICH -> JobRunner.sourceOf(definition);
-        };
+        if (definition instanceof JobDefinition.Evaluate e) {
+            return e.source().isS3Prefix() ? e.source().location() : e.sourceKey();
+        }
+        return definition instanceof JobDefinition.Enrich e ? e.sourceKey() : null; // simulate-sms and drop-folder jobs read no source
     }
 
     /** The parameters of {@link JobDefinition#withParameters} this job takes, with their defaults. */
     private static List<ParameterView> parameters(JobDefinition definition) {
-        return switch (definition.kind()) {
-            case SIMULATE_SMS, DROP_FOLDER -> List.of();
-            case ENRICH -> List.of(new ParameterView("source", "a folder or file of simulation logs: a path or s3:// location",
+        if (definition instanceof JobDefinition.Enrich) {
+            return List.of(new ParameterView("source", "a folder or file of simulation logs: a path or s3:// location",
                     "the job file's enrich.location"));
-            case EVALUATE -> {
-                JobDefinition.Source source = definition.requireSource();
-                if (!source.isS3Prefix()) {
-                    yield List.of(new ParameterView("source", "a manifest: a path or s3:// location", "the job file's source.location"));
-                }
-                yield List.of(new ParameterView("source", "an s3:// prefix, which may hold {date:...}", "the job file's source.location"),
-                        new ParameterView("date", "yyyy-MM-dd", source.date() != null ? source.date() + " (source.date)"
-                                : "yesterday in " + source.zone() + " (source.zone)"));
-            }
-        };
+        }
+        if (!(definition instanceof JobDefinition.Evaluate e)) {
+            return List.of(); // simulate-sms and drop-folder jobs are not launched
+        }
+        SourceSettings source = e.source();
+        if (!source.isS3Prefix()) {
+            return List.of(new ParameterView("source", "a manifest: a path or s3:// location", "the job file's source.location"));
+        }
+        return List.of(new ParameterView("source", "an s3:// prefix, which may hold {date:...}", "the job file's source.location"),
+                new ParameterView("date", "yyyy-MM-dd", source.date() != null ? source.date() + " (source.date)"
+                        : "yesterday in " + source.zone() + " (source.zone)"));
     }
 
-    private @Nullable Instant nextFire(JobDefinition.Schedule schedule) {
+    private @Nullable Instant nextFire(Schedule schedule) {
         var next = schedule.next(clock.instant());
         return next == null ? null : next.toInstant();
     }
@@ -176,7 +177,7 @@ class ExecutionViews {
             return null;
         }
         JobExecution last = jobRepository.getLastJobExecution(instances.get(0));
-        return last == null ? null : new ExecutionRef(last.getId(), last.getStatus().name(), JobRunner.instant(last.getStartTime()),
-                JobRunner.instant(last.getEndTime()));
+        return last == null ? null : new ExecutionRef(last.getId(), last.getStatus().name(), ExecutionHistory.instant(last.getStartTime()),
+                ExecutionHistory.instant(last.getEndTime()));
     }
 }

@@ -39,7 +39,7 @@ import org.springframework.stereotype.Component;
  * beyond that is refused. Each is a real job execution through {@link JobRunner#start}, whose id is known at once.
  *
  * <p>A launch is refused while an execution of the same job over the same source has not ended
- * ({@link JobRunner#running(JobDefinition)}: alive by its heartbeat). The job files are the ones read when serve started.
+ * ({@link JobRunner#running(JobDefinition.BatchJob)}: alive by its heartbeat). The job files are the ones read when serve started.
  */
 @Component
 @Profile("serve")
@@ -144,20 +144,21 @@ public class JobLaunches {
         } catch (IllegalArgumentException e) {
             throw new LaunchException(LaunchException.Reason.BAD_PARAMETERS, name + ": " + e.getMessage());
         }
-        if (definition.kind() == JobDefinition.Kind.SIMULATE_SMS) {
+        if (definition instanceof JobDefinition.SimulateSms) {
             throw new LaunchException(LaunchException.Reason.BAD_PARAMETERS, name + " is a simulate-sms job: it is not started as a job "
                     + "execution; run it with 'calleval run " + name + "'");
         }
-        if (definition.kind() == JobDefinition.Kind.DROP_FOLDER) {
+        if (!(definition instanceof JobDefinition.BatchJob batch)) { // a drop-folder job
             throw new LaunchException(LaunchException.Reason.BAD_PARAMETERS, name + " is a drop-folder job: serve polls its inbox every "
                     + "drop-folder.poll-interval; drop a manifest there to run it");
         }
-        String source = JobRunner.sourceOf(definition);
-        boolean local = definition.kind() == JobDefinition.Kind.ENRICH || definition.manifest() instanceof dev.calleval.source.InputLocation.Local;
-        if (local && !Files.exists(definition.sourcePath())) { // an s3:// manifest is checked when the run opens it
+        String source = batch.sourceKey();
+        Path local = batch instanceof JobDefinition.Enrich enrich ? enrich.enrichLocation() // an s3:// manifest is checked when the run opens it
+                : ((JobDefinition.Evaluate) batch).manifest() instanceof dev.calleval.source.InputLocation.Local l ? l.path() : null;
+        if (local != null && !Files.exists(local)) {
             throw new LaunchException(LaunchException.Reason.BAD_PARAMETERS, name + ": source " + source + " does not exist");
         }
-        JobRunner.RunningExecution running = runner.running(definition).orElse(null);
+        JobRunner.RunningExecution running = runner.running(batch).orElse(null);
         if (running != null) {
             throw alreadyRunning(name, source, running.executionId());
         }
@@ -168,7 +169,7 @@ public class JobLaunches {
         List<ExecutionTask> tasks = new ArrayList<>(1);
         JobRunner.Started started;
         try {
-            started = runner.start(definition, clients.create(definition, s.baseUrl(), s.apiKey(), s.endpoint()), Duration.ZERO, task -> {
+            started = runner.start(batch, clients.create(batch, s.baseUrl(), s.apiKey(), s.endpoint()), Duration.ZERO, task -> {
                 ExecutionTask t = new ExecutionTask(task);
                 tasks.add(t);
                 s.pool().execute(t);

@@ -5,6 +5,9 @@ import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.dropfolder.DropFolderPoller;
 import dev.calleval.jobfile.BluejayClientFactory;
 import dev.calleval.jobfile.JobDefinition;
+import dev.calleval.jobfile.Schedule;
+import dev.calleval.report.JobOutcome;
+import dev.calleval.report.RunSummary;
 import dev.calleval.launch.JobRunner;
 import dev.calleval.ledger.CallScope;
 import dev.calleval.reconciliation.Reconciler;
@@ -68,7 +71,7 @@ public class ServeRuntime implements SmartLifecycle {
 
     private final DropFolderPoller dropFolders;
     /** The evaluate job definitions of the dropped manifests running now, so that stopping can stop their executions. */
-    private final Set<JobDefinition> dropRuns = ConcurrentHashMap.newKeySet();
+    private final Set<JobDefinition.Evaluate> dropRuns = ConcurrentHashMap.newKeySet();
     private final JobRunner runner;
     private final BluejayClientFactory clients;
     private final ApplicationEventPublisher events;
@@ -120,7 +123,7 @@ public class ServeRuntime implements SmartLifecycle {
         }
         launches.open(jobs, jobsFolder, connection.baseUrl(), connection.apiKey(), connection.endpoint(), settings.concurrentExecutions());
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-        long dropFolderJobs = jobs.values().stream().filter(j -> j.kind() == JobDefinition.Kind.DROP_FOLDER).count();
+        long dropFolderJobs = jobs.values().stream().filter(JobDefinition.DropFolder.class::isInstance).count();
         scheduler.setPoolSize(2 + (int) dropFolderJobs); // a drop-folder poll runs its manifests in its own thread
         scheduler.setThreadNamePrefix("serve-");
         scheduler.setDaemon(true);
@@ -134,7 +137,7 @@ public class ServeRuntime implements SmartLifecycle {
         log.info("jobs: {} job file(s) in {}: {}", jobs.size(), jobsFolder.toAbsolutePath().normalize(), String.join(", ", jobs.keySet()));
         int scheduled = 0;
         for (Map.Entry<String, JobDefinition> job : jobs.entrySet()) {
-            JobDefinition.Schedule schedule = job.getValue().schedule();
+            Schedule schedule = job.getValue().schedule();
             if (schedule == null) {
                 continue;
             }
@@ -147,10 +150,10 @@ public class ServeRuntime implements SmartLifecycle {
             log.info("schedule: no job file declares a schedule: jobs run when launched");
         }
         for (JobDefinition job : jobs.values()) {
-            if (job.kind() == JobDefinition.Kind.DROP_FOLDER) {
-                Duration every = job.requireDropFolder().pollInterval();
-                scheduler.scheduleWithFixedDelay(() -> pollDropFolder(job), every);
-                log.info("drop folder: {} polls {} every {}", job.name(), job.requireDropFolder().inbox(), pretty(every));
+            if (job instanceof JobDefinition.DropFolder dropFolder) {
+                Duration every = dropFolder.dropFolder().pollInterval();
+                scheduler.scheduleWithFixedDelay(() -> pollDropFolder(dropFolder), every);
+                log.info("drop folder: {} polls {} every {}", job.name(), dropFolder.dropFolder().inbox(), pretty(every));
             }
         }
         scheduler.scheduleWithFixedDelay(this::reconcile, settings.reconcileEvery());
@@ -185,7 +188,7 @@ public class ServeRuntime implements SmartLifecycle {
      * One poll of a drop-folder job's inbox: each new manifest is claimed, run to its end as an evaluate job execution
      * (results come by webhook and reconciliation rounds), and filed in done/ or failed/ with its reports.
      */
-    void pollDropFolder(JobDefinition job) {
+    void pollDropFolder(JobDefinition.DropFolder job) {
         Running r = running;
         if (r == null) {
             return;
@@ -196,7 +199,7 @@ public class ServeRuntime implements SmartLifecycle {
                         o.reason() == null ? "" : " (" + o.reason() + ")");
             }
         } catch (RuntimeException e) {
-            log.warn("drop folder {}: the poll failed, trying again in {}: {}", job.name(), pretty(job.requireDropFolder().pollInterval()),
+            log.warn("drop folder {}: the poll failed, trying again in {}: {}", job.name(), pretty(job.dropFolder().pollInterval()),
                     e.getMessage());
         }
     }
@@ -206,13 +209,13 @@ public class ServeRuntime implements SmartLifecycle {
      * manifest in processing/ with its claim RUNNING: the next serve resumes the claim (its owner is gone) and the
      * launch over the same source restarts the execution.
      */
-    private boolean runDropped(JobDefinition evaluate, Running r) throws Exception {
+    private boolean runDropped(JobDefinition.Evaluate evaluate, Running r) throws Exception {
         dropRuns.add(evaluate); // before the check: stopping sets running to null, then stops what is in dropRuns
         try {
             if (running == null) {
                 throw new IllegalStateException("serve is stopping: not started; a later poll runs it");
             }
-            JobRunner.Outcome outcome = runner.run(evaluate, clients.create(evaluate, r.connection().baseUrl(), r.connection().apiKey(), r.connection().endpoint()),
+            JobOutcome<RunSummary> outcome = runner.run(evaluate, clients.create(evaluate, r.connection().baseUrl(), r.connection().apiKey(), r.connection().endpoint()),
                     Duration.ZERO);
             if ("STOPPED".equals(outcome.status())) {
                 throw new IllegalStateException("execution " + outcome.executionId() + " stopped with serve; a later poll resumes it");
@@ -270,7 +273,7 @@ public class ServeRuntime implements SmartLifecycle {
         r.scheduler().shutdown();
         try {
             long deadline = System.nanoTime() + r.settings().shutdownTimeout().toNanos();
-            for (JobDefinition dropped : List.copyOf(dropRuns)) {
+            for (JobDefinition.Evaluate dropped : List.copyOf(dropRuns)) {
                 runner.running(dropped).ifPresent(execution -> {
                     if (runner.stop(execution.executionId())) {
                         log.info("{}: stopping execution {} of a dropped manifest after its current chunk", dropped.name(),

@@ -57,7 +57,7 @@ final class SampleRequests {
      * @throws AssertionError if the mapping rejects a row (every sample row is valid)
      */
     static List<EvaluateRequest> all(Variant variant) {
-        JobDefinition job = new JobDefinitions(JOBS).load("sample");
+        JobDefinition.Evaluate job = (JobDefinition.Evaluate) new JobDefinitions(JOBS).load("sample");
         Map<String, String> columns = new HashMap<>(job.source().columns());
         if (variant == Variant.EXTERNAL_AGENT_ID) {
             columns.put("external_agent_id", "agent_id");

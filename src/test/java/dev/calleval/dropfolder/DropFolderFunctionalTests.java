@@ -189,7 +189,8 @@ class DropFolderFunctionalTests {
         s3.put(prefix + "inbox/calls.csv", sampleManifest());
         org.springframework.jdbc.datasource.DriverManagerDataSource db =
                 new org.springframework.jdbc.datasource.DriverManagerDataSource(databaseUrl, "sa", "");
-        dev.calleval.jobfile.JobDefinition job = new dev.calleval.jobfile.JobDefinitions(work).load(jobFile.toString());
+        dev.calleval.jobfile.JobDefinition.DropFolder job = (dev.calleval.jobfile.JobDefinition.DropFolder) new dev.calleval.jobfile.JobDefinitions(work)
+                .load(jobFile.toString());
         java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
         List<CompletableFuture<List<DropFolderPoller.Outcome>>> pollers = new ArrayList<>();

@@ -31,11 +31,11 @@ class JobDefinitionTests {
                 """));
 
         assertThat(job.kind()).isEqualTo(JobDefinition.Kind.EVALUATE);
-        assertThat(job.requireSource().type()).isEqualTo("manifest");
-        assertThat(job.manifestPath()).isEqualTo(dir.resolve("calls.csv").toAbsolutePath().normalize());
-        assertThat(job.enrich()).isNull();
-        assertThat(job.simulateSms()).isNull();
-        assertThatThrownBy(job::requireEnrich).isInstanceOf(IllegalStateException.class).hasMessageContaining("not an enrich job");
+        JobDefinition.Evaluate evaluate = (JobDefinition.Evaluate) job;
+        assertThat(evaluate.source().type()).isEqualTo("manifest");
+        assertThat(evaluate.manifestPath()).isEqualTo(dir.resolve("calls.csv").toAbsolutePath().normalize());
+        assertThat(job).as("no enrich: section, not an enrich job").isNotInstanceOf(JobDefinition.Enrich.class);
+        assertThat(job).as("no simulate-sms: section").isNotInstanceOf(JobDefinition.SimulateSms.class);
     }
 
     @Test
@@ -53,25 +53,25 @@ class JobDefinitionTests {
                 """));
 
         assertThat(job.kind()).isEqualTo(JobDefinition.Kind.ENRICH);
-        assertThat(job.requireEnrich().sourceType()).isEqualTo(LogSourceType.MANIFEST);
-        assertThat(job.requireEnrich().resendInDoubt()).isTrue();
-        assertThat(job.enrichLocation()).isEqualTo(dir.toAbsolutePath().getParent().resolve("logs"));
+        JobDefinition.Enrich enrich = (JobDefinition.Enrich) job;
+        assertThat(enrich.enrich().sourceType()).isEqualTo(LogSourceType.MANIFEST);
+        assertThat(enrich.enrich().resendInDoubt()).isTrue();
+        assertThat(enrich.enrichLocation()).isEqualTo(dir.toAbsolutePath().getParent().resolve("logs"));
         assertThat(job.submit().rateLimit()).isEqualTo(5);
         assertThat(job.submit().maxInFlight()).isEqualTo(2);
-        assertThat(job.source()).isNull();
-        assertThatThrownBy(job::manifestPath).isInstanceOf(IllegalStateException.class).hasMessageContaining("not an evaluate job");
+        assertThat(job).as("no source: section, not an evaluate job: it has no manifest").isNotInstanceOf(JobDefinition.Evaluate.class);
     }
 
     @Test
     void enrichDefaultsLeaveTheTypeToTheLocationAndDoNotResend() throws IOException {
-        JobDefinition job = JobDefinitions.loadFile(file("en2", """
+        JobDefinition.Enrich job = (JobDefinition.Enrich) JobDefinitions.loadFile(file("en2", """
                 name: en2
                 enrich:
                   location: logs
                 """));
 
-        assertThat(job.requireEnrich().sourceType()).isNull();
-        assertThat(job.requireEnrich().resendInDoubt()).isFalse();
+        assertThat(job.enrich().sourceType()).isNull();
+        assertThat(job.enrich().resendInDoubt()).isFalse();
         assertThat(job.submit().chunkSize()).isEqualTo(100);
     }
 
@@ -89,11 +89,12 @@ class JobDefinitionTests {
                 """));
 
         assertThat(job.kind()).isEqualTo(JobDefinition.Kind.SIMULATE_SMS);
-        assertThat(job.requireSimulateSms().waitFor()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(job.requireSimulateSms().pollInterval()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(job.requireSimulateSms().runs()).extracting(r -> r.simulationId()).containsExactly("sim-1", "sim-2");
-        assertThat(job.requireSimulateSms().runs().get(0).digitalHumanIds()).containsExactly("dh-1", "dh-2");
-        assertThat(job.requireSimulateSms().runs().get(0).runsPerDigitalHuman()).isEqualTo(2);
+        SimulateSmsSettings sms = ((JobDefinition.SimulateSms) job).simulateSms();
+        assertThat(sms.waitFor()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(sms.pollInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(sms.runs()).extracting(r -> r.simulationId()).containsExactly("sim-1", "sim-2");
+        assertThat(sms.runs().get(0).digitalHumanIds()).containsExactly("dh-1", "dh-2");
+        assertThat(sms.runs().get(0).runsPerDigitalHuman()).isEqualTo(2);
     }
 
     @Test
@@ -109,13 +110,14 @@ class JobDefinitionTests {
                 """));
 
         assertThat(job.kind()).isEqualTo(JobDefinition.Kind.DROP_FOLDER);
-        assertThat(job.requireDropFolder().inbox()).isEqualTo("s3://bucket/drop/inbox/");
-        assertThat(job.requireDropFolder().processing()).isEqualTo("s3://bucket/drop/processing/");
-        assertThat(job.requireDropFolder().done()).isEqualTo("s3://bucket/drop/done/");
-        assertThat(job.requireDropFolder().failed()).isEqualTo("s3://bucket/rejected/");
-        assertThat(job.requireDropFolder().pollInterval()).hasSeconds(30);
-        assertThat(job.requireDropFolder().claimTimeout()).hasHours(6);
-        JobDefinition evaluate = job.forDroppedManifest("/tmp/x/calls.csv", "/tmp/x/reports");
+        DropFolderSettings drop = ((JobDefinition.DropFolder) job).dropFolder();
+        assertThat(drop.inbox()).isEqualTo("s3://bucket/drop/inbox/");
+        assertThat(drop.processing()).isEqualTo("s3://bucket/drop/processing/");
+        assertThat(drop.done()).isEqualTo("s3://bucket/drop/done/");
+        assertThat(drop.failed()).isEqualTo("s3://bucket/rejected/");
+        assertThat(drop.pollInterval()).hasSeconds(30);
+        assertThat(drop.claimTimeout()).hasHours(6);
+        JobDefinition.Evaluate evaluate = ((JobDefinition.DropFolder) job).forDroppedManifest("/tmp/x/calls.csv", "/tmp/x/reports");
         assertThat(evaluate.kind()).isEqualTo(JobDefinition.Kind.EVALUATE);
         assertThat(evaluate.name()).isEqualTo("dr");
         assertThat(evaluate.defaults().agentId()).isEqualTo("77");
@@ -250,9 +252,9 @@ class JobDefinitionTests {
                   location: calls.csv
                 """));
 
-        assertThat(job.withParameters(java.util.Map.of("source", "other/today.csv")).sourcePath())
+        assertThat(((JobDefinition.Evaluate) job.withParameters(java.util.Map.of("source", "other/today.csv"))).manifestPath())
                 .isEqualTo(dir.resolve("other/today.csv").toAbsolutePath().normalize());
-        assertThat(job.withParameters(java.util.Map.of("source", "/abs/today.csv")).sourcePath()).isEqualTo(Path.of("/abs/today.csv"));
+        assertThat(((JobDefinition.Evaluate) job.withParameters(java.util.Map.of("source", "/abs/today.csv"))).manifestPath()).isEqualTo(Path.of("/abs/today.csv"));
         assertThat(job.withParameters(java.util.Map.of())).isEqualTo(job);
         assertThatThrownBy(() -> job.withParameters(java.util.Map.of("colour", "blue"))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown job parameter 'colour' (ev takes: date, source)");
@@ -274,7 +276,7 @@ class JobDefinitionTests {
 
     @Test
     void theS3SampleJobReadsItsManifestFromS3AndUploadsItsReport() {
-        JobDefinition s3 = new JobDefinitions(Path.of("jobs")).load("sample-s3");
+        JobDefinition.Evaluate s3 = (JobDefinition.Evaluate) new JobDefinitions(Path.of("jobs")).load("sample-s3");
         assertThat(s3.manifest()).hasToString("s3://calleval-demo/northwind/manifests/calls.csv");
         assertThat(s3.report().upload()).hasToString("s3://calleval-demo/reports");
         assertThat(s3.report().localPath()).isEqualTo(Path.of("reports"));

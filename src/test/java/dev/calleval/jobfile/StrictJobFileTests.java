@@ -138,7 +138,7 @@ class StrictJobFileTests {
 
     @Test
     void mapSectionsTakeAnyKey() throws IOException {
-        JobDefinition job = JobDefinitions.loadFile(file("""
+        JobDefinition.Evaluate job = (JobDefinition.Evaluate) JobDefinitions.loadFile(file("""
                 name: x
                 source:
                   location: calls.csv
@@ -158,7 +158,7 @@ class StrictJobFileTests {
                       0: AGENT
                 """));
 
-        assertThat(job.requireSource().columns()).containsEntry("call_id", "Call ID");
+        assertThat(job.source().columns()).containsEntry("call_id", "Call ID");
         assertThat(job.defaults().metadata()).containsEntry("team", "north").containsEntry("cost-centre", "42");
         assertThat(job.transcript().speakers().labels()).containsEntry("spk_0", ParticipantRole.AGENT).containsEntry("Caller", ParticipantRole.USER);
         assertThat(job.transcript().speakers().channels()).containsEntry(0, ParticipantRole.AGENT);

@@ -15,7 +15,7 @@ class TranscriptSectionTests {
     @TempDir
     Path dir;
 
-    private JobDefinition load(String speakers) throws IOException {
+    private JobDefinition.Evaluate load(String speakers) throws IOException {
         Path file = dir.resolve("t.yaml");
         Files.writeString(file, """
                 name: t
@@ -25,7 +25,7 @@ class TranscriptSectionTests {
                   speakers:
                 %s
                 """.formatted(speakers.indent(4).stripTrailing()));
-        return JobDefinitions.loadFile(file);
+        return (JobDefinition.Evaluate) JobDefinitions.loadFile(file);
     }
 
     @Test

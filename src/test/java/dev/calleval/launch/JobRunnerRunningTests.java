@@ -42,7 +42,7 @@ class JobRunnerRunningTests {
     void anExecutionIsRunningWhileStartingOrAliveAndNotOnceEnded() throws Exception {
         Path manifest = Files.writeString(work.resolve("calls.csv"), "call_id,agent_id\n");
         Path file = Files.writeString(work.resolve("nightly.yaml"), "name: nightly\nsource:\n  location: calls.csv\n");
-        JobDefinition definition = new JobDefinitions(work).load(file.toString());
+        JobDefinition.Evaluate definition = (JobDefinition.Evaluate) new JobDefinitions(work).load(file.toString());
         assertThat(runner.running(definition)).isEmpty();
 
         JobParameters parameters = new JobParametersBuilder().addString("source", definition.manifestPath().toString(), true)

@@ -88,11 +88,11 @@ class MonitoringIntegrationTests {
                 report:
                   directory: %s
                 """.formatted(SAMPLE_MANIFEST, work.resolve("reports")));
-        JobDefinition definition = jobs.load(job.toString());
+        JobDefinition.Evaluate definition = (JobDefinition.Evaluate) jobs.load(job.toString());
         webhookSettings.useSecret(WEBHOOK_SECRET);
         try (SandboxServer sandbox = SandboxServer.start(SandboxConfig.defaults().withApiKey(API_KEY).withWebhook(webhooks, WEBHOOK_SECRET))) {
             BluejayClient client = clients.create(definition, sandbox.baseUri(), ApiKey.of(API_KEY));
-            JobRunner.RunOutcome outcome = runner.run(definition, client, Duration.ofSeconds(30));
+            dev.calleval.report.JobOutcome<dev.calleval.report.RunSummary> outcome = runner.run(definition, client, Duration.ofSeconds(30));
             assertThat(outcome.completed()).isTrue();
             assertThat(outcome.summary().countsAddUp()).isTrue();
 

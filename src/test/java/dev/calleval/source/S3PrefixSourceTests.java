@@ -221,9 +221,9 @@ class S3PrefixSourceTests {
         JobDefinition definition = new JobDefinitions(work).load(job.toString());
         Clock clock = Clock.fixed(Instant.parse("2026-11-20T12:00:00Z"), ZoneOffset.UTC); // already the 21st in Auckland
 
-        assertThat(definition.withParameters(Map.of("date", "2026-11-19"), clock).requireSource().resolvedLocation())
+        assertThat(((JobDefinition.Evaluate) definition.withParameters(Map.of("date", "2026-11-19"), clock)).source().resolvedLocation())
                 .isEqualTo("s3://calls/calls/2026/11/19/");
-        assertThat(definition.withParameters(Map.of(), clock).requireSource().resolvedLocation())
+        assertThat(((JobDefinition.Evaluate) definition.withParameters(Map.of(), clock)).source().resolvedLocation())
                 .isEqualTo("s3://calls/calls/2026/11/20/");
         assertThat(PrefixTemplate.resolve("s3://b/{date}/x/", LocalDate.of(2026, 1, 2)).toString()).isEqualTo("s3://b/2026-01-02/x/");
         assertThatThrownBy(() -> definition.withParameters(Map.of("date", "19.11.2026"), clock))

@@ -1,12 +1,12 @@
-package dev.calleval.launch;
+package dev.calleval.report;
 
-import dev.calleval.report.ReportWriter;
-import dev.calleval.report.RunSummary;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
@@ -26,6 +26,11 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ExecutionHistory {
+    /**
+     * The job parameter (not identifying) that names the Bluejay endpoint an execution sends to: {@code sandbox} or a
+     * normalised base URL ({@code BluejayEndpoint#key}). Absent for executions from before it was recorded.
+     */
+    public static final String ENDPOINT = "endpoint";
     static final String SOURCE = "calleval.source";
     static final String REPORT_DIRECTORY = "calleval.report.directory";
     static final String ATTEMPTS = "calleval.requests.attempts";
@@ -48,7 +53,7 @@ public class ExecutionHistory {
      * @param source the source as the job file names it, e.g. {@code ../sample-data/manifests/calls.csv}
      * @param reportDirectory the job's {@code report.directory}
      */
-    ReportWriter.ExecutionInfo record(JobExecution execution, String source, Path reportDirectory, RunSummary.Requests requests) {
+    public ReportWriter.ExecutionInfo record(JobExecution execution, String source, Path reportDirectory, RunSummary.Requests requests) {
         ExecutionContext context = execution.getExecutionContext();
         context.putString(SOURCE, source);
         context.putString(REPORT_DIRECTORY, reportDirectory.toString());
@@ -95,8 +100,8 @@ public class ExecutionHistory {
         RunSummary.Requests requests = new RunSummary.Requests(context.getLong(ATTEMPTS, 0), context.getLong(TOO_MANY_REQUESTS, 0),
                 context.getLong(RETRIES, 0), context.getLong(IN_DOUBT, 0));
         return new ReportWriter.ExecutionInfo(execution.getJobInstance().getJobName(), execution.getId(), execution.getStatus().name(),
-                withoutStackTrace(JobRunner.exitDescription(execution, false)), instant(execution.getStartTime()), instant(execution.getEndTime()), source,
-                execution.getJobParameters().getString(JobRunner.ENDPOINT), submit == null ? 0 : submit.getReadCount(), requests);
+                withoutStackTrace(exitDescription(execution, false)), instant(execution.getStartTime()), instant(execution.getEndTime()), source,
+                execution.getJobParameters().getString(ENDPOINT), submit == null ? 0 : submit.getReadCount(), requests);
     }
 
     /**
@@ -117,11 +122,61 @@ public class ExecutionHistory {
         return m.matches() ? (m.group(1) == null ? cause.strip() : m.group(1)) : cause.strip();
     }
 
-    static @Nullable StepExecution step(JobExecution execution, String name) {
+    /** The step of this name of the execution, or null when it has none (yet). */
+    public static @Nullable StepExecution step(JobExecution execution, String name) {
         return execution.getStepExecutions().stream().filter(s -> s.getStepName().equals(name)).findFirst().orElse(null);
     }
 
-    static @Nullable Instant instant(@Nullable LocalDateTime time) {
+    /** A time of the job repository (local time of this JVM) as an instant. */
+    public static @Nullable Instant instant(@Nullable LocalDateTime time) {
         return time == null ? null : time.atZone(ZoneId.systemDefault()).toInstant();
+    }
+
+    /**
+     * Why the execution ended as it did: the root causes of its failures, else its exit description, else (with
+     * {@code fromSteps}) the first step's exit description.
+     */
+    public static @Nullable String exitDescription(JobExecution execution, boolean fromSteps) {
+        String failure = execution.getAllFailureExceptions().stream().map(ExecutionHistory::rootMessage).filter(Objects::nonNull).distinct()
+                .collect(Collectors.joining("; "));
+        if (!failure.isEmpty()) {
+            return failure;
+        }
+        String description = emptyToNull(execution.getExitStatus().getExitDescription());
+        if (description == null && fromSteps) {
+            description = execution.getStepExecutions().stream().map(s -> emptyToNull(s.getExitStatus().getExitDescription()))
+                    .filter(Objects::nonNull).findFirst().orElse(null);
+        }
+        return description;
+    }
+
+    /**
+     * The message that says what went wrong, not which layer noticed: that of the innermost calleval exception (which
+     * words it for an operator, e.g. a database outage past its tolerance or the API key refused), else of the
+     * innermost cause. The evaluate job's {@code SubmissionWriter.RunStoppedException} only wraps its cause, so it is
+     * passed over (named here, not imported: report/ does not depend on the jobs it reports on).
+     */
+    static @Nullable String rootMessage(Throwable failure) {
+        Throwable t = failure;
+        Throwable ours = null;
+        while (true) {
+            if (t.getClass().getName().startsWith("dev.calleval.") && t.getMessage() != null) {
+                ours = t;
+            }
+            if (t.getCause() == null || t.getCause() == t) {
+                break;
+            }
+            t = t.getCause();
+        }
+        if (ours != null && !ours.getClass().getName().equals(RUN_STOPPED)) {
+            return ours.getMessage();
+        }
+        return t.getMessage() != null ? t.getMessage() : failure.getMessage();
+    }
+
+    private static final String RUN_STOPPED = "dev.calleval.evaluate.SubmissionWriter$RunStoppedException";
+
+    private static @Nullable String emptyToNull(@Nullable String text) {
+        return text == null || text.isBlank() ? null : text;
     }
 }

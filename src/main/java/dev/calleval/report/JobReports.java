@@ -1,0 +1,35 @@
+package dev.calleval.report;
+
+import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.database.DatabaseRetry;
+import dev.calleval.jobfile.JobDefinition;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes the {@link ReportListener} a job factory adds to each job it builds, so that every job kind writes and
+ * uploads its report the same way after its execution ends.
+ */
+@Component
+public class JobReports {
+    private final ReportUpload reportUpload;
+    private final DatabaseRetry retry;
+
+    public JobReports(ReportUpload reportUpload, DatabaseRetry retry) {
+        this.reportUpload = reportUpload;
+        this.retry = retry;
+    }
+
+    /**
+     * A listener that writes the report of {@code definition}'s execution with {@code writer}, under its
+     * {@code report:} settings.
+     */
+    public <S> ReportListener<S> listener(JobDefinition definition, ReportListener.Writer<S> writer) {
+        return new ReportListener<>(definition.name(), definition.report(), writer, reportUpload, retry);
+    }
+
+    /** The HTTP requests {@code client} made so far, as a report counts them. */
+    public static RunSummary.Requests requests(BluejayClient client) {
+        BluejayClient.Stats stats = client.stats();
+        return new RunSummary.Requests(stats.attempts(), stats.tooManyRequests(), stats.retries(), stats.inDoubt());
+    }
+}
