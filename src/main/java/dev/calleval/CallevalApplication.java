@@ -3,18 +3,18 @@ package dev.calleval;
 import dev.calleval.cli.CliRunner;
 import dev.calleval.cli.ErrorLines;
 import dev.calleval.cli.StartupFailures;
+import dev.calleval.config.CallevalSettings;
 import dev.calleval.jobfile.JobDefinitions;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.Banner;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -38,9 +38,11 @@ import org.springframework.context.annotation.Bean;
  * <p>The command runs after {@link SpringApplication#run} has returned: the application is then started and ready
  * (liveness CORRECT, readiness ACCEPTING_TRAFFIC), which it never became while a long command ran inside a
  * {@code CommandLineRunner}. A start that fails on configuration (port taken, database unreachable, invalid job file)
- * prints one line and exits 2, without Spring's report or stack trace.
+ * prints one line and exits 2, without Spring's report or stack trace; so does an unknown or invalid {@code calleval.*}
+ * setting (dev.calleval.config).
  */
 @SpringBootApplication
+@ConfigurationPropertiesScan // the settings records (calleval.*), each in the package it configures; dev.calleval.config
 public class CallevalApplication {
 
     public static void main(String[] args) {
@@ -118,7 +120,7 @@ public class CallevalApplication {
     }
 
     @Bean
-    JobDefinitions jobDefinitions(@Value("${calleval.jobs-dir:jobs}") String jobsDirectory) {
-        return new JobDefinitions(Path.of(jobsDirectory));
+    JobDefinitions jobDefinitions(CallevalSettings settings) {
+        return new JobDefinitions(settings.jobsDir());
     }
 }

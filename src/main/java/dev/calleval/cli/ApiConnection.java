@@ -1,6 +1,7 @@
 package dev.calleval.cli;
 
 import dev.calleval.bluejay.ApiKey;
+import dev.calleval.bluejay.BluejayApiSettings;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.bluejay.BluejayClientSettings;
 import dev.calleval.bluejay.BluejayEndpoint;
@@ -16,13 +17,12 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.stereotype.Component;
 
 /**
- * Where a command's requests go: Bluejay ({@code BLUEJAY_BASE_URL}, {@code BLUEJAY_API_KEY}), or with
+ * Where a command's requests go: Bluejay ({@link BluejayApiSettings}: {@code BLUEJAY_BASE_URL}, {@code BLUEJAY_API_KEY}), or with
  * {@code --sandbox} an embedded sandbox on loopback whose webhooks come back to this process's receiver, signed with
  * a fresh random secret. Against the real API, a command that receives webhooks needs their signing secret
  * ({@link WebhookSettings#requireSigning()}). The health indicator pings the API opened; clients report to the request metrics.
@@ -36,15 +36,14 @@ class ApiConnection {
     private final BluejayHealthIndicator health;
     private final BluejayRequestMetrics metrics;
 
-    ApiConnection(WebhookSettings webhookSettings, ApplicationContext context, @Value("${BLUEJAY_API_KEY:}") String apiKey,
-            @Value("${BLUEJAY_BASE_URL:https://api.getbluejay.ai}") String baseUrl, BluejayHealthIndicator health,
+    ApiConnection(WebhookSettings webhookSettings, ApplicationContext context, BluejayApiSettings api, BluejayHealthIndicator health,
             BluejayRequestMetrics metrics) {
         this.health = health;
         this.metrics = metrics;
         this.webhookSettings = webhookSettings;
         this.context = context;
-        this.apiKey = apiKey;
-        this.baseUrl = baseUrl;
+        this.apiKey = api.apiKey();
+        this.baseUrl = api.baseUrl();
     }
 
     /** An open connection: the API root and key, and the sandbox when one was started (closed with this). */

@@ -3,6 +3,7 @@ package dev.calleval.cli;
 import dev.calleval.jobfile.JobDefinition;
 import dev.calleval.jobfile.JobDefinitions;
 import dev.calleval.serve.ServeRuntime;
+import dev.calleval.serve.ServeSettings;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +12,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 import picocli.CommandLine.Command;
@@ -75,15 +75,16 @@ class ServeCommand implements Callable<Integer> {
     private final ObjectProvider<ServeRuntime> runtime;
     private final ApplicationContext context;
 
-    private final boolean handleSignals;
+    /** {@code calleval.serve.*}; null only in the instance that parses a command line without a context (CliRunner). */
+    private final ServeSettings settings;
 
     ServeCommand(JobDefinitions jobs, ApiConnection connection, ObjectProvider<ServeRuntime> runtime, ApplicationContext context,
-            @Value("${calleval.serve.handle-signals:true}") boolean handleSignals) {
+            ServeSettings settings) {
         this.jobs = jobs;
         this.connection = connection;
         this.runtime = runtime;
         this.context = context;
-        this.handleSignals = handleSignals;
+        this.settings = settings;
     }
 
     @Override
@@ -106,7 +107,7 @@ class ServeCommand implements Callable<Integer> {
             }
             serve.start(new ServeRuntime.Settings(reconcileEvery, pollAfter, pollInterval, window, concurrentExecutions, shutdownTimeout),
                     definitions, jobs.directory(), new ServeRuntime.Connection(open.baseUrl(), open.apiKey(), open.client(POLL_RATE_LIMIT)));
-            if (handleSignals) {
+            if (settings.handleSignals()) {
                 stopOnSignals(serve);
             }
             out.printf("serve: listening on port %d (webhooks: POST /webhooks/bluejay; launch API: /api/jobs); stop with SIGTERM or Ctrl-C%n",

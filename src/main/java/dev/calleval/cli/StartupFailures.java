@@ -1,5 +1,6 @@
 package dev.calleval.cli;
 
+import dev.calleval.config.SettingsFailureAnalyzer;
 import dev.calleval.jobfile.JobFileException;
 import dev.calleval.secrets.SecretFileException;
 import dev.calleval.webhook.WebhookSecretException;
@@ -10,7 +11,8 @@ import org.springframework.boot.web.server.PortInUseException;
 
 /**
  * Says in one line why calleval could not start — the port is taken, the database cannot be opened, a job file is
- * invalid, a secret file cannot be read, webhooks would be taken unsigned — instead of Spring's stack trace. The exit code is {@link ExitCodes#USAGE} (bad configuration).
+ * invalid, a secret file cannot be read, webhooks would be taken unsigned, a setting is unknown or invalid
+ * ({@link SettingsFailureAnalyzer}) — instead of Spring's stack trace. The exit code is {@link ExitCodes#USAGE} (bad configuration).
  */
 public final class StartupFailures {
     private StartupFailures() {}
@@ -34,9 +36,10 @@ public final class StartupFailures {
             if (t instanceof JobFileException || t instanceof SecretFileException || t instanceof WebhookSecretException) {
                 return t.getMessage();
             }
-            if (t instanceof org.springframework.boot.context.properties.bind.BindException bind) {
-                return setting(bind);
-            }
+        }
+        String setting = SettingsFailureAnalyzer.line(failure);
+        if (setting != null) {
+            return setting;
         }
         String injected = injectedSetting(failure);
         if (injected != null) {
@@ -53,25 +56,11 @@ public final class StartupFailures {
     }
 
     /**
-     * A setting injected with {@code @Value} that cannot be converted (e.g. {@code CALLEVAL_WEBHOOK_ALLOW_UNSIGNED=maybe}),
-     * or that one of calleval's settings classes refused with an {@link IllegalArgumentException} (its message names
-     * the setting): one line, the value left out when the key may be a secret. Null for anything else.
+     * A setting that one of calleval's settings classes refused with an {@link IllegalArgumentException} (its message
+     * names the setting): one line. Null for anything else.
      */
     private static @Nullable String injectedSetting(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof org.springframework.beans.factory.UnsatisfiedDependencyException dependency
-                    && dependency.getCause() instanceof org.springframework.beans.TypeMismatchException mismatch
-                    && dependency.getInjectionPoint() != null) {
-                org.springframework.beans.factory.annotation.Value value =
-                        dependency.getInjectionPoint().getAnnotation(org.springframework.beans.factory.annotation.Value.class);
-                if (value != null) {
-                    String key = value.value().replaceAll("^\\$\\{([^:}]+).*$", "$1");
-                    boolean secret = maySecret(key);
-                    String reason = secret ? "not a valid " + mismatch.getRequiredType().getSimpleName()
-                            : rootMessage(mismatch);
-                    return "invalid setting " + key + ": " + reason;
-                }
-            }
             if (t instanceof org.springframework.beans.BeanInstantiationException instantiation
                     && instantiation.getBeanClass().getName().startsWith("dev.calleval.")
                     && instantiation.getCause() instanceof IllegalArgumentException refused && refused.getMessage() != null) {
@@ -80,13 +69,6 @@ public final class StartupFailures {
         }
         return null;
     }
-
-    /** Whether a setting's name says it may hold a secret (its value is then never shown). */
-    private static boolean maySecret(String name) {
-        return SECRET_NAME.matcher(name).matches();
-    }
-
-    private static final java.util.regex.Pattern SECRET_NAME = java.util.regex.Pattern.compile("(?i).*(secret|password|passwd|key|token|credential).*");
 
     /** Whether {@code failure} (or a cause) is the state store failing: a driver, Spring's data access, Flyway, the data source bean. */
     static boolean isDatabase(Throwable failure) {
@@ -104,23 +86,6 @@ public final class StartupFailures {
             }
         }
         return false;
-    }
-
-    /** A setting that cannot be bound: its name, its value (unless it may be a secret) and why. */
-    private static String setting(org.springframework.boot.context.properties.bind.BindException bind) {
-        var property = bind.getProperty();
-        String name = property != null ? property.getName().toString() : bind.getName().toString();
-        String value = "";
-        if (property != null && !maySecret(name)
-                && !String.valueOf(property.getValue()).contains("${")) {
-            value = " = '" + property.getValue() + "'";
-        }
-        String reason = rootMessage(bind);
-        if (reason.startsWith("Failed to convert") || reason.startsWith("For input string")) {
-            reason = "not a valid value for it";
-        }
-        String what = reason.startsWith(name) ? reason : "invalid setting " + name + value + ": " + reason;
-        return what + " (fix it in application.yaml or the environment variable that sets it)";
     }
 
     /** The message of the innermost SQL exception (the driver's words), else of the innermost cause. */

@@ -2,17 +2,12 @@ package dev.calleval.evaluate;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.function.DoubleSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.stereotype.Component;
 
 /**
  * Creates the {@link SubmitStepMonitor} of each submit step, choosing where progress goes by
- * {@code calleval.progress.mode} ({@code CALLEVAL_PROGRESS_MODE}):
+ * {@code calleval.progress.mode} ({@code CALLEVAL_PROGRESS_MODE}; {@link ProgressSettings}):
  * <ul>
  *   <li>{@code auto} (default): a live line on stderr when calleval runs on a terminal ({@link System#console()} is
  *       present and {@code TERM} is not {@code dumb}), redrawn 4 times a second and cleared at the end; otherwise a
@@ -26,8 +21,6 @@ import org.springframework.stereotype.Component;
 public class SubmitMonitoring {
     /** How often the terminal line is redrawn. */
     static final Duration TERMINAL_PERIOD = Duration.ofMillis(250);
-    static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
-    private static final Logger log = LoggerFactory.getLogger(SubmitMonitoring.class);
 
     private final MeterRegistry registry;
     private final Mode mode;
@@ -37,30 +30,13 @@ public class SubmitMonitoring {
     enum Mode { AUTO, TERMINAL, LOG, OFF }
 
     /**
-     * A mode or interval that cannot be read is reported in the log and replaced by its default, so a typo never stops
-     * a run.
+     * @param settings {@code calleval.progress.*}; a mode or interval that cannot be read stops the start (one line,
+     *     exit 2), as every other setting does
      */
-    SubmitMonitoring(MeterRegistry registry, @Value("${calleval.progress.mode:auto}") String mode,
-            @Value("${calleval.progress.interval:30s}") String interval) {
+    SubmitMonitoring(MeterRegistry registry, ProgressSettings settings) {
         this.registry = registry;
-        Mode parsedMode = Mode.AUTO;
-        try {
-            parsedMode = Mode.valueOf(mode.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            log.warn("calleval.progress.mode (CALLEVAL_PROGRESS_MODE) must be auto, terminal, log or off, got \"{}\": using auto", mode);
-        }
-        this.mode = parsedMode;
-        Duration parsedInterval = DEFAULT_INTERVAL;
-        try {
-            parsedInterval = DurationStyle.detectAndParse(interval.strip());
-        } catch (IllegalArgumentException e) {
-            log.warn("calleval.progress.interval (CALLEVAL_PROGRESS_INTERVAL) must be a duration such as 30s or 1m, got \"{}\": using 30s", interval);
-        }
-        if (parsedInterval.isZero() || parsedInterval.isNegative()) {
-            log.warn("calleval.progress.interval (CALLEVAL_PROGRESS_INTERVAL) must be positive, got \"{}\": using 30s", interval);
-            parsedInterval = DEFAULT_INTERVAL;
-        }
-        this.interval = parsedInterval;
+        this.mode = settings.mode();
+        this.interval = settings.interval();
     }
 
     /**

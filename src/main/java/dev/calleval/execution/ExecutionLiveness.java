@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -64,6 +64,12 @@ public class ExecutionLiveness implements DisposableBean {
     private @Nullable ScheduledExecutorService scheduler;
     private volatile boolean beatFailing;
 
+    /** @param settings {@code calleval.heartbeat.*} */
+    @Autowired
+    ExecutionLiveness(NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactionManager, HeartbeatSettings settings) {
+        this(jdbc, transactionManager, settings.interval(), settings.timeout());
+    }
+
     /**
      * @param interval how often a running execution's heartbeat is written
      * @param timeout how old a heartbeat may be before its execution counts as dead (when its process cannot be
@@ -71,7 +77,7 @@ public class ExecutionLiveness implements DisposableBean {
      * @throws IllegalArgumentException when the interval is not positive or the timeout not longer than it
      */
     public ExecutionLiveness(NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactionManager,
-            @Value("${calleval.heartbeat.interval:5s}") Duration interval, @Value("${calleval.heartbeat.timeout:30s}") Duration timeout) {
+            Duration interval, Duration timeout) {
         if (interval.isNegative() || interval.isZero() || timeout.compareTo(interval) <= 0) {
             throw new IllegalArgumentException("calleval.heartbeat.interval must be positive and calleval.heartbeat.timeout longer than it, were "
                     + interval + " and " + timeout);

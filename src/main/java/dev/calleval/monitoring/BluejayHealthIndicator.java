@@ -1,6 +1,7 @@
 package dev.calleval.monitoring;
 
 import dev.calleval.bluejay.ApiKey;
+import dev.calleval.bluejay.BluejayApiSettings;
 import dev.calleval.bluejay.AuthenticationFailedException;
 import dev.calleval.bluejay.BluejayApiException;
 import dev.calleval.bluejay.BluejayClient;
@@ -10,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  *
  * <p>It pings the API this process uses: {@code BLUEJAY_BASE_URL} with {@code BLUEJAY_API_KEY}, or the sandbox once a
  * command with {@code --sandbox} has started one ({@link #use}). One ping, no retry, 3 s to connect and 5 s to answer;
- * the result is kept for {@code calleval.health.bluejay.cache} (default 30s), so a storm of probes costs one request
+ * the result is kept for {@code calleval.health.bluejay.cache} ({@link HealthSettings}, default 30s), so a storm of probes costs one request
  * per period (concurrent probes wait for the one in flight).
  */
 @Component
@@ -41,15 +41,13 @@ public class BluejayHealthIndicator implements HealthIndicator {
     /** The API pinged, and its client (created once per target). */
     private record Target(URI baseUrl, BluejayClient client) {}
 
-    BluejayHealthIndicator(@Value("${BLUEJAY_BASE_URL:https://api.getbluejay.ai}") String baseUrl,
-            @Value("${BLUEJAY_API_KEY:}") String apiKey, @Value("${calleval.health.bluejay.cache:30s}") Duration cacheFor,
-            Clock clock, BluejayRequestMetrics metrics) {
+    BluejayHealthIndicator(BluejayApiSettings api, HealthSettings settings, Clock clock, BluejayRequestMetrics metrics) {
         this.clock = clock;
-        this.cacheFor = cacheFor;
+        this.cacheFor = settings.cache();
         this.metrics = metrics;
-        if (!apiKey.isBlank()) {
+        if (!api.apiKey().isBlank()) {
             try {
-                use(URI.create(baseUrl.strip()), ApiKey.of(apiKey));
+                use(URI.create(api.baseUrl().strip()), ApiKey.of(api.apiKey()));
             } catch (IllegalArgumentException e) {
                 // a malformed BLUEJAY_BASE_URL: the commands say so; health reports it as unknown
             }

@@ -13,14 +13,13 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
  * Gauges of the ledger, over all jobs: {@code calleval.calls.overdue} (calls submitted longer than their job's
  * {@code results.window} ago without a result, state OVERDUE) and {@code calleval.calls.awaiting.results} (SUBMITTED,
  * within the window). Computed with one query when scraped, at most once per {@code calleval.metrics.ledger-cache}
- * (default 30s), so a scrape storm does not scan the ledger each time; a failed query shows the last counts (NaN
+ * ({@link MetricsSettings}, default 30s), so a scrape storm does not scan the ledger each time; a failed query shows the last counts (NaN
  * before the first).
  */
 @Component
@@ -34,10 +33,10 @@ class LedgerMetrics implements MeterBinder {
     private @Nullable Map<LedgerState, Long> counts;
     private @Nullable Instant countedAt;
 
-    LedgerMetrics(LedgerCounts ledger, Clock clock, @Value("${calleval.metrics.ledger-cache:30s}") Duration cacheFor) {
+    LedgerMetrics(LedgerCounts ledger, Clock clock, MetricsSettings settings) {
         this.ledger = ledger;
         this.clock = clock;
-        this.cacheFor = cacheFor;
+        this.cacheFor = settings.ledgerCache();
     }
 
     @Override

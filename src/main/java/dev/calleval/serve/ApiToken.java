@@ -11,7 +11,6 @@ import java.security.NoSuchAlgorithmException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,7 +19,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The launch API's authentication: every request under {@code /api/} must carry {@code Authorization: Bearer <token>}
- * with the token of {@code CALLEVAL_API_TOKEN}, compared in constant time (401 otherwise). Without the variable the
+ * with the token of {@code CALLEVAL_API_TOKEN} ({@link ServeSettings#apiToken()}), compared in constant time (401 otherwise). Without the variable the
  * API is off: every request answers 503 saying so. The token never appears in logs or answers; the webhook endpoint
  * is not under {@code /api/} and keeps its own signature check.
  */
@@ -31,7 +30,8 @@ public class ApiToken {
 
     private final byte @Nullable [] tokenDigest;
 
-    ApiToken(@Value("${CALLEVAL_API_TOKEN:}") String token) {
+    ApiToken(ServeSettings settings) {
+        String token = settings.apiToken();
         this.tokenDigest = token.isBlank() ? null : sha256(token.strip());
     }
 

@@ -3,12 +3,10 @@ package dev.calleval.webhook;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import org.springframework.util.unit.DataSize;
 
 /**
- * The receiver's settings:
+ * The receiver's settings, from {@link WebhookProperties} ({@code calleval.webhook.*}):
  * <ul>
  *   <li>the webhook signing secret ({@code calleval.webhook.secret}, from {@code BLUEJAY_WEBHOOK_SECRET} or
  *       {@code BLUEJAY_WEBHOOK_SECRET_FILE}) and, while it is rotated, the previous one
@@ -42,22 +40,19 @@ public class WebhookSettings {
     private final long maxBodyBytes;
 
     /**
+     * @param properties {@code calleval.webhook.*}, the body limit already checked
      * @throws WebhookSecretException when a previous secret is set without a current one
-     * @throws IllegalArgumentException when the body limit is out of range
      */
-    WebhookSettings(@Value("${calleval.webhook.secret:}") String secret, @Value("${calleval.webhook.previous-secret:}") String previousSecret,
-            @Value("${calleval.webhook.allow-unsigned:false}") boolean allowUnsigned,
-            @Value("${calleval.webhook.max-body-size:" + DEFAULT_MAX_BODY_SIZE + "}") DataSize maxBodySize) {
+    WebhookSettings(WebhookProperties properties) {
+        String secret = properties.secret();
+        String previousSecret = properties.previousSecret();
         if (secret.isBlank() && !previousSecret.isBlank()) {
             throw new WebhookSecretException("BLUEJAY_WEBHOOK_SECRET_PREVIOUS is set but BLUEJAY_WEBHOOK_SECRET is not: set the new "
                     + "secret in BLUEJAY_WEBHOOK_SECRET (or BLUEJAY_WEBHOOK_SECRET_FILE) and keep the old one in _PREVIOUS while Bluejay switches");
         }
         this.verifier = secret.isBlank() ? null : new SignatureVerifier(secret, previousSecret.isBlank() ? null : previousSecret);
-        this.allowUnsigned = allowUnsigned;
-        if (maxBodySize.toBytes() < 1 || maxBodySize.toBytes() > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("calleval.webhook.max-body-size must be between 1B and 2GB, got " + maxBodySize);
-        }
-        this.maxBodyBytes = maxBodySize.toBytes();
+        this.allowUnsigned = properties.allowUnsigned();
+        this.maxBodyBytes = properties.maxBodySize().toBytes();
     }
 
     /**

@@ -115,9 +115,15 @@ class ErrorLinesFunctionalTests {
                     new Case("a setting of the wrong type", Map.of("CALLEVAL_DB_OUTAGE_TOLERANCE", "banana"), List.of("status"), 2,
                             "invalid setting calleval.database.outage-tolerance: 'banana' is not a valid duration"),
                     new Case("an injected setting of the wrong type", Map.of("calleval.webhook.allow-unsigned", "maybe"),
-                            List.of("run", job.toString(), "--sandbox"), 2, "invalid setting calleval.webhook.allow-unsigned: Invalid boolean value [maybe]"),
+                            List.of("run", job.toString(), "--sandbox"), 2, "invalid setting calleval.webhook.allow-unsigned: Invalid boolean value 'maybe'"),
                     new Case("a setting its class refuses", Map.of("calleval.webhook.max-body-size", "0"),
-                            List.of("run", job.toString(), "--sandbox"), 2, "calleval.webhook.max-body-size must be between"));
+                            List.of("run", job.toString(), "--sandbox"), 2, "calleval.webhook.max-body-size must be between"),
+                    new Case("a misspelt key", Map.of("calleval.bluejay.base-ulr", sandboxUrl), List.of("status"), 2,
+                            "unknown setting calleval.bluejay.base-ulr (default properties): did you mean calleval.bluejay.base-url?"),
+                    new Case("a duration that cannot be read", Map.of("calleval.progress.interval", "banana"),
+                            List.of("run", job.toString(), "--sandbox"), 2, "invalid setting calleval.progress.interval: 'banana' is not a valid duration"),
+                    new Case("a duration out of its range", Map.of("calleval.progress.interval", "0s"), List.of("run", job.toString(), "--sandbox"), 2,
+                            "calleval.progress.interval must be between 1ms and 24h (e.g. 30s or 1m), was 0s"));
             for (Case c : cases) {
                 List<String> args = new java.util.ArrayList<>(c.args());
                 Outcome outcome = cli(c.properties(), args.toArray(String[]::new));
@@ -153,6 +159,10 @@ class ErrorLinesFunctionalTests {
         assertOneLine(unreachable, 1, "could not be sent");
         Outcome badSetting = process(Map.of("CALLEVAL_DB_OUTAGE_TOLERANCE", "25h"), "status");
         assertOneLine(badSetting, 2, "calleval.database.outage-tolerance must be between 0s and 24h, was 25h");
+        Outcome misspelt = process(Map.of("CALLEVAL_PROGRESS_INTERVALL", "10s"), "status");
+        assertOneLine(misspelt, 2, "unknown setting CALLEVAL_PROGRESS_INTERVALL (environment variable): did you mean CALLEVAL_PROGRESS_INTERVAL?");
+        Outcome unreadable = process(Map.of("CALLEVAL_PROGRESS_INTERVAL", "banana"), "run", job.toString(), "--sandbox");
+        assertOneLine(unreadable, 2, "invalid setting calleval.progress.interval: 'banana' is not a valid duration");
         Outcome noDatabase = process(Map.of("CALLEVAL_DB_URL", "jdbc:postgresql://127.0.0.1:1/calleval"), "status");
         assertOneLine(noDatabase, 2, "cannot open the database jdbc:postgresql://127.0.0.1:1/calleval");
     }

@@ -43,6 +43,20 @@ class StartupFailuresTests {
     }
 
     @Test
+    void aMisspeltKeyOrAValueOutOfRangeIsNamedWithoutTheDatabaseBeingOpened() {
+        String unreachable = "jdbc:postgresql://127.0.0.1:1/calleval"; // the settings are told before the database is tried
+        Throwable misspelt = start(Map.of("CALLEVAL_DB_URL", unreachable, "calleval.heartbeat.intervall", "5s"), "status");
+        assertThat(StartupFailures.describe(misspelt, unreachable))
+                .startsWith("unknown setting calleval.heartbeat.intervall (default properties): did you mean calleval.heartbeat.interval?");
+
+        Throwable outOfRange = start(Map.of("CALLEVAL_DB_URL", "jdbc:h2:mem:startup-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                "CALLEVAL_DB_OUTAGE_TOLERANCE", "2d"), "status");
+        assertThat(StartupFailures.describe(outOfRange, "jdbc:h2:mem:x"))
+                .isEqualTo("calleval.database.outage-tolerance must be between 0s and 24h, was 48h (fix it in application.yaml or the environment "
+                        + "variable that sets it)");
+    }
+
+    @Test
     void anotherFailureIsNotDisguised() {
         assertThat(StartupFailures.describe(new IllegalStateException("a bug"), "jdbc:h2:mem:x")).isNull();
         assertThat(StartupFailures.masked("jdbc:postgresql://calleval:s3cret@db:5432/x")).isEqualTo("jdbc:postgresql://calleval:****@db:5432/x");
