@@ -4,7 +4,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Which Bluejay a command talks to ({@code calleval.bluejay.*}; README "Configuration"). Binding never fails: a
+ * Which Bluejay a command talks to ({@code calleval.bluejay.*}; docs/operations.md, "Environment"). Binding never fails: a
  * malformed URL is told by the command that uses it, and a missing key by the command that needs one (the health
  * indicator then reports UNKNOWN). {@link #toString()} masks the key.
  *

@@ -1,6 +1,6 @@
 package dev.calleval.cli;
 
-/** Process exit codes, as documented in the README. */
+/** Process exit codes, as documented in the README ("Exit codes") and docs/operations.md. */
 final class ExitCodes {
     static final int OK = 0;
     static final int FAILED = 1;

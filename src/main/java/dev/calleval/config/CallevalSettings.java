@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Settings of the application itself rather than of one feature ({@code calleval.*}).
  *
  * @param jobsDir the directory of the named job files ({@code calleval run NAME} reads {@code NAME.yaml} there), relative
- *     to the working directory; default {@code jobs} ({@code calleval.jobs-dir}, {@code CALLEVAL_JOBS_DIR}; README "Job files")
+ *     to the working directory; default {@code jobs} ({@code calleval.jobs-dir}, {@code CALLEVAL_JOBS_DIR}; docs/job-file.md)
  */
 @ConfigurationProperties("calleval")
 public record CallevalSettings(@DefaultValue("jobs") Path jobsDir) {}

@@ -86,7 +86,7 @@ class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware {
                 if (refused != null) {
                     throw new UnknownSettingException("unknown setting " + name + " (" + where(source, name, variables) + ")"
                             + (refused.isEmpty() ? "" : ": did you mean " + refused + "?") + " Fix or remove it: calleval accepts only its own "
-                            + "calleval.* keys (README \"Environment\")");
+                            + "calleval.* keys (docs/operations.md, \"Environment\")");
                 }
             }
         }

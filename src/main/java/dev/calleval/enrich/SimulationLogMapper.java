@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * into a rejection listing every problem found, each naming the field, e.g.
  * {@code tool_calls[1].start_offset_ms: must be >= 0, got -120}. A rejected log is never posted.
  *
- * <p>The log is a JSON object (README, "Enriching simulation results"):
+ * <p>The log is a JSON object (docs/simulations.md, "Enriching simulation results"):
  * <pre>
  * {"simulation_result_id"?: "716977", "call_started_at"?: "2026-11-19T14:03:00Z",
  *  "tool_calls"?: [{"name", start, "description"?, "parameters"?: {}, "output"?: any}],

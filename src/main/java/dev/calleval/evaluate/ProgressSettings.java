@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Where the submit step's progress goes ({@code calleval.progress.*}; README "Progress and logs"); see
+ * Where the submit step's progress goes ({@code calleval.progress.*}; docs/reports.md, "Progress"); see
  * {@link SubmitMonitoring}.
  *
  * @param mode {@code auto} (a live line on a terminal, else a log line every interval), {@code terminal}, {@code log}

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * One pipeline, as written in a job file ({@code jobs/<name>.yaml}) and loaded by {@link JobDefinitions}. Keys are
  * kebab-case; durations take units ({@code 500ms}, {@code 30s}, {@code 2h}); sizes too ({@code 50MB}). See the
- * README's "Job file" section.
+ * docs/job-file.md.
  *
  * <p>A job file declares its kind by the one section it has, and is loaded as the record of that kind:
  * {@code source:} an {@link Evaluate} job (evaluate calls), {@code enrich:} an {@link Enrich} job (post simulation

@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * How local transcript files are read (the {@code transcript:} section).
  *
- * @param format a format id ({@code aws-transcribe}, {@code deepgram}, ...; see the README), or {@code auto} to detect
+ * @param format a format id ({@code aws-transcribe}, {@code deepgram}, ...; see docs/transcripts.md), or {@code auto} to detect
  *     it per file from the content; a row's {@code transcript_format} column overrides it
  * @param speakers how provider speakers become AGENT or USER
  * @param fillerWords an agent utterance made only of these words or phrases is marked {@code filler_utterance}

@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The {@code bluejay} health component's settings ({@code calleval.health.bluejay.*}; README "Monitoring").
+ * The {@code bluejay} health component's settings ({@code calleval.health.bluejay.*}; docs/reports.md, "Health").
  *
  * @param cache how long one ping's answer is kept, so a storm of probes costs one request per period; {@code 0s}: every
  *     probe pings. Between 0s and 24h; default 30s ({@code calleval.health.bluejay.cache})

@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The ledger gauges' settings ({@code calleval.metrics.*}; README "Monitoring").
+ * The ledger gauges' settings ({@code calleval.metrics.*}; docs/reports.md, "Metrics").
  *
  * @param ledgerCache how long the counts of one ledger query are kept, so a scrape storm does not scan the ledger each
  *     time; {@code 0s}: every scrape queries. Between 0s and 24h; default 30s ({@code calleval.metrics.ledger-cache})

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * How calleval reaches S3, for the whole application ({@code calleval.s3.*} in {@code application.yaml}; each has an
- * environment variable, see the README's "S3" section). Credentials come from the AWS SDK's default chain
+ * environment variable, see docs/s3.md). Credentials come from the AWS SDK's default chain
  * (environment, system properties, profiles, SSO, container and instance roles) unless both static keys are set.
  * Binding never fails: the values are checked by {@link #check()} when S3 is first used.
  *

@@ -4,7 +4,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * {@code calleval serve}'s settings ({@code calleval.serve.*}; README "calleval serve"). {@link #toString()} masks the
+ * {@code calleval serve}'s settings ({@code calleval.serve.*}; docs/deployment.md, "serve"). {@link #toString()} masks the
  * token.
  *
  * @param handleSignals whether serve drains on SIGTERM/SIGINT itself (stops taking launches, lets running executions

@@ -37,7 +37,7 @@ class SettingsCheckTests {
         assertThatThrownBy(() -> SettingsCheck.check(environment(Map.of("calleval.bluejay.base-ulr", "http://x"), Map.of()), KEYS))
                 .isInstanceOf(UnknownSettingException.class)
                 .hasMessage("unknown setting calleval.bluejay.base-ulr (system property): did you mean calleval.bluejay.base-url? Fix or remove "
-                        + "it: calleval accepts only its own calleval.* keys (README \"Environment\")");
+                        + "it: calleval accepts only its own calleval.* keys (docs/operations.md, \"Environment\")");
         assertThatThrownBy(() -> SettingsCheck.check(environment(Map.of("calleval.bluejy.base-url", "http://x"), Map.of()), KEYS))
                 .hasMessageContaining("did you mean calleval.bluejay.base-url?");
         assertThatThrownBy(() -> SettingsCheck.check(environment(Map.of("calleval.jobs-dirr", "x"), Map.of()), KEYS))
