@@ -20,6 +20,7 @@ import org.springframework.core.retry.Retryable;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
 
@@ -40,6 +41,7 @@ import org.springframework.transaction.CannotCreateTransactionException;
  * back. Thread-safe.
  */
 @Component
+@Lazy(false) // every command opens the database: its settings are checked at every start, before any work
 @EnableConfigurationProperties(DatabaseSettings.class)
 public class DatabaseRetry {
     private static final Logger log = LoggerFactory.getLogger(DatabaseRetry.class);
