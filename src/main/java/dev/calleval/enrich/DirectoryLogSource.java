@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * except hidden ones; sub-directories and other files are ignored. The file name without {@code .json} is the
  * simulation result id. Order: numeric names by value, then the others by name.
  */
-public final class DirectoryLogSource implements SimulationLogSource {
+final class DirectoryLogSource implements SimulationLogSource {
     private static final Comparator<String> ORDER = Comparator
             .comparing((String stem) -> !stem.matches("[0-9]{1,40}"))
             .thenComparing(stem -> stem.matches("[0-9]{1,40}") ? new BigInteger(stem) : BigInteger.ZERO)

@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * {@link ManifestException} naming the file and line; a row without a {@code log} path, or with more fields
  * than the header, is listed with a problem, which the mapping rejects.
  */
-public final class ManifestLogSource implements SimulationLogSource {
+final class ManifestLogSource implements SimulationLogSource {
     private final Path manifest;
 
     public ManifestLogSource(Path manifest) {

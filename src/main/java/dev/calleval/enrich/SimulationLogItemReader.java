@@ -13,7 +13,7 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
  * only: a restarted run reads the listing again from the top, so that logs left FAILED before the restart point
  * are posted again, while the ledger keeps every result from being posted twice.
  */
-public final class SimulationLogItemReader implements ItemStreamReader<SimulationLog> {
+final class SimulationLogItemReader implements ItemStreamReader<SimulationLog> {
     static final String READ_KEY = "enrich.logs.read";
 
     private final SimulationLogSource source;

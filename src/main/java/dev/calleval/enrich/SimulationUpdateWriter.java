@@ -23,7 +23,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * claimed and recorded FAILED without being posted, so that every log ends in exactly one state; the step then
  * ends FAILED ({@link #afterStep}) and the next run posts them. Register it as the step's listener too.
  */
-public final class SimulationUpdateWriter implements ItemWriter<MappedUpdate>, StepExecutionListener {
+final class SimulationUpdateWriter implements ItemWriter<MappedUpdate>, StepExecutionListener {
     private static final Logger log = LoggerFactory.getLogger(SimulationUpdateWriter.class);
 
     private final SimulationUpdateLedger ledger;

@@ -3,7 +3,7 @@ package dev.calleval.enrich;
 import org.jspecify.annotations.Nullable;
 
 /** What a job execution did with one log it read (the {@code action} column of {@code updates.csv}). */
-public enum UpdateDisposition {
+enum UpdateDisposition {
     /** Claimed and posted by this run; the outcome is the ledger state. */
     CLAIMED(null),
     /** Left IN_DOUBT by an earlier run and posted again because the run was told to ({@code --resend-in-doubt}). */

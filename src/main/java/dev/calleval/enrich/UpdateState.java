@@ -17,7 +17,7 @@ import dev.calleval.ledger.ClaimPhase;
  *       have been applied. Posted again only by a run with {@code --resend-in-doubt}.</li>
  * </ul>
  */
-public enum UpdateState {
+enum UpdateState {
     PENDING,
     POSTED,
     REJECTED,

@@ -9,7 +9,7 @@ import java.time.Duration;
  * Found: SUBMITTED with that call id. Absent in two looks {@code delay} apart: sent again. Otherwise, or with
  * {@code maxPages} 0: left PENDING and in doubt, listed in the report; the next run looks again before sending it.
  */
-public record InDoubtLookup(Duration delay, Duration requestTimeout, int maxPages) {
+record InDoubtLookup(Duration delay, Duration requestTimeout, int maxPages) {
     public InDoubtLookup {
         if (delay == null || delay.isNegative()) {
             throw new IllegalArgumentException("submit.in-doubt.lookup-delay must be >= 0, got " + delay);

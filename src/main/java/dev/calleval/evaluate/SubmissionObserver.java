@@ -6,7 +6,7 @@ package dev.calleval.evaluate;
  * outcome is final for this run). Called from the step's thread and from the submitter's threads, so implementations
  * must be thread-safe, cheap (atomic counters; the step runs thousands of calls per second) and never throw.
  */
-public interface SubmissionObserver {
+interface SubmissionObserver {
     /** Hears nothing. */
     SubmissionObserver NONE = new SubmissionObserver() {};
 

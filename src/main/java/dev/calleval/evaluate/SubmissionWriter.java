@@ -32,7 +32,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * the step. After the step, {@link #afterStep} waits for the calls still in flight and fails the step if the run
  * was stopped.
  */
-public final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecutionListener {
+final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecutionListener {
     private static final Logger log = LoggerFactory.getLogger(SubmissionWriter.class);
 
     private final Ledger ledger;

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
  * </ul>
  */
 @Component
-public class SubmitMonitoring {
+class SubmitMonitoring {
     /** How often the terminal line is redrawn. */
     static final Duration TERMINAL_PERIOD = Duration.ofMillis(250);
 

@@ -29,7 +29,7 @@ import org.springframework.core.Ordered;
  * <p>The hot path (per row and per call) only increments counters; rates, estimates and formatting happen on the
  * progress thread.
  */
-public final class SubmitStepMonitor implements SubmissionObserver, ItemReadListener<Object>, StepExecutionListener, Ordered {
+final class SubmitStepMonitor implements SubmissionObserver, ItemReadListener<Object>, StepExecutionListener, Ordered {
     /** Pace is measured over about this long (or since the previous line, when lines are further apart). */
     private static final long PACE_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(10);
 

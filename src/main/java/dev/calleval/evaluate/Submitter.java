@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>A fatal error (the API key refused, the circuit breaker open) stops the run: calls not yet sent are marked
  * FAILED without being sent, and {@link #fatalError()} returns the cause so the step can fail. Thread-safe.
  */
-public final class Submitter implements AutoCloseable {
+final class Submitter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Submitter.class);
 
     private final BluejayClient client;

@@ -36,7 +36,7 @@ import org.springframework.stereotype.Component;
  * {@code CallTable}, {@code RejectTable}, and {@code ReportStyle} (CSS and colours).
  */
 @Component
-public class HtmlReport {
+class HtmlReport {
     /** Calls listed in the table; every call is in {@code calls.csv}. */
     public static final int MAX_CALL_ROWS = 1000;
     /** Rejected rows listed; every one is in {@code rejects.csv}. */

@@ -25,7 +25,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("serve")
-public class ApiToken {
+class ApiToken {
     private static final Logger log = LoggerFactory.getLogger(ApiToken.class);
 
     private final byte @Nullable [] tokenDigest;

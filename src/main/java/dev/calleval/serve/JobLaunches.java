@@ -43,7 +43,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Profile("serve")
-public class JobLaunches {
+class JobLaunches {
     /** Executions that may wait for a thread, beyond those running. */
     static final int QUEUE = 16;
 

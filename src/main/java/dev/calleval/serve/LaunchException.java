@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
  * A launch that was refused, with the reason an operator reads ({@link #getMessage}) and what kind of refusal it is,
  * which the launch API answers with as an HTTP status.
  */
-public final class LaunchException extends RuntimeException {
+final class LaunchException extends RuntimeException {
     /** Why a launch was refused. */
     public enum Reason {
         /** No job file of that name in the jobs folder (404). */

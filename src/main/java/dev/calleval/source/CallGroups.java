@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * key past that range the group is complete and handed on. Only groups whose range the current key is still in are
  * open (at most one per dot in the key), plus the groups completed by the same key.
  */
-public final class CallGroups implements Iterator<CallGroups.Group> {
+final class CallGroups implements Iterator<CallGroups.Group> {
     /** Recording extensions Bluejay takes (§1.1). */
     public static final List<String> RECORDING_EXTENSIONS = List.of(".wav", ".mp3", ".mp4", ".m4a");
     /** Transcript extensions the transcript package reads. */

@@ -9,7 +9,7 @@ import tools.jackson.databind.JsonNode;
  * Exact time conversions for parsers: seconds (JSON numbers or strings such as {@code "3.14"}) to integer
  * milliseconds without floating-point error ({@code 0.29} s is 290 ms, not 289), rounded half-up.
  */
-public final class Times {
+final class Times {
     private Times() {}
 
     /** {@code seconds} × 1000, exactly, rounded half-up to whole ms. */

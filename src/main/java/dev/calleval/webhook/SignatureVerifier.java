@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #toString()} never shows a secret. Thread-safe.
  */
-public final class SignatureVerifier {
+final class SignatureVerifier {
     /** Which secret a signature was made with. */
     public enum Match {
         /** The current secret ({@code BLUEJAY_WEBHOOK_SECRET}). */
