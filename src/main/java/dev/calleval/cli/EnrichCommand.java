@@ -1,8 +1,8 @@
 package dev.calleval.cli;
 
-import dev.calleval.jobfile.LogSourceType;
 import dev.calleval.jobfile.JobDefinition;
 import dev.calleval.jobfile.JobDefinitions;
+import dev.calleval.jobfile.LogSourceType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

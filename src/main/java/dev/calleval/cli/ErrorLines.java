@@ -7,8 +7,8 @@ import dev.calleval.database.DatabaseRetry;
 import dev.calleval.database.DatabaseUnavailableException;
 import dev.calleval.execution.JobAlreadyRunningException;
 import dev.calleval.jobfile.JobFileException;
-import dev.calleval.source.ManifestException;
 import dev.calleval.s3.S3AccessException;
+import dev.calleval.source.ManifestException;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 

@@ -1,7 +1,7 @@
 package dev.calleval.cli;
 
-import dev.calleval.report.ExecutionHistory;
 import dev.calleval.reconciliation.Reconciler;
+import dev.calleval.report.ExecutionHistory;
 import dev.calleval.report.ReportWriter;
 import dev.calleval.report.RunSummary;
 import java.io.IOException;

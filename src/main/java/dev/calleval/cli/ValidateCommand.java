@@ -4,26 +4,25 @@ import dev.calleval.enrich.MappedUpdate;
 import dev.calleval.enrich.SimulationLog;
 import dev.calleval.enrich.SimulationLogMapper;
 import dev.calleval.enrich.SimulationLogSource;
-import dev.calleval.s3.S3Storage;
-import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import dev.calleval.evaluate.EvaluateJobFactory;
 import dev.calleval.jobfile.JobDefinition;
 import dev.calleval.jobfile.JobDefinitions;
-import dev.calleval.source.CallRecord;
-import dev.calleval.source.ManifestItemReader;
 import dev.calleval.mapping.CallMapper;
 import dev.calleval.mapping.MappedCall;
 import dev.calleval.s3.S3Storage;
+import dev.calleval.source.CallRecord;
+import dev.calleval.source.ManifestItemReader;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code validate JOB}: maps and validates every row (an enrich job: every log) as {@code run} would, without

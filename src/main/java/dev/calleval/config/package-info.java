@@ -16,3 +16,4 @@
 package dev.calleval.config;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -2,12 +2,12 @@ package dev.calleval.dropfolder;
 
 import dev.calleval.jobfile.DropFolderSettings;
 import dev.calleval.jobfile.JobDefinition;
-import dev.calleval.source.ColumnMapping;
-import dev.calleval.source.InputLocation;
-import dev.calleval.source.ManifestItemReader;
 import dev.calleval.s3.S3AccessException;
 import dev.calleval.s3.S3Location;
 import dev.calleval.s3.S3Storage;
+import dev.calleval.source.ColumnMapping;
+import dev.calleval.source.InputLocation;
+import dev.calleval.source.ManifestItemReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

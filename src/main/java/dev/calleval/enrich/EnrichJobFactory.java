@@ -1,18 +1,18 @@
 package dev.calleval.enrich;
 
-import dev.calleval.jobfile.EnrichSettings;
+import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.execution.ExecutionHeartbeatListener;
 import dev.calleval.execution.StopOnInterrupt;
+import dev.calleval.jobfile.EnrichSettings;
 import dev.calleval.jobfile.JobDefinition;
-import dev.calleval.bluejay.BluejayClient;
-import org.springframework.batch.core.job.Job;
-import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.listener.JobExecutionListener;
 import dev.calleval.report.ExecutionHistory;
 import dev.calleval.report.JobReports;
 import dev.calleval.report.ReportListener;
 import dev.calleval.report.ReportedJob;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;

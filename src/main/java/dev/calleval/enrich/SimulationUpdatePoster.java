@@ -2,12 +2,12 @@ package dev.calleval.enrich;
 
 import dev.calleval.bluejay.AuthenticationFailedException;
 import dev.calleval.bluejay.BluejayClient;
-import dev.calleval.evaluate.BoundedExecutor;
 import dev.calleval.bluejay.CircuitOpenException;
 import dev.calleval.bluejay.PermanentApiException;
 import dev.calleval.bluejay.RequestInDoubtException;
 import dev.calleval.bluejay.TransientApiException;
 import dev.calleval.bluejay.ValidationFailedException;
+import dev.calleval.evaluate.BoundedExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;

@@ -16,3 +16,4 @@
 package dev.calleval.enrich;
 
 import org.jspecify.annotations.NullMarked;
+

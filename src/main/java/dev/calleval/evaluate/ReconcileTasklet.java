@@ -1,8 +1,8 @@
 package dev.calleval.evaluate;
 
-import dev.calleval.jobfile.ResultsSettings;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.database.DatabaseRetry;
+import dev.calleval.jobfile.ResultsSettings;
 import dev.calleval.ledger.CallResults;
 import dev.calleval.reconciliation.Reconciler;
 import java.time.Clock;
@@ -11,8 +11,8 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.scope.context.ChunkContext;
+import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.transaction.support.TransactionTemplate;

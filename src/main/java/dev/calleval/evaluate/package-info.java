@@ -9,3 +9,4 @@
 package dev.calleval.evaluate;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -8,3 +8,4 @@
 package dev.calleval.execution;
 
 import org.jspecify.annotations.NullMarked;
+

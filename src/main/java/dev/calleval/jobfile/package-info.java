@@ -9,3 +9,4 @@
 package dev.calleval.jobfile;
 
 import org.jspecify.annotations.NullMarked;
+

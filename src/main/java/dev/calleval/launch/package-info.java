@@ -9,3 +9,4 @@
 package dev.calleval.launch;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -1,8 +1,8 @@
 package dev.calleval.mapping;
 
 import dev.calleval.bluejay.BluejayJson;
-import dev.calleval.source.InputFileException;
 import dev.calleval.bluejay.ParticipantRole;
+import dev.calleval.source.InputFileException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,8 +1,8 @@
 package dev.calleval.mapping;
 
-import dev.calleval.transcript.TranscriptFormat;
 import dev.calleval.bluejay.EvaluateRequest;
 import dev.calleval.source.SourceRef;
+import dev.calleval.transcript.TranscriptFormat;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;

@@ -1,11 +1,11 @@
 package dev.calleval.mapping;
 
-import dev.calleval.source.InputFileException;
 import dev.calleval.bluejay.RecordingData;
 import dev.calleval.s3.S3AccessException;
 import dev.calleval.s3.S3ConfigurationException;
 import dev.calleval.s3.S3Location;
 import dev.calleval.s3.S3Storage;
+import dev.calleval.source.InputFileException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

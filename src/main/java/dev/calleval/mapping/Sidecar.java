@@ -1,9 +1,9 @@
 package dev.calleval.mapping;
 
-import dev.calleval.source.InputFileException;
 import dev.calleval.bluejay.Event;
 import dev.calleval.bluejay.Participant;
 import dev.calleval.bluejay.ToolCall;
+import dev.calleval.source.InputFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,3 +12,4 @@
 package dev.calleval.mapping;
 
 import org.jspecify.annotations.NullMarked;
+

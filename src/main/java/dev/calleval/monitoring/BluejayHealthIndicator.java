@@ -1,9 +1,9 @@
 package dev.calleval.monitoring;
 
 import dev.calleval.bluejay.ApiKey;
-import dev.calleval.bluejay.BluejayApiSettings;
 import dev.calleval.bluejay.AuthenticationFailedException;
 import dev.calleval.bluejay.BluejayApiException;
+import dev.calleval.bluejay.BluejayApiSettings;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.bluejay.BluejayClientSettings;
 import java.net.URI;

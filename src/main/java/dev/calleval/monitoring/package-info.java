@@ -10,3 +10,4 @@
 package dev.calleval.monitoring;
 
 import org.jspecify.annotations.NullMarked;
+

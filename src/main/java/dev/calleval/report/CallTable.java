@@ -1,10 +1,5 @@
 package dev.calleval.report;
 
-import static dev.calleval.report.Html.count;
-import static dev.calleval.report.Html.esc;
-import static dev.calleval.report.Html.num;
-import static dev.calleval.report.ResultSections.shorten;
-
 import dev.calleval.ledger.Disposition;
 import dev.calleval.report.ExecutionRecords.ExecutionCallRow;
 import java.nio.file.InvalidPathException;
@@ -15,6 +10,11 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import static dev.calleval.report.Html.count;
+import static dev.calleval.report.Html.esc;
+import static dev.calleval.report.Html.num;
+import static dev.calleval.report.ResultSections.shorten;
 
 /**
  * The calls table of {@code report.html}: one row per call in input order, each transcript in a row of its own under

@@ -1,12 +1,5 @@
 package dev.calleval.report;
 
-import static dev.calleval.report.Html.count;
-import static dev.calleval.report.Html.esc;
-import static dev.calleval.report.Html.num;
-import static dev.calleval.report.ReportStyle.GREEN;
-import static dev.calleval.report.ReportStyle.GREY;
-import static dev.calleval.report.ReportStyle.RED;
-
 import dev.calleval.bluejay.BluejayEndpoint;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +7,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+
+import static dev.calleval.report.Html.count;
+import static dev.calleval.report.Html.esc;
+import static dev.calleval.report.Html.num;
+import static dev.calleval.report.ReportStyle.GREEN;
+import static dev.calleval.report.ReportStyle.GREY;
+import static dev.calleval.report.ReportStyle.RED;
 
 /** The sections of {@code report.html} about the execution as a whole: its header of facts and the outcome counts. */
 final class ExecutionSections {

@@ -1,7 +1,5 @@
 package dev.calleval.report;
 
-import static dev.calleval.report.Html.esc;
-
 import dev.calleval.report.ExecutionRecords.ExecutionCallRow;
 import dev.calleval.report.ExecutionRecords.RejectionRow;
 import java.io.IOException;
@@ -12,6 +10,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
+
+import static dev.calleval.report.Html.esc;
 
 /**
  * Writes {@code report.html} of one job execution: a single self-contained page (inline CSS, inline SVG charts

@@ -1,10 +1,10 @@
 package dev.calleval.report;
 
-import static dev.calleval.report.Html.count;
-import static dev.calleval.report.Html.esc;
-
 import dev.calleval.report.ExecutionRecords.RejectionRow;
 import java.util.List;
+
+import static dev.calleval.report.Html.count;
+import static dev.calleval.report.Html.esc;
 
 /** The rejected rows table of {@code report.html}: where, source id, fields, reason and who refused. */
 final class RejectTable {

@@ -1,5 +1,9 @@
 package dev.calleval.report;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 import static dev.calleval.report.Html.count;
 import static dev.calleval.report.Html.esc;
 import static dev.calleval.report.Html.num;
@@ -9,10 +13,6 @@ import static dev.calleval.report.ReportStyle.GREEN;
 import static dev.calleval.report.ReportStyle.GREY;
 import static dev.calleval.report.ReportStyle.LIGHT_BLUE;
 import static dev.calleval.report.ReportStyle.RED;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The sections of {@code report.html} about Bluejay's results over all calls ({@link CallStatistics}): goal success

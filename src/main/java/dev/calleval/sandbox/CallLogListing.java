@@ -1,8 +1,5 @@
 package dev.calleval.sandbox;
 
-import static dev.calleval.sandbox.PydanticTypes.enumOf;
-import static dev.calleval.sandbox.PydanticTypes.integer;
-
 import dev.calleval.sandbox.PydanticTypes.Errors;
 import dev.calleval.sandbox.PydanticTypes.Type;
 import java.time.Duration;
@@ -17,6 +14,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
+
+import static dev.calleval.sandbox.PydanticTypes.enumOf;
+import static dev.calleval.sandbox.PydanticTypes.integer;
 
 /**
  * {@code GET /v1/retrieve-call-logs/{agent_id}} (API reference §2.4): the query parameters, validated as FastAPI

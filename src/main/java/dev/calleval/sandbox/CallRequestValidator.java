@@ -1,17 +1,5 @@
 package dev.calleval.sandbox;
 
-import static dev.calleval.sandbox.PydanticTypes.ANY;
-import static dev.calleval.sandbox.PydanticTypes.BOOL;
-import static dev.calleval.sandbox.PydanticTypes.DATETIME;
-import static dev.calleval.sandbox.PydanticTypes.DICT;
-import static dev.calleval.sandbox.PydanticTypes.HTTP_URL;
-import static dev.calleval.sandbox.PydanticTypes.STR;
-import static dev.calleval.sandbox.PydanticTypes.UUID;
-import static dev.calleval.sandbox.PydanticTypes.enumOf;
-import static dev.calleval.sandbox.PydanticTypes.integer;
-import static dev.calleval.sandbox.PydanticTypes.list;
-import static dev.calleval.sandbox.PydanticTypes.nullable;
-
 import dev.calleval.sandbox.PydanticTypes.Errors;
 import dev.calleval.sandbox.PydanticTypes.Field;
 import dev.calleval.sandbox.PydanticTypes.ModelType;
@@ -24,6 +12,18 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
+
+import static dev.calleval.sandbox.PydanticTypes.ANY;
+import static dev.calleval.sandbox.PydanticTypes.BOOL;
+import static dev.calleval.sandbox.PydanticTypes.DATETIME;
+import static dev.calleval.sandbox.PydanticTypes.DICT;
+import static dev.calleval.sandbox.PydanticTypes.HTTP_URL;
+import static dev.calleval.sandbox.PydanticTypes.STR;
+import static dev.calleval.sandbox.PydanticTypes.UUID;
+import static dev.calleval.sandbox.PydanticTypes.enumOf;
+import static dev.calleval.sandbox.PydanticTypes.integer;
+import static dev.calleval.sandbox.PydanticTypes.list;
+import static dev.calleval.sandbox.PydanticTypes.nullable;
 
 /**
  * Validates a {@code POST /v1/evaluate} body as FastAPI with Pydantic v2 (lax mode) validates it against the

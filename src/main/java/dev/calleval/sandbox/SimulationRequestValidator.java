@@ -1,25 +1,25 @@
 package dev.calleval.sandbox;
 
-import static dev.calleval.sandbox.PydanticTypes.BOOL;
-import static dev.calleval.sandbox.PydanticTypes.DICT;
-import static dev.calleval.sandbox.CallRequestValidator.EVENT;
-import static dev.calleval.sandbox.PydanticTypes.STR;
-import static dev.calleval.sandbox.CallRequestValidator.TOOL_CALL;
-import static dev.calleval.sandbox.CallRequestValidator.TRANSCRIPT_ENTRY;
-import static dev.calleval.sandbox.PydanticTypes.UUID;
-import static dev.calleval.sandbox.PydanticTypes.integer;
-import static dev.calleval.sandbox.PydanticTypes.list;
-import static dev.calleval.sandbox.PydanticTypes.nullable;
-
+import dev.calleval.sandbox.CallRequestValidator.Outcome;
 import dev.calleval.sandbox.PydanticTypes.Errors;
 import dev.calleval.sandbox.PydanticTypes.Field;
 import dev.calleval.sandbox.PydanticTypes.ModelType;
-import dev.calleval.sandbox.CallRequestValidator.Outcome;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
+
+import static dev.calleval.sandbox.CallRequestValidator.EVENT;
+import static dev.calleval.sandbox.CallRequestValidator.TOOL_CALL;
+import static dev.calleval.sandbox.CallRequestValidator.TRANSCRIPT_ENTRY;
+import static dev.calleval.sandbox.PydanticTypes.BOOL;
+import static dev.calleval.sandbox.PydanticTypes.DICT;
+import static dev.calleval.sandbox.PydanticTypes.STR;
+import static dev.calleval.sandbox.PydanticTypes.UUID;
+import static dev.calleval.sandbox.PydanticTypes.integer;
+import static dev.calleval.sandbox.PydanticTypes.list;
+import static dev.calleval.sandbox.PydanticTypes.nullable;
 
 /**
  * Validates the bodies of the simulation endpoints as FastAPI with Pydantic v2 (lax mode) does, with the rules and

@@ -33,3 +33,4 @@
 package dev.calleval.sandbox;
 
 import org.jspecify.annotations.NullMarked;
+

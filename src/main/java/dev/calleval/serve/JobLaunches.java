@@ -2,9 +2,9 @@ package dev.calleval.serve;
 
 import dev.calleval.bluejay.ApiKey;
 import dev.calleval.bluejay.BluejayEndpoint;
+import dev.calleval.execution.JobAlreadyRunningException;
 import dev.calleval.jobfile.BluejayClientFactory;
 import dev.calleval.jobfile.JobDefinition;
-import dev.calleval.execution.JobAlreadyRunningException;
 import dev.calleval.launch.JobRunner;
 import java.net.URI;
 import java.nio.file.Files;

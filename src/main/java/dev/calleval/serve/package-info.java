@@ -9,3 +9,4 @@
 package dev.calleval.serve;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -10,3 +10,4 @@
 package dev.calleval.source;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -1,7 +1,5 @@
 package dev.calleval.transcript;
 
-import static dev.calleval.transcript.AgentPlatformJson.problem;
-
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.ToolCall;
 import java.math.BigDecimal;
@@ -13,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+
+import static dev.calleval.transcript.AgentPlatformJson.problem;
 
 /**
  * A Retell call object, as {@code GET /v2/get-call/{call_id}} returns it or as the {@code call_ended} /

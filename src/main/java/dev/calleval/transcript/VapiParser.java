@@ -1,7 +1,5 @@
 package dev.calleval.transcript;
 
-import static dev.calleval.transcript.AgentPlatformJson.problem;
-
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.ToolCall;
 import java.math.BigDecimal;
@@ -16,6 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+
+import static dev.calleval.transcript.AgentPlatformJson.problem;
 
 /**
  * Vapi call messages: the {@code end-of-call-report} server message ({@code {"message": {"type":

@@ -14,3 +14,4 @@
 package dev.calleval.transcript;
 
 import org.jspecify.annotations.NullMarked;
+

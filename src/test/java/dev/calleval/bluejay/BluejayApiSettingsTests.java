@@ -1,9 +1,9 @@
 package dev.calleval.bluejay;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.config.Settings;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code calleval.bluejay.*}: the default API, the documented variables, a masked key, and a misspelt key refused. */
 class BluejayApiSettingsTests {

@@ -1,7 +1,5 @@
 package dev.calleval.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.CallevalApplication;
 import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.sandbox.SandboxServer;
@@ -19,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Expected failures of every kind — configuration, input, network, API refusals — told in one line on stderr

@@ -1,8 +1,5 @@
 package dev.calleval.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
-
 import dev.calleval.CallevalApplication;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,6 +7,9 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** A start that fails on configuration is told in one line (what CallevalApplication.main prints before exiting 2). */
 class StartupFailuresTests {

@@ -1,14 +1,12 @@
 package dev.calleval.dropfolder;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.CommandLine;
+import dev.calleval.s3.S3TestServer;
 import dev.calleval.sandbox.LoggedRequest;
 import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.sandbox.SandboxEndpoint;
 import dev.calleval.sandbox.SandboxServer;
 import dev.calleval.serve.ServeUnderTest;
-import dev.calleval.s3.S3TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code calleval drop-folder poll-once JOB --sandbox} as a user runs it: the real command line and Spring context,

@@ -1,7 +1,5 @@
 package dev.calleval.enrich;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.CommandLine;
 import dev.calleval.bluejay.ApiKey;
 import dev.calleval.bluejay.BluejayClient;
@@ -9,8 +7,8 @@ import dev.calleval.bluejay.BluejayClientSettings;
 import dev.calleval.bluejay.SimulationResult;
 import dev.calleval.bluejay.SmsSimulationRunRequest;
 import dev.calleval.sandbox.LoggedRequest;
-import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.sandbox.SandboxConfig.Faults;
+import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.sandbox.SandboxEndpoint;
 import dev.calleval.sandbox.SandboxServer;
 import java.io.ByteArrayOutputStream;
@@ -36,6 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Enrich jobs end to end as a user runs them — {@code enrich ...} and {@code run JOB} through the real command

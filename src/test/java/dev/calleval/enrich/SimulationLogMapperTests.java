@@ -1,7 +1,5 @@
 package dev.calleval.enrich;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.UpdateSimulationResultRequest;
 import dev.calleval.mapping.Problem;
@@ -13,6 +11,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class SimulationLogMapperTests {
     private static final Path SAMPLE = Path.of("sample-data/simulation-logs");

@@ -1,9 +1,6 @@
 package dev.calleval.enrich;
 
 import dev.calleval.jobfile.LogSourceType;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.calleval.source.ManifestException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +12,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SimulationLogSourceTests {
     private static final Path SAMPLE = Path.of("sample-data/simulation-logs");

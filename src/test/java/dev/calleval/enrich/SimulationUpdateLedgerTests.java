@@ -1,7 +1,5 @@
 package dev.calleval.enrich;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.TestDatabases;
 import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.bluejay.UpdateSimulationResultRequest;
@@ -20,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The ledger's exactly-once rules, on H2 with the real migrations ({@link SimulationUpdateLedgerPostgresTests}: on

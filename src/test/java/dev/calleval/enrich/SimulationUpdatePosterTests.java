@@ -1,7 +1,5 @@
 package dev.calleval.enrich;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.sun.net.httpserver.HttpServer;
 import dev.calleval.bluejay.ApiKey;
 import dev.calleval.bluejay.BluejayClient;
@@ -10,8 +8,8 @@ import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.bluejay.SmsSimulationRunRequest;
 import dev.calleval.bluejay.ToolCall;
 import dev.calleval.bluejay.UpdateSimulationResultRequest;
-import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.sandbox.SandboxConfig.Faults;
+import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.sandbox.SandboxEndpoint;
 import dev.calleval.sandbox.SandboxServer;
 import java.io.IOException;
@@ -33,6 +31,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * How each answer of update-simulation-result lands in the ledger, over loopback HTTP with the real client against

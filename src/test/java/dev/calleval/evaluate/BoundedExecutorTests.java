@@ -1,10 +1,10 @@
 package dev.calleval.evaluate;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@link BoundedExecutor}: the tasks it counts as active (the requests in flight, for the group commit). */
 class BoundedExecutorTests {

@@ -1,7 +1,5 @@
 package dev.calleval.evaluate;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.CommandLine;
 import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.sandbox.SandboxServer;
@@ -19,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The sample jobs run end to end as a user runs them — {@code run JOB --sandbox} through the real command line,

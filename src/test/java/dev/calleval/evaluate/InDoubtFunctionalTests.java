@@ -1,7 +1,5 @@
 package dev.calleval.evaluate;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.CommandLine;
 import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.sandbox.SandboxEndpoint;
@@ -20,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Ambiguous failures of {@code POST /v1/evaluate} against a standalone sandbox that creates each call and then

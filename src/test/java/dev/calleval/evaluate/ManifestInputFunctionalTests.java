@@ -1,7 +1,5 @@
 package dev.calleval.evaluate;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.CommandLine;
 import dev.calleval.s3.S3TestServer;
 import java.io.ByteArrayOutputStream;
@@ -30,6 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Manifests as real exports make them, run as a user runs them ({@code run JOB --sandbox} through the real command

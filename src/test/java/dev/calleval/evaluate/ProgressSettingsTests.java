@@ -1,10 +1,10 @@
 package dev.calleval.evaluate;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.config.Settings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code calleval.progress.*}: defaults, binding, and a bad value told in one line. */
 class ProgressSettingsTests {

@@ -1,7 +1,5 @@
 package dev.calleval.evaluate;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.CommandLine;
 import dev.calleval.s3.S3TestServer;
 import dev.calleval.sandbox.LoggedRequest;
@@ -24,6 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Evaluate jobs over a manifest in S3 (s3proxy on loopback, through the AWS SDK) run as a user runs them, against a

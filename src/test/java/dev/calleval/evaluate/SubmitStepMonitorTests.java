@@ -1,7 +1,5 @@
 package dev.calleval.evaluate;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -15,6 +13,8 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.step.StepExecution;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The submit step's monitor on a hand-driven clock: counts, the estimated total, pace and ETA, the Micrometer

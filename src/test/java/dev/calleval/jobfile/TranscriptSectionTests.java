@@ -1,14 +1,14 @@
 package dev.calleval.jobfile;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.calleval.bluejay.ParticipantRole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The job file's {@code transcript.speakers.unlabelled}: the role of a transcript that does not say who spoke. */
 class TranscriptSectionTests {

@@ -1,10 +1,8 @@
 package dev.calleval.launch;
 
+import dev.calleval.execution.ExecutionLiveness;
 import dev.calleval.jobfile.JobDefinition;
 import dev.calleval.jobfile.JobDefinitions;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.calleval.execution.ExecutionLiveness;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -19,6 +17,8 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link JobRunner#running}, the check a launch API makes before launching: an execution the job repository has as

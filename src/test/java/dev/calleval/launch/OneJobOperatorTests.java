@@ -1,7 +1,5 @@
 package dev.calleval.launch;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.bluejay.ApiKey;
 import dev.calleval.jobfile.BluejayClientFactory;
 import dev.calleval.jobfile.JobDefinition;
@@ -20,6 +18,8 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One JobOperator and one JobRegistry serve the process: each launch registers the job it built under the job's

@@ -1,7 +1,5 @@
 package dev.calleval.launch;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.CommandLine;
 import dev.calleval.TestDatabases;
 import dev.calleval.sandbox.LoggedRequest;
@@ -31,6 +29,8 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Overlapping launches against PostgreSQL, with calleval in separate processes ({@code java -cp <the test classpath>

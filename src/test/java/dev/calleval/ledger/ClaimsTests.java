@@ -1,7 +1,5 @@
 package dev.calleval.ledger;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.TestDatabases;
 import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.enrich.SimulationUpdateLedger;
@@ -24,6 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The claim protocol ({@link Claims}, {@link ClaimOutcomes}) driven the same way for both tables that use it, the calls ledger

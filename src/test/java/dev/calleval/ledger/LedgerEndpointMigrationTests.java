@@ -1,10 +1,5 @@
 package dev.calleval.ledger;
 
-import dev.calleval.execution.ExecutionLiveness;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.calleval.TestDatabases;
 import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.bluejay.CallDirection;
@@ -12,8 +7,9 @@ import dev.calleval.bluejay.CallInterface;
 import dev.calleval.bluejay.EvaluateRequest;
 import dev.calleval.bluejay.Participant;
 import dev.calleval.bluejay.ParticipantRole;
-import dev.calleval.source.SourceRef;
+import dev.calleval.execution.ExecutionLiveness;
 import dev.calleval.mapping.MappedCall;
+import dev.calleval.source.SourceRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +24,10 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Migration V9 on a ledger written by the version before it: its rows become the real API's (the default base URL),

@@ -1,9 +1,5 @@
 package dev.calleval.ledger;
 
-import dev.calleval.report.ExecutionRecords;
-import dev.calleval.execution.ExecutionLiveness;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.TestDatabases;
 import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.bluejay.CallDirection;
@@ -11,8 +7,10 @@ import dev.calleval.bluejay.CallInterface;
 import dev.calleval.bluejay.EvaluateRequest;
 import dev.calleval.bluejay.Participant;
 import dev.calleval.bluejay.ParticipantRole;
-import dev.calleval.source.SourceRef;
+import dev.calleval.execution.ExecutionLiveness;
 import dev.calleval.mapping.MappedCall;
+import dev.calleval.report.ExecutionRecords;
+import dev.calleval.source.SourceRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +37,8 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The call ledger's claim rules when runs overlap, and execution liveness, on H2 with the real migrations

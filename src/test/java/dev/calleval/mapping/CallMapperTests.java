@@ -1,8 +1,5 @@
 package dev.calleval.mapping;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.entry;
-
 import dev.calleval.bluejay.CallDirection;
 import dev.calleval.bluejay.CallInterface;
 import dev.calleval.bluejay.EvaluateRequest;
@@ -11,11 +8,11 @@ import dev.calleval.bluejay.Participant;
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.ToolCall;
 import dev.calleval.bluejay.TranscriptEntry;
-import dev.calleval.transcript.SpeakerMapping;
 import dev.calleval.source.CallRecord;
 import dev.calleval.source.ColumnMapping;
 import dev.calleval.source.ManifestItemReader;
 import dev.calleval.source.SourceRef;
+import dev.calleval.transcript.SpeakerMapping;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 class CallMapperTests {
 

@@ -1,7 +1,5 @@
 package dev.calleval.mapping;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.bluejay.CallDirection;
 import dev.calleval.bluejay.CallInterface;
 import dev.calleval.bluejay.EvaluateRequest;
@@ -23,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The mapping rules on rows and in-memory contents: no file is read and none exists (rows resolve against a folder

@@ -1,16 +1,14 @@
 package dev.calleval.mapping;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.bluejay.BluejayJson;
 import dev.calleval.bluejay.EvaluateRequest;
+import dev.calleval.s3.S3Location;
+import dev.calleval.s3.S3TestServer;
 import dev.calleval.source.CallRecord;
 import dev.calleval.source.ColumnMapping;
 import dev.calleval.source.InputLocation;
 import dev.calleval.source.ManifestItemReader;
 import dev.calleval.source.SourceRef;
-import dev.calleval.s3.S3Location;
-import dev.calleval.s3.S3TestServer;
 import dev.calleval.transcript.SpeakerMapping;
 import java.io.IOException;
 import java.net.URI;
@@ -31,6 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Mapping rows whose files are in S3 (a real S3-compatible server, s3proxy, on loopback, through the AWS SDK):

@@ -1,7 +1,5 @@
 package dev.calleval.monitoring;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.bluejay.ApiKey;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.jobfile.BluejayClientFactory;
@@ -24,11 +22,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Actuator on the real web server, after a real run of the sample manifest against the sandbox (signed webhooks

@@ -1,7 +1,5 @@
 package dev.calleval.monitoring;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.CommandLine;
 import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.sandbox.SandboxServer;
@@ -21,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Progress and logs of {@code calleval run} as a user sees them (real command line, sandbox over loopback): in log

@@ -1,7 +1,5 @@
 package dev.calleval.reconciliation;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.bluejay.CallDirection;
 import dev.calleval.bluejay.CallInterface;
@@ -12,8 +10,8 @@ import dev.calleval.ledger.CallResults;
 import dev.calleval.ledger.Ledger;
 import dev.calleval.ledger.LedgerEntry;
 import dev.calleval.ledger.LedgerState;
-import dev.calleval.source.SourceRef;
 import dev.calleval.mapping.MappedCall;
+import dev.calleval.source.SourceRef;
 import dev.calleval.webhook.WebhookInbox;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -24,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Reconciliation rules against the real ledger and inbox tables (H2, Flyway migrations). */
 @SpringBootTest(properties = {"calleval.cli.enabled=false", "CALLEVAL_DB_URL=jdbc:h2:mem:reconciler-tests;DB_CLOSE_DELAY=-1"})

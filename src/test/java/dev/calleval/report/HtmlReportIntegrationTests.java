@@ -1,7 +1,5 @@
 package dev.calleval.report;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.ledger.CallResults;
 import dev.calleval.ledger.Ledger;
 import java.io.StringWriter;
@@ -16,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code report.html} written from the real ledger (H2, Flyway migrations) for a judged execution: its figures, its

@@ -1,7 +1,5 @@
 package dev.calleval.report;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.CommandLine;
 import dev.calleval.ledger.CallResults;
 import dev.calleval.ledger.Ledger;
@@ -21,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code report.html} opened in a real browser, Debian's headless chromium: the sample run's report (through the

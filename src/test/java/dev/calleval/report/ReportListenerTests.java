@@ -1,8 +1,5 @@
 package dev.calleval.report;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.calleval.database.DatabaseRetry;
 import dev.calleval.execution.JobAlreadyRunningException;
 import dev.calleval.jobfile.ReportSettings;
@@ -19,6 +16,9 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The report of an ended execution is written by its job's listener: once, after the end; its failure is the outcome's. */
 class ReportListenerTests {

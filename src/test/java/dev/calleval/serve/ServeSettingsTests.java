@@ -1,9 +1,9 @@
 package dev.calleval.serve;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.config.Settings;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code calleval.serve.*}: defaults, {@code CALLEVAL_API_TOKEN}, and a bad value told in one line without the token. */
 class ServeSettingsTests {

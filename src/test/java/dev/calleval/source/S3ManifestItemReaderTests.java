@@ -1,8 +1,5 @@
 package dev.calleval.source;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.calleval.s3.S3Location;
 import dev.calleval.s3.S3TestServer;
 import java.io.IOException;
@@ -13,6 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The manifest reader over an S3 object on a real S3-compatible server (s3proxy) on loopback, through the AWS SDK. */
 class S3ManifestItemReaderTests {

@@ -1,15 +1,12 @@
 package dev.calleval.source;
 
-import dev.calleval.s3.S3TestServer;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.calleval.CommandLine;
 import dev.calleval.jobfile.JobDefinition;
 import dev.calleval.jobfile.JobDefinitions;
 import dev.calleval.mapping.CallMapper;
 import dev.calleval.mapping.MappedCall;
 import dev.calleval.mapping.MappingDefaults;
+import dev.calleval.s3.S3TestServer;
 import dev.calleval.transcript.SpeakerMapping;
 import java.io.IOException;
 import java.io.Reader;
@@ -34,6 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The {@code s3-prefix} source through the real AWS SDK against s3proxy on loopback: grouping, rejects, pagination,

@@ -1,7 +1,5 @@
 package dev.calleval.transcript;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.bluejay.BluejayJson;
 import dev.calleval.bluejay.ToolCall;
 import dev.calleval.bluejay.TranscriptEntry;
@@ -18,6 +16,8 @@ import java.util.stream.Stream;
 import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.UnsupportedAudioFileException;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The sample data the agent-platform parser tests read, and the expectations taken from it. */
 final class AgentPlatformSamples {

@@ -1,12 +1,5 @@
 package dev.calleval.transcript;
 
-import static dev.calleval.transcript.SpeechFormatSamples.FORMATS;
-import static dev.calleval.transcript.SpeechFormatSamples.bluejayTranscript;
-import static dev.calleval.transcript.SpeechFormatSamples.inline;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.tuple;
-
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.TranscriptEntry;
 import java.nio.file.Path;
@@ -14,6 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import static dev.calleval.transcript.SpeechFormatSamples.FORMATS;
+import static dev.calleval.transcript.SpeechFormatSamples.bluejayTranscript;
+import static dev.calleval.transcript.SpeechFormatSamples.inline;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 class AssemblyAiParserTests {
     private static final String ENVELOPE = """

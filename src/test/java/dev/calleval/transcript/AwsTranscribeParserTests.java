@@ -1,14 +1,5 @@
 package dev.calleval.transcript;
 
-import static dev.calleval.transcript.AwsFormatSamples.FORMATS;
-import static dev.calleval.transcript.AwsFormatSamples.bluejayTranscript;
-import static dev.calleval.transcript.AwsFormatSamples.input;
-import static dev.calleval.transcript.AwsFormatSamples.recordingMs;
-import static dev.calleval.transcript.AwsFormatSamples.tree;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.tuple;
-
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.TranscriptEntry;
 import java.nio.file.Path;
@@ -19,6 +10,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+
+import static dev.calleval.transcript.AwsFormatSamples.FORMATS;
+import static dev.calleval.transcript.AwsFormatSamples.bluejayTranscript;
+import static dev.calleval.transcript.AwsFormatSamples.input;
+import static dev.calleval.transcript.AwsFormatSamples.recordingMs;
+import static dev.calleval.transcript.AwsFormatSamples.tree;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 class AwsTranscribeParserTests {
     private static final String DIARIZED = "nw-2026-11-19-0002";

@@ -1,13 +1,5 @@
 package dev.calleval.transcript;
 
-import static dev.calleval.transcript.AwsFormatSamples.FORMATS;
-import static dev.calleval.transcript.AwsFormatSamples.bluejayTranscript;
-import static dev.calleval.transcript.AwsFormatSamples.input;
-import static dev.calleval.transcript.AwsFormatSamples.recordingMs;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.tuple;
-
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.TranscriptEntry;
 import java.nio.file.Path;
@@ -15,6 +7,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import static dev.calleval.transcript.AwsFormatSamples.FORMATS;
+import static dev.calleval.transcript.AwsFormatSamples.bluejayTranscript;
+import static dev.calleval.transcript.AwsFormatSamples.input;
+import static dev.calleval.transcript.AwsFormatSamples.recordingMs;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 class ContactLensParserTests {
     private static final String CALL = "nw-2026-11-19-0004";

@@ -1,17 +1,17 @@
 package dev.calleval.transcript;
 
-import static dev.calleval.transcript.AgentPlatformSamples.FORMATS;
-import static dev.calleval.transcript.AgentPlatformSamples.input;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.assertj.core.api.Assertions.tuple;
-
 import dev.calleval.bluejay.ParticipantRole;
 import dev.calleval.bluejay.ToolCall;
 import dev.calleval.bluejay.TranscriptEntry;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import static dev.calleval.transcript.AgentPlatformSamples.FORMATS;
+import static dev.calleval.transcript.AgentPlatformSamples.input;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 class VapiParserTests {
     private static final String CALL = "nw-2026-11-19-0010";

@@ -1,10 +1,10 @@
 package dev.calleval.webhook;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.calleval.config.Settings;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code calleval.webhook.*}: defaults, the documented variables, and a bad value told in one line without a secret. */
 class WebhookPropertiesTests {
