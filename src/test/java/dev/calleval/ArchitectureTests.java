@@ -34,7 +34,7 @@ class ArchitectureTests {
     private static final List<String> LATER = List.of("ledger", "evaluate", "enrich", "reconciliation", "webhook", "report",
             "jobfile", "launch", "dropfolder", "simulation", "serve", "cli", "monitoring");
     private static final List<String> EARLIER = List.of("source", "transcript", "mapping");
-    private static final List<String> FOUNDATIONS = List.of("bluejay", "s3", "database", "execution", "secrets");
+    private static final List<String> FOUNDATIONS = List.of("bluejay", "s3", "database", "execution", "secrets", "config");
 
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
