@@ -3,21 +3,24 @@
 # read from the compiled classes by the JDK's jdeps (no other tool needed), and the largest classes by lines.
 #   scripts/package-graph.sh            # compiles if needed (./mvnw -q -o compile), then prints
 #   scripts/package-graph.sh --dot      # Graphviz dot instead of lines (dot -Tsvg > graph.svg)
-#   scripts/package-graph.sh DIR        # another build's classes directory (e.g. an older checkout's target/classes)
+#   scripts/package-graph.sh CHECKOUT   # another checkout of calleval, e.g. an older commit:
+#       git worktree add /tmp/calleval-old 576aaec && scripts/package-graph.sh /tmp/calleval-old
 # Cycles between packages fail ArchitectureTests (./mvnw -B test -Dtest=ArchitectureTests).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+here="$(cd "$(dirname "$0")/.." && pwd)"
 dot=false
-classes=target/classes
+checkout="$here"
 for arg in "$@"; do
   case "$arg" in
     --dot) dot=true ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
-    *) classes="$arg" ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) checkout="$(cd "$arg" && pwd)" ;;
   esac
 done
-if [[ "$classes" == target/classes && ! -d target/classes/dev/calleval ]]; then
-  ./mvnw -B -q -o compile >&2 || ./mvnw -B -q compile >&2
+cd "$checkout"
+classes=target/classes
+if [[ ! -d target/classes/dev/calleval ]]; then
+  "$here/mvnw" -B -q -o compile >&2 || "$here/mvnw" -B -q compile >&2
 fi
 edges=$(jdeps -q -verbose:package -filter:none "$classes" \
   | awk '$2 == "->" && $1 ~ /^dev\.calleval/ && $3 ~ /^dev\.calleval/ && $1 != $3 {
