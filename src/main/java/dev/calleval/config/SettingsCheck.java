@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -43,6 +45,15 @@ class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware {
 
     /** Documented variables that set no {@code calleval.*} key (the data source's, in {@code application.yaml}). */
     static final Set<String> OTHER_VARIABLES = Set.of("CALLEVAL_DB_URL", "CALLEVAL_DB_USER", "CALLEVAL_DB_PASSWORD");
+
+    /**
+     * Variables that are not calleval's although they start with {@code CALLEVAL_}: those Kubernetes gives every pod
+     * for a Service named {@code calleval} ({@code CALLEVAL_SERVICE_HOST}, {@code CALLEVAL_SERVICE_PORT_HTTP},
+     * {@code CALLEVAL_PORT_80_TCP_ADDR}, ...; jobs/deploy/kubernetes.yaml has one), and the test tools'
+     * ({@code scripts/postgres.sh}'s {@code CALLEVAL_PG_*}, the tests' {@code CALLEVAL_TEST_*}).
+     */
+    static final Pattern NOT_OURS = Pattern.compile(
+            "CALLEVAL_(SERVICE_HOST|SERVICE_PORT(_\\w+)?|PORT(_\\d+_(TCP|UDP|SCTP)(_\\w+)?)?|PG_\\w+|TEST_\\w+)");
 
     private @Nullable ConfigurableEnvironment environment;
 
@@ -158,7 +169,7 @@ class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware {
 
         /** For an environment variable: null when it is known or not calleval's; else the variable meant ("" when none is close). */
         @Nullable String refusedVariable(String name) {
-            if (!name.startsWith("CALLEVAL_") || variables.contains(name)
+            if (!name.startsWith("CALLEVAL_") || variables.contains(name) || NOT_OURS.matcher(name).matches()
                     || name.endsWith("_FILE") && variables.contains(name.substring(0, name.length() - "_FILE".length()))) {
                 return null;
             }
@@ -185,23 +196,8 @@ class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware {
         return name.toLowerCase(Locale.ROOT).replaceAll("\\[[^]]*]", "").replace("-", "").replace("_", "");
     }
 
-    /** Levenshtein distance. */
+    /** Levenshtein distance (Apache Commons Text). */
     static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
+        return LevenshteinDistance.getDefaultInstance().apply(a, b);
     }
 }

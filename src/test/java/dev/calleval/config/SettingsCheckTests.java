@@ -66,6 +66,20 @@ class SettingsCheckTests {
     }
 
     @Test
+    void leavesAloneTheVariablesKubernetesGivesAPodForAServiceNamedCallevalAndTheTestTools() {
+        Map<String, Object> variables = Map.ofEntries(Map.entry("CALLEVAL_SERVICE_HOST", "10.0.0.1"), Map.entry("CALLEVAL_SERVICE_PORT", "80"),
+                Map.entry("CALLEVAL_SERVICE_PORT_HTTP", "80"), Map.entry("CALLEVAL_PORT", "tcp://10.0.0.1:80"),
+                Map.entry("CALLEVAL_PORT_80_TCP", "tcp://10.0.0.1:80"), Map.entry("CALLEVAL_PORT_80_TCP_ADDR", "10.0.0.1"),
+                Map.entry("CALLEVAL_PORT_80_TCP_PORT", "80"), Map.entry("CALLEVAL_PORT_80_TCP_PROTO", "tcp"),
+                Map.entry("CALLEVAL_PG_USER", "calleval"), Map.entry("CALLEVAL_PG_PASSWORD", "calleval"), Map.entry("CALLEVAL_PG_DIR", "/tmp/pg"),
+                Map.entry("CALLEVAL_TEST_POSTGRES_PASSWORD", "calleval"));
+        assertThatNoException().isThrownBy(() -> SettingsCheck.check(environment(Map.of(), variables), KEYS));
+        // still refused: a misspelling inside one of calleval's groups
+        assertThatThrownBy(() -> SettingsCheck.check(environment(Map.of(), Map.of("CALLEVAL_PROGRES_MODE", "log")), KEYS))
+                .isInstanceOf(UnknownSettingException.class);
+    }
+
+    @Test
     void theKeysAreTheRecordsComponentsDashedUnderTheirPrefix() {
         Set<String> keys = new TreeSet<>();
         SettingsCheck.addKeys(keys, "calleval", CallevalSettings.class);
