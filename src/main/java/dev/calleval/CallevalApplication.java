@@ -14,10 +14,12 @@ import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
  * calleval's entry point: one Spring Boot application whose command line (picocli) picks what to do, started with no
@@ -112,6 +114,16 @@ public class CallevalApplication {
     @Bean
     static LazyInitializationExcludeFilter eagerDatabaseMigration() {
         return LazyInitializationExcludeFilter.forBeanTypes(FlywayMigrationInitializer.class);
+    }
+
+    /**
+     * Every settings record ({@code @ConfigurationProperties}) is bound and validated at every start, also by the
+     * commands whose other beans are created lazily: a bad value stops any command in one line (exit 2), not only the
+     * commands that happen to use it.
+     */
+    @Bean
+    static LazyInitializationExcludeFilter eagerSettings() {
+        return (name, definition, type) -> type != null && AnnotatedElementUtils.hasAnnotation(type, ConfigurationProperties.class);
     }
 
     @Bean

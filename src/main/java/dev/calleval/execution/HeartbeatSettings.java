@@ -9,7 +9,7 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * A running job execution's heartbeat ({@code calleval.heartbeat.*}; docs/operations.md). The timeout must be longer
- * than the interval: {@link ExecutionLiveness} refuses it otherwise (one line naming both keys).
+ * than the interval: binding fails otherwise, told at start in one line naming both keys (exit 2).
  *
  * @param interval how often a running execution writes its heartbeat; more than 0s, default 5s
  *     ({@code calleval.heartbeat.interval})
@@ -20,4 +20,17 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 record HeartbeatSettings(
         @NotNull @DurationMin(nanos = 0, inclusive = false, message = "must be more than 0s (e.g. 5s)") @DefaultValue("5s") Duration interval,
-        @NotNull @DurationMin(nanos = 0, inclusive = false, message = "must be more than 0s (e.g. 30s)") @DefaultValue("30s") Duration timeout) {}
+        @NotNull @DurationMin(nanos = 0, inclusive = false, message = "must be more than 0s (e.g. 30s)") @DefaultValue("30s") Duration timeout) {
+
+    HeartbeatSettings {
+        // a value of 0s or less is told by its constraint instead
+        if (interval != null && timeout != null && !interval.isNegative() && !interval.isZero() && !timeout.isNegative() && !timeout.isZero() && timeout.compareTo(interval) <= 0) {
+            throw new IllegalArgumentException("calleval.heartbeat.timeout must be longer than calleval.heartbeat.interval, were "
+                    + shown(timeout) + " and " + shown(interval));
+        }
+    }
+
+    private static String shown(Duration duration) {
+        return duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+}

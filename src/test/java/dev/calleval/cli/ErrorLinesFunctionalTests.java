@@ -123,7 +123,13 @@ class ErrorLinesFunctionalTests {
                     new Case("a duration that cannot be read", Map.of("calleval.progress.interval", "banana"),
                             List.of("run", job.toString(), "--sandbox"), 2, "invalid setting calleval.progress.interval: 'banana' is not a valid duration"),
                     new Case("a duration out of its range", Map.of("calleval.progress.interval", "0s"), List.of("run", job.toString(), "--sandbox"), 2,
-                            "calleval.progress.interval must be between 1ms and 24h (e.g. 30s or 1m), was 0s"));
+                            "calleval.progress.interval must be between 1ms and 24h (e.g. 30s or 1m), was 0s"),
+                    // every settings record is checked at every start, also by commands that do not use it
+                    new Case("a progress setting, for status", Map.of("calleval.progress.mode", "quiet"), List.of("status"), 2,
+                            "invalid setting calleval.progress.mode = 'quiet': must be one of auto, terminal, log, off"),
+                    new Case("a heartbeat timeout not longer than its interval, for validate", Map.of("calleval.heartbeat.timeout", "3s"),
+                            List.of("validate", job.toString()), 2,
+                            "calleval.heartbeat.timeout must be longer than calleval.heartbeat.interval, were 3s and 5s"));
             for (Case c : cases) {
                 List<String> args = new java.util.ArrayList<>(c.args());
                 Outcome outcome = cli(c.properties(), args.toArray(String[]::new));
@@ -163,6 +169,11 @@ class ErrorLinesFunctionalTests {
         assertOneLine(misspelt, 2, "unknown setting CALLEVAL_PROGRESS_INTERVALL (environment variable): did you mean CALLEVAL_PROGRESS_INTERVAL?");
         Outcome unreadable = process(Map.of("CALLEVAL_PROGRESS_INTERVAL", "banana"), "run", job.toString(), "--sandbox");
         assertOneLine(unreadable, 2, "invalid setting calleval.progress.interval: 'banana' is not a valid duration");
+        Outcome heartbeat = process(Map.of("CALLEVAL_HEARTBEAT_TIMEOUT", "3s"), "status");
+        assertOneLine(heartbeat, 2, "calleval.heartbeat.timeout must be longer than calleval.heartbeat.interval, were 3s and 5s");
+        Outcome kubernetes = process(Map.of("CALLEVAL_SERVICE_HOST", "10.0.0.1", "CALLEVAL_SERVICE_PORT_HTTP", "80",
+                "CALLEVAL_PORT_80_TCP_ADDR", "10.0.0.1"), "status");
+        assertThat(kubernetes.exitCode()).as("a pod beside a Service named calleval: " + kubernetes.err()).isZero();
         Outcome noDatabase = process(Map.of("CALLEVAL_DB_URL", "jdbc:postgresql://127.0.0.1:1/calleval"), "status");
         assertOneLine(noDatabase, 2, "cannot open the database jdbc:postgresql://127.0.0.1:1/calleval");
     }

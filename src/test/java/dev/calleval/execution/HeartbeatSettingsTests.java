@@ -23,4 +23,12 @@ class HeartbeatSettingsTests {
         assertThat(Settings.bind(HeartbeatSettings.class, "calleval.heartbeat.timeout=-1s").failure())
                 .startsWith("calleval.heartbeat.timeout must be more than 0s (e.g. 30s), was -1s");
     }
+
+    @Test
+    void refusesATimeoutNotLongerThanTheInterval() {
+        assertThat(Settings.bind(HeartbeatSettings.class, "calleval.heartbeat.timeout=5s").failure())
+                .startsWith("calleval.heartbeat.timeout must be longer than calleval.heartbeat.interval, were 5s and 5s");
+        assertThat(Settings.bind(HeartbeatSettings.class, "calleval.heartbeat.interval=1m", "calleval.heartbeat.timeout=30s").failure())
+                .startsWith("calleval.heartbeat.timeout must be longer than calleval.heartbeat.interval, were 30s and 1m");
+    }
 }
