@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The shape of the code, checked on the compiled main classes (docs: CONTRIBUTING.md, "Where things live"):
  * <ul>
- *   <li>no import cycle between the packages under {@code dev.calleval};</li>
+ *   <li>no import cycle between the packages under {@code dev.calleval}, and none through the application class in
+ *       {@code dev.calleval} itself (no package imports it);</li>
  *   <li>the sandbox (the embedded fake Bluejay) imports nothing of the application, so it can be run, tested and
  *       replaced on its own;</li>
  *   <li>data flows one way: the earlier stages (source, transcript, mapping) and the foundations (bluejay, s3,
@@ -49,6 +50,11 @@ class ArchitectureTests {
     }
 
     @Test
+    void nothingImportsTheApplicationClass() {
+        rootImportedByNone("dev.calleval").check(MAIN);
+    }
+
+    @Test
     void sandboxImportsNothingOfTheApplication() {
         sandboxAlone("dev.calleval").check(MAIN);
     }
@@ -62,6 +68,8 @@ class ArchitectureTests {
     void eachRuleFailsWhenBroken() {
         assertViolation(noCycles("archfixture"), "archfixture.alpha.A", "archfixture.beta.B");
         assertViolation(sandboxAlone("archfixture"), "archfixture.sandbox.FakeServer", "archfixture.mapping.Rule");
+        assertViolation(sandboxAlone("archfixture"), "archfixture.sandbox.RootUser", "archfixture.Root");
+        assertViolation(rootImportedByNone("archfixture"), "archfixture.report.RootReport", "archfixture.Root");
         assertViolation(oneWay("archfixture"), "archfixture.mapping.Rule", "archfixture.report.Page");
     }
 
@@ -76,12 +84,19 @@ class ArchitectureTests {
         return slices().matching(root + ".(*)..").should().beFreeOfCycles();
     }
 
+    /** The root package (the application class) is imported by none of the packages under it: no cycle through it. */
+    static ArchRule rootImportedByNone(String root) {
+        return noClasses().that().resideInAPackage(root + ".*..")
+                .should().dependOnClassesThat().resideInAPackage(root)
+                .because("the application class starts the commands; nothing it starts may depend on it");
+    }
+
     static ArchRule sandboxAlone(String root) {
         return noClasses().that().resideInAPackage(root + ".sandbox..")
                 .should().dependOnClassesThat(DescribedPredicate.describe(
                         "are in " + root + " outside " + root + ".sandbox",
-                        (JavaClass c) -> c.getPackageName().startsWith(root + ".")
-                                && !c.getPackageName().startsWith(root + ".sandbox")))
+                        (JavaClass c) -> (c.getPackageName().equals(root) || c.getPackageName().startsWith(root + "."))
+                                && !c.getPackageName().equals(root + ".sandbox") && !c.getPackageName().startsWith(root + ".sandbox.")))
                 .because("the sandbox stands alone: the application depends on it, never the reverse");
     }
 
