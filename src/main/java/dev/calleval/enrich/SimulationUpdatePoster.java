@@ -1,16 +1,13 @@
 package dev.calleval.enrich;
 
-import dev.calleval.bluejay.AuthenticationFailedException;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.bluejay.CircuitOpenException;
-import dev.calleval.bluejay.PermanentApiException;
 import dev.calleval.bluejay.RequestInDoubtException;
 import dev.calleval.bluejay.TransientApiException;
-import dev.calleval.bluejay.ValidationFailedException;
 import dev.calleval.evaluate.BoundedExecutor;
+import dev.calleval.ledger.SendOutcome;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Posts claimed updates concurrently, at most {@code maxInFlight} at a time (a further {@link #post} blocks until a
  * slot frees: backpressure on the reader), through the run's one {@link BluejayClient} (its rate limiter and retry),
- * and records each outcome in the ledger:
+ * and records each outcome in the ledger as {@link SendOutcome} classifies it (the same classification as calls'):
  * <ul>
  *   <li>2xx → POSTED (also when the 2xx body is unreadable: the update was applied);</li>
  *   <li>{@link RequestInDoubtException} (timeout or reset after sending, 500/502/504) → IN_DOUBT, never retried;</li>
@@ -71,42 +68,54 @@ final class SimulationUpdatePoster implements AutoCloseable {
             ledger.markPosted(id, executionId, attempts.get(), null);
             consecutiveFailures.set(0);
             log.debug("simulation result {} ({}) posted", resultId, file);
-        } catch (RequestInDoubtException e) {
-            if (e.status() >= 200 && e.status() < 300) { // answered 2xx with an unreadable body: applied all the same
-                ledger.markPosted(id, executionId, attempts.get(), "applied; " + e.getMessage());
+        } catch (RuntimeException e) {
+            record(claim, e, attempts.get());
+        }
+    }
+
+    /** Records a failed post as {@link SendOutcome} classifies it. */
+    private void record(SimulationUpdateLedger.Claim claim, RuntimeException failure, int attempts) {
+        long id = claim.updateId();
+        String resultId = claim.update().resultId();
+        String file = claim.update().log().file();
+        SendOutcome outcome = SendOutcome.of(failure, attempts);
+        if (outcome instanceof SendOutcome.InDoubt d) {
+            if (d.answered2xx()) { // answered 2xx with an unreadable body: applied all the same
+                ledger.markPosted(id, executionId, attempts, "applied; " + d.error());
                 consecutiveFailures.set(0);
                 return;
             }
-            ledger.markInDoubt(id, executionId, e.getMessage(), attempts.get());
-            failedOnce(e);
-            log.warn("simulation result {} ({}) in doubt, not posted again: {}", resultId, file, e.getMessage());
-        } catch (ValidationFailedException e) {
-            String fields = e.errors().stream().map(er -> er.field().isEmpty() ? "body" : er.field()).distinct()
-                    .collect(Collectors.joining(";"));
-            ledger.markRejected(id, executionId, fields.isEmpty() ? "body" : fields, "Bluejay refused the update (422): "
-                    + e.getMessage().substring(e.getMessage().indexOf(": ") + 2), attempts.get());
-            consecutiveFailures.set(0);
-            log.warn("simulation result {} ({}) refused by Bluejay: {}", resultId, file, e.getMessage());
-        } catch (PermanentApiException e) {
-            String reason = e.status() == 404 ? "Bluejay does not know simulation result " + resultId + " (404): " + e.getMessage() : e.getMessage();
-            ledger.markRejected(id, executionId, e.status() == 404 ? "simulation_result_id" : "body", reason, attempts.get());
-            consecutiveFailures.set(0);
-            log.warn("simulation result {} ({}) refused: {}", resultId, file, reason);
-        } catch (AuthenticationFailedException e) {
-            stopRun(e);
-            ledger.markFailed(id, executionId, e.getMessage(), attempts.get());
-        } catch (TransientApiException | CircuitOpenException e) {
-            ledger.markFailed(id, executionId, e.getMessage(), attempts.get());
-            failedOnce(e);
-            log.warn("simulation result {} ({}) failed after {} attempt(s): {}", resultId, file, attempts.get(), e.getMessage());
-        } catch (RuntimeException e) {
-            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
-            if (attempts.get() > 0) {
-                ledger.markInDoubt(id, executionId, "unexpected error after sending (the update may have been applied): " + error, attempts.get());
-            } else {
-                ledger.markFailed(id, executionId, "not posted: " + error, 0);
+            ledger.markInDoubt(id, executionId, d.error(), attempts);
+            if (d.unexpected()) {
+                log.warn("simulation result {} ({}): {}", resultId, file, d.error(), failure);
+                return;
             }
-            log.warn("simulation result {} ({}): {}", resultId, file, error, e);
+            failedOnce(failure);
+            log.warn("simulation result {} ({}) in doubt, not posted again: {}", resultId, file, d.error());
+        } else if (outcome instanceof SendOutcome.Rejected r) {
+            String fields = r.status() == 404 ? "simulation_result_id" : r.fields();
+            String reason = r.status() == 422 ? "Bluejay refused the update (422): " + r.detail()
+                    : r.status() == 404 ? "Bluejay does not know simulation result " + resultId + " (404): " + r.error() : r.error();
+            ledger.markRejected(id, executionId, fields, reason, attempts);
+            consecutiveFailures.set(0);
+            log.warn(r.status() == 422 ? "simulation result {} ({}) refused by Bluejay: {}" : "simulation result {} ({}) refused: {}",
+                    resultId, file, r.status() == 422 ? r.error() : reason);
+        } else if (outcome instanceof SendOutcome.Failed f) {
+            switch (f.reason()) {
+                case KEY_REFUSED -> {
+                    stopRun(failure);
+                    ledger.markFailed(id, executionId, f.error(), attempts);
+                }
+                case CIRCUIT_OPEN, RETRIES_EXHAUSTED -> {
+                    ledger.markFailed(id, executionId, f.error(), attempts);
+                    failedOnce(failure);
+                    log.warn("simulation result {} ({}) failed after {} attempt(s): {}", resultId, file, attempts, f.error());
+                }
+                case UNEXPECTED_BEFORE_SENDING -> {
+                    ledger.markFailed(id, executionId, "not posted: " + f.error(), 0);
+                    log.warn("simulation result {} ({}): {}", resultId, file, f.error(), failure);
+                }
+            }
         }
     }
 

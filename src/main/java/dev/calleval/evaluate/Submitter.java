@@ -1,16 +1,12 @@
 package dev.calleval.evaluate;
 
-import dev.calleval.bluejay.AuthenticationFailedException;
 import dev.calleval.bluejay.BluejayClient;
-import dev.calleval.bluejay.CircuitOpenException;
 import dev.calleval.bluejay.EvaluateCallResponse;
-import dev.calleval.bluejay.PermanentApiException;
-import dev.calleval.bluejay.RequestInDoubtException;
-import dev.calleval.bluejay.ValidationFailedException;
 import dev.calleval.database.DatabaseRetry;
 import dev.calleval.database.DatabaseUnavailableException;
 import dev.calleval.ledger.GroupCommit;
 import dev.calleval.ledger.Ledger;
+import dev.calleval.ledger.SendOutcome;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends claimed calls concurrently, at most {@code maxInFlight} at a time (further {@link #submit} calls block
  * until a slot frees: backpressure on the reader), and records each outcome in the ledger: SUBMITTED with the
- * call id, REJECTED on 422 or another 4xx, FAILED when retries are exhausted. An ambiguous failure (the call may
- * exist) is first recorded as in doubt, then settled by an {@link InDoubtResolver} lookup when one is given: found →
+ * call id, REJECTED on 422 or another 4xx, FAILED when retries are exhausted ({@link SendOutcome} classifies each
+ * failure, as for simulation updates). An ambiguous failure (the call may exist: a timeout or reset after sending,
+ * 500/502/504, or an unexpected error once an attempt was made) is first recorded as in doubt, then settled by an {@link InDoubtResolver} lookup when one is given: found →
  * SUBMITTED with the found call id; absent → sent again (once); otherwise it stays PENDING and in doubt.
  *
  * <p>Outcomes are recorded through a {@link GroupCommit}: a thread's slot frees only once its outcome has committed,
@@ -123,34 +120,8 @@ final class Submitter implements AutoCloseable {
         EvaluateCallResponse response;
         try {
             response = client.evaluate(claim.call().request(), attempts::incrementAndGet);
-        } catch (RequestInDoubtException e) {
-            commits.run(() -> ledger.markInDoubt(claim.ledgerId(), executionId, e.getMessage(), attempts.get()));
-            settle(claim, sentAt, e, afterConfirmedAbsence);
-            return;
-        } catch (ValidationFailedException e) {
-            String fields = e.errors().stream().map(er -> er.field().isEmpty() ? "body" : er.field()).distinct()
-                    .reduce((a, b) -> a + ";" + b).orElse("body");
-            commits.run(() -> ledger.markRejectedByApi(claim.ledgerId(), executionId, claim.call().source(), sourceId, fields,
-                    "the API refused the call (422): " + e.getMessage().substring(e.getMessage().indexOf(": ") + 2), attempts.get()));
-            observer.rejectedByApi();
-            log.warn("{} ({}) rejected by the API: {}", sourceId, claim.call().source(), e.getMessage());
-            return;
-        } catch (PermanentApiException e) {
-            commits.run(() -> ledger.markRejectedByApi(claim.ledgerId(), executionId, claim.call().source(), sourceId, "body", e.getMessage(), attempts.get()));
-            observer.rejectedByApi();
-            log.warn("{} ({}) refused: {}", sourceId, claim.call().source(), e.getMessage());
-            return;
-        } catch (AuthenticationFailedException | CircuitOpenException e) {
-            if (fatal.compareAndSet(null, e)) {
-                log.error("stopping the run: {}", e.getMessage());
-            }
-            commits.run(() -> ledger.markFailed(claim.ledgerId(), executionId, e.getMessage(), attempts.get()));
-            observer.failed();
-            return;
         } catch (RuntimeException e) {
-            commits.run(() -> ledger.markFailed(claim.ledgerId(), executionId, String.valueOf(e.getMessage()), attempts.get()));
-            observer.failed();
-            log.warn("{} ({}) failed after {} attempts: {}", sourceId, claim.call().source(), attempts.get(), e.getMessage());
+            record(claim, e, attempts.get(), sentAt, afterConfirmedAbsence);
             return;
         }
         // accepted: recorded outside the try above, so that a ledger failure is never taken for the API's (and the
@@ -164,14 +135,47 @@ final class Submitter implements AutoCloseable {
         log.debug("{} ({}) submitted as call {}", sourceId, claim.call().source(), response.callId());
     }
 
-    private void settle(Ledger.Claim claim, Instant sentAt, RequestInDoubtException e, boolean secondTime) {
+    /**
+     * Records a failed send as {@link SendOutcome} classifies it; an in-doubt call is then settled by a lookup, a refused
+     * key or an open circuit breaker stops the run.
+     */
+    private void record(Ledger.Claim claim, RuntimeException failure, int attempts, Instant sentAt, boolean afterConfirmedAbsence) {
+        String sourceId = claim.call().sourceId();
+        SendOutcome outcome = SendOutcome.of(failure, attempts);
+        if (outcome instanceof SendOutcome.InDoubt d) {
+            if (d.unexpected()) {
+                log.warn("{} ({}) failed on an unexpected error after it was sent: in doubt", sourceId, claim.call().source(), failure);
+            }
+            commits.run(() -> ledger.markInDoubt(claim.ledgerId(), executionId, d.error(), attempts));
+            settle(claim, sentAt, d, afterConfirmedAbsence);
+        } else if (outcome instanceof SendOutcome.Rejected r) {
+            boolean invalid = r.status() == 422;
+            commits.run(() -> ledger.markRejectedByApi(claim.ledgerId(), executionId, claim.call().source(), sourceId, r.fields(),
+                    invalid ? "the API refused the call (422): " + r.detail() : r.error(), attempts));
+            observer.rejectedByApi();
+            log.warn(invalid ? "{} ({}) rejected by the API: {}" : "{} ({}) refused: {}", sourceId, claim.call().source(), r.error());
+        } else if (outcome instanceof SendOutcome.Failed f) {
+            boolean stopsRun = f.reason() == SendOutcome.Reason.KEY_REFUSED || f.reason() == SendOutcome.Reason.CIRCUIT_OPEN;
+            if (stopsRun && fatal.compareAndSet(null, failure)) {
+                log.error("stopping the run: {}", f.error());
+            }
+            String error = f.reason() == SendOutcome.Reason.UNEXPECTED_BEFORE_SENDING ? "not sent: " + f.error() : f.error();
+            commits.run(() -> ledger.markFailed(claim.ledgerId(), executionId, error, attempts));
+            observer.failed();
+            if (!stopsRun) {
+                log.warn("{} ({}) failed after {} attempts: {}", sourceId, claim.call().source(), attempts, error);
+            }
+        }
+    }
+
+    private void settle(Ledger.Claim claim, Instant sentAt, SendOutcome.InDoubt doubt, boolean secondTime) {
         String sourceId = claim.call().sourceId();
         if (resolver == null) {
             observer.leftInDoubt();
-            log.warn("{} ({}) in doubt, left for a person or the next run: {}", sourceId, claim.call().source(), e.getMessage());
+            log.warn("{} ({}) in doubt, left for a person or the next run: {}", sourceId, claim.call().source(), doubt.error());
             return;
         }
-        InDoubtResolver.Lookup lookup = resolver.settle(claim.call().request(), sourceId, sentAt, e.timedOut());
+        InDoubtResolver.Lookup lookup = resolver.settle(claim.call().request(), sourceId, sentAt, doubt.timedOut());
         switch (lookup.outcome()) {
             case FOUND -> {
                 commits.run(() -> ledger.resolveInDoubt(claim.ledgerId(), executionId, java.util.Objects.requireNonNull(lookup.callId())));
@@ -181,7 +185,7 @@ final class Submitter implements AutoCloseable {
             case ABSENT -> {
                 if (secondTime) {
                     observer.leftInDoubt();
-                    log.warn("{} ({}) in doubt twice, left in doubt: {}", sourceId, claim.call().source(), e.getMessage());
+                    log.warn("{} ({}) in doubt twice, left in doubt: {}", sourceId, claim.call().source(), doubt.error());
                 } else {
                     log.info("{} ({}) was in doubt and is {} twice: sending it again", sourceId, claim.call().source(), lookup.detail());
                     send(claim, true);
@@ -190,7 +194,7 @@ final class Submitter implements AutoCloseable {
             case UNKNOWN -> {
                 observer.leftInDoubt();
                 log.warn("{} ({}) in doubt, left for a person or the next run ({}): {}", sourceId,
-                        claim.call().source(), lookup.detail(), e.getMessage());
+                        claim.call().source(), lookup.detail(), doubt.error());
             }
         }
     }
