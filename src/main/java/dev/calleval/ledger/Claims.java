@@ -52,7 +52,8 @@ import static dev.calleval.database.Columns.truncate;
  *       it can).</li>
  * </ul>
  *
- * <p>Methods join the caller's transaction (a chunk's); the claim needs one for its savepoint. Thread-safe.
+ * <p>Methods join the caller's transaction (the evaluate job's writer opens one per chunk; the enrich job's is the
+ * chunk transaction); the claim needs one for its savepoint. Thread-safe.
  */
 public final class Claims {
     /** How often one row is read again after other runs changed it, before the claim gives up. */
