@@ -95,7 +95,7 @@ public class SettingsFailureAnalyzer implements FailureAnalyzer {
     /** A rejected value as an operator writes it: {@code 25h}, not {@code PT25H}. */
     private static String shown(Object value) {
         if (value instanceof Duration duration) {
-            return duration.toString().substring(2).toLowerCase(Locale.ROOT);
+            return Durations.shown(duration);
         }
         return String.valueOf(value);
     }

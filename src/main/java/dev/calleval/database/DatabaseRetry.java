@@ -1,5 +1,6 @@
 package dev.calleval.database;
 
+import dev.calleval.config.Durations;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -219,7 +220,7 @@ public class DatabaseRetry {
             Throwable last = state.getLastException();
             if (state.getRetryCount() == 0 && last != null && this.retryable.test(last) && !tolerance.isZero()) {
                 log.warn("database connection lost while {} ({}): trying again for up to {}", retryable.getName(), firstLine(last),
-                        pretty(tolerance));
+                        Durations.shown(tolerance));
             } else if (last != null) {
                 log.debug("{}: the database is still unreachable: {}", retryable.getName(), firstLine(last));
             }
@@ -232,7 +233,7 @@ public class DatabaseRetry {
 
         @Override
         public void onRetryPolicyTimeout(RetryPolicy policy, Retryable<?> retryable, RetryException exception) {
-            log.debug("{}: gave up after {}", retryable.getName(), pretty(tolerance));
+            log.debug("{}: gave up after {}", retryable.getName(), Durations.shown(tolerance));
         }
     }
 
@@ -245,9 +246,5 @@ public class DatabaseRetry {
             }
         }
         return message == null ? failure.getClass().getSimpleName() : JdbcSecrets.masked(message.lines().findFirst().orElse("").strip());
-    }
-
-    static String pretty(Duration d) {
-        return d.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 }

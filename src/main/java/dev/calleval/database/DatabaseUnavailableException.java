@@ -1,5 +1,6 @@
 package dev.calleval.database;
 
+import dev.calleval.config.Durations;
 import java.time.Duration;
 
 /**
@@ -17,7 +18,7 @@ public class DatabaseUnavailableException extends org.springframework.dao.DataAc
      */
     public DatabaseUnavailableException(String work, Duration tolerance, Throwable cause) {
         super((tolerance.isZero() ? "the database connection was lost while " + work
-                : "the database stayed unreachable for " + DatabaseRetry.pretty(tolerance) + " while " + work)
+                : "the database stayed unreachable for " + Durations.shown(tolerance) + " while " + work)
                 + " (" + DatabaseRetry.firstLine(cause) + ")", cause);
         this.work = work;
     }

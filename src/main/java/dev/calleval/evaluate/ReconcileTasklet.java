@@ -1,6 +1,7 @@
 package dev.calleval.evaluate;
 
 import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.config.Durations;
 import dev.calleval.database.DatabaseRetry;
 import dev.calleval.jobfile.ResultsSettings;
 import dev.calleval.ledger.CallResults;
@@ -63,7 +64,7 @@ final class ReconcileTasklet implements Tasklet {
             deadline = now.plus(waitForResults);
             nextPoll = now;
             if (!waitForResults.isZero()) {
-                log.info("waiting up to {} for results (webhooks; polling calls without one after {})", pretty(waitForResults), pretty(results.pollAfter()));
+                log.info("waiting up to {} for results (webhooks; polling calls without one after {})", Durations.shown(waitForResults), Durations.shown(results.pollAfter()));
             }
         }
         RepeatStatus status = java.util.Objects.requireNonNull(retry.call("reconciling results",
@@ -95,9 +96,5 @@ final class ReconcileTasklet implements Tasklet {
             return RepeatStatus.FINISHED;
         }
         return RepeatStatus.CONTINUABLE;
-    }
-
-    static String pretty(Duration d) {
-        return d.toString().substring(2).toLowerCase();
     }
 }

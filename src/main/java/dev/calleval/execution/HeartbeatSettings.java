@@ -1,5 +1,6 @@
 package dev.calleval.execution;
 
+import dev.calleval.config.Durations;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -26,11 +27,7 @@ record HeartbeatSettings(
         // a value of 0s or less is told by its constraint instead
         if (interval != null && timeout != null && !interval.isNegative() && !interval.isZero() && !timeout.isNegative() && !timeout.isZero() && timeout.compareTo(interval) <= 0) {
             throw new IllegalArgumentException("calleval.heartbeat.timeout must be longer than calleval.heartbeat.interval, were "
-                    + shown(timeout) + " and " + shown(interval));
+                    + Durations.shown(timeout) + " and " + Durations.shown(interval));
         }
-    }
-
-    private static String shown(Duration duration) {
-        return duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 }

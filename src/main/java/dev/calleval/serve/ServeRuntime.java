@@ -2,6 +2,7 @@ package dev.calleval.serve;
 
 import dev.calleval.bluejay.ApiKey;
 import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.config.Durations;
 import dev.calleval.dropfolder.DropFolderPoller;
 import dev.calleval.jobfile.BluejayClientFactory;
 import dev.calleval.jobfile.JobDefinition;
@@ -153,12 +154,12 @@ public class ServeRuntime implements SmartLifecycle {
             if (job instanceof JobDefinition.DropFolder dropFolder) {
                 Duration every = dropFolder.dropFolder().pollInterval();
                 scheduler.scheduleWithFixedDelay(() -> pollDropFolder(dropFolder), every);
-                log.info("drop folder: {} polls {} every {}", job.name(), dropFolder.dropFolder().inbox(), pretty(every));
+                log.info("drop folder: {} polls {} every {}", job.name(), dropFolder.dropFolder().inbox(), Durations.shown(every));
             }
         }
         scheduler.scheduleWithFixedDelay(this::reconcile, settings.reconcileEvery());
         log.info("reconcile: webhook inbox every {}; calls without a result after {} polled every {}; OVERDUE after {}",
-                pretty(settings.reconcileEvery()), pretty(settings.pollAfter()), pretty(settings.pollInterval()), pretty(settings.window()));
+                Durations.shown(settings.reconcileEvery()), Durations.shown(settings.pollAfter()), Durations.shown(settings.pollInterval()), Durations.shown(settings.window()));
         if (apiToken.enabled()) {
             log.info("launch API: on (POST /api/jobs/{name}/executions, GET /api/executions/{id}, GET /api/jobs; bearer token from CALLEVAL_API_TOKEN); "
                     + "{} execution(s) at once", settings.concurrentExecutions());
@@ -199,7 +200,7 @@ public class ServeRuntime implements SmartLifecycle {
                         o.reason() == null ? "" : " (" + o.reason() + ")");
             }
         } catch (RuntimeException e) {
-            log.warn("drop folder {}: the poll failed, trying again in {}: {}", job.name(), pretty(job.dropFolder().pollInterval()),
+            log.warn("drop folder {}: the poll failed, trying again in {}: {}", job.name(), Durations.shown(job.dropFolder().pollInterval()),
                     e.getMessage());
         }
     }
@@ -246,7 +247,7 @@ public class ServeRuntime implements SmartLifecycle {
                         round.inbox().matched(), round.foundByPolling(), round.overdue(), simulations.applied());
             }
         } catch (RuntimeException e) {
-            log.warn("reconcile: the round failed, trying again in {}: {}", pretty(r.settings().reconcileEvery()), e.getMessage());
+            log.warn("reconcile: the round failed, trying again in {}: {}", Durations.shown(r.settings().reconcileEvery()), e.getMessage());
         }
     }
 
@@ -268,7 +269,7 @@ public class ServeRuntime implements SmartLifecycle {
         }
         AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
         log.info("serve: stopping: readiness DOWN, no new launches; running executions stop after their current chunk (waiting up to {})",
-                pretty(r.settings().shutdownTimeout()));
+                Durations.shown(r.settings().shutdownTimeout()));
         running = null; // no new drop-folder runs
         r.scheduler().shutdown();
         try {
@@ -285,7 +286,7 @@ public class ServeRuntime implements SmartLifecycle {
             long left = Math.max(0, deadline - System.nanoTime());
             if (!r.scheduler().getScheduledThreadPoolExecutor().awaitTermination(left, TimeUnit.NANOSECONDS)) {
                 log.warn("serve: a drop-folder run did not stop within {}; its claim is resumed by the next serve",
-                        pretty(r.settings().shutdownTimeout()));
+                        Durations.shown(r.settings().shutdownTimeout()));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -327,9 +328,5 @@ public class ServeRuntime implements SmartLifecycle {
     @Override
     public int getPhase() {
         return Integer.MAX_VALUE;
-    }
-
-    private static String pretty(Duration d) {
-        return d.toString().substring(2).toLowerCase();
     }
 }
