@@ -67,28 +67,24 @@ public class ExecutionLiveness implements DisposableBean {
     /** @param settings {@code calleval.heartbeat.*} */
     @Autowired
     ExecutionLiveness(NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactionManager, HeartbeatSettings settings) {
-        this(jdbc, transactionManager, settings.interval(), settings.timeout());
+        this.jdbc = jdbc;
+        this.ownTransaction = new TransactionTemplate(transactionManager);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.nested = new TransactionTemplate(transactionManager);
+        this.nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+        this.interval = settings.interval();
+        this.timeout = settings.timeout();
     }
 
     /**
      * @param interval how often a running execution's heartbeat is written
      * @param timeout how old a heartbeat may be before its execution counts as dead (when its process cannot be
      *     checked directly); must be longer than {@code interval}
-     * @throws IllegalArgumentException when the interval is not positive or the timeout not longer than it
+     * @throws IllegalArgumentException when the interval is not positive or the timeout not longer than it ({@link HeartbeatSettings})
      */
     public ExecutionLiveness(NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactionManager,
             Duration interval, Duration timeout) {
-        if (interval.isNegative() || interval.isZero() || timeout.compareTo(interval) <= 0) {
-            throw new IllegalArgumentException("calleval.heartbeat.interval must be positive and calleval.heartbeat.timeout longer than it, were "
-                    + interval + " and " + timeout);
-        }
-        this.jdbc = jdbc;
-        this.ownTransaction = new TransactionTemplate(transactionManager);
-        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-        this.nested = new TransactionTemplate(transactionManager);
-        this.nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
-        this.interval = interval;
-        this.timeout = timeout;
+        this(jdbc, transactionManager, new HeartbeatSettings(interval, timeout));
     }
 
     /** How old a heartbeat may be before its execution counts as dead ({@code calleval.heartbeat.timeout}). */
