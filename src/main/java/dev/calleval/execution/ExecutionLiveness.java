@@ -280,6 +280,8 @@ public class ExecutionLiveness implements DisposableBean {
      */
     /** This process as the state store records it: host, PID namespace, PID and start time. */
     public record ProcessIdentity(String host, String namespace, long pid, String start) {
+        private static final Duration START_TOLERANCE = Duration.ofSeconds(2);
+
         public static ProcessIdentity current() {
             ProcessHandle me = ProcessHandle.current();
             return new ProcessIdentity(hostName(), pidNamespace(), me.pid(), me.info().startInstant().map(Instant::toString).orElse("?"));
@@ -299,8 +301,26 @@ public class ExecutionLiveness implements DisposableBean {
             String[] parts = key.split("\\|", -1);
             String start = parts.length == 4 ? parts[3] : "?";
             return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .map(p -> start.equals("?") || p.info().startInstant().map(Instant::toString).orElse("?").equals(start))
+                    .map(p -> sameStart(start, p.info().startInstant().map(Instant::toString).orElse("?")))
                     .orElse(false);
+        }
+
+        /**
+         * Whether two start times, as recorded and as read now, are one process's: equal within 2 s, or not recorded
+         * (a start time that cannot be read now is not the recorded one). The JDK
+         * derives a start time from the machine's boot time, which each JVM reads once from {@code /proc/stat} and
+         * which moves by a second when the clock is slewed: a process's start time read by two JVMs minutes apart can
+         * differ by one second. A new process that reuses the PID starts after the old one's last heartbeat, later than that.
+         */
+        static boolean sameStart(String recorded, String now) {
+            if (recorded.equals("?") || recorded.equals(now)) {
+                return true;
+            }
+            try {
+                return Duration.between(Instant.parse(recorded), Instant.parse(now)).abs().compareTo(START_TOLERANCE) <= 0;
+            } catch (java.time.format.DateTimeParseException e) {
+                return false;
+            }
         }
 
         private static String hostName() {
