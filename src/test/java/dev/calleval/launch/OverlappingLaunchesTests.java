@@ -81,6 +81,15 @@ class OverlappingLaunchesTests {
     }
 
     /** calleval in a process of its own, as cron or an operator would start it. */
+    /** What a process started by {@link #start} has printed so far. */
+    private String logOf(String name) {
+        try {
+            return Files.readString(work.resolve(name + ".log"));
+        } catch (IOException e) {
+            return "(" + e.getMessage() + ")";
+        }
+    }
+
     private Process start(SandboxServer sandbox, String name, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.calleval.CallevalApplication"));
@@ -166,7 +175,8 @@ class OverlappingLaunchesTests {
 
             CommandLine.Result second = CommandLine.run(databaseUrl, Map.of("BLUEJAY_BASE_URL", sandbox.baseUri().toString(),
                     "BLUEJAY_API_KEY", "test-key"), "run", job.toString());
-            assertThat(second.exitCode()).as("refused: nightly over the same manifest is running").isEqualTo(4);
+            assertThat(second.exitCode()).as(() -> "refused: nightly over the same manifest is running; the second run said:\n"
+                    + second.err() + "\nthe first run's output:\n" + logOf("first")).isEqualTo(4);
             assertThat(queryLong("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION")).as("the refused launch created nothing").isEqualTo(1);
 
             first.destroyForcibly(); // SIGKILL: no shutdown hook, no afterJob, the execution stays STARTED
