@@ -101,7 +101,7 @@ final class CallRequestValidator {
                 Field.optional("tags", nullable(list(STR, 0, -1))),
                 Field.optional("trace_id", nullable(STR)),
                 Field.optional("created_at", nullable(DATETIME)),
-                Field.optional("metadata", nullable(DICT)),
+                Field.optional("metadata", nullable(DICT)).withCheck(ScriptedJudgement::problem),
                 Field.optional("webhook_tag", nullable(STR)),
                 Field.optional("custom_metrics", nullable(list(UUID, 0, -1))),
                 Field.optional("custom_metric_tags", nullable(list(STR, 0, -1))),

@@ -81,9 +81,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  *
  * <h2>Evaluations</h2>
- * The sandbox has no judge and never invents judgement. A call's evaluation holds only metrics computed from the
- * inline {@code transcript}; {@code hallucination}, {@code redundancy}, {@code goal_success}, {@code call_summary},
- * {@code sentiment_*}, {@code pronunciation_*}, {@code custom_evals*} and {@code custom_metrics} are null. With
+ * The sandbox has no judge and never invents judgement. A call's evaluation holds metrics computed from the
+ * inline {@code transcript}, and the judgement the call's own {@code metadata} scripts ({@link ScriptedJudgement}:
+ * {@code sandbox_goal_success}, {@code sandbox_hallucination}, {@code sandbox_sentiment},
+ * {@code sandbox_custom_metrics}); every other judged field ({@code redundancy}, {@code call_summary},
+ * {@code sentiment_score*}, {@code pronunciation_*}, {@code custom_evals*}) is null. With
  * utterances ordered by {@code start_offset_ms}:
  * <ul>
  *   <li>{@code num_turns}: the number of {@code AGENT} utterances (fillers included);</li>

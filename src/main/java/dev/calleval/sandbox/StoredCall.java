@@ -30,6 +30,7 @@ final class StoredCall {
     private final String id;
     private final ObjectNode base;
     private final TranscriptMetrics metrics;
+    private final ScriptedJudgement judgement;
     private final String agentId;
     private final String label;
     private final Instant createdAt;
@@ -38,8 +39,10 @@ final class StoredCall {
     private String status = QUEUED;
     private int pendingEvaluations = 1;
 
-    private StoredCall(String id, ObjectNode base, TranscriptMetrics metrics, String label, long sequence) {
+    private StoredCall(String id, ObjectNode base, TranscriptMetrics metrics, ScriptedJudgement judgement, String label,
+                       long sequence) {
         this.id = id;
+        this.judgement = judgement;
         this.sequence = sequence;
         this.base = base;
         this.metrics = metrics;
@@ -97,8 +100,8 @@ final class StoredCall {
         log.putNull("custom_metrics");
         log.set("conversation_ended_by", orNull(request.get("conversation_ended_by")));
         JsonNode label = request.get("label");
-        return new StoredCall(id, log, metrics, label == null || !label.isString() ? "production" : label.stringValue(),
-                sequence);
+        return new StoredCall(id, log, metrics, ScriptedJudgement.of(request.get("metadata")),
+                label == null || !label.isString() ? "production" : label.stringValue(), sequence);
     }
 
     String id() {
@@ -150,7 +153,9 @@ final class StoredCall {
         if (pendingEvaluations == 0) {
             return;
         }
-        evaluations.add(metrics.toEvaluation(UUID.randomUUID().toString(), now));
+        ObjectNode evaluation = metrics.toEvaluation(UUID.randomUUID().toString(), now);
+        judgement.applyTo(evaluation);
+        evaluations.add(evaluation);
         pendingEvaluations--;
         status = pendingEvaluations == 0 ? COMPLETED : EVALUATING;
     }
