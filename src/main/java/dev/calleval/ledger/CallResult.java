@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param state {@link LedgerState#EVALUATED} or {@link LedgerState#INCOMPLETE}
  * @param bluejayStatus Bluejay's call status, e.g. {@code COMPLETED}
  * @param via {@code WEBHOOK} or {@code POLL}
+ * @param evaluationJson the newest {@code Evaluation} (API reference §2.3) as JSON: the fields calleval models
+ *     ({@code dev.calleval.bluejay.Evaluation}), snake_case, nulls omitted; null without evaluation
  */
 public record CallResult(
         LedgerState state,
@@ -22,7 +24,8 @@ public record CallResult(
         @Nullable Double agentSpeakPercentage,
         @Nullable Double latencyP50,
         @Nullable Double latencyP90,
-        @Nullable String customMetricsJson) {
+        @Nullable String customMetricsJson,
+        @Nullable String evaluationJson) {
 
     public CallResult {
         if (!state.hasResult()) {

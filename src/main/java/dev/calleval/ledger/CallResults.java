@@ -52,6 +52,7 @@ public class CallResults {
                 UPDATE call_ledger SET state = :state, call_id = COALESCE(call_id, :call), bluejay_status = :status, result_source = :via,
                        evaluation_id = :eval, goal_success = :goal, hallucination = :halluc, num_turns = :turns,
                        agent_speak_pct = :speak, latency_p50 = :p50, latency_p90 = :p90, custom_metrics = :custom,
+                       evaluation = :evaluation,
                        result_at = :now, updated_at = :now, submitted_at = COALESCE(submitted_at, :now)
                 WHERE id = :id AND state NOT IN ('EVALUATED', 'INCOMPLETE')""",
                 new MapSqlParameterSource("id", ledgerId)
@@ -67,6 +68,7 @@ public class CallResults {
                         .addValue("p50", result.latencyP50())
                         .addValue("p90", result.latencyP90())
                         .addValue("custom", result.customMetricsJson() == null ? null : truncate(result.customMetricsJson(), 16000))
+                        .addValue("evaluation", result.evaluationJson())
                         .addValue("now", utc(now))) == 1;
     }
 

@@ -1,6 +1,7 @@
 package dev.calleval.ledger;
 
 import dev.calleval.bluejay.BluejayEndpoint;
+import dev.calleval.bluejay.BluejayJson;
 import dev.calleval.database.DatabaseRetry;
 import dev.calleval.execution.ExecutionLiveness;
 import dev.calleval.mapping.MappedCall;
@@ -170,6 +171,7 @@ public class Ledger {
             }
         }
         insertMembership(executionId, membership);
+        recordSentWith(claimed);
         claimed.sort(Comparator.comparingLong(c -> c.call().source().line())); // sent in input order
         return new ClaimOutcome(claimed, duplicates, alreadyDone, alreadyRejected, runningElsewhere);
     }
@@ -220,6 +222,23 @@ public class Ledger {
 
     /** One row of {@code execution_call}: a call this execution read, what it did with it, and (RUNNING_ELSEWHERE) the live execution it left it to. */
     private record Member(long ledgerId, MappedCall.Accepted call, Disposition disposition, @Nullable Long owner) {}
+
+    /**
+     * Stores the {@code label} and {@code metadata} (JSON) each claimed call is sent with, for export and compare:
+     * what Bluejay receives, so after any redaction.
+     */
+    private void recordSentWith(List<Claim> claimed) {
+        if (claimed.isEmpty()) {
+            return;
+        }
+        SqlParameterSource[] batch = claimed.stream().map(c -> new MapSqlParameterSource()
+                .addValue("id", c.ledgerId())
+                .addValue("label", c.call().request().label() == null ? null : truncate(c.call().request().label(), 200))
+                .addValue("metadata", c.call().request().metadata() == null ? null
+                        : BluejayJson.mapper().writeValueAsString(c.call().request().metadata())))
+                .toArray(SqlParameterSource[]::new);
+        jdbc.batchUpdate("UPDATE call_ledger SET label = :label, metadata = :metadata WHERE id = :id", batch);
+    }
 
     private void insertMembership(long executionId, List<Member> rows) {
         if (rows.isEmpty()) {

@@ -148,7 +148,7 @@ public class Reconciler {
         LedgerState state = status == CallStatus.COMPLETED ? LedgerState.EVALUATED : LedgerState.INCOMPLETE;
         Optional<Evaluation> latest = callLog.latestEvaluation();
         if (latest.isEmpty()) {
-            return new CallResult(state, status.name(), via, null, null, null, null, null, null, null, null);
+            return new CallResult(state, status.name(), via, null, null, null, null, null, null, null, null, null);
         }
         Evaluation e = latest.get();
         String custom = null;
@@ -161,7 +161,7 @@ public class Reconciler {
         }
         return new CallResult(state, status.name(), via, e.id(), e.goalSuccess(), e.hallucination(), e.numTurns(),
                 e.agentSpeakPercentage(), e.latency() == null ? null : e.latency().p50AgentLatency(),
-                e.latency() == null ? null : e.latency().p90AgentLatency(), custom);
+                e.latency() == null ? null : e.latency().p90AgentLatency(), custom, BluejayJson.mapper().writeValueAsString(e));
     }
 
     /** Calls read per page by {@link #pollOverdue}. */

@@ -104,6 +104,14 @@ class EvaluateJobFunctionalTests {
             assertThat(call.get("goal_success")).as("the sandbox never invents judgements").isEmpty();
         });
         assertThat(csv("sample", 1, "rejects.csv")).isEmpty();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(databaseUrl, "sa", "");
+                java.sql.ResultSet rs = c.createStatement().executeQuery(
+                        "SELECT label, metadata, evaluation FROM call_ledger WHERE source_id = 'nw-2026-11-19-0001'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString("label")).as("sent with").isEqualTo("production");
+            assertThat(JSON.readTree(rs.getString("metadata")).path("customer_tier").asString()).isEqualTo("gold");
+            assertThat(JSON.readTree(rs.getString("evaluation")).path("num_turns").asInt()).isPositive();
+        }
 
         CommandLine.Result status = CommandLine.run(databaseUrl, Map.of(), "status", "sample");
         assertThat(status.out()).containsPattern("\\s+1\\s+sample\\s+COMPLETED\\s+.*sent 15, already done 0, rejected 0")

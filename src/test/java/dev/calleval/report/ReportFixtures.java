@@ -111,7 +111,8 @@ final class ReportFixtures {
                     .formatted(metric, Html.num(score, 1), resolution.replace("\"", "\\\""));
             results.applyResult(id, callId, new CallResult(complete ? LedgerState.EVALUATED : LedgerState.INCOMPLETE,
                     complete ? "COMPLETED" : "INCOMPLETED", i % 6 == 5 ? "POLL" : "WEBHOOK", "ev-" + i, goal, hal, 3 + i % 6,
-                    40.0 + i % 20, round(p50), round(p90), custom));
+                    40.0 + i % 20, round(p50), round(p90), custom,
+                    "{\"id\":\"ev-%d\",\"goal_success\":%s,\"hallucination\":%s}".formatted(i, goal, hal)));
             if (complete) {
                 evaluated++;
             } else {
