@@ -40,7 +40,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * What {@code calleval serve} runs besides the web server (whose webhook receiver stores events): the schedules of
- * the job files (Spring's {@link CronTrigger}, each in its zone), a reconciliation round every
+ * the job files (Spring's {@link CronTrigger}, each in its zone; each occurrence fired by one serve process of those
+ * sharing the database: {@link ScheduleLock}), a reconciliation round every
  * {@code reconcileEvery} (webhook inbox, simulation events; polling calls without a result every
  * {@code pollInterval}), and the launches ({@link JobLaunches}).
  *
@@ -76,10 +77,12 @@ public class ServeRuntime implements SmartLifecycle {
     private final JobRunner runner;
     private final BluejayClientFactory clients;
     private final ApplicationEventPublisher events;
+    private final ScheduleLock scheduleLock;
 
     public ServeRuntime(JobLaunches launches, Reconciler reconciler, SimulationEventProcessor simulationEvents, ApiToken apiToken, Clock clock,
-            DropFolderPoller dropFolders, JobRunner runner, BluejayClientFactory clients, ApplicationEventPublisher events) {
+            DropFolderPoller dropFolders, JobRunner runner, BluejayClientFactory clients, ApplicationEventPublisher events, ScheduleLock scheduleLock) {
         this.events = events;
+        this.scheduleLock = scheduleLock;
         this.dropFolders = dropFolders;
         this.runner = runner;
         this.clients = clients;
@@ -142,7 +145,7 @@ public class ServeRuntime implements SmartLifecycle {
             if (schedule == null) {
                 continue;
             }
-            scheduler.schedule(() -> fire(job.getKey()), new CronTrigger(schedule.cron(), schedule.zoneId()));
+            scheduleLock.schedule(scheduler, job.getKey(), schedule, () -> fire(job.getKey())); // once across serve replicas
             ZonedDateTime next = schedule.next(clock.instant());
             log.info("schedule: {} runs at '{}' ({}); next at {}", job.getKey(), schedule.cron(), schedule.zone(), next == null ? "never" : next);
             scheduled++;
