@@ -25,7 +25,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  * (replicas on one PostgreSQL, or several serve processes on one H2 file): every replica runs the same cron triggers,
  * and before it launches an occurrence it takes ShedLock's lock {@code schedule:<job>} (JDBC provider, table
  * {@code shedlock}, migration V11). The replica that takes it launches; the others find it held and skip the
- * occurrence, logging so at debug level.
+ * occurrence. Each process logs one line per occurrence: {@code schedule: JOB at INSTANT: fired here}, or
+ * {@code ...: fired by another serve process}.
  *
  * <p>The lock is held for half the time between this occurrence and the next (both from the cron expression, so every
  * replica computes the same), whatever the launch takes: a replica whose fire comes late (its scheduler thread was
@@ -47,12 +48,8 @@ class ScheduleLock {
     private final LockingTaskExecutor locks;
 
     ScheduleLock(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
-        this(new DefaultLockingTaskExecutor(new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration.builder()
-                .withJdbcTemplate(jdbc).withTransactionManager(transactionManager).withTableName("shedlock").usingDbTime().build())));
-    }
-
-    ScheduleLock(LockingTaskExecutor locks) {
-        this.locks = locks;
+        this.locks = new DefaultLockingTaskExecutor(new JdbcTemplateLockProvider(JdbcTemplateLockProvider.Configuration.builder()
+                .withJdbcTemplate(jdbc).withTransactionManager(transactionManager).withTableName("shedlock").usingDbTime().build()));
     }
 
     /**
@@ -76,11 +73,12 @@ class ScheduleLock {
         LockConfiguration lock = new LockConfiguration(Instant.now(), "schedule:" + job, hold, hold);
         try {
             LockingTaskExecutor.TaskResult<Boolean> result = locks.executeWithLock(() -> {
+                log.info("schedule: {} at {}: fired here", job, occurrence);
                 fire.run();
                 return true;
             }, lock);
             if (!result.wasExecuted()) {
-                log.debug("schedule: {} at {} is fired by another serve process (lock schedule:{} held)", job, occurrence, job);
+                log.info("schedule: {} at {}: fired by another serve process (it holds the lock schedule:{})", job, occurrence, job);
             }
             return result.wasExecuted();
         } catch (RuntimeException | Error e) {
