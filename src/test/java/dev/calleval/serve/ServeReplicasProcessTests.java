@@ -36,6 +36,9 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.FileSystemResource;
 
 /**
  * Two {@code serve} replicas as separate processes ({@code java -jar target/calleval.jar serve}) on one PostgreSQL, as
@@ -164,6 +167,20 @@ class ServeReplicasProcessTests {
                         firedByA.size() + firedByB.size(), firedByA.size(), firedByB.size(), executions, refused, outcomes.size(), answers.size());
             }
         }
+    }
+
+    @Test
+    void theKubernetesExampleRunsTwoServeReplicasOnPostgres() throws Exception {
+        List<PropertySource<?>> documents = new YamlPropertySourceLoader().load("kubernetes.yaml",
+                new FileSystemResource(Path.of("jobs/deploy/kubernetes.yaml")));
+        PropertySource<?> deployment = documents.stream().filter(d -> "Deployment".equals(String.valueOf(d.getProperty("kind")))).findFirst()
+                .orElseThrow(() -> new AssertionError("no Deployment in jobs/deploy/kubernetes.yaml"));
+        PropertySource<?> config = documents.stream().filter(d -> "ConfigMap".equals(String.valueOf(d.getProperty("kind")))).findFirst()
+                .orElseThrow(() -> new AssertionError("no ConfigMap in jobs/deploy/kubernetes.yaml"));
+
+        assertThat(deployment.getProperty("spec.template.spec.containers[0].args[0]")).isEqualTo("serve");
+        assertThat(deployment.getProperty("spec.replicas")).isEqualTo(2);
+        assertThat(String.valueOf(config.getProperty("data.CALLEVAL_DB_URL"))).startsWith("jdbc:postgresql://");
     }
 
     private void writeJob() throws Exception {
