@@ -42,9 +42,10 @@ def libpq_url(jdbc, user, password):
     return f"postgresql://{auth}{u.hostname}:{u.port or 5432}{u.path}"
 
 
-def psql(url, sql):
-    """Rows of a query as lists of strings (psql -At, | separated)."""
-    out = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-Atc", sql], capture_output=True, text=True, check=True).stdout
+def psql(url, sql, schema=None):
+    """Rows of a query as lists of strings (psql -At, | separated), in SCHEMA when given."""
+    env = dict(os.environ, PGOPTIONS=f"-c search_path={schema}") if schema else None
+    out = subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-Atc", sql], capture_output=True, text=True, check=True, env=env).stdout
     return [line.split("|") for line in out.splitlines() if line]
 
 
@@ -77,7 +78,7 @@ def main(argv=None) -> int:
     schema = "bench_replicas_" + uuid.uuid4().hex[:8]
     psql(server, f"CREATE SCHEMA {schema}")
     db = f"{jdbc}{'&' if '?' in jdbc else '?'}currentSchema={schema}&user={user}&password={password}"
-    query = lambda sql: psql(server, f"SET search_path TO {schema}; {sql}")
+    query = lambda sql: psql(server, sql, schema)
     work = b.workdir("replicas", keep=a.keep)
     replicas = []
     try:

@@ -60,7 +60,13 @@ class ScheduleLock {
      */
     void schedule(TaskScheduler scheduler, String job, Schedule schedule, Runnable fire) {
         Occurrences occurrences = new Occurrences(new CronTrigger(schedule.cron(), schedule.zoneId()));
-        scheduler.schedule(() -> fireOnce(job, schedule, occurrences.current(), fire), occurrences);
+        scheduler.schedule(() -> {
+            try {
+                fireOnce(job, schedule, occurrences.current(), fire);
+            } catch (RuntimeException e) { // the state store did not answer: no process can fire it, nothing to take over
+                log.warn("schedule: {} at {} not fired: its lock could not be taken: {}", job, occurrences.current(), e.getMessage());
+            }
+        }, occurrences);
     }
 
     /**
