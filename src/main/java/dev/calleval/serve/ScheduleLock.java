@@ -36,6 +36,9 @@ import org.springframework.transaction.PlatformTransactionManager;
  * by {@link JobLaunches} (the (job, source) guard), as with one replica: the lock decides who fires an occurrence, the
  * guard that executions over one source never overlap.
  *
+ * <p>The same lock table gives the polling of calls without a result one turn per {@code --poll-interval} across the
+ * processes ({@link #takeTurn}), so that two replicas do not poll Bluejay for the same calls twice.
+ *
  * <p>Thread-safe.
  */
 @Component
@@ -91,6 +94,24 @@ class ScheduleLock {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException("schedule: " + job + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether this process takes the turn at {@code task}, a round that should run once per interval across the serve
+     * processes sharing the state store (the polling of calls without a result): it takes the lock {@code task} and
+     * holds it for {@code hold}, so that another process asking within that time is told no. The round itself runs
+     * after this returns, outside the lock.
+     *
+     * @param hold how long the turn is this process's: a little less than the interval, so that its next turn is free
+     */
+    boolean takeTurn(String task, Duration hold) {
+        try {
+            return locks.executeWithLock(() -> Boolean.TRUE, new LockConfiguration(Instant.now(), task, hold, hold)).wasExecuted();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(task + ": " + e.getMessage(), e);
         }
     }
 

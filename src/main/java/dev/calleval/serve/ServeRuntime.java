@@ -230,7 +230,10 @@ public class ServeRuntime implements SmartLifecycle {
         }
     }
 
-    /** One reconciliation round: simulation events, call results from the inbox, polling when due, OVERDUE marks. */
+    /**
+     * One reconciliation round: simulation events, call results from the inbox, polling when due (and this process's
+     * turn: {@link ScheduleLock#takeTurn}), OVERDUE marks.
+     */
     void reconcile() {
         Running r = running;
         if (r == null) {
@@ -242,6 +245,7 @@ public class ServeRuntime implements SmartLifecycle {
             boolean poll = !now.isBefore(nextPoll);
             if (poll) {
                 nextPoll = now.plus(r.settings().pollInterval());
+                poll = scheduleLock.takeTurn("reconcile-poll", pollTurn(r.settings())); // one replica polls per interval
             }
             Reconciler.Round round = reconciler.round(poll ? r.connection().pollClient() : null, CallScope.all(), r.settings().pollAfter(),
                     r.settings().window());
@@ -252,6 +256,16 @@ public class ServeRuntime implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.warn("reconcile: the round failed, trying again in {}: {}", Durations.shown(r.settings().reconcileEvery()), e.getMessage());
         }
+    }
+
+    /**
+     * How long a polling turn is this process's: the poll interval less one reconciliation period (at most half the
+     * interval), so that the process polling every interval finds its next turn free.
+     */
+    static Duration pollTurn(Settings settings) {
+        Duration interval = settings.pollInterval();
+        Duration slack = settings.reconcileEvery().compareTo(interval.dividedBy(2)) < 0 ? settings.reconcileEvery() : interval.dividedBy(2);
+        return interval.minus(slack);
     }
 
     @Override

@@ -15,7 +15,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 /**
  * {@link ScheduleLock} on the migrated state store (H2 here; PostgreSQL in {@code ScheduleLockPostgresTests}): two
  * processes' locks on one database fire an occurrence once, a late fire of the same occurrence (within half the time
- * to the next) is refused too, and the next occurrence fires again.
+ * to the next) is refused too, and the next occurrence fires again; one of them takes each polling turn.
  */
 class ScheduleLockTests {
     private static final Schedule EVERY_TWO_SECONDS = new Schedule("*/2 * * * * *", "UTC");
@@ -57,5 +57,30 @@ class ScheduleLockTests {
         assertThat(a.fireOnce("tick", EVERY_TWO_SECONDS, occurrence.plusSeconds(2), firedByA::incrementAndGet)).isFalse();
         assertThat(firedByA).hasValue(2);
         assertThat(firedByB).hasValue(1);
+    }
+
+    @Test
+    void oneProcessTakesEachPollingTurn() throws Exception {
+        DataSource database = newDataSource();
+        ScheduleLock a = lock(database);
+        ScheduleLock b = lock(database);
+        Duration turn = Duration.ofSeconds(1);
+
+        assertThat(a.takeTurn("reconcile-poll", turn)).isTrue();
+        assertThat(b.takeTurn("reconcile-poll", turn)).as("the other replica, in the same interval").isFalse();
+        Thread.sleep(1200);
+        assertThat(b.takeTurn("reconcile-poll", turn)).as("the next interval").isTrue();
+        assertThat(a.takeTurn("reconcile-poll", turn)).isFalse();
+    }
+
+    @Test
+    void aPollingTurnIsTheIntervalLessOneReconciliationPeriod() {
+        assertThat(ServeRuntime.pollTurn(settings(Duration.ofSeconds(5), Duration.ofMinutes(1)))).isEqualTo(Duration.ofSeconds(55));
+        assertThat(ServeRuntime.pollTurn(settings(Duration.ofSeconds(5), Duration.ofSeconds(6)))).as("at most half the interval")
+                .isEqualTo(Duration.ofSeconds(3));
+    }
+
+    private static ServeRuntime.Settings settings(Duration reconcileEvery, Duration pollInterval) {
+        return new ServeRuntime.Settings(reconcileEvery, Duration.ofMinutes(5), pollInterval, Duration.ofHours(6), 2, Duration.ofSeconds(60));
     }
 }
