@@ -62,7 +62,9 @@ public class Reconciler {
 
     /**
      * Reconciles every unprocessed {@code observability_call_evaluated} event in the inbox, and marks events of
-     * unknown types as seen (stored and listed, not acted on).
+     * unknown types as seen (stored and listed, not acted on). Each event is applied in a transaction of its own
+     * ({@link WebhookInbox#process}), so processes sharing the database (serve replicas) may run this at the same
+     * time: each event is counted by the one that applied it.
      */
     public InboxPass processInbox() {
         inbox.settleUnknownTypes(WebhookEvent.KNOWN_TYPES);
@@ -76,32 +78,13 @@ public class Reconciler {
         do {
             batch = inbox.unprocessed(CALL_EVALUATED, lastId, 500);
             for (WebhookInbox.StoredEvent event : batch) {
-                CallLog callLog;
-                try {
-                    callLog = BluejayJson.mapper().readValue(event.body(), CallLog.class);
-                } catch (JacksonException e) {
-                    inbox.markOutcome(event.id(), "UNREADABLE");
-                    unreadable++;
-                    log.warn("webhook event {} is not a readable call log: {}", event.id(), e.getOriginalMessage());
-                    continue;
-                }
-                switch (apply(callLog, "WEBHOOK")) {
-                    case RECORDED -> {
-                        matched++;
-                        inbox.markOutcome(event.id(), "MATCHED");
-                    }
-                    case ALREADY_HAD_RESULT -> {
-                        unchanged++;
-                        inbox.markOutcome(event.id(), "UNCHANGED");
-                    }
-                    case NOT_FINISHED -> {
-                        progress++;
-                        inbox.markOutcome(event.id(), "PROGRESS");
-                    }
-                    case NO_SUCH_CALL -> {
-                        orphans++;
-                        inbox.markOutcome(event.id(), "ORPHAN");
-                    }
+                switch (inbox.process(event, this::reconcile).orElse("")) { // empty: another process applied it meanwhile
+                    case "MATCHED" -> matched++;
+                    case "UNCHANGED" -> unchanged++;
+                    case "PROGRESS" -> progress++;
+                    case "ORPHAN" -> orphans++;
+                    case "UNREADABLE" -> unreadable++;
+                    default -> { }
                 }
             }
             if (!batch.isEmpty()) {
@@ -109,6 +92,23 @@ public class Reconciler {
             }
         } while (batch.size() == 500);
         return new InboxPass(matched, unchanged, progress, orphans, unreadable);
+    }
+
+    /** Applies one stored call event; returns the outcome its inbox row records. */
+    private String reconcile(WebhookInbox.StoredEvent event) {
+        CallLog callLog;
+        try {
+            callLog = BluejayJson.mapper().readValue(event.body(), CallLog.class);
+        } catch (JacksonException e) {
+            log.warn("webhook event {} is not a readable call log: {}", event.id(), e.getOriginalMessage());
+            return "UNREADABLE";
+        }
+        return switch (apply(callLog, "WEBHOOK")) {
+            case RECORDED -> "MATCHED";
+            case ALREADY_HAD_RESULT -> "UNCHANGED";
+            case NOT_FINISHED -> "PROGRESS";
+            case NO_SUCH_CALL -> "ORPHAN";
+        };
     }
 
     /** What {@link #apply} did. */

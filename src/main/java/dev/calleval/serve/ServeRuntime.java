@@ -40,7 +40,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * What {@code calleval serve} runs besides the web server (whose webhook receiver stores events): the schedules of
- * the job files (Spring's {@link CronTrigger}, each in its zone), a reconciliation round every
+ * the job files (Spring's {@link CronTrigger}, each in its zone; each occurrence fired by one serve process of those
+ * sharing the database: {@link ScheduleLock}), a reconciliation round every
  * {@code reconcileEvery} (webhook inbox, simulation events; polling calls without a result every
  * {@code pollInterval}), and the launches ({@link JobLaunches}).
  *
@@ -76,10 +77,12 @@ public class ServeRuntime implements SmartLifecycle {
     private final JobRunner runner;
     private final BluejayClientFactory clients;
     private final ApplicationEventPublisher events;
+    private final ScheduleLock scheduleLock;
 
     public ServeRuntime(JobLaunches launches, Reconciler reconciler, SimulationEventProcessor simulationEvents, ApiToken apiToken, Clock clock,
-            DropFolderPoller dropFolders, JobRunner runner, BluejayClientFactory clients, ApplicationEventPublisher events) {
+            DropFolderPoller dropFolders, JobRunner runner, BluejayClientFactory clients, ApplicationEventPublisher events, ScheduleLock scheduleLock) {
         this.events = events;
+        this.scheduleLock = scheduleLock;
         this.dropFolders = dropFolders;
         this.runner = runner;
         this.clients = clients;
@@ -142,7 +145,7 @@ public class ServeRuntime implements SmartLifecycle {
             if (schedule == null) {
                 continue;
             }
-            scheduler.schedule(() -> fire(job.getKey()), new CronTrigger(schedule.cron(), schedule.zoneId()));
+            scheduleLock.schedule(scheduler, job.getKey(), schedule, () -> fire(job.getKey())); // once across serve replicas
             ZonedDateTime next = schedule.next(clock.instant());
             log.info("schedule: {} runs at '{}' ({}); next at {}", job.getKey(), schedule.cron(), schedule.zone(), next == null ? "never" : next);
             scheduled++;
@@ -227,7 +230,10 @@ public class ServeRuntime implements SmartLifecycle {
         }
     }
 
-    /** One reconciliation round: simulation events, call results from the inbox, polling when due, OVERDUE marks. */
+    /**
+     * One reconciliation round: simulation events, call results from the inbox, polling when due (and this process's
+     * turn: {@link ScheduleLock#takeTurn}), OVERDUE marks.
+     */
     void reconcile() {
         Running r = running;
         if (r == null) {
@@ -239,6 +245,7 @@ public class ServeRuntime implements SmartLifecycle {
             boolean poll = !now.isBefore(nextPoll);
             if (poll) {
                 nextPoll = now.plus(r.settings().pollInterval());
+                poll = scheduleLock.takeTurn("reconcile-poll", pollTurn(r.settings())); // one replica polls per interval
             }
             Reconciler.Round round = reconciler.round(poll ? r.connection().pollClient() : null, CallScope.all(), r.settings().pollAfter(),
                     r.settings().window());
@@ -249,6 +256,16 @@ public class ServeRuntime implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.warn("reconcile: the round failed, trying again in {}: {}", Durations.shown(r.settings().reconcileEvery()), e.getMessage());
         }
+    }
+
+    /**
+     * How long a polling turn is this process's: the poll interval less one reconciliation period (at most half the
+     * interval), so that the process polling every interval finds its next turn free.
+     */
+    static Duration pollTurn(Settings settings) {
+        Duration interval = settings.pollInterval();
+        Duration slack = settings.reconcileEvery().compareTo(interval.dividedBy(2)) < 0 ? settings.reconcileEvery() : interval.dividedBy(2);
+        return interval.minus(slack);
     }
 
     @Override

@@ -32,7 +32,10 @@ public class SimulationEventProcessor {
     /** Counts of one pass over the inbox. */
     public record Pass(int applied, int unchanged, int unreadable) {}
 
-    /** Processes every unprocessed simulation event in the inbox. */
+    /**
+     * Processes every unprocessed simulation event in the inbox, each in a transaction of its own
+     * ({@link WebhookInbox#process}): processes sharing the database may run this at the same time.
+     */
     public Pass processInbox() {
         int applied = 0;
         int unchanged = 0;
@@ -46,26 +49,28 @@ public class SimulationEventProcessor {
                     lastId = batch.get(batch.size() - 1).id();
                 }
                 for (WebhookInbox.StoredEvent stored : batch) {
-                    WebhookEvent event;
-                    try {
-                        event = WebhookEvent.parse(type, BluejayJson.mapper().readTree(stored.body()));
-                    } catch (IllegalArgumentException | JacksonException e) {
-                        inbox.markOutcome(stored.id(), "UNREADABLE");
-                        unreadable++;
-                        log.warn("webhook event {} ({}) is not readable: {}", stored.id(), type, e.getMessage());
-                        continue;
-                    }
-                    boolean changed = apply(event);
-                    inbox.markOutcome(stored.id(), changed ? "APPLIED" : "UNCHANGED");
-                    if (changed) {
-                        applied++;
-                    } else {
-                        unchanged++;
+                    switch (inbox.process(stored, e -> applyStored(type, e)).orElse("")) { // empty: another process applied it
+                        case "APPLIED" -> applied++;
+                        case "UNCHANGED" -> unchanged++;
+                        case "UNREADABLE" -> unreadable++;
+                        default -> { }
                     }
                 }
             } while (batch.size() == 500);
         }
         return new Pass(applied, unchanged, unreadable);
+    }
+
+    /** Applies one stored simulation event of {@code type}; returns the outcome its inbox row records. */
+    private String applyStored(String type, WebhookInbox.StoredEvent stored) {
+        WebhookEvent event;
+        try {
+            event = WebhookEvent.parse(type, BluejayJson.mapper().readTree(stored.body()));
+        } catch (IllegalArgumentException | JacksonException e) {
+            log.warn("webhook event {} ({}) is not readable: {}", stored.id(), type, e.getMessage());
+            return "UNREADABLE";
+        }
+        return apply(event) ? "APPLIED" : "UNCHANGED";
     }
 
     /** Applies one simulation event. @return true when the store changed */

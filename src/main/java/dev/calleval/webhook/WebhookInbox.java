@@ -7,24 +7,35 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The durable webhook inbox ({@code webhook_event}). Events are stored as received (raw body) with a
- * deduplication key; a redelivery with the same key is recognised and not stored again.
+ * deduplication key; a redelivery with the same key is recognised and not stored again, whichever process (serve
+ * replica, a run waiting for results) receives it: the unique key {@code webhook_event_dedupe_uk} decides.
+ *
+ * <p>Each stored event is applied once across processes sharing the database: {@link #process} takes it, applies it and
+ * records its outcome in one transaction, and a process that reads the same event at the same moment finds it taken.
+ * Thread-safe.
  */
 @Repository
 public class WebhookInbox {
     private final NamedParameterJdbcTemplate jdbc;
     private final Clock clock;
+    private final TransactionTemplate transaction;
 
-    public WebhookInbox(NamedParameterJdbcTemplate jdbc, Clock clock) {
+    public WebhookInbox(NamedParameterJdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactionManager) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.transaction = new TransactionTemplate(transactionManager);
     }
 
     /** An event stored in the inbox and not yet reconciled. */
@@ -75,6 +86,33 @@ public class WebhookInbox {
                 Map.of("type", type, "limit", limit, "after", afterId),
                 (rs, n) -> new StoredEvent(rs.getLong("id"), rs.getString("event_type"), rs.getString("call_id"),
                         rs.getString("source_id"), rs.getString("body")));
+    }
+
+    /**
+     * Applies one event read by {@link #unprocessed} unless another process (or thread) has processed it since: in one
+     * transaction (joining the caller's, if any), takes the event with a conditional update (only while it is
+     * unprocessed; a process taking it at the same moment waits for this transaction and then finds it processed),
+     * runs {@code handler}, and records the outcome the handler returns ({@link #markOutcome}). The handler's changes
+     * (ledger, simulation tables) commit together with the outcome, or not at all: an exception from the handler rolls
+     * both back and leaves the event unprocessed for a later pass.
+     *
+     * <p>So each event is applied once however many serve replicas read the inbox. An {@code ORPHAN} outcome leaves the
+     * event unprocessed, to be taken again by a later pass (by any process).
+     *
+     * @param handler applies the event and returns its outcome ({@code MATCHED}, {@code ORPHAN}, ...)
+     * @return the outcome, or empty when the event had already been processed by another pass
+     */
+    public Optional<String> process(StoredEvent event, Function<StoredEvent, String> handler) {
+        return Optional.ofNullable(transaction.execute(tx -> {
+            int taken = jdbc.update("UPDATE webhook_event SET processed_at = :now WHERE id = :id AND processed_at IS NULL",
+                    new MapSqlParameterSource("id", event.id()).addValue("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC)));
+            if (taken == 0) {
+                return null;
+            }
+            String outcome = handler.apply(event);
+            markOutcome(event.id(), outcome);
+            return outcome;
+        }));
     }
 
     /**

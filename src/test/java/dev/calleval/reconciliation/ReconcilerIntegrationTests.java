@@ -165,4 +165,39 @@ class ReconcilerIntegrationTests {
         assertThat(results.awaitingResults(dev.calleval.ledger.CallScope.execution(7L), BluejayEndpoint.DEFAULT, Instant.now().minusSeconds(60), 0, 10)).as("none submitted before the cutoff").isEmpty();
         assertThat(results.countAwaitingResults(8L)).as("another execution").isZero();
     }
+
+    @Test
+    void twoPassesAtTheSameMomentApplyEachEventOnce() throws Exception {
+        int calls = 200;
+        int conflicting = 40; // calls with two different events (two evaluations)
+        for (int i = 0; i < calls; i++) {
+            submitted("src-" + i, "call-" + i);
+            webhook("call-" + i, "COMPLETED", "ev-" + i, "src-" + i);
+            if (i < conflicting) {
+                webhook("call-" + i, "COMPLETED", "ev-" + i + "-other", "src-" + i);
+            }
+        }
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.Callable<Reconciler.InboxPass> pass = () -> {
+            together.await();
+            return reconciler.processInbox();
+        };
+        java.util.concurrent.ExecutorService replicas = java.util.concurrent.Executors.newFixedThreadPool(2);
+        Reconciler.InboxPass a;
+        Reconciler.InboxPass b;
+        try {
+            var first = replicas.submit(pass);
+            var second = replicas.submit(pass);
+            a = first.get();
+            b = second.get();
+        } finally {
+            replicas.shutdownNow();
+        }
+
+        assertThat(a.matched() + b.matched()).as("results recorded, each by one pass").isEqualTo(calls);
+        assertThat(a.unchanged() + b.unchanged()).as("the second event of a call changes nothing").isEqualTo(conflicting);
+        assertThat(jdbc.queryForList("SELECT outcome FROM webhook_event", String.class))
+                .hasSize(calls + conflicting).containsOnly("MATCHED", "UNCHANGED").filteredOn("MATCHED"::equals).hasSize(calls);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM call_ledger WHERE state = 'EVALUATED'", Integer.class)).isEqualTo(calls);
+    }
 }
