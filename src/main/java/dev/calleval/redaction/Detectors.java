@@ -2,7 +2,6 @@ package dev.calleval.redaction;
 
 import com.google.i18n.phonenumbers.PhoneNumberMatch;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
-import com.google.i18n.phonenumbers.Phonenumber;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,14 +33,15 @@ final class Detectors {
             new CreditCardValidator.CreditCardRange[] {
                     new CreditCardValidator.CreditCardRange("3528", "3589", 16, 19), // JCB
                     new CreditCardValidator.CreditCardRange("62", "62", 16, 19), // UnionPay
-                    new CreditCardValidator.CreditCardRange("50", "50", 12, 19), // Maestro
-                    new CreditCardValidator.CreditCardRange("56", "58", 12, 19), // Maestro
-                    new CreditCardValidator.CreditCardRange("6759", "6759", 12, 19), // Maestro UK
-                    new CreditCardValidator.CreditCardRange("6761", "6763", 12, 19)}); // Maestro
+                    new CreditCardValidator.CreditCardRange("50", "50", 16, 19), // Maestro
+                    new CreditCardValidator.CreditCardRange("56", "58", 16, 19), // Maestro
+                    new CreditCardValidator.CreditCardRange("6759", "6759", 16, 19), // Maestro UK
+                    new CreditCardValidator.CreditCardRange("6761", "6763", 16, 19)}); // Maestro
     /** Groups of digits separated by single spaces or dashes, 12 to 19 digits in all. */
     private static final Pattern CARD_CANDIDATE = Pattern.compile("(?<![\\w.,-])\\d+(?:[ -]\\d+)*(?![\\w-]|[.,]\\d)");
 
     private static final Pattern DIGITS = Pattern.compile("\\d+");
+    private static final Pattern DIGITS_ONLY = Pattern.compile("[^0-9]");
 
     private static final IBANValidator IBAN = IBANValidator.getInstance();
     private static final Pattern IBAN_CANDIDATE = Pattern.compile("(?<![A-Za-z0-9])[A-Za-z]{2}\\d{2}(?: ?[A-Za-z0-9]){8,32}");
@@ -96,7 +96,18 @@ final class Detectors {
             while (g.find()) {
                 groups.add(new int[] {g.start(), g.end()});
             }
-            Span best = null;
+            int total = 0;
+            for (int[] group : groups) {
+                total += group[1] - group[0];
+            }
+            if (total <= 19) { // a run of card length is a card as a whole or not at all
+                String digits = DIGITS_ONLY.matcher(m.group()).replaceAll("");
+                if (digits.length() >= 12 && CARDS.isValid(digits)) {
+                    found.add(new Span(m.start(), m.end()));
+                }
+                continue;
+            }
+            Span best = null; // longer: a card followed or preceded by other numbers (an expiry date, say)
             for (int i = 0; i < groups.size(); i++) {
                 StringBuilder digits = new StringBuilder();
                 for (int j = i; j < groups.size() && digits.length() <= 19; j++) {
@@ -191,7 +202,7 @@ final class Detectors {
      * time or longer digit run) in the national formats of {@code regions}, and international ones in any. A number
      * written without {@code +} or an international prefix must look like a phone number: grouped (spaces, dashes,
      * dots, parentheses) or starting with its region's trunk prefix, or follow a word like "phone" or "call"; and it
-     * is left alone after a word like "order", "invoice" or "reference".
+     * is left alone after a word like "order", "invoice" or "reference", or when glued to a code by a dash ({@code ORD-2024-118834}).
      */
     static List<Span> phones(String text, List<String> regions) {
         List<Span> found = new ArrayList<>();
@@ -206,21 +217,28 @@ final class Detectors {
     }
 
     private static boolean accepted(String text, PhoneNumberMatch match, String region) {
-        Phonenumber.PhoneNumber.CountryCodeSource source = match.number().getCountryCodeSource();
-        if (source == Phonenumber.PhoneNumber.CountryCodeSource.FROM_NUMBER_WITH_PLUS_SIGN
-                || source == Phonenumber.PhoneNumber.CountryCodeSource.FROM_NUMBER_WITH_IDD) {
-            return true;
+        String raw = match.rawString();
+        String digits = raw.replaceAll("[^0-9]", "");
+        if (raw.startsWith("+") || raw.startsWith("\uFF0B") || digits.startsWith("00") || digits.startsWith("011")) {
+            return true; // international: +44 ..., 0044 ..., 011 44 ...
+        }
+        if (partOfToken(text, match.start(), match.end())) {
+            return false; // ORD-2024-118834, SN-48213-99871
         }
         String before = text.substring(Math.max(0, match.start() - 40), match.start());
         if (REFERENCE_CONTEXT.matcher(before).find()) {
             return false;
         }
-        String raw = match.rawString();
         boolean grouped = raw.chars().anyMatch(c -> c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/');
         String trunk = PHONES.getNddPrefixForRegion(region, true);
-        String digits = raw.replaceAll("[^0-9]", "");
-        boolean withTrunk = trunk != null && !trunk.isEmpty() && digits.startsWith(trunk)
-                && source == Phonenumber.PhoneNumber.CountryCodeSource.FROM_DEFAULT_COUNTRY;
+        boolean withTrunk = trunk != null && !trunk.isEmpty() && digits.startsWith(trunk);
         return grouped || withTrunk || PHONE_CONTEXT.matcher(before).find();
+    }
+
+    /** Whether {@code [start, end)} is glued to letters or digits by a dash, slash, underscore or '#' (a code, not a number). */
+    private static boolean partOfToken(String text, int start, int end) {
+        boolean gluedBefore = start >= 2 && "-_/#".indexOf(text.charAt(start - 1)) >= 0 && Character.isLetterOrDigit(text.charAt(start - 2));
+        boolean gluedAfter = end + 1 < text.length() && "-_/#".indexOf(text.charAt(end)) >= 0 && Character.isLetterOrDigit(text.charAt(end + 1));
+        return gluedBefore || gluedAfter;
     }
 }
