@@ -59,6 +59,12 @@ final class Detectors {
     /** Words before a bare digit string that make it a phone number. */
     private static final Pattern PHONE_CONTEXT = Pattern.compile("(?i)\\b(?:phone|cell|mobile|call|calling|reach|dial|text|telephone|tel|"
             + "landline|whatsapp|fax|number is|callback)\\b[^.?!]{0,25}$");
+    /** Any of those words, to look for merely possible numbers only in a text that has one. */
+    private static final Pattern PHONE_WORD = Pattern.compile("(?i)\\b(?:phone|cell|mobile|call|calling|reach|dial|text|telephone|tel|"
+            + "landline|whatsapp|fax|number|callback)\\b");
+    /** Words right before a merely possible number that make it a phone number: "phone number is still", "call me at". */
+    private static final Pattern POSSIBLE_CONTEXT = Pattern.compile("(?i)\\b(?:phone|cell|mobile|telephone|tel|fax|landline|whatsapp|"
+            + "call me|reach me|text me|call us|reach us)\\b(?:\\s+number)?(?:\\s+is)?(?:\\s+still)?(?:\\s+(?:on|at))?\\W{0,3}$");
     /** Words before a number that make it a reference rather than a phone number. */
     private static final Pattern REFERENCE_CONTEXT = Pattern.compile("(?i)\\b(?:order|ref|reference|invoice|confirmation|tracking|ticket|case|"
             + "booking|account|policy|transaction|claim|member|membership|customer id|id|serial|sku|item|parcel|shipment|"
@@ -198,8 +204,10 @@ final class Detectors {
     }
 
     /**
-     * Phone numbers libphonenumber finds (leniency {@code VALID}: a number valid for its region, not inside a date,
-     * time or longer digit run) in the national formats of {@code regions}, and international ones in any. A number
+     * Phone numbers libphonenumber finds in the national formats of {@code regions}, and international ones in any:
+     * with leniency {@code VALID} (valid for its region, grouped as its region groups it, not inside a date, time or
+     * longer digit run) by the rules below; with leniency {@code POSSIBLE} (a possible length, e.g. an unassigned area
+     * code, a made-up number in a sample call: {@code (444) 814-9913}) only right after a word like "phone" or "call". A valid number
      * written without {@code +} or an international prefix must look like a phone number: grouped (spaces, dashes,
      * dots, parentheses) or starting with its region's trunk prefix, or follow a word like "phone" or "call"; and it
      * is left alone after a word like "order", "invoice" or "reference", or when glued to a code by a dash ({@code ORD-2024-118834}).
@@ -210,6 +218,13 @@ final class Detectors {
             for (PhoneNumberMatch match : PHONES.findNumbers(text, region, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
                 if (accepted(text, match, region)) {
                     found.add(new Span(match.start(), match.end()));
+                }
+            }
+            if (PHONE_WORD.matcher(text).find()) {
+                for (PhoneNumberMatch match : PHONES.findNumbers(text, region, PhoneNumberUtil.Leniency.POSSIBLE, Long.MAX_VALUE)) {
+                    if (!PHONES.isValidNumber(match.number()) && possibleAccepted(text, match)) {
+                        found.add(new Span(match.start(), match.end()));
+                    }
                 }
             }
         }
@@ -233,6 +248,15 @@ final class Detectors {
         String trunk = PHONES.getNddPrefixForRegion(region, true);
         boolean withTrunk = trunk != null && !trunk.isEmpty() && digits.startsWith(trunk);
         return grouped || withTrunk || PHONE_CONTEXT.matcher(before).find();
+    }
+
+    /**
+     * A number of a possible length that is not valid (an unassigned area code, a made-up number in a sample call:
+     * {@code (444) 814-9913}) is a phone number only right after a word like "phone" or "call".
+     */
+    private static boolean possibleAccepted(String text, PhoneNumberMatch match) {
+        String before = text.substring(Math.max(0, match.start() - 40), match.start());
+        return !partOfToken(text, match.start(), match.end()) && POSSIBLE_CONTEXT.matcher(before).find();
     }
 
     /** Whether {@code [start, end)} is glued to letters or digits by a dash, slash, underscore or '#' (a code, not a number). */
