@@ -59,12 +59,12 @@ final class Detectors {
     /** Words before a bare digit string that make it a phone number. */
     private static final Pattern PHONE_CONTEXT = Pattern.compile("(?i)\\b(?:phone|cell|mobile|call|calling|reach|dial|text|telephone|tel|"
             + "landline|whatsapp|fax|number is|callback)\\b[^.?!]{0,25}$");
-    /** Any of those words, to look for merely possible numbers only in a text that has one. */
-    private static final Pattern PHONE_WORD = Pattern.compile("(?i)\\b(?:phone|cell|mobile|call|calling|reach|dial|text|telephone|tel|"
-            + "landline|whatsapp|fax|number|callback)\\b");
     /** Words right before a merely possible number that make it a phone number: "phone number is still", "call me at". */
     private static final Pattern POSSIBLE_CONTEXT = Pattern.compile("(?i)\\b(?:phone|cell|mobile|telephone|tel|fax|landline|whatsapp|"
             + "call me|reach me|text me|call us|reach us)\\b(?:\\s+number)?(?:\\s+is)?(?:\\s+still)?(?:\\s+(?:on|at))?\\W{0,3}$");
+    /** The words of {@link #POSSIBLE_CONTEXT} anywhere: merely possible numbers are looked for only in a text that has one. */
+    private static final Pattern POSSIBLE_WORD = Pattern.compile("(?i)\\b(?:phone|cell|mobile|telephone|tel|fax|landline|whatsapp|"
+            + "call me|reach me|text me|call us|reach us)\\b");
     /** Words before a number that make it a reference rather than a phone number. */
     private static final Pattern REFERENCE_CONTEXT = Pattern.compile("(?i)\\b(?:order|ref|reference|invoice|confirmation|tracking|ticket|case|"
             + "booking|account|policy|transaction|claim|member|membership|customer id|id|serial|sku|item|parcel|shipment|"
@@ -220,7 +220,7 @@ final class Detectors {
                     found.add(new Span(match.start(), match.end()));
                 }
             }
-            if (PHONE_WORD.matcher(text).find()) {
+            if (POSSIBLE_WORD.matcher(text).find()) { // the costly second pass only where the words for it are
                 for (PhoneNumberMatch match : PHONES.findNumbers(text, region, PhoneNumberUtil.Leniency.POSSIBLE, Long.MAX_VALUE)) {
                     if (!PHONES.isValidNumber(match.number()) && possibleAccepted(text, match)) {
                         found.add(new Span(match.start(), match.end()));
