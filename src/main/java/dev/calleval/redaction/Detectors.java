@@ -56,6 +56,8 @@ final class Detectors {
     private static final Pattern IPV6_CANDIDATE = Pattern.compile("(?<![\\w:.])[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*(?:%[0-9A-Za-z]+)?(?![\\w:])");
 
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+    /** A run of at least 7 digits, single separators allowed between them: what every phone number has. */
+    private static final Pattern PHONE_SHAPED = Pattern.compile("\\d(?:[\\s().\\-/]{0,2}\\d){6,}");
     /** Words before a bare digit string that make it a phone number. */
     private static final Pattern PHONE_CONTEXT = Pattern.compile("(?i)\\b(?:phone|cell|mobile|call|calling|reach|dial|text|telephone|tel|"
             + "landline|whatsapp|fax|number is|callback)\\b[^.?!]{0,25}$");
@@ -214,6 +216,9 @@ final class Detectors {
      */
     static List<Span> phones(String text, List<String> regions) {
         List<Span> found = new ArrayList<>();
+        if (!PHONE_SHAPED.matcher(text).find()) {
+            return found; // no run of 7 or more digits (with separators): libphonenumber's costlier search is skipped
+        }
         for (String region : regions) {
             for (PhoneNumberMatch match : PHONES.findNumbers(text, region, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
                 if (accepted(text, match, region)) {

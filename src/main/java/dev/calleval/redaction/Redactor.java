@@ -84,7 +84,8 @@ public final class Redactor {
             addAll(found, RedactionType.IP_ADDRESS, Detectors.ips(text));
         }
         if (digits >= PHONE_MIN_DIGITS && policy.redacts(RedactionType.PHONE)) {
-            List<Detectors.Span> phones = new ArrayList<>(Detectors.phones(text, policy.phoneRegions()));
+            // searched in the text with what was found already blanked out (same offsets): a card's digits are not searched again
+            List<Detectors.Span> phones = new ArrayList<>(Detectors.phones(blanked(text, found), policy.phoneRegions()));
             phones.sort(Comparator.comparingInt((Detectors.Span s) -> s.start() - s.end()).thenComparingInt(Detectors.Span::start)); // longest first
             addAll(found, RedactionType.PHONE, phones);
         }
@@ -167,6 +168,18 @@ public final class Redactor {
             }
         }
         found.add(new Found(start, end, type, label));
+    }
+
+    /** {@code text} with each find replaced by as many spaces. */
+    private static String blanked(String text, List<Found> found) {
+        if (found.isEmpty()) {
+            return text;
+        }
+        char[] chars = text.toCharArray();
+        for (Found f : found) {
+            java.util.Arrays.fill(chars, f.start(), f.end(), ' ');
+        }
+        return new String(chars);
     }
 
     private static int digits(String text) {
