@@ -211,12 +211,13 @@ public class EvaluateJobFactory {
         return new S3Recordings(s3, d.recordingUrlTtl() != null ? d.recordingUrlTtl() : s3.settings().presignTtl(), d.recordingUrlTooLong());
     }
 
-    /** The mapping defaults of a job's {@code defaults:} section. */
+    /** The mapping defaults of a job's {@code defaults:} section, with its {@code redaction:}. */
     public static MappingDefaults mappingDefaults(JobDefinition.Evaluate definition) {
         CallDefaults d = definition.defaults();
         return new MappingDefaults(definition.name(), d.agentId(), d.externalAgentId(), d.tags(), d.customMetrics(),
                 d.customMetricTags(), d.label(), d.callDirection(), d.callInterface(), d.multichannel(), d.metadata(),
-                d.maxRecordingSize().toBytes(), definition.transcript().formatOrDetect(), definition.transcript().speakerMapping());
+                d.maxRecordingSize().toBytes(), definition.transcript().formatOrDetect(), definition.transcript().speakerMapping(),
+                definition.redaction().policy());
     }
 
     /** How a request that failed ambiguously is settled: the job file's {@code submit.in-doubt} with its request timeout. */

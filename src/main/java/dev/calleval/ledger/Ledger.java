@@ -252,11 +252,12 @@ public class Ledger {
                 .addValue("disposition", r.disposition().name())
                 .addValue("transcript", r.call().transcriptRef() == null ? null : truncate(r.call().transcriptRef(), 2100))
                 .addValue("format", r.call().transcriptFormat() == null ? null : r.call().transcriptFormat().id())
+                .addValue("redactions", r.call().redactions() == null ? null : truncate(r.call().redactions().toString(), 1000))
                 .addValue("owner", r.owner(), java.sql.Types.BIGINT)).toArray(SqlParameterSource[]::new);
         jdbc.batchUpdate("""
                 INSERT INTO execution_call (job_execution_id, ledger_id, source_ref, line, disposition, transcript_ref, transcript_format,
-                    owner_execution_id)
-                VALUES (:exec, :ledger, :ref, :line, :disposition, :transcript, :format, :owner)""", batch);
+                    redactions, owner_execution_id)
+                VALUES (:exec, :ledger, :ref, :line, :disposition, :transcript, :format, :redactions, :owner)""", batch);
     }
 
     /**

@@ -67,7 +67,7 @@ final class CallInputs {
 
     private CallContents.Part<CallContents.Recording> recording(CallRecord row) {
         Optional<String> recording = row.value("recording");
-        if (recording.isEmpty()) {
+        if (recording.isEmpty() || defaults.omitsRecording()) { // redaction on, recording: omit: not read, not sent
             return CallContents.Part.absent();
         }
         String value = recording.get();

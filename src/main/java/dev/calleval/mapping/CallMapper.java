@@ -1,7 +1,12 @@
 package dev.calleval.mapping;
 
+import dev.calleval.bluejay.EvaluateRequest;
+import dev.calleval.redaction.RedactionCounts;
+import dev.calleval.redaction.RequestRedactor;
 import dev.calleval.source.CallRecord;
 import dev.calleval.transcript.TranscriptConverter;
+import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
@@ -45,14 +50,21 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
  *       a problem per column for what it cannot read;</li>
  *   <li>{@link CallMappingRules} applies the rules above to the row and those contents, and checks the request with
  *       the {@link RequestValidator}: a pure function;</li>
- *   <li>a valid request is fingerprinted ({@link MappedCall.Accepted#fingerprint()}).</li>
+ *   <li>with the job's {@code redaction:} on, a valid request is redacted ({@link RequestRedactor}: transcript,
+ *       tool calls, events, metadata, participants; the recording left out unless kept), and a row whose transcript is
+ *       a URL is rejected, since Bluejay would fetch it unredacted;</li>
+ *   <li>a valid request is fingerprinted ({@link MappedCall.Accepted#fingerprint()}), after redaction.</li>
  * </ol>
  * Rejections name each field and reason, in the order {@link CallMappingRules} states.
  * Thread-safe and stateless apart from its configuration.
  */
 public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
+    /** Metadata calleval adds to find a result again: sent as it is even when redaction is on. */
+    static final Set<String> CORRELATION_KEYS = Set.of("calleval_source_id", "calleval_job");
+
     private final CallInputs inputs;
     private final CallMappingRules rules;
+    private final @Nullable RequestRedactor redactor;
 
     /** A mapper without S3 access: rows naming {@code s3://} files are rejected saying so. */
     public CallMapper(MappingDefaults defaults) {
@@ -65,6 +77,7 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
     public CallMapper(MappingDefaults defaults, @Nullable S3Recordings s3) {
         this.inputs = new CallInputs(defaults, s3);
         this.rules = new CallMappingRules(defaults);
+        this.redactor = defaults.redaction() == null ? null : new RequestRedactor(defaults.redaction(), CORRELATION_KEYS);
     }
 
     /**
@@ -76,9 +89,23 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
     public MappedCall process(CallRecord row) {
         CallMappingRules.Result result = rules.map(row, inputs.read(row));
         if (result instanceof CallMappingRules.Valid valid) {
-            // a presigned URL is signed anew each run: the object and its ETag stand for it, so an unchanged call keeps its fingerprint
-            String fingerprint = Fingerprint.of(valid.recordingIdentity() == null ? valid.request() : valid.request().withRecordingUrl(valid.recordingIdentity()));
-            return new MappedCall.Accepted(row.source(), valid.sourceId(), valid.request(), fingerprint, valid.transcriptFormat(), valid.transcriptRef());
+            EvaluateRequest request = valid.request();
+            RedactionCounts redactions = null;
+            if (redactor != null) {
+                if (request.transcriptUrl() != null) {
+                    return new MappedCall.Rejected(row.source(), valid.sourceId(), List.of(new Problem("transcript", "a transcript URL is "
+                            + "fetched by Bluejay and cannot be redacted (redaction is on): give the transcript as a local or s3:// file")));
+                }
+                RequestRedactor.Redacted redacted = redactor.redact(request);
+                request = redacted.request();
+                redactions = redacted.counts();
+            }
+            // a presigned URL is signed anew each run: the object and its ETag stand for it, so an unchanged call keeps its fingerprint;
+            // with redaction on, the redacted request is fingerprinted (the ledger never holds a hash of the original values)
+            String fingerprint = Fingerprint.of(valid.recordingIdentity() == null || request.recordingUrl() == null ? request
+                    : request.withRecordingUrl(valid.recordingIdentity()));
+            return new MappedCall.Accepted(row.source(), valid.sourceId(), request, fingerprint, valid.transcriptFormat(), valid.transcriptRef(),
+                    redactions);
         }
         return ((CallMappingRules.Invalid) result).rejection();
     }

@@ -1,6 +1,7 @@
 package dev.calleval.mapping;
 
 import dev.calleval.bluejay.EvaluateRequest;
+import dev.calleval.redaction.RedactionCounts;
 import dev.calleval.source.SourceRef;
 import dev.calleval.transcript.TranscriptFormat;
 import java.util.List;
@@ -23,16 +24,24 @@ public sealed interface MappedCall {
      * @param transcriptFormat the format of the local transcript file it was converted from; null when none
      * @param transcriptRef where the transcript came from, for the report's link: the local file as an absolute
      *     normalised path, or the {@code transcript_url}; null when the call has no transcript
+     * @param redactions what redaction replaced in the request, per type (the request is already redacted); null when
+     *     the job does not redact
      */
     record Accepted(SourceRef source, String sourceId, EvaluateRequest request, String fingerprint,
-            @Nullable TranscriptFormat transcriptFormat, @Nullable String transcriptRef) implements MappedCall {
+            @Nullable TranscriptFormat transcriptFormat, @Nullable String transcriptRef, @Nullable RedactionCounts redactions)
+            implements MappedCall {
+        public Accepted(SourceRef source, String sourceId, EvaluateRequest request, String fingerprint,
+                @Nullable TranscriptFormat transcriptFormat, @Nullable String transcriptRef) {
+            this(source, sourceId, request, fingerprint, transcriptFormat, transcriptRef, null);
+        }
+
         public Accepted(SourceRef source, String sourceId, EvaluateRequest request, String fingerprint) {
-            this(source, sourceId, request, fingerprint, null, null);
+            this(source, sourceId, request, fingerprint, null, null, null);
         }
 
         public Accepted(SourceRef source, String sourceId, EvaluateRequest request, String fingerprint,
                 @Nullable TranscriptFormat transcriptFormat) {
-            this(source, sourceId, request, fingerprint, transcriptFormat, null);
+            this(source, sourceId, request, fingerprint, transcriptFormat, null, null);
         }
     }
 

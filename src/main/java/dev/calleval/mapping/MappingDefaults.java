@@ -2,6 +2,7 @@ package dev.calleval.mapping;
 
 import dev.calleval.bluejay.CallDirection;
 import dev.calleval.bluejay.CallInterface;
+import dev.calleval.redaction.RedactionPolicy;
 import java.util.List;
 import java.util.Map;
 import dev.calleval.transcript.SpeakerMapping;
@@ -17,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param transcriptFormat the format of local transcript files; null to detect it per file (a row's
  *     {@code transcript_format} column overrides both)
  * @param speakers how transcript speakers become AGENT or USER, and the filler words
+ * @param redaction the personal data removed from every accepted request (the job's {@code redaction:}); null: none
  */
 public record MappingDefaults(
         String jobName,
@@ -32,7 +34,8 @@ public record MappingDefaults(
         Map<String, String> metadata,
         long maxRecordingBytes,
         @Nullable TranscriptFormat transcriptFormat,
-        SpeakerMapping speakers) {
+        SpeakerMapping speakers,
+        @Nullable RedactionPolicy redaction) {
 
     public MappingDefaults {
         tags = List.copyOf(tags);
@@ -45,6 +48,26 @@ public record MappingDefaults(
         if (maxRecordingBytes <= 0) {
             throw new IllegalArgumentException("max-recording-bytes must be positive, got " + maxRecordingBytes);
         }
+    }
+
+    /** Defaults without redaction. */
+    public MappingDefaults(String jobName, @Nullable String agentId, @Nullable String externalAgentId, List<String> tags, List<String> customMetrics,
+            List<String> customMetricTags, @Nullable String label, @Nullable CallDirection callDirection, @Nullable CallInterface callInterface,
+            @Nullable Boolean multichannel, Map<String, String> metadata, long maxRecordingBytes, @Nullable TranscriptFormat transcriptFormat,
+            SpeakerMapping speakers) {
+        this(jobName, agentId, externalAgentId, tags, customMetrics, customMetricTags, label, callDirection, callInterface, multichannel, metadata,
+                maxRecordingBytes, transcriptFormat, speakers, null);
+    }
+
+    /** These defaults with {@code redaction} applied to every accepted request. */
+    public MappingDefaults withRedaction(@Nullable RedactionPolicy redaction) {
+        return new MappingDefaults(jobName, agentId, externalAgentId, tags, customMetrics, customMetricTags, label, callDirection, callInterface,
+                multichannel, metadata, maxRecordingBytes, transcriptFormat, speakers, redaction);
+    }
+
+    /** Whether the recording is left out of the request (redaction on, {@code recording: omit}). */
+    boolean omitsRecording() {
+        return redaction != null && !redaction.keepRecording();
     }
 
     /** Defaults for tests and ad-hoc use: no agent, 50 MiB recordings. */

@@ -6,7 +6,8 @@
  * <p>{@link dev.calleval.mapping.CallMapper}, the job's item processor, works in three stages: {@code CallInputs}
  * does all the I/O (the files a row names, locally or in S3, and presigned recording URLs) and keeps a problem per
  * column; {@code CallMappingRules} is a pure function of the row and those contents (the rules and the API's
- * constraints, tested without files); {@code Fingerprint} hashes an accepted request for the ledger.
+ * constraints, tested without files); with the job's {@code redaction:} on, {@code dev.calleval.redaction.RequestRedactor}
+ * replaces personal data in the accepted request; {@code Fingerprint} then hashes it for the ledger.
  */
 @NullMarked
 package dev.calleval.mapping;

@@ -126,6 +126,11 @@ final class CallTable {
             return "transcript: <a href=\"" + esc(Html.fileHref(pageDirectory, file)) + "\">" + esc(name) + "</a> <small class=\"note\">(linked only: "
                     + "the page shows at most " + count(MAX_INLINE_TRANSCRIPTS / 1_000_000) + " MB of transcripts)</small>";
         }
+        if (c.redacted()) { // the file holds what was redacted before sending: never shown in the report
+            return "transcript: <a href=\"" + esc(Html.fileHref(pageDirectory, file)) + "\">" + esc(name) + "</a> <small class=\"note\">(redacted "
+                    + "before sending" + (c.redactions() == null || c.redactions().isEmpty() ? "" : ": " + esc(c.redactions()))
+                    + "; the file is not shown here)</small>";
+        }
         StringBuilder out = new StringBuilder();
         TranscriptPreview.Preview preview = TranscriptPreview.read(file, c.transcriptFormat());
         out.append("<details><summary>transcript ").append(esc(name)).append("</summary><p class=\"ref\"><a href=\"").append(esc(Html.fileHref(pageDirectory, file)))

@@ -59,18 +59,26 @@ public class ExecutionRecords {
      * @param transcriptRef where its transcript came from (absolute path or URL), null without one
      * @param transcriptFormat the format id the transcript file was read as, null without a local file
      * @param endpoint the Bluejay endpoint the call was sent to ({@link BluejayEndpoint#key})
+     * @param redactions what redaction replaced before the call was sent ({@code email=1;phone=2}, empty when nothing);
+     *     null when the job did not redact
      */
     public record ExecutionCallRow(long line, String sourceRef, String sourceId, Disposition disposition, LedgerState state,
             @Nullable String callId, int attempts, boolean inDoubt, @Nullable String bluejayStatus, @Nullable String resultVia,
             @Nullable Boolean goalSuccess, @Nullable Boolean hallucination, @Nullable Integer numTurns,
             @Nullable Double agentSpeakPercentage, @Nullable Double latencyP50, @Nullable Double latencyP90,
             @Nullable String customMetricsJson, @Nullable String lastError, @Nullable String transcriptRef,
-            @Nullable String transcriptFormat, String endpoint) {}
+            @Nullable String transcriptFormat, String endpoint, @Nullable String redactions) {
+
+        /** Whether the call was redacted before it was sent (the job had redaction on). */
+        public boolean redacted() {
+            return redactions != null;
+        }
+    }
 
     /** Streams the calls an execution read, in input order, without holding them all in memory. */
     public void forEachExecutionCall(long executionId, Consumer<ExecutionCallRow> consumer) {
         jdbc.query("""
-                SELECT e.line, e.source_ref, e.disposition, e.transcript_ref, e.transcript_format, l.* FROM execution_call e
+                SELECT e.line, e.source_ref, e.disposition, e.transcript_ref, e.transcript_format, e.redactions, l.* FROM execution_call e
                 JOIN call_ledger l ON l.id = e.ledger_id
                 WHERE e.job_execution_id = :exec ORDER BY e.line""", Map.of("exec", executionId), (ResultSet rs) -> {
             consumer.accept(new ExecutionCallRow(rs.getLong("line"), rs.getString("source_ref"), rs.getString("source_id"),
@@ -80,7 +88,7 @@ public class ExecutionRecords {
                     rs.getObject("num_turns", Integer.class), rs.getObject("agent_speak_pct", Double.class),
                     rs.getObject("latency_p50", Double.class), rs.getObject("latency_p90", Double.class),
                     rs.getString("custom_metrics"), rs.getString("last_error"), rs.getString("transcript_ref"),
-                    rs.getString("transcript_format"), rs.getString("endpoint")));
+                    rs.getString("transcript_format"), rs.getString("endpoint"), rs.getString("redactions")));
         });
     }
 

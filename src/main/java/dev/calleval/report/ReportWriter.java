@@ -134,21 +134,23 @@ public class ReportWriter {
 
     /**
      * {@code calls.csv}: one row per call the execution read, in input order; {@code endpoint} (last column) is the
-     * Bluejay endpoint the row's ledger entry belongs to, the one {@code call_id} is an id at. Does not close {@code out}.
+     * Bluejay endpoint the row's ledger entry belongs to, the one {@code call_id} is an id at; {@code redactions} what
+     * redaction replaced before the call was sent, per type ({@code email=1;phone=2}; empty when the job does not redact
+     * or nothing was found). Does not close {@code out}.
      *
      * @throws IOException when {@code out} fails
      */
     public void writeCalls(Writer out, long executionId) throws IOException {
         CSVPrinter csv = CSVFormat.RFC4180.builder().setHeader("line", "source", "source_id", "disposition", "state",
                 "call_id", "attempts", "in_doubt", "bluejay_status", "result_via", "goal_success", "hallucination",
-                "num_turns", "agent_speak_percentage", "latency_p50_s", "latency_p90_s", "custom_metrics", "last_error", "endpoint")
-                .get().print(out);
+                "num_turns", "agent_speak_percentage", "latency_p50_s", "latency_p90_s", "custom_metrics", "last_error", "endpoint",
+                "redactions").get().print(out);
         ledger.forEachExecutionCall(executionId, row -> {
             try {
                 csv.printRecord(row.line(), safe(row.sourceRef()), safe(row.sourceId()), row.disposition(), row.state(), row.callId(),
                         row.attempts(), row.inDoubt(), row.bluejayStatus(), row.resultVia(), row.goalSuccess(), row.hallucination(),
                         row.numTurns(), row.agentSpeakPercentage(), row.latencyP50(), row.latencyP90(), safe(row.customMetricsJson()),
-                        safe(row.lastError()), row.endpoint());
+                        safe(row.lastError()), row.endpoint(), row.redactions());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
