@@ -27,6 +27,7 @@ record JobFile(
         @DefaultValue ResultsSettings results,
         @DefaultValue ReportSettings report,
         @DefaultValue TranscriptSettings transcript,
+        @DefaultValue SamplingSettings sampling,
         @Nullable Schedule schedule,
         @Nullable Path file) {
 
@@ -66,7 +67,7 @@ record JobFile(
     /** The job this file declares, by its one kind section; relative paths in it resolve against {@code file}'s folder. */
     JobDefinition definition(@Nullable Path file) {
         if (source != null) {
-            return new JobDefinition.Evaluate(name, description, source, defaults, submit, results, report, transcript, schedule, file);
+            return new JobDefinition.Evaluate(name, description, source, defaults, submit, results, report, transcript, sampling, schedule, file);
         }
         if (enrich != null) {
             return new JobDefinition.Enrich(name, description, enrich, submit, report, schedule, file);
@@ -75,7 +76,7 @@ record JobFile(
             return new JobDefinition.SimulateSms(name, description, simulateSms, submit, report, file);
         }
         if (dropFolder != null) {
-            return new JobDefinition.DropFolder(name, description, dropFolder, defaults, submit, results, report, transcript, file);
+            return new JobDefinition.DropFolder(name, description, dropFolder, defaults, submit, results, report, transcript, sampling, file);
         }
         throw new IllegalStateException("unreachable: the constructor requires one kind section");
     }
