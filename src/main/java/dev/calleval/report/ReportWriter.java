@@ -178,7 +178,7 @@ public class ReportWriter {
     }
 
     /** Neutralises spreadsheet formulas in a text cell. */
-    static @Nullable String safe(@Nullable String text) {
+    public static @Nullable String safe(@Nullable String text) {
         if (text == null || text.isEmpty()) {
             return text;
         }
