@@ -27,8 +27,8 @@ final class PlanTable {
         out.printf("  %-30s %s%n", "time at the rate limit", p.secondsAtRateLimit() == null ? "no estimate (submit.rate-limit 0: unlimited)"
                 : duration(p.secondsAtRateLimit()) + " at " + rate(p.rateLimit()) + " request(s)/s (at least: one request per call, no retries)");
         if (p.cost() != null && p.costPerCall() != null) {
-            out.printf("  %-30s %s  (%d × %s per call, in the unit of defaults.cost-per-call)%n", "cost", p.cost().stripTrailingZeros().toPlainString(),
-                    p.toSend(), p.costPerCall().stripTrailingZeros().toPlainString());
+            out.printf("  %-30s %s  (%d × %s per call, in the unit of defaults.cost-per-call)%n", "cost", p.cost().toPlainString(),
+                    p.toSend(), p.costPerCall().toPlainString());
         } else {
             out.printf("  %-30s %s%n", "cost", "not shown (set defaults.cost-per-call)");
         }
