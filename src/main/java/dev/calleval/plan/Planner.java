@@ -110,6 +110,9 @@ public class Planner {
         } catch (IOException e) {
             Files.deleteIfExists(partial);
             throw new UncheckedIOException("cannot write the plan to " + partial + ": " + e.getMessage(), e);
+        } catch (Exception e) { // the manifest could not be read to its end: no plan, and no half of one left behind
+            Files.deleteIfExists(partial);
+            throw e;
         }
         move(partial, csvFile);
         long toSend = counts.getOrDefault("SEND", 0L) + counts.getOrDefault("SEND_IN_DOUBT", 0L);
