@@ -71,6 +71,16 @@ class ApiConnection {
     }
 
     /**
+     * The endpoint a command's calls would be recorded under, without opening anything (no sandbox started, no API key
+     * needed): {@link BluejayEndpoint#SANDBOX} with {@code --sandbox}, else {@code BLUEJAY_BASE_URL} normalised.
+     *
+     * @throws IllegalArgumentException when {@code BLUEJAY_BASE_URL} is not an http(s) URL
+     */
+    BluejayEndpoint endpoint(boolean sandbox) {
+        return sandbox ? BluejayEndpoint.SANDBOX : BluejayEndpoint.of(URI.create(baseUrl));
+    }
+
+    /**
      * Opens the connection.
      *
      * @param sandboxConfig the sandbox to start, or null for the real API

@@ -103,7 +103,7 @@ class ReconcileCommand implements Callable<Integer> {
         StatusReport.Snapshot snapshot = status.snapshot(definition == null ? null : definition.name(), 1);
         String label = "calls" + (definition == null ? "" : " of " + definition.name());
         if (polledEndpoint != null) { // the calls of the endpoint polled: those of another endpoint are not polled here
-            printCalls(label + " to " + polledEndpoint, snapshot.callsByEndpoint().getOrDefault(polledEndpoint, new StatusReport.Calls(0, 0, 0, 0, 0, 0)),
+            printCalls(label + " to " + polledEndpoint, snapshot.callsByEndpoint().getOrDefault(polledEndpoint, StatusReport.Calls.NONE),
                     out);
         } else if (snapshot.callsByEndpoint().isEmpty()) {
             printCalls(label, snapshot.calls(), out);
@@ -115,8 +115,7 @@ class ReconcileCommand implements Callable<Integer> {
     }
 
     private static void printCalls(String label, StatusReport.Calls c, PrintWriter out) {
-        out.printf("%s: %d evaluated, %d incomplete, %d waiting for a result, %d overdue, %d pending or in doubt, %d failed (next run retries)%n",
-                label, c.evaluated(), c.incomplete(), c.waitingForResult(), c.overdue(), c.inDoubt(), c.failed());
+        out.printf("%s: %s%n", label, c.line());
     }
 
     private CommandSpec spec() {

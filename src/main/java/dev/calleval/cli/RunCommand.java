@@ -3,6 +3,8 @@ package dev.calleval.cli;
 import dev.calleval.jobfile.JobDefinition;
 import dev.calleval.jobfile.JobDefinitions;
 import dev.calleval.launch.JobRunner;
+import dev.calleval.plan.Plan;
+import dev.calleval.plan.Planner;
 import dev.calleval.source.ManifestHeader;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -31,7 +33,8 @@ import picocli.CommandLine.Spec;
                 "2:bad usage or configuration: the job file, a manifest that cannot be read (missing, empty, not UTF-8 text), "
                         + "no webhook signing secret for a run that waits on its own port against the real API, a *_FILE secret "
                         + "unreadable, empty or set twice",
-                "4:not started: the same job over the same source is already running (another live execution)"})
+                "4:not started: the same job over the same source is already running (another live execution)",
+                "With --dry-run: 0 the plan was made (1 with --fail-on-rejects when rows would be rejected), 2 as above"})
 class RunCommand implements Callable<Integer>, ReceivesWebhooks {
     @Spec
     @Nullable CommandSpec spec;
@@ -52,6 +55,12 @@ class RunCommand implements Callable<Integer>, ReceivesWebhooks {
             + "they are in the report's rejects.csv); without it rejected rows are reported and the exit code is 0")
     boolean failOnRejects;
 
+    @Option(names = "--dry-run", description = "make the plan and send nothing: read, map and validate every row, consult the "
+            + "ledger, apply sampling, and print rows, valid, rejected, already done, to send, time at the rate limit and cost "
+            + "(with defaults.cost-per-call); writes plan.json and plan.csv to the job's report folder. Nothing is recorded in the "
+            + "ledger or the job repository; a run afterwards sends every call the plan lists as SEND")
+    boolean dryRun;
+
     @picocli.CommandLine.Mixin
     JobParameterOptions parameters = new JobParameterOptions();
 
@@ -60,8 +69,10 @@ class RunCommand implements Callable<Integer>, ReceivesWebhooks {
     private final ApiConnection connection;
     private final JobExecution execution;
     private final JobRunner runner;
+    private final Planner planner;
 
-    RunCommand(JobDefinitions jobs, ApiConnection connection, JobExecution execution, JobRunner runner, java.time.Clock clock) {
+    RunCommand(JobDefinitions jobs, ApiConnection connection, JobExecution execution, JobRunner runner, Planner planner, java.time.Clock clock) {
+        this.planner = planner;
         this.jobs = jobs;
         this.runner = runner;
         this.clock = clock;
@@ -78,6 +89,9 @@ class RunCommand implements Callable<Integer>, ReceivesWebhooks {
         }
         PrintWriter err = spec().commandLine().getErr();
         // a manifest that cannot be read is refused here (ManifestException: one line, exit 2), before any job execution exists
+        if (dryRun) {
+            return plan(definition, out, err);
+        }
         runner.checkSource(definition).flatMap(ManifestHeader::warning).ifPresent(w -> err.println("calleval: warning: " + w));
         err.flush();
         try (ApiConnection.Open open = connection.open(sandbox ? JobExecution.sandboxConfig() : null, out, err)) {
@@ -89,13 +103,43 @@ class RunCommand implements Callable<Integer>, ReceivesWebhooks {
     }
 
     /**
+     * {@code --dry-run}: the plan of an evaluate job, printed and written beside its reports; nothing is sent or recorded
+     * (no job execution, no sandbox, no API key needed).
+     */
+    private int plan(JobDefinition definition, PrintWriter out, PrintWriter err) throws Exception {
+        if (!(definition instanceof JobDefinition.Evaluate evaluate)) {
+            err.println("calleval: --dry-run plans evaluate jobs (a source: section); " + definition.name() + " is a "
+                    + definition.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " job");
+            return ExitCodes.USAGE;
+        }
+        if (waitForResults != null) {
+            err.println("calleval: --wait-for-results does not apply to --dry-run (nothing is sent)");
+            return ExitCodes.USAGE;
+        }
+        runner.checkSource(evaluate); // a manifest that cannot be read: one line, exit 2, as for a run
+        Plan plan = planner.plan(evaluate, connection.endpoint(sandbox), w -> {
+            err.println("calleval: warning: " + w);
+            err.flush();
+        });
+        PlanTable.print(plan, out);
+        out.flush();
+        if (failOnRejects && plan.rejected() > 0) {
+            err.printf("calleval: %s: %d row(s) would be rejected (listed in %s): exit 1 (--fail-on-rejects)%n", definition.name(),
+                    plan.rejected(), plan.calls());
+            err.flush();
+            return ExitCodes.FAILED;
+        }
+        return ExitCodes.OK;
+    }
+
+    /**
      * The receiver is up only while the run waits for results: {@code --wait-for-results} over 0, or {@code --sandbox}
      * (its webhooks come back here; waits 2m by default). A run that does not wait opens no port, so it can run beside
-     * {@code serve} on the same host.
+     * {@code serve} on the same host. A dry run opens none.
      */
     @Override
     public boolean receivesWebhooks() {
-        return sandbox || (waitForResults != null && !waitForResults.isZero());
+        return !dryRun && (sandbox || (waitForResults != null && !waitForResults.isZero()));
     }
 
     private CommandSpec spec() {

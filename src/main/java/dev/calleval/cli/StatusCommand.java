@@ -76,9 +76,10 @@ class StatusCommand implements Callable<Integer> {
             out.println("  none");
         }
         for (StatusReport.Execution e : s.executions()) {
-            out.printf("  %6d  %-24s %-10s %-20s sent %d, already done %d, rejected %d%s%n", e.id(), e.job(), e.status(),
+            out.printf("  %6d  %-24s %-10s %-20s sent %d, already done %d, rejected %d%s%s%n", e.id(), e.job(), e.status(),
                     e.start() == null ? "-" : e.start().toString().replace('T', ' ').replaceAll("\\.\\d+", ""),
-                    e.rowsClaimed(), e.alreadyDone(), e.rejected(), e.endpoint() == null ? "" : "  (endpoint " + e.endpoint() + ")");
+                    e.rowsClaimed(), e.alreadyDone(), e.rejected(), e.leftOut() > 0 ? ", left out by sampling " + e.leftOut() : "",
+                    e.endpoint() == null ? "" : "  (endpoint " + e.endpoint() + ")");
         }
         out.println();
         String calls = "Calls" + (job == null ? "" : " of " + job);
@@ -117,8 +118,7 @@ class StatusCommand implements Callable<Integer> {
     }
 
     private static void printCalls(String label, StatusReport.Calls c, PrintWriter out) {
-        out.printf("%s: %d evaluated, %d incomplete, %d waiting for a result, %d overdue, %d pending or in doubt, %d failed (next run retries)%n",
-                label, c.evaluated(), c.incomplete(), c.waitingForResult(), c.overdue(), c.inDoubt(), c.failed());
+        out.printf("%s: %s%n", label, c.line());
     }
 
     private static void printRun(SimulationStore.RunView run, boolean detail, PrintWriter out) {

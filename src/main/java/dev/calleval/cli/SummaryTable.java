@@ -24,7 +24,8 @@ final class SummaryTable {
             }
         }
         out.printf("  %-26s %8d%s%n", "submitted by this run", s.submittedThisRun(),
-                s.submittedThisRun() == 0 && s.counts().alreadyDone() > 0 ? "  (nothing new to send: every call was already accepted by this endpoint)" : "");
+                s.submittedThisRun() == 0 && s.counts().alreadyDone() > 0 && s.counts().notSampled() + s.counts().deferred() == 0
+                        ? "  (nothing new to send: every call was already accepted by this endpoint)" : "");
         if (s.counts().runningElsewhere() > 0) {
             out.printf("  (running elsewhere: claimed by execution %s, still running when this run read them; it sends them)%n",
                     s.runningElsewhereExecutions().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")));

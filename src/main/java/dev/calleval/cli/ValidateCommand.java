@@ -4,21 +4,16 @@ import dev.calleval.enrich.MappedUpdate;
 import dev.calleval.enrich.SimulationLog;
 import dev.calleval.enrich.SimulationLogMapper;
 import dev.calleval.enrich.SimulationLogSource;
-import dev.calleval.evaluate.EvaluateJobFactory;
+import dev.calleval.evaluate.SourceScan;
 import dev.calleval.jobfile.JobDefinition;
 import dev.calleval.jobfile.JobDefinitions;
-import dev.calleval.mapping.CallMapper;
 import dev.calleval.mapping.MappedCall;
 import dev.calleval.s3.S3Storage;
-import dev.calleval.source.CallRecord;
-import dev.calleval.source.ManifestItemReader;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
-import org.springframework.batch.infrastructure.item.ExecutionContext;
-import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -74,49 +69,29 @@ class ValidateCommand implements Callable<Integer> {
 
     /** Reads and maps every row of an evaluate job's source as {@code run} would, without sending anything. */
     private int validateEvaluate(JobDefinition.Evaluate definition, PrintWriter out) throws Exception {
-        CallMapper mapper = new CallMapper(EvaluateJobFactory.mappingDefaults(definition), EvaluateJobFactory.s3Recordings(definition, s3));
-        ItemStreamReader<CallRecord> reader = EvaluateJobFactory.reader(definition, s3, 1, true);
-        long rows = 0;
-        long valid = 0;
-        long invalid = 0;
-        Map<String, String> firstSeen = new HashMap<>();
+        long[] rows = {0, 0, 0}; // read, valid, invalid
         Map<String, Long> formats = new java.util.TreeMap<>();
-        reader.open(new ExecutionContext());
-        if (reader instanceof ManifestItemReader manifest) {
-            manifest.header().warning().ifPresent(w -> spec.commandLine().getErr().println("calleval: warning: " + w));
+        SourceScan.forEachRow(definition, s3, w -> {
+            spec.commandLine().getErr().println("calleval: warning: " + w);
             spec.commandLine().getErr().flush();
-        }
-        try {
-            CallRecord record;
-            while ((record = reader.read()) != null) {
-                rows++;
-                MappedCall call = mapper.process(record);
-                if (call instanceof MappedCall.Accepted a) {
-                    String key = a.request().agentKey() + "/" + a.sourceId();
-                    String first = firstSeen.putIfAbsent(key, a.source().toString());
-                    if (first != null) {
-                        invalid++;
-                        out.printf("INVALID %s (%s): call_id: duplicate call_id, first at %s%n", a.source(), a.sourceId(), first);
-                    } else {
-                        valid++;
-                        if (a.transcriptFormat() != null) {
-                            formats.merge(a.transcriptFormat().id(), 1L, Long::sum);
-                            out.printf("valid   %s (%s): transcript %s, %s%n", a.source(), a.sourceId(), record.value("transcript").orElse(""),
-                                    a.transcriptFormat().id());
-                        }
-                    }
-                } else if (call instanceof MappedCall.Rejected r) {
-                    invalid++;
-                    out.printf("INVALID %s (%s): %s%n", r.source(), r.sourceId() == null ? "no call_id" : r.sourceId(), r.reason());
+        }, (record, call, duplicate) -> {
+            rows[0]++;
+            if (call instanceof MappedCall.Accepted a) {
+                rows[1]++;
+                if (a.transcriptFormat() != null) {
+                    formats.merge(a.transcriptFormat().id(), 1L, Long::sum);
+                    out.printf("valid   %s (%s): transcript %s, %s%n", a.source(), a.sourceId(), record.value("transcript").orElse(""),
+                            a.transcriptFormat().id());
                 }
+            } else if (call instanceof MappedCall.Rejected r) {
+                rows[2]++;
+                out.printf("INVALID %s (%s): %s%n", r.source(), r.sourceId() == null ? "no call_id" : r.sourceId(), r.reason());
             }
-        } finally {
-            reader.close();
-        }
-        out.printf("%s: %d row(s), %d valid, %d invalid%s%n", definition.sourceShown(), rows, valid, invalid,
+        });
+        out.printf("%s: %d row(s), %d valid, %d invalid%s%n", definition.sourceShown(), rows[0], rows[1], rows[2],
                 formats.isEmpty() ? "" : "; transcript formats: " + formats.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                         .collect(java.util.stream.Collectors.joining(", ")));
-        return invalid == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+        return rows[2] == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     /** Reads and checks every log of an enrich job as {@code enrich} would; a second log for one result is invalid too. */

@@ -142,7 +142,7 @@ public class EvaluateJobFactory {
         SubmitStepMonitor monitor = monitoring.monitor(definition.name(),
                 reader instanceof ManifestItemReader manifest ? manifest::readFraction : () -> -1);
         SubmissionWriter writer = new SubmissionWriter(ledger, client, definition.name(), definition.submit().maxInFlight(),
-                inDoubtLookup(definition.submit()), monitor, transactionManager, retry);
+                inDoubtLookup(definition.submit()), monitor, transactionManager, retry, definition.sampling().sampling());
         var step = new StepBuilder("submit", jobRepository)
                 .<CallRecord, MappedCall>chunk(definition.submit().chunkSize())
                 .interruptionPolicy(new StopOnInterrupt())

@@ -17,15 +17,22 @@ import org.jspecify.annotations.Nullable;
  * @param rejected rows rejected by local checks or by the API in this run
  * @param failed calls not accepted (retries exhausted, or the run stopped)
  * @param inDoubt calls left in doubt
+ * @param leftOut calls left out by the job's {@code sampling:} (not in the sample, or past {@code max-calls})
  * @param callsPerSecond calls accepted per second over the last few seconds (since the previous line in log mode)
  * @param eta time left at the recent pace; null when unknown (no total, no pace yet, or nothing left)
  */
 record Progress(String job, long read, long total, boolean totalExact, long submitted, long alreadyDone, long rejected,
-        long failed, long inDoubt, double callsPerSecond, @Nullable Duration eta) {
+        long failed, long inDoubt, long leftOut, double callsPerSecond, @Nullable Duration eta) {
+
+    /** A progress without calls left out by sampling. */
+    Progress(String job, long read, long total, boolean totalExact, long submitted, long alreadyDone, long rejected, long failed,
+            long inDoubt, double callsPerSecond, @Nullable Duration eta) {
+        this(job, read, total, totalExact, submitted, alreadyDone, rejected, failed, inDoubt, 0, callsPerSecond, eta);
+    }
 
     /** Rows whose outcome in this run is final. */
     long settled() {
-        return submitted + alreadyDone + rejected + failed + inDoubt;
+        return submitted + alreadyDone + rejected + failed + inDoubt + leftOut;
     }
 
     /**
@@ -52,6 +59,9 @@ record Progress(String job, long read, long total, boolean totalExact, long subm
         }
         if (inDoubt > 0) {
             line.append(", in doubt ").append(inDoubt);
+        }
+        if (leftOut > 0) {
+            line.append(", left out by sampling ").append(leftOut);
         }
         line.append(", ").append(String.format(Locale.ROOT, "%.1f", callsPerSecond)).append(" calls/s");
         if (eta != null) {

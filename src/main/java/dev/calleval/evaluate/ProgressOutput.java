@@ -131,6 +131,7 @@ interface ProgressOutput {
                     .addKeyValue("rejected", p.rejected())
                     .addKeyValue("failed", p.failed())
                     .addKeyValue("in_doubt", p.inDoubt())
+                    .addKeyValue("left_out", p.leftOut())
                     .log();
         }
     }

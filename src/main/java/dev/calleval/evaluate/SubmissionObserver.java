@@ -20,6 +20,12 @@ interface SubmissionObserver {
      */
     default void notSent(int rejected, int alreadyDone, int alreadyRejected) {}
 
+    /**
+     * Calls of a committed chunk this run could have sent but left out ({@code sampling:}): not in the sample, or past
+     * the run's {@code max-calls}.
+     */
+    default void leftOut(int notSampled, int deferred) {}
+
     /** A call was accepted by the API (or found there after an ambiguous failure). */
     default void submitted() {}
 

@@ -3,6 +3,7 @@ package dev.calleval.evaluate;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.database.DatabaseRetry;
 import dev.calleval.ledger.Ledger;
+import dev.calleval.ledger.Sampling;
 import dev.calleval.mapping.MappedCall;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,10 @@ final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecutionLis
     private final SubmissionObserver observer;
     private final TransactionTemplate claims;
     private final DatabaseRetry retry;
+    private final Sampling sampling;
     private @Nullable Submitter submitter;
+    /** Calls this step chose to send so far (claimed; in doubt ones included): counted towards {@code sampling.max-calls}. */
+    private long sent;
     private long executionId;
     /** Rows of this step whose outcome the ledger holds (their chunk's claims committed). */
     private long recorded;
@@ -55,9 +59,12 @@ final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecutionLis
      * @param observer hears each row's outcome once it is final for this run (progress, metrics)
      * @param transactionManager the database's: each chunk's claims and rejections commit in one transaction of it
      * @param retry runs that transaction again when the database connection was lost
+     * @param sampling which of the calls it could send the run sends ({@code sampling:}); the others are recorded
+     *     NOT_SAMPLED or DEFERRED
      */
     public SubmissionWriter(Ledger ledger, BluejayClient client, String jobName, int maxInFlight, InDoubtLookup inDoubtLookup,
-            SubmissionObserver observer, PlatformTransactionManager transactionManager, DatabaseRetry retry) {
+            SubmissionObserver observer, PlatformTransactionManager transactionManager, DatabaseRetry retry, Sampling sampling) {
+        this.sampling = sampling;
         this.claims = new TransactionTemplate(transactionManager);
         this.retry = retry;
         this.observer = observer;
@@ -72,6 +79,7 @@ final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecutionLis
     public void beforeStep(StepExecution stepExecution) {
         executionId = stepExecution.getJobExecutionId();
         recorded = 0;
+        sent = 0;
         submitter = new Submitter(client, ledger, executionId, maxInFlight,
                 inDoubtLookup.maxPages() == 0 ? null
                         : new InDoubtResolver(client, inDoubtLookup.delay(), inDoubtLookup.requestTimeout(), inDoubtLookup.maxPages()),
@@ -98,13 +106,14 @@ final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecutionLis
         // connection was lost (a claim decides on what the ledger holds, so a transaction that rolled back is simply
         // decided again); the sends wait until the chunk has ended
         Ledger.ClaimOutcome outcome = retry.call("claiming a chunk of " + chunk.size() + " calls", () -> claims.execute(status -> {
-            Ledger.ClaimOutcome claimed = ledger.claim(executionId, jobName, client.endpoint(), accepted);
+            Ledger.ClaimOutcome claimed = ledger.claim(executionId, jobName, client.endpoint(), accepted, sampling, sent);
             List<MappedCall.Rejected> all = new ArrayList<>(rejected);
             all.addAll(claimed.duplicates());
             ledger.recordRejections(executionId, all);
             return claimed;
         }));
         recorded += chunk.size();
+        sent += outcome.claimed().size();
         rejected.addAll(outcome.duplicates());
         for (MappedCall.Rejected r : rejected) {
             log.info("rejected {} ({}): {}", r.source(), r.sourceId() == null ? "no call_id" : r.sourceId(), r.reason());
@@ -122,11 +131,13 @@ final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecutionLis
                 @Override
                 public void afterCommit() {
                     observer.notSent(rejected.size(), outcome.alreadyDone(), outcome.alreadyRejected());
+                    observer.leftOut(outcome.notSampled(), outcome.deferred());
                     outcome.claimed().forEach(submitter::submit);
                 }
             });
         } else {
             observer.notSent(rejected.size(), outcome.alreadyDone(), outcome.alreadyRejected());
+            observer.leftOut(outcome.notSampled(), outcome.deferred());
             outcome.claimed().forEach(submitter::submit);
         }
     }

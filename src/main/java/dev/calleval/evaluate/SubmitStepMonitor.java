@@ -44,6 +44,7 @@ final class SubmitStepMonitor implements SubmissionObserver, ItemReadListener<Ob
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong inDoubt = new AtomicLong();
+    private final AtomicLong leftOut = new AtomicLong();
     private final Counter rowsReadCounter;
     private final Counter submittedCounter;
     private final Counter alreadyDoneCounter;
@@ -52,6 +53,8 @@ final class SubmitStepMonitor implements SubmissionObserver, ItemReadListener<Ob
     private final Counter rejectedEarlierCounter;
     private final Counter failedCounter;
     private final Counter inDoubtCounter;
+    private final Counter notSampledCounter;
+    private final Counter deferredCounter;
     private final Deque<Sample> samples = new ArrayDeque<>();
     private @Nullable ScheduledExecutorService ticker;
     private boolean running = true;
@@ -80,6 +83,8 @@ final class SubmitStepMonitor implements SubmissionObserver, ItemReadListener<Ob
         this.rejectedEarlierCounter = rejected(registry, "api_earlier");
         this.failedCounter = counter(registry, "calleval.calls.failed", "calls not accepted: retries exhausted or the run stopped");
         this.inDoubtCounter = counter(registry, "calleval.calls.in.doubt", "calls that may exist, left in doubt");
+        this.notSampledCounter = counter(registry, "calleval.calls.not.sampled", "calls outside the job's sampling.percent: not sent");
+        this.deferredCounter = counter(registry, "calleval.calls.deferred", "calls past the run's sampling.max-calls: the next run sends them");
     }
 
     private Counter counter(MeterRegistry registry, String name, String description) {
@@ -116,6 +121,17 @@ final class SubmitStepMonitor implements SubmissionObserver, ItemReadListener<Ob
         }
         rejected.addAndGet(rejectedRows + alreadyRejectedRows);
         alreadyDone.addAndGet(alreadyDoneRows);
+    }
+
+    @Override
+    public void leftOut(int notSampled, int deferred) {
+        if (notSampled > 0) {
+            notSampledCounter.increment(notSampled);
+        }
+        if (deferred > 0) {
+            deferredCounter.increment(deferred);
+        }
+        leftOut.addAndGet(notSampled + deferred);
     }
 
     @Override
@@ -182,7 +198,7 @@ final class SubmitStepMonitor implements SubmissionObserver, ItemReadListener<Ob
     }
 
     private long settled() {
-        return submitted.get() + alreadyDone.get() + rejected.get() + failed.get() + inDoubt.get();
+        return submitted.get() + alreadyDone.get() + rejected.get() + failed.get() + inDoubt.get() + leftOut.get();
     }
 
     /**
@@ -213,7 +229,7 @@ final class SubmitStepMonitor implements SubmissionObserver, ItemReadListener<Ob
             eta = Duration.ofSeconds(Math.round(left / settledPerSecond));
         }
         return new Progress(job, rowsRead, total, exact, submittedNow, alreadyDone.get(), rejected.get(), failed.get(), inDoubt.get(),
-                callsPerSecond, eta);
+                leftOut.get(), callsPerSecond, eta);
     }
 
     private Sample secondOldest() {

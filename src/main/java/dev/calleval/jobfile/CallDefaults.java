@@ -3,6 +3,7 @@ package dev.calleval.jobfile;
 import dev.calleval.bluejay.CallDirection;
 import dev.calleval.bluejay.CallInterface;
 import dev.calleval.mapping.S3Recordings;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ import org.springframework.util.unit.DataSize;
  *     null: {@code calleval.s3.presign-ttl} (default 24h)
  * @param recordingUrlTooLong {@code reject} (default) or {@code base64}: what to do when a presigned URL is over
  *     the API's 2083 characters (temporary credentials make it long)
+ * @param costPerCall what one evaluated call costs, in whatever unit the operator counts in (no currency is assumed):
+ *     {@code run --dry-run} multiplies it by the calls it would send; null: no cost is shown
  */
 public record CallDefaults(
         @Nullable String agentId,
@@ -32,4 +35,12 @@ public record CallDefaults(
         @DefaultValue Map<String, String> metadata,
         @DefaultValue("50MB") DataSize maxRecordingSize,
         @Nullable Duration recordingUrlTtl,
-        @DefaultValue("reject") S3Recordings.UrlTooLong recordingUrlTooLong) {}
+        @DefaultValue("reject") S3Recordings.UrlTooLong recordingUrlTooLong,
+        @Nullable BigDecimal costPerCall) {
+    /** @throws IllegalArgumentException when {@code cost-per-call} is negative */
+    public CallDefaults {
+        if (costPerCall != null && costPerCall.signum() < 0) {
+            throw new IllegalArgumentException("defaults.cost-per-call must be 0 or more, got " + costPerCall.toPlainString());
+        }
+    }
+}

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * logs to update-simulation-result), {@code simulate-sms:} a {@link SimulateSms} job (queue SMS simulation runs) or
  * {@code drop-folder:} a {@link DropFolder} job (evaluate every manifest dropped into an S3 inbox: each one runs as
  * an evaluate job whose source is that manifest). {@code submit:} and {@code report:} apply to every kind,
- * {@code defaults:}, {@code results:}, {@code transcript:} and {@code redaction:} to evaluate and drop-folder jobs, {@code schedule:} to
+ * {@code defaults:}, {@code results:}, {@code transcript:}, {@code redaction:} and {@code sampling:} to evaluate and drop-folder jobs, {@code schedule:} to
  * evaluate and enrich jobs. Callers tell the kinds apart by the type ({@code instanceof} patterns while the build is
  * on Java 17; a {@code switch} over the sealed type once it is on Java 21); the two kinds that run as Spring Batch job
  * executions are {@link BatchJob}s.
@@ -145,9 +145,10 @@ public sealed interface JobDefinition permits JobDefinition.BatchJob, JobDefinit
      * @param results how long to wait for results and how to poll for them
      * @param transcript how local transcript files are read
      * @param redaction the personal data removed before a call leaves ({@code redaction:})
+     * @param sampling which of the calls a run sends (a sample by source id, a per-run cap)
      */
     record Evaluate(String name, @Nullable String description, SourceSettings source, CallDefaults defaults, SubmitSettings submit,
-            ResultsSettings results, ReportSettings report, TranscriptSettings transcript, RedactionSettings redaction, @Nullable Schedule schedule,
+            ResultsSettings results, ReportSettings report, TranscriptSettings transcript, RedactionSettings redaction, SamplingSettings sampling, @Nullable Schedule schedule,
             @Nullable Path file) implements BatchJob {
 
         public Evaluate {
@@ -198,7 +199,7 @@ public sealed interface JobDefinition permits JobDefinition.BatchJob, JobDefinit
 
         Evaluate withSourceLocation(String location) {
             return new Evaluate(name, description, new SourceSettings(source.type(), location, source.columns(), source.zone(), source.date(),
-                    source.pageSize()), defaults, submit, results, report, transcript, redaction, schedule, file);
+                    source.pageSize()), defaults, submit, results, report, transcript, redaction, sampling, schedule, file);
         }
 
         /** The s3-prefix source's date fixed: {@code date}, else the file's, else yesterday in its zone. */
@@ -208,7 +209,7 @@ public sealed interface JobDefinition permits JobDefinition.BatchJob, JobDefinit
             }
             PrefixTemplate.parseDate(date);
             SourceSettings fixed = new SourceSettings(source.type(), source.location(), source.columns(), source.zone(), date, source.pageSize());
-            return new Evaluate(name, description, fixed, defaults, submit, results, report, transcript, redaction, schedule, file);
+            return new Evaluate(name, description, fixed, defaults, submit, results, report, transcript, redaction, sampling, schedule, file);
         }
     }
 
@@ -265,9 +266,11 @@ public sealed interface JobDefinition permits JobDefinition.BatchJob, JobDefinit
      * ({@link #forDroppedManifest}).
      *
      * @param dropFolder the S3 inbox and its sibling prefixes
+     * @param redaction the personal data removed before a call leaves
+     * @param sampling which calls of each dropped manifest a run sends
      */
     record DropFolder(String name, @Nullable String description, DropFolderSettings dropFolder, CallDefaults defaults, SubmitSettings submit,
-            ResultsSettings results, ReportSettings report, TranscriptSettings transcript, RedactionSettings redaction, @Nullable Path file)
+            ResultsSettings results, ReportSettings report, TranscriptSettings transcript, RedactionSettings redaction, SamplingSettings sampling, @Nullable Path file)
             implements JobDefinition {
 
         public DropFolder {
@@ -288,7 +291,7 @@ public sealed interface JobDefinition permits JobDefinition.BatchJob, JobDefinit
          */
         public Evaluate forDroppedManifest(String manifest, String reportDirectory) {
             return new Evaluate(name, description, new SourceSettings("manifest", manifest, dropFolder.columns(), "UTC", null, 1000), defaults,
-                    submit, results, new ReportSettings(reportDirectory, null), transcript, redaction, null, file);
+                    submit, results, new ReportSettings(reportDirectory, null), transcript, redaction, sampling, null, file);
         }
     }
 }

@@ -28,6 +28,7 @@ record JobFile(
         @DefaultValue ReportSettings report,
         @DefaultValue TranscriptSettings transcript,
         @DefaultValue RedactionSettings redaction,
+        @DefaultValue SamplingSettings sampling,
         @Nullable Schedule schedule,
         @Nullable Path file) {
 
@@ -67,7 +68,7 @@ record JobFile(
     /** The job this file declares, by its one kind section; relative paths in it resolve against {@code file}'s folder. */
     JobDefinition definition(@Nullable Path file) {
         if (source != null) {
-            return new JobDefinition.Evaluate(name, description, source, defaults, submit, results, report, transcript, redaction, schedule, file);
+            return new JobDefinition.Evaluate(name, description, source, defaults, submit, results, report, transcript, redaction, sampling, schedule, file);
         }
         if (enrich != null) {
             return new JobDefinition.Enrich(name, description, enrich, submit, report, schedule, file);
@@ -76,7 +77,7 @@ record JobFile(
             return new JobDefinition.SimulateSms(name, description, simulateSms, submit, report, file);
         }
         if (dropFolder != null) {
-            return new JobDefinition.DropFolder(name, description, dropFolder, defaults, submit, results, report, transcript, redaction, file);
+            return new JobDefinition.DropFolder(name, description, dropFolder, defaults, submit, results, report, transcript, redaction, sampling, file);
         }
         throw new IllegalStateException("unreachable: the constructor requires one kind section");
     }

@@ -11,7 +11,10 @@ public enum ClaimPhase {
     DONE,
     /** Refused (locally or by Bluejay): claimed again only when its input (fingerprint) changes. */
     REJECTED,
-    /** Proven not applied (retries exhausted, the run stopped first): the next run claims it. */
+    /**
+     * Proven not applied (retries exhausted, the run stopped first; a call left out by sampling or the per-run cap): the
+     * next run claims it.
+     */
     FAILED,
     /** May have been applied: claimed again only when the run is told to resend what is in doubt. */
     IN_DOUBT

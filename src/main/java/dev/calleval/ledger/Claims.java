@@ -250,49 +250,34 @@ public final class Claims {
             Map<Long, Boolean> ownerAlive, boolean resendInDoubt, Instant now) {
         Row current = row;
         for (int round = 0; round < MAX_ROUNDS; round++) {
+            Verdict verdict = verdict(executionId, candidate, current,
+                    owner -> ownerAlive.computeIfAbsent(owner, o -> !liveOwners.alive(List.of(o)).isEmpty()), resendInDoubt);
             if (current == null) {
                 Optional<Long> id = inserts.insertPending(executionId, jobName, endpoint, candidate, now);
                 if (id.isPresent()) {
                     return new Decision(id.get(), Verdict.CLAIMED);
                 }
             } else {
-                boolean sameInput = candidate.fingerprint().equals(current.fingerprint());
-                switch (current.phase()) {
-                    case DONE -> {
-                        return new Decision(current.id(), sameInput ? Verdict.DONE : Verdict.DONE_CHANGED);
+                switch (verdict) {
+                    case DONE, DONE_CHANGED, REJECTED_UNCHANGED, LEFT_IN_DOUBT -> {
+                        return new Decision(current.id(), verdict);
                     }
-                    case REJECTED -> {
-                        if (sameInput) {
-                            return new Decision(current.id(), Verdict.REJECTED_UNCHANGED);
-                        }
+                    case RUNNING_ELSEWHERE -> {
+                        return new Decision(current.id(), verdict, current.owner(), null);
+                    }
+                    case CLAIMED -> {
                         if (reclaim(current, executionId, jobName, candidate, false, now)) {
-                            return new Decision(current.id(), Verdict.CLAIMED);
+                            return new Decision(current.id(), verdict);
                         }
                     }
-                    case FAILED -> {
-                        if (reclaim(current, executionId, jobName, candidate, false, now)) {
-                            return new Decision(current.id(), Verdict.CLAIMED);
+                    case RESENT_IN_DOUBT -> {
+                        if (reclaim(current, executionId, jobName, candidate, true, now)) {
+                            return new Decision(current.id(), verdict, null, current.updatedAt());
                         }
                     }
-                    case PENDING, IN_DOUBT -> {
-                        Long owner = current.owner();
-                        if (owner != null && owner != executionId
-                                && ownerAlive.computeIfAbsent(owner, o -> !liveOwners.alive(List.of(o)).isEmpty())) {
-                            return new Decision(current.id(), Verdict.RUNNING_ELSEWHERE, owner, null);
-                        }
-                        if (current.phase() == ClaimPhase.IN_DOUBT) {
-                            if (!resendInDoubt) {
-                                return new Decision(current.id(), Verdict.LEFT_IN_DOUBT);
-                            }
-                            if (reclaim(current, executionId, jobName, candidate, true, now)) {
-                                return new Decision(current.id(), Verdict.RESENT_IN_DOUBT, null, current.updatedAt());
-                            }
-                        } else if (table.resendFoundPending()) {
-                            if (reclaim(current, executionId, jobName, candidate, true, now)) {
-                                return new Decision(current.id(), Verdict.RESENT_IN_DOUBT, null, current.updatedAt());
-                            }
-                        } else if (markFoundInDoubt(current, now)) {
-                            return new Decision(current.id(), Verdict.FOUND_PENDING);
+                    case FOUND_PENDING -> {
+                        if (markFoundInDoubt(current, now)) {
+                            return new Decision(current.id(), verdict);
                         }
                     }
                 }
@@ -300,6 +285,57 @@ public final class Claims {
             current = find(endpoint, candidate.key()).orElse(null);
         }
         throw new IllegalStateException(candidate.description() + " kept changing under other runs; run the job again");
+    }
+
+    /**
+     * The protocol's rule, without writing: what {@link #claim} decides for {@code candidate} on its row as read.
+     * {@link Verdict#CLAIMED} for a row not in the table.
+     *
+     * @param executionId the claiming execution; {@link #NO_EXECUTION} for a preview
+     * @param alive whether the execution that owns a PENDING or in-doubt row is still running
+     */
+    private Verdict verdict(long executionId, Candidate candidate, @Nullable Row row, java.util.function.Predicate<Long> alive,
+            boolean resendInDoubt) {
+        if (row == null) {
+            return Verdict.CLAIMED;
+        }
+        boolean sameInput = candidate.fingerprint().equals(row.fingerprint());
+        return switch (row.phase()) {
+            case DONE -> sameInput ? Verdict.DONE : Verdict.DONE_CHANGED;
+            case REJECTED -> sameInput ? Verdict.REJECTED_UNCHANGED : Verdict.CLAIMED;
+            case FAILED -> Verdict.CLAIMED;
+            case PENDING, IN_DOUBT -> {
+                Long owner = row.owner();
+                if (owner != null && owner != executionId && alive.test(owner)) {
+                    yield Verdict.RUNNING_ELSEWHERE;
+                }
+                if (row.phase() == ClaimPhase.IN_DOUBT) {
+                    yield resendInDoubt ? Verdict.RESENT_IN_DOUBT : Verdict.LEFT_IN_DOUBT;
+                }
+                yield table.resendFoundPending() ? Verdict.RESENT_IN_DOUBT : Verdict.FOUND_PENDING;
+            }
+        };
+    }
+
+    /** The execution id of a {@link #preview}: no execution owns anything. */
+    public static final long NO_EXECUTION = -1;
+
+    /**
+     * What {@link #claim} would decide for each of {@code candidates} now, reading the rows at {@code endpoint} (one
+     * query) and which of their owners are alive, and writing nothing: a plan ({@code run --dry-run}). A candidate that
+     * {@link #claim} would insert is {@link Verdict#CLAIMED}; one it would mark found in doubt is
+     * {@link Verdict#FOUND_PENDING}.
+     *
+     * @param candidates distinct keys
+     * @param resendInDoubt as for {@link #claim}
+     * @return one verdict per candidate, in the order of {@code candidates}
+     */
+    public List<Verdict> preview(BluejayEndpoint endpoint, List<Candidate> candidates, boolean resendInDoubt) {
+        Map<List<String>, Row> existing = find(endpoint, candidates.stream().map(Candidate::key).toList());
+        Set<Long> live = liveOwners.alive(existing.values().stream()
+                .filter(r -> (r.phase() == ClaimPhase.PENDING || r.phase() == ClaimPhase.IN_DOUBT) && r.owner() != null)
+                .map(Row::owner).distinct().toList());
+        return candidates.stream().map(c -> verdict(NO_EXECUTION, c, existing.get(c.key()), live::contains, resendInDoubt)).toList();
     }
 
     /**

@@ -17,5 +17,9 @@ public enum Disposition {
      * sending it, so this one leaves it alone (not sent, not in doubt). {@code execution_call.owner_execution_id}
      * names the owner.
      */
-    RUNNING_ELSEWHERE
+    RUNNING_ELSEWHERE,
+    /** Not in the job's sample ({@code sampling.percent}): recorded NOT_SAMPLED, not sent. */
+    NOT_SAMPLED,
+    /** In the sample, but this execution had reached {@code sampling.max-calls}: recorded DEFERRED, the next run sends it. */
+    DEFERRED
 }

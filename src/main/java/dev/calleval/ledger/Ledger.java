@@ -115,22 +115,37 @@ public class Ledger {
      * @param alreadyDone accepted by the API before: not sent
      * @param alreadyRejected refused with 422 before, unchanged input: not sent
      * @param runningElsewhere calls left to another execution that is still sending them: owner execution id → count
+     * @param notSampled calls this run could send that are not in the job's sample: recorded NOT_SAMPLED, not sent
+     * @param deferred calls in the sample past the run's {@code max-calls}: recorded DEFERRED, not sent
      */
     public record ClaimOutcome(List<Claim> claimed, List<MappedCall.Rejected> duplicates, int alreadyDone, int alreadyRejected,
-            Map<Long, Integer> runningElsewhere) {}
+            Map<Long, Integer> runningElsewhere, int notSampled, int deferred) {}
+
+    /**
+     * {@link #claim(long, String, BluejayEndpoint, List, Sampling, long)} of every call, without a cap
+     * ({@link Sampling#ALL}).
+     */
+    public ClaimOutcome claim(long executionId, String jobName, BluejayEndpoint endpoint, List<MappedCall.Accepted> calls) {
+        return claim(executionId, jobName, endpoint, calls, Sampling.ALL, 0);
+    }
 
     /**
      * Claims the chunk's calls for {@code executionId}, to be sent to {@code endpoint}: only that endpoint's rows are
-     * looked at (a call another endpoint accepted is new here). Inserts new ones as PENDING, re-claims FAILED ones, those
-     * left PENDING by an execution that is no longer alive (in doubt: it stopped mid-request), and REJECTED ones
-     * whose input changed; leaves the rest, including PENDING ones of a live execution
-     * ({@link Disposition#RUNNING_ELSEWHERE}). Records every call read in {@code execution_call}, each with exactly
-     * one disposition.
+     * looked at (a call another endpoint accepted is new here). Inserts new ones as PENDING, re-claims FAILED ones
+     * (and those left NOT_SAMPLED or DEFERRED), those left PENDING by an execution that is no longer alive (in doubt: it
+     * stopped mid-request), and REJECTED ones whose input changed; leaves the rest, including PENDING ones of a live
+     * execution ({@link Disposition#RUNNING_ELSEWHERE}). Of the calls claimed, {@code sampling} then chooses in input
+     * order which are sent ({@link Sampling.Chooser}): the others are recorded NOT_SAMPLED or DEFERRED in the same
+     * transaction, so no other run ever sees them PENDING. Records every call read in {@code execution_call}, each with
+     * exactly one disposition.
      *
+     * @param sampling the job's sample and cap
+     * @param sentBefore calls this execution chose to send in its earlier chunks (counted towards the cap)
      * @throws IllegalStateException when a call's row changed under other runs five times in a row (the chunk rolls
      *     back; running the job again resumes)
      */
-    public ClaimOutcome claim(long executionId, String jobName, BluejayEndpoint endpoint, List<MappedCall.Accepted> calls) {
+    public ClaimOutcome claim(long executionId, String jobName, BluejayEndpoint endpoint, List<MappedCall.Accepted> calls, Sampling sampling,
+            long sentBefore) {
         Map<List<String>, Claims.Row> existing = claims.find(endpoint, calls.stream().map(Ledger::key).toList());
         Map<Long, String> readBefore = readInExecution(executionId, existing.values().stream().map(Claims.Row::id).toList());
         List<MappedCall.Rejected> duplicates = new ArrayList<>();
@@ -142,8 +157,7 @@ public class Ledger {
             String readAt = row == null ? null : readBefore.get(row.id());
             if (earlier != null || readAt != null) {
                 String first = earlier != null ? earlier.source().toString() : readAt;
-                duplicates.add(new MappedCall.Rejected(call.source(), call.sourceId(), List.of(new Problem("call_id",
-                        "duplicate call_id '" + call.sourceId() + "': the same call was already read at " + first + "; only the first is sent"))));
+                duplicates.add(duplicate(call, first));
                 continue;
             }
             toDecide.put(key, call);
@@ -155,12 +169,14 @@ public class Ledger {
         List<Claim> claimed = new ArrayList<>();
         List<Member> membership = new ArrayList<>();
         Map<Long, Integer> runningElsewhere = new TreeMap<>();
+        Map<Disposition, List<ClaimOutcomes.Outcome>> leftOut = new java.util.EnumMap<>(Disposition.class);
+        Sampling.Chooser chooser = sampling.chooser(sentBefore);
         int alreadyDone = 0;
         int alreadyRejected = 0;
         for (int i = 0; i < decided.size(); i++) {
             MappedCall.Accepted call = decided.get(i);
             Claims.Decision d = decisions.get(i);
-            Disposition disposition = disposition(d.verdict());
+            Disposition disposition = selected(disposition(d.verdict()), call.sourceId(), chooser);
             membership.add(new Member(d.rowId(), call, disposition, d.owner()));
             switch (disposition) {
                 case CLAIMED -> claimed.add(new Claim(d.rowId(), call, false, null));
@@ -168,12 +184,59 @@ public class Ledger {
                 case ALREADY_DONE -> alreadyDone++;
                 case ALREADY_REJECTED -> alreadyRejected++;
                 case RUNNING_ELSEWHERE -> runningElsewhere.merge(d.owner(), 1, Integer::sum);
+                case NOT_SAMPLED, DEFERRED -> leftOut.computeIfAbsent(disposition, k -> new ArrayList<>()).add(new ClaimOutcomes.Outcome(
+                        d.rowId(), executionId, 0, null, Map.of("state", (disposition == Disposition.NOT_SAMPLED ? LedgerState.NOT_SAMPLED : LedgerState.DEFERRED).name())));
             }
         }
+        leftOut.values().forEach(outcomes::record); // claimed PENDING above, in this transaction: left out before it commits
         insertMembership(executionId, membership);
         recordSentWith(claimed);
         claimed.sort(Comparator.comparingLong(c -> c.call().source().line())); // sent in input order
-        return new ClaimOutcome(claimed, duplicates, alreadyDone, alreadyRejected, runningElsewhere);
+        return new ClaimOutcome(claimed, duplicates, alreadyDone, alreadyRejected, runningElsewhere,
+                leftOut.getOrDefault(Disposition.NOT_SAMPLED, List.of()).size(), leftOut.getOrDefault(Disposition.DEFERRED, List.of()).size());
+    }
+
+    /**
+     * A call read again in the same execution (a duplicate call_id in the input): rejected, only the first is sent.
+     *
+     * @param first where the first was read, e.g. {@code calls.csv:3}
+     */
+    public static MappedCall.Rejected duplicate(MappedCall.Accepted call, String first) {
+        return new MappedCall.Rejected(call.source(), call.sourceId(), List.of(new Problem("call_id",
+                "duplicate call_id '" + call.sourceId() + "': the same call was already read at " + first + "; only the first is sent")));
+    }
+
+    /**
+     * What a run does with a call the protocol decided on: a call it could send (claimed, or in doubt) is sent, or left
+     * NOT_SAMPLED or DEFERRED, as the sampling chooses; any other disposition stands.
+     */
+    private static Disposition selected(Disposition disposition, String sourceId, Sampling.Chooser chooser) {
+        if (disposition != Disposition.CLAIMED && disposition != Disposition.IN_DOUBT_RESENT) {
+            return disposition;
+        }
+        return switch (chooser.choose(sourceId, disposition == Disposition.IN_DOUBT_RESENT)) {
+            case SEND -> disposition;
+            case NOT_SAMPLED -> Disposition.NOT_SAMPLED;
+            case DEFERRED -> Disposition.DEFERRED;
+        };
+    }
+
+    /**
+     * What {@link #claim} would do now with each of {@code calls} (distinct keys, in input order), writing nothing: the
+     * protocol's verdict on the rows at {@code endpoint} ({@link Claims#preview}), then the sampling's choice.
+     * Dispositions: CLAIMED or IN_DOUBT_RESENT (would be sent), ALREADY_DONE, ALREADY_REJECTED, RUNNING_ELSEWHERE,
+     * NOT_SAMPLED, DEFERRED.
+     *
+     * @param chooser the plan's sampling choices so far (advanced by the calls it would send)
+     * @return one disposition per call, in the order of {@code calls}
+     */
+    public List<Disposition> preview(BluejayEndpoint endpoint, List<MappedCall.Accepted> calls, Sampling.Chooser chooser) {
+        List<Claims.Verdict> verdicts = claims.preview(endpoint, calls.stream().map(Ledger::candidate).toList(), true);
+        List<Disposition> dispositions = new ArrayList<>(calls.size());
+        for (int i = 0; i < calls.size(); i++) {
+            dispositions.add(selected(disposition(verdicts.get(i)), calls.get(i).sourceId(), chooser));
+        }
+        return dispositions;
     }
 
     /** A call's disposition for the protocol's verdict (a call found PENDING is resent at once, never left in doubt). */

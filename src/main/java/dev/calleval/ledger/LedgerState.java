@@ -9,8 +9,15 @@ package dev.calleval.ledger;
  *   <li>{@link #REJECTED}: failed local validation or the API answered 422; not retried until its input changes;</li>
  *   <li>{@link #FAILED}: retries exhausted, circuit open or the run stopped first; the next run picks it up;</li>
  *   <li>{@link #EVALUATED} / {@link #INCOMPLETE}: a result arrived with Bluejay status COMPLETED / INCOMPLETED;</li>
- *   <li>{@link #OVERDUE}: submitted, no result within the result window; still matched if one arrives.</li>
+ *   <li>{@link #OVERDUE}: submitted, no result within the result window; still matched if one arrives;</li>
+ *   <li>{@link #NOT_SAMPLED}: valid, but outside the job's {@code sampling.percent} ({@link Sampling}): not sent; a
+ *       later run whose sample includes it sends it;</li>
+ *   <li>{@link #DEFERRED}: in the sample, but the run had reached {@code sampling.max-calls}: not sent; the next run
+ *       sends it.</li>
  * </ul>
+ * The last two are never in doubt and never accepted: in the claim protocol they are {@link ClaimPhase#FAILED} (claimed
+ * again by the next run, which decides on the sample and the cap again). They are declared after FAILED, which stays
+ * the state a call is marked with when sending it failed.
  */
 public enum LedgerState {
     PENDING,
@@ -19,7 +26,9 @@ public enum LedgerState {
     FAILED,
     EVALUATED,
     INCOMPLETE,
-    OVERDUE;
+    OVERDUE,
+    NOT_SAMPLED,
+    DEFERRED;
 
     /** A call the API has accepted: never sent again. */
     public boolean isAccepted() {
@@ -32,7 +41,7 @@ public enum LedgerState {
             case PENDING -> ClaimPhase.PENDING;
             case SUBMITTED, EVALUATED, INCOMPLETE, OVERDUE -> ClaimPhase.DONE;
             case REJECTED -> ClaimPhase.REJECTED;
-            case FAILED -> ClaimPhase.FAILED;
+            case FAILED, NOT_SAMPLED, DEFERRED -> ClaimPhase.FAILED;
         };
     }
 

@@ -17,15 +17,18 @@ import org.springframework.stereotype.Component;
 
 /**
  * Gauges of the ledger, over all jobs: {@code calleval.calls.overdue} (calls submitted longer than their job's
- * {@code results.window} ago without a result, state OVERDUE) and {@code calleval.calls.awaiting.results} (SUBMITTED,
- * within the window). Computed with one query when scraped, at most once per {@code calleval.metrics.ledger-cache}
+ * {@code results.window} ago without a result, state OVERDUE), {@code calleval.calls.awaiting.results} (SUBMITTED,
+ * within the window), {@code calleval.calls.awaiting.next.run} (DEFERRED: past a run's {@code sampling.max-calls}, the
+ * next run sends them) and {@code calleval.calls.outside.sample} (NOT_SAMPLED: outside their job's
+ * {@code sampling.percent}). Computed with one query when scraped, at most once per {@code calleval.metrics.ledger-cache}
  * ({@link MetricsSettings}, default 30s), so a scrape storm does not scan the ledger each time; a failed query shows the last counts (NaN
  * before the first).
  */
 @Component
 class LedgerMetrics implements MeterBinder {
     private static final Logger log = LoggerFactory.getLogger(LedgerMetrics.class);
-    private static final List<LedgerState> STATES = List.of(LedgerState.OVERDUE, LedgerState.SUBMITTED);
+    private static final List<LedgerState> STATES = List.of(LedgerState.OVERDUE, LedgerState.SUBMITTED, LedgerState.DEFERRED,
+            LedgerState.NOT_SAMPLED);
 
     private final LedgerCounts ledger;
     private final Clock clock;
@@ -46,6 +49,12 @@ class LedgerMetrics implements MeterBinder {
                 .register(registry);
         Gauge.builder("calleval.calls.awaiting.results", this, m -> m.count(LedgerState.SUBMITTED))
                 .description("calls submitted and waiting for their result, within the window (all jobs)")
+                .register(registry);
+        Gauge.builder("calleval.calls.awaiting.next.run", this, m -> m.count(LedgerState.DEFERRED))
+                .description("calls deferred past a run's sampling.max-calls: the next run sends them (all jobs)")
+                .register(registry);
+        Gauge.builder("calleval.calls.outside.sample", this, m -> m.count(LedgerState.NOT_SAMPLED))
+                .description("calls outside their job's sampling.percent: not sent (all jobs)")
                 .register(registry);
     }
 

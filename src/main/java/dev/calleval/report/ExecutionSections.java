@@ -22,9 +22,11 @@ final class ExecutionSections {
     /**
      * One colour per row of {@link RunSummary.Counts#rows()}, in that order: evaluated, incomplete, waiting for result,
      * overdue, failed, in doubt, rejected, already done, running elsewhere (teal: not sent by this run, like already
-     * done, but still on its way, so not the grey of a finished call).
+     * done, but still on its way, so not the grey of a finished call), not sampled (a lighter grey: left out on
+     * purpose), deferred (slate blue: waiting for the next run).
      */
-    static final List<String> OUTCOME_COLORS = List.of(GREEN, "#f0a202", "#1e88e5", "#ef6c00", RED, "#7b3fa0", "#8d4b3c", GREY, "#00838f");
+    static final List<String> OUTCOME_COLORS = List.of(GREEN, "#f0a202", "#1e88e5", "#ef6c00", RED, "#7b3fa0", "#8d4b3c", GREY, "#00838f",
+            "#b0b7bf", "#5c6bc0");
 
     private ExecutionSections() {}
 

@@ -27,6 +27,15 @@ public class JobReports {
         return new ReportListener<>(definition.name(), definition.report(), writer, reportUpload, retry);
     }
 
+    /**
+     * The local folder of a job's reports: {@code <report.directory>/<job>/} (or {@code report.local-directory} when the
+     * reports go to S3), each execution's in its {@code <execution id>/} under it; the plan of {@code run --dry-run}
+     * is written here.
+     */
+    public static java.nio.file.Path jobDirectory(JobDefinition definition) {
+        return definition.report().localPath().resolve(definition.name());
+    }
+
     /** The HTTP requests {@code client} made so far, as a report counts them. */
     public static RunSummary.Requests requests(BluejayClient client) {
         BluejayClient.Stats stats = client.stats();

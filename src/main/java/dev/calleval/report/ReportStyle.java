@@ -26,7 +26,7 @@ final class ReportStyle {
             .status,.state{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;background:#e4e7eb;color:#1f2933;vertical-align:middle}
             .status-COMPLETED,.state-EVALUATED{background:#d7f0da;color:#1b5e20}.status-FAILED,.state-FAILED,.state-REJECTED{background:#fbd5d5;color:#8a1c1c}
             .state-INCOMPLETE,.state-OVERDUE,.status-STOPPED{background:#fdecc8;color:#7a4b00}.state-SUBMITTED,.status-STARTED{background:#d6e6fa;color:#123e73}
-            .state-PENDING{background:#eadcf3;color:#4a1f66}
+            .state-PENDING{background:#eadcf3;color:#4a1f66}.state-NOT_SAMPLED{background:#eceff1;color:#455a64}.state-DEFERRED{background:#e0e4f6;color:#283593}
             .good{color:#1b5e20;font-weight:600}.bad{color:#b71c1c;font-weight:600}.na{color:#9aa5b1}.error{color:#8a1c1c}
             .empty,.note{color:#52606d}.chart{display:block;max-width:100%;height:auto;margin:6px 0}
             ul.metrics{margin:0;padding-left:16px}details summary{cursor:pointer;color:#1e63b4}

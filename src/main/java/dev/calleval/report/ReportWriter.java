@@ -79,7 +79,7 @@ public class ReportWriter {
     /** The counts of an execution, from the ledger. */
     public RunSummary summarize(ExecutionInfo info, Path dir) {
         long evaluated = 0, incomplete = 0, waiting = 0, overdue = 0, failed = 0, inDoubt = 0, rejected = 0, alreadyDone = 0, runningElsewhere = 0,
-                resent = 0, submitted = 0;
+                resent = 0, submitted = 0, notSampled = 0, deferred = 0;
         for (Map.Entry<String, Long> e : ledger.dispositionCounts(info.executionId()).entrySet()) {
             String[] parts = e.getKey().split("/");
             Disposition disposition = Disposition.valueOf(parts[0]);
@@ -89,6 +89,8 @@ public class ReportWriter {
                 case ALREADY_DONE -> alreadyDone += n;
                 case RUNNING_ELSEWHERE -> runningElsewhere += n;
                 case ALREADY_REJECTED -> rejected += n;
+                case NOT_SAMPLED -> notSampled += n;
+                case DEFERRED -> deferred += n;
                 case CLAIMED, IN_DOUBT_RESENT -> {
                     if (disposition == Disposition.IN_DOUBT_RESENT) {
                         resent += n;
@@ -104,13 +106,15 @@ public class ReportWriter {
                         case FAILED -> failed += n;
                         case PENDING -> inDoubt += n;
                         case REJECTED -> rejected += n;
+                        case NOT_SAMPLED -> notSampled += n; // a later run left it out (its sample or cap): not sent since
+                        case DEFERRED -> deferred += n;
                     }
                 }
             }
         }
         rejected += ledger.localRejectionCount(info.executionId());
         RunSummary.Counts counts = new RunSummary.Counts(evaluated, incomplete, waiting, overdue, failed, inDoubt, rejected, alreadyDone,
-                runningElsewhere, resent);
+                runningElsewhere, resent, notSampled, deferred);
         return new RunSummary(info.job(), info.executionId(), info.status(), info.exitDescription(), info.startTime(), info.endTime(),
                 info.source(), info.endpoint(), info.rowsRead(), submitted, counts, counts.total() == info.rowsRead(),
                 ledger.runningElsewhereOwners(info.executionId()), info.requests(), dir.toString());
@@ -176,7 +180,7 @@ public class ReportWriter {
     }
 
     /** Neutralises spreadsheet formulas in a text cell. */
-    static @Nullable String safe(@Nullable String text) {
+    public static @Nullable String safe(@Nullable String text) {
         if (text == null || text.isEmpty()) {
             return text;
         }

@@ -48,15 +48,25 @@ public record RunSummary(
      * @param runningElsewhere claimed by another execution that was still running (overlapping runs): that one sends
      *     them; not sent by this run, and not in doubt
      * @param inDoubtResent of the rows sent by this run, those sent again after an earlier run left them in doubt
+     * @param notSampled valid calls outside the job's {@code sampling.percent}: recorded NOT_SAMPLED, not sent
+     * @param deferred calls in the sample past the run's {@code sampling.max-calls}: recorded DEFERRED, the next run
+     *     sends them
      */
     @JsonPropertyOrder({"evaluated", "incomplete", "waitingForResult", "overdue", "failed", "inDoubt", "rejected", "alreadyDone",
-            "runningElsewhere", "inDoubtResent"})
+            "runningElsewhere", "notSampled", "deferred", "inDoubtResent"})
     public record Counts(long evaluated, long incomplete, long waitingForResult, long overdue, long failed, long inDoubt,
-            long rejected, long alreadyDone, long runningElsewhere, long inDoubtResent) {
+            long rejected, long alreadyDone, long runningElsewhere, long inDoubtResent, long notSampled, long deferred) {
+
+        /** Counts of a run that left no call out by sampling. */
+        public Counts(long evaluated, long incomplete, long waitingForResult, long overdue, long failed, long inDoubt, long rejected,
+                long alreadyDone, long runningElsewhere, long inDoubtResent) {
+            this(evaluated, incomplete, waitingForResult, overdue, failed, inDoubt, rejected, alreadyDone, runningElsewhere, inDoubtResent, 0, 0);
+        }
 
         /** The sum of the exclusive counts (all but {@code inDoubtResent}). */
         public long total() {
-            return evaluated + incomplete + waitingForResult + overdue + failed + inDoubt + rejected + alreadyDone + runningElsewhere;
+            return evaluated + incomplete + waitingForResult + overdue + failed + inDoubt + rejected + alreadyDone + runningElsewhere
+                    + notSampled + deferred;
         }
 
         /** The counts as label/value pairs, for the printed table. */
@@ -65,7 +75,8 @@ public record RunSummary(
                     new Object[] {"waiting for result", waitingForResult}, new Object[] {"overdue", overdue},
                     new Object[] {"failed (will retry)", failed}, new Object[] {"in doubt", inDoubt},
                     new Object[] {"rejected", rejected}, new Object[] {"already done (not sent)", alreadyDone},
-                    new Object[] {"running elsewhere (not sent)", runningElsewhere});
+                    new Object[] {"running elsewhere (not sent)", runningElsewhere},
+                    new Object[] {"not sampled (not sent)", notSampled}, new Object[] {"deferred (next run)", deferred});
         }
     }
 

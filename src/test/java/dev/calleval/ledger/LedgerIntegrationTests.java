@@ -127,6 +127,40 @@ class LedgerIntegrationTests {
     }
 
     @Test
+    void callsOutsideTheSampleOrPastTheCapAreRecordedLeftOutAndCallsInDoubtAreResentWhateverTheCapAsThePreviewSaid() {
+        List<MappedCall.Accepted> all = calls(12);
+        Sampling half = new Sampling(50, 2);
+        List<String> inSample = all.stream().map(MappedCall.Accepted::sourceId).filter(half::includes).toList();
+        assertThat(inSample).as("a sample of 12 with some in and some out").hasSizeBetween(3, 11);
+        liveness.started(1, JOB, "m.csv");
+
+        Ledger.ClaimOutcome first = transactions.execute(status -> ledger.claim(1, JOB, BluejayEndpoint.DEFAULT, all, half, 0));
+
+        assertThat(first.claimed()).extracting(c -> c.call().sourceId()).as("the first two of the sample, in input order")
+                .containsExactlyElementsOf(inSample.subList(0, 2));
+        assertThat(first.notSampled()).isEqualTo(12 - inSample.size());
+        assertThat(first.deferred()).isEqualTo(inSample.size() - 2);
+        assertThat(dispositions(1)).containsOnly(Map.entry("CLAIMED/PENDING", 2L), Map.entry("NOT_SAMPLED/NOT_SAMPLED", 12L - inSample.size()),
+                Map.entry("DEFERRED/DEFERRED", inSample.size() - 2L));
+        liveness.ended(1); // it stopped with its two calls in flight: in doubt
+
+        Sampling capOne = new Sampling(100, 1);
+        List<Disposition> planned = ledger.preview(BluejayEndpoint.DEFAULT, all, capOne.chooser(0));
+        assertThat(dispositions(1)).as("the preview wrote nothing").containsOnly(Map.entry("CLAIMED/PENDING", 2L),
+                Map.entry("NOT_SAMPLED/NOT_SAMPLED", 12L - inSample.size()), Map.entry("DEFERRED/DEFERRED", inSample.size() - 2L));
+        Ledger.ClaimOutcome second = transactions.execute(status -> ledger.claim(2, JOB, BluejayEndpoint.DEFAULT, all, capOne, 0));
+
+        assertThat(second.claimed()).as("both calls in doubt, though the cap is 1").hasSize(2).allMatch(Ledger.Claim::inDoubt);
+        assertThat(second.deferred()).isEqualTo(10);
+        assertThat(dispositions(2)).containsOnly(Map.entry("IN_DOUBT_RESENT/PENDING", 2L), Map.entry("DEFERRED/DEFERRED", 10L));
+        List<String> claimedIds = second.claimed().stream().map(c -> c.call().sourceId()).toList();
+        for (int i = 0; i < all.size(); i++) {
+            assertThat(planned.get(i)).as(all.get(i).sourceId())
+                    .isEqualTo(claimedIds.contains(all.get(i).sourceId()) ? Disposition.IN_DOUBT_RESENT : Disposition.DEFERRED);
+        }
+    }
+
+    @Test
     void aPendingCallOfAnExecutionWithoutHeartbeatIsInDoubtAndClaimedAgain() {
         claim(1, List.of(call("src-1", 2))); // execution 1 never had a heartbeat (e.g. from before this version)
 
