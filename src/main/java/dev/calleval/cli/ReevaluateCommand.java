@@ -1,11 +1,13 @@
 package dev.calleval.cli;
 
 import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.bluejay.BluejayJson;
 import dev.calleval.jobfile.JobDefinition;
 import dev.calleval.jobfile.JobDefinitions;
 import dev.calleval.launch.JobRunner;
 import dev.calleval.ledger.CallResult;
+import dev.calleval.ledger.RoundCall;
 import dev.calleval.ledger.Reevaluations.Evaluated;
 import dev.calleval.reevaluate.Condition;
 import dev.calleval.reevaluate.ReevaluateJobFactory;
@@ -123,30 +125,35 @@ class ReevaluateCommand implements Callable<Integer>, ReceivesWebhooks {
                     definition.name());
             return ExitCodes.NOT_FOUND;
         }
+        if (dryRun) {
+            BluejayEndpoint endpoint = connection.endpoint(sandbox);
+            List<Evaluated> chosen = rounds.chosen(definition, endpoint, selection);
+            out.printf("reevaluate %s (dry run, %s): %d call(s) would be sent to %s; nothing sent or recorded%n", definition.name(),
+                    selection.key(), chosen.size(), endpoint.key());
+            chosen.forEach(c -> out.printf("  %s  %s  %s%n", c.sourceId(), c.callId(), RoundReport.shown(c.latest())));
+            out.flush();
+            return ExitCodes.OK;
+        }
         try (ApiConnection.Open open = connection.open(sandbox ? JobExecution.sandboxConfig() : null, out, err)) {
             if (open == null) {
                 return ExitCodes.USAGE;
             }
             BluejayClient client = open.client(definition.submit().rateLimit());
-            List<Evaluated> chosen = rounds.chosen(definition, client, selection);
-            if (dryRun) {
-                out.printf("reevaluate %s (dry run, %s): %d call(s) would be sent to %s%n", definition.name(), selection.key(), chosen.size(),
-                        client.endpoint().key());
-                chosen.forEach(c -> out.printf("  %s  %s  %s%n", c.sourceId(), c.callId(), RoundReport.shown(c.latest())));
-                out.flush();
-                return ExitCodes.OK;
-            }
+            List<Evaluated> chosen = rounds.chosen(definition, client.endpoint(), selection);
             if (open.sandbox() != null) {
                 chosen.forEach(c -> tell(open.sandbox(), c));
             }
             Duration wait = waitForResults != null ? waitForResults : sandbox ? Duration.ofMinutes(2) : Duration.ZERO;
             JobOutcome<RoundSummary> outcome = runner.run(launcher -> rounds.build(definition, selection, client, wait, launcher),
                     ReevaluateJobFactory.PREFIX + definition.name(), selection.key(), client.endpoint());
-            return print(outcome, out);
+            return print(outcome, rounds.round(outcome.summary().round(), client.endpoint()), out);
         }
     }
 
-    private int print(JobOutcome<RoundSummary> outcome, PrintWriter out) {
+    /** Calls listed one per line on the console; the rest are in reevaluation.csv. */
+    static final int LISTED = 50;
+
+    private int print(JobOutcome<RoundSummary> outcome, List<RoundCall> calls, PrintWriter out) {
         RoundSummary s = outcome.summary();
         RoundSummary.ThisExecution e = s.execution();
         RoundSummary.RoundTotals t = s.calls();
@@ -158,6 +165,11 @@ class ReevaluateCommand implements Callable<Integer>, ReceivesWebhooks {
                 e.sent(), e.alreadyInRound(), e.foundSent(), e.rejected(), e.failed(), e.inDoubt());
         out.printf("  round: %d call(s), %d re-evaluated, %d incomplete, %d waiting, %d refused, %d not sent, %d in doubt; %d changed%n",
                 t.calls(), t.evaluated(), t.incomplete(), t.waiting(), t.rejected(), t.failed(), t.inDoubt(), s.changed());
+        calls.stream().limit(LISTED).forEach(c -> out.printf("    %s  %-10s old: %s  new: %s%s%n", c.sourceId(), c.state(),
+                RoundReport.shown(c.old()), RoundReport.shown(c.current()), RoundReport.changed(c) ? "  (changed)" : ""));
+        if (calls.size() > LISTED) {
+            out.printf("    ... %d more in reevaluation.csv%n", calls.size() - LISTED);
+        }
         out.printf("  report: %s/ (reevaluation.csv, summary.json)%n", s.reportDirectory());
         out.flush();
         boolean troubled = e.rejected() + e.failed() + e.inDoubt() > 0;

@@ -1,10 +1,12 @@
 package dev.calleval.reevaluate;
 
 import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.database.DatabaseRetry;
 import dev.calleval.execution.ExecutionHeartbeatListener;
 import dev.calleval.jobfile.JobDefinition;
 import dev.calleval.ledger.Reevaluations;
+import dev.calleval.ledger.RoundCall;
 import dev.calleval.reconciliation.Reconciler;
 import dev.calleval.report.JobReports;
 import dev.calleval.report.ReportListener;
@@ -63,11 +65,16 @@ public class ReevaluateJobFactory {
     }
 
     /**
-     * The calls {@code selection} chooses among the job's evaluated calls at the client's endpoint, with their latest
+     * The calls {@code selection} chooses among the job's evaluated calls at {@code endpoint}, with their latest
      * evaluation, in ledger order: what a round would send ({@code --dry-run}). Reads only.
      */
-    public List<Reevaluations.Evaluated> chosen(JobDefinition.Evaluate definition, BluejayClient client, Selection selection) {
-        return SendTasklet.chosen(rounds, definition.name(), client, selection);
+    public List<Reevaluations.Evaluated> chosen(JobDefinition.Evaluate definition, BluejayEndpoint endpoint, Selection selection) {
+        return SendTasklet.chosen(rounds, definition.name(), endpoint, selection);
+    }
+
+    /** Every call of round {@code roundId} at {@code endpoint}, old and new evaluation, in ledger order. */
+    public List<RoundCall> round(String roundId, BluejayEndpoint endpoint) {
+        return rounds.round(roundId, endpoint);
     }
 
     /**

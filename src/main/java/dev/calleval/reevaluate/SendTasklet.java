@@ -2,6 +2,7 @@ package dev.calleval.reevaluate;
 
 import dev.calleval.bluejay.BluejayApiException;
 import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.bluejay.CallLog;
 import dev.calleval.bluejay.CallStatus;
 import dev.calleval.bluejay.Evaluation;
@@ -55,7 +56,7 @@ final class SendTasklet implements Tasklet {
         JobExecution execution = chunkContext.getStepContext().getStepExecution().getJobExecution();
         long executionId = execution.getId();
         String roundId = roundId(execution);
-        List<Reevaluations.Evaluated> chosen = chosen(rounds, jobName, client, selection);
+        List<Reevaluations.Evaluated> chosen = chosen(rounds, jobName, client.endpoint(), selection);
         counts.chosen = chosen.size();
         log.info("{} round {}: {} call(s) chosen ({})", jobName, roundId, chosen.size(), selection.key());
         for (int i = 0; i < chosen.size(); i += CHUNK) {
@@ -77,8 +78,8 @@ final class SendTasklet implements Tasklet {
     }
 
     /** The calls a selection chooses, in ledger order. */
-    static List<Reevaluations.Evaluated> chosen(Reevaluations rounds, String jobName, BluejayClient client, Selection selection) {
-        return rounds.evaluatedCalls(jobName, client.endpoint(), selection.executionId(), selection.since(), selection.until()).stream()
+    static List<Reevaluations.Evaluated> chosen(Reevaluations rounds, String jobName, BluejayEndpoint endpoint, Selection selection) {
+        return rounds.evaluatedCalls(jobName, endpoint, selection.executionId(), selection.since(), selection.until()).stream()
                 .filter(selection::matches).toList();
     }
 
