@@ -3,6 +3,7 @@ package dev.calleval.reevaluate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.calleval.CommandLine;
+import dev.calleval.TestDatabases;
 import dev.calleval.sandbox.SandboxConfig;
 import dev.calleval.sandbox.SandboxServer;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -140,8 +140,13 @@ class ReevaluateFunctionalTests {
         return Path.of(out.replaceAll("(?s).*  report: (\\S+)/ \\(reevaluation.csv.*", "$1"));
     }
 
-    private String database() {
-        return "jdbc:h2:mem:reevaluate-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+    /** A new, empty state store for one test (overridden for PostgreSQL). */
+    String database() {
+        return TestDatabases.Kind.H2.freshUrl("reevaluate");
+    }
+
+    private static Connection connect(String db) throws java.sql.SQLException {
+        return db.startsWith("jdbc:h2:") ? DriverManager.getConnection(db, "sa", "") : DriverManager.getConnection(db); // a PostgreSQL URL carries its user
     }
 
     private Path job(String more) throws Exception {
@@ -159,7 +164,7 @@ class ReevaluateFunctionalTests {
     }
 
     private static List<String> column(String db, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(db, "sa", ""); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             List<String> values = new ArrayList<>();
             while (rs.next()) {
                 values.add(rs.getString(1));
@@ -169,7 +174,7 @@ class ReevaluateFunctionalTests {
     }
 
     private static void update(String db, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(db, "sa", ""); Statement s = c.createStatement()) {
+        try (Connection c = connect(db); Statement s = c.createStatement()) {
             s.executeUpdate(sql);
         }
     }
