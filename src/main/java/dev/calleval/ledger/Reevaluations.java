@@ -248,6 +248,22 @@ public class Reevaluations {
         return n == null ? 0 : n;
     }
 
+    /**
+     * The calls of every round at {@code endpoint} (of the rounds of job {@code jobName}, when not null) accepted before
+     * {@code sentBefore} still without their new evaluation, at most {@code limit}, oldest first: what a reconciliation
+     * round outside the round's own execution polls ({@code reconcile}, {@code serve}).
+     */
+    public List<Awaiting> awaiting(@Nullable String jobName, BluejayEndpoint endpoint, Instant sentBefore, int limit) {
+        return jdbc.query("""
+                SELECT id, call_id, old_evaluation_id FROM reevaluation
+                WHERE endpoint = :endpoint AND state = 'SENT' AND sent_at < :before
+                  AND (CAST(:job AS VARCHAR(200)) IS NULL OR job_name = :job)
+                ORDER BY id FETCH FIRST :limit ROWS ONLY""",
+                new MapSqlParameterSource("endpoint", endpoint.key()).addValue("before", utc(sentBefore)).addValue("limit", limit)
+                        .addValue("job", jobName == null ? null : "reevaluate-" + jobName),
+                (rs, n) -> new Awaiting(rs.getLong("id"), rs.getString("call_id"), rs.getString("old_evaluation_id")));
+    }
+
     /** The round's calls accepted before {@code sentBefore} still without their new evaluation, to poll. */
     public List<Awaiting> awaiting(String roundId, BluejayEndpoint endpoint, Instant sentBefore) {
         return jdbc.query("""

@@ -255,8 +255,12 @@ public class Reconciler {
      * @return new evaluations recorded
      */
     public int pollRound(BluejayClient client, String roundId, Duration pollAfter) {
+        return pollReevaluations(client, rounds.awaiting(roundId, client.endpoint(), clock.instant().minus(pollAfter)));
+    }
+
+    private int pollReevaluations(BluejayClient client, List<Reevaluations.Awaiting> calls) {
         int recorded = 0;
-        for (Reevaluations.Awaiting call : rounds.awaiting(roundId, client.endpoint(), clock.instant().minus(pollAfter))) {
+        for (Reevaluations.Awaiting call : calls) {
             try {
                 if (apply(client.retrieveCallLog(call.callId()), "POLL") == Applied.RECORDED) {
                     recorded++;
@@ -280,13 +284,18 @@ public class Reconciler {
     /**
      * One reconciliation round outside a job execution ({@code calleval reconcile}, and {@code serve} every few
      * seconds): matches the webhook inbox; with a client, polls the calls in {@code scope} that have waited longer
-     * than {@code pollAfter}; marks those submitted more than {@code window} ago OVERDUE (still matched later).
+     * than {@code pollAfter} (and up to {@value #POLL_PAGE} re-evaluations of the scope's job whose round ended before
+     * their new evaluation arrived, counted among the results found); marks those submitted more than {@code window} ago OVERDUE (still matched later).
      *
      * @param client where to poll, or null to only match the inbox and mark overdue calls
      */
     public Round round(@Nullable BluejayClient client, CallScope scope, Duration pollAfter, Duration window) {
         InboxPass pass = processInbox();
         Poll poll = client == null ? new Poll(0, 0, 0) : poll(client, scope, pollAfter);
+        if (client != null && scope.executionId() == null) { // re-evaluations whose round ended before their evaluation arrived
+            int found = pollReevaluations(client, rounds.awaiting(scope.jobName(), client.endpoint(), clock.instant().minus(pollAfter), POLL_PAGE));
+            poll = new Poll(poll.polled(), poll.recorded() + found, poll.failed());
+        }
         int overdue = ledger.markOverdue(scope, clock.instant().minus(window));
         return new Round(pass, poll.polled(), poll.recorded(), poll.failed(), overdue);
     }
