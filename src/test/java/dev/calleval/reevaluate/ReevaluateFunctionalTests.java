@@ -112,6 +112,32 @@ class ReevaluateFunctionalTests {
     }
 
     @Test
+    void aRoundThatEndsBeforeItsEvaluationsArriveIsCompletedByReconcile() throws Exception {
+        String db = database();
+        Path job = job("""
+                results:
+                  poll-after: 0s
+                """);
+        try (SandboxServer sandbox = SandboxServer.start(SandboxConfig.defaults().withApiKey("key").withoutWebhook())) {
+            Map<String, Object> api = Map.of("BLUEJAY_BASE_URL", sandbox.baseUri().toString(), "BLUEJAY_API_KEY", "key");
+            assertThat(CommandLine.run(db, api, "run", job.toString(), "--wait-for-results", "30s").exitCode()).isZero();
+
+            CommandLine.Result round = CommandLine.run(db, api, "reevaluate", job.toString(), "--call-ids",
+                    "nw-2026-11-19-0001,nw-2026-11-19-0002");
+            assertThat(round.exitCode()).isZero();
+            assertThat(round.out()).containsPattern("sent by this execution +2 ");
+            assertThat(column(db, "SELECT state FROM reevaluation")).containsOnly("SENT").hasSize(2);
+
+            Thread.sleep(500); // the sandbox's evaluation delay (300 ms)
+            CommandLine.Result reconcile = CommandLine.run(db, api, "reconcile", job.toString(), "--poll-after", "0s");
+            assertThat(reconcile.exitCode()).isZero();
+            assertThat(reconcile.out()).contains("2 result(s) found");
+            assertThat(column(db, "SELECT state FROM reevaluation")).containsOnly("EVALUATED").hasSize(2);
+            assertThat(reEvaluations(sandbox)).isEqualTo(2);
+        }
+    }
+
+    @Test
     void refusesAnUnknownWhereFieldAndAnUnknownExecution() throws Exception {
         String db = database();
         Path job = job("");
