@@ -113,8 +113,16 @@ public final class RoundReport {
                 || !Objects.equals(o.numTurns(), n.numTurns()) || !Objects.equals(o.bluejayStatus(), n.bluejayStatus());
     }
 
-    /** Key figures for one line of the console: {@code goal_success=false hallucination=null num_turns=9}. */
+    /**
+     * Key figures for one line of the console, with the evaluation id's first 8 characters:
+     * {@code goal_success=false hallucination=null num_turns=9 (evaluation 3f34d60c)}; {@code -} for none.
+     */
     public static String shown(@Nullable CallResult r) {
-        return r == null ? "-" : "goal_success=" + r.goalSuccess() + " hallucination=" + r.hallucination() + " num_turns=" + r.numTurns();
+        if (r == null) {
+            return "-";
+        }
+        String id = r.evaluationId();
+        return "goal_success=" + r.goalSuccess() + " hallucination=" + r.hallucination() + " num_turns=" + r.numTurns()
+                + (id == null ? "" : " (evaluation " + id.substring(0, Math.min(8, id.length())) + ")");
     }
 }
