@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
         description = "Gets recorded agent calls evaluated by Bluejay, and proves every call was.",
         subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, ReportCommand.class, ReconcileCommand.class,
                 ServeCommand.class, EnrichCommand.class, SimulateSmsCommand.class, EndConversationsCommand.class, SandboxCommand.class,
-                DropFolderCommand.class},
+                DropFolderCommand.class, ReevaluateCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:completed (enrich: every log posted)", "1:the run failed, or validate found invalid rows, or enrich left logs rejected, failed or in doubt, or reconcile could not poll some calls",
                 "2:bad usage or configuration (also at start: an invalid job file, the port taken, the database unreachable)",

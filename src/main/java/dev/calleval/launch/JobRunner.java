@@ -128,6 +128,22 @@ public class JobRunner {
     }
 
     /**
+     * Runs a job that another feature builds (a re-evaluation round, {@code reevaluate/}) to its end, launched like an
+     * evaluate job: a new instance over {@code source}, or a restart of the last one when it failed, was stopped or its
+     * process died; refused when an execution over the same source is alive.
+     *
+     * @param build builds the job, given the listener that must be told of the execution's end
+     * @throws JobAlreadyRunningException when an execution of the job over the same source is alive
+     * @throws RuntimeException when the report could not be written
+     */
+    public <S> JobOutcome<S> run(java.util.function.Function<JobExecutionListener, ReportedJob<S>> build, String name, String source,
+            BluejayEndpoint endpoint) throws Exception {
+        ReportedJob<S> job = build.apply(endLog);
+        launch(register(job.job()), name, source, endpoint);
+        return outcome(job);
+    }
+
+    /**
      * Checks, without creating a job execution, that an evaluate job's manifest can be read: it exists, is readable,
      * is not empty, is UTF-8 text (gzip-compressed or not) and has a header row. {@link #run} and {@link #start} do
      * this first, so that a manifest that cannot be read is refused in one line and leaves nothing to restart.

@@ -14,6 +14,7 @@ import dev.calleval.ledger.CallResults;
 import dev.calleval.ledger.CallScope;
 import dev.calleval.ledger.LedgerEntry;
 import dev.calleval.ledger.LedgerState;
+import dev.calleval.ledger.Reevaluations;
 import dev.calleval.webhook.WebhookInbox;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,6 +39,9 @@ import tools.jackson.core.JacksonException;
  *   <li>polling asks the client's endpoint only about the calls sent to that endpoint;</li>
  *   <li>COMPLETED → EVALUATED, INCOMPLETED → INCOMPLETE; other statuses are progress and change nothing;</li>
  *   <li>a call that already has a result keeps it: late and duplicate events change nothing;</li>
+ *   <li>except that a terminal event of a call with a re-evaluation round waiting for it ({@link Reevaluations#awaiting})
+ *       whose newest evaluation is not the one the round replaced is that round's new evaluation: stored in the
+ *       round's row, the call's first result unchanged;</li>
  *   <li>an event that matches no call is an orphan and stays in the inbox, to be matched once its submission
  *       is recorded.</li>
  * </ul>
@@ -49,11 +53,13 @@ public class Reconciler {
 
     private final WebhookInbox inbox;
     private final CallResults ledger;
+    private final Reevaluations rounds;
     private final Clock clock;
 
-    public Reconciler(WebhookInbox inbox, CallResults ledger, Clock clock) {
+    public Reconciler(WebhookInbox inbox, CallResults ledger, Reevaluations rounds, Clock clock) {
         this.inbox = inbox;
         this.ledger = ledger;
+        this.rounds = rounds;
         this.clock = clock;
     }
 
@@ -138,13 +144,30 @@ public class Reconciler {
             return Applied.NOT_FINISHED;
         }
         if (entry.get().state().hasResult()) {
-            return Applied.ALREADY_HAD_RESULT;
+            return applyReevaluation(callLog, status, via);
         }
         boolean changed = ledger.applyResult(entry.get().id(), callLog.id(), result(callLog, status, via));
         return changed ? Applied.RECORDED : Applied.ALREADY_HAD_RESULT;
     }
 
-    static CallResult result(CallLog callLog, CallStatus status, String via) {
+    /**
+     * A terminal event of a call that already has its first result: the new evaluation of the round waiting for it,
+     * when its newest evaluation is another than the one that round replaced.
+     */
+    private Applied applyReevaluation(CallLog callLog, CallStatus status, String via) {
+        Optional<Reevaluations.Awaiting> round = rounds.awaiting(callLog.id());
+        Optional<String> newest = callLog.latestEvaluation().map(Evaluation::id);
+        if (round.isEmpty() || newest.isEmpty() || newest.get().equals(round.get().oldEvaluationId())) {
+            return Applied.ALREADY_HAD_RESULT;
+        }
+        return rounds.applyResult(round.get().rowId(), result(callLog, status, via)) ? Applied.RECORDED : Applied.ALREADY_HAD_RESULT;
+    }
+
+    /**
+     * The ledger result of a terminal call log: its state for {@code status} and the key figures of its newest
+     * evaluation.
+     */
+    public static CallResult result(CallLog callLog, CallStatus status, String via) {
         LedgerState state = status == CallStatus.COMPLETED ? LedgerState.EVALUATED : LedgerState.INCOMPLETE;
         Optional<Evaluation> latest = callLog.latestEvaluation();
         if (latest.isEmpty()) {
@@ -224,6 +247,35 @@ public class Reconciler {
     }
 
     /**
+     * Polls {@code retrieve-call-log} for the calls of re-evaluation round {@code roundId} at the client's endpoint whose
+     * re-evaluation was accepted more than {@code pollAfter} ago and whose new evaluation has not arrived, and applies
+     * what it finds (a call log whose newest evaluation is still the replaced one changes nothing). A failed poll is
+     * logged; a refused API key stops the polling.
+     *
+     * @return new evaluations recorded
+     */
+    public int pollRound(BluejayClient client, String roundId, Duration pollAfter) {
+        return pollReevaluations(client, rounds.awaiting(roundId, client.endpoint(), clock.instant().minus(pollAfter)));
+    }
+
+    private int pollReevaluations(BluejayClient client, List<Reevaluations.Awaiting> calls) {
+        int recorded = 0;
+        for (Reevaluations.Awaiting call : calls) {
+            try {
+                if (apply(client.retrieveCallLog(call.callId()), "POLL") == Applied.RECORDED) {
+                    recorded++;
+                }
+            } catch (AuthenticationFailedException e) {
+                log.warn("polling stopped: {}", e.getMessage());
+                return recorded;
+            } catch (BluejayApiException e) {
+                log.warn("polling call {} failed: {}", call.callId(), e.getMessage());
+            }
+        }
+        return recorded;
+    }
+
+    /**
      * Counts of one {@link #round}: the inbox pass; calls polled, results found by polling and polls that failed;
      * calls newly OVERDUE.
      */
@@ -232,13 +284,18 @@ public class Reconciler {
     /**
      * One reconciliation round outside a job execution ({@code calleval reconcile}, and {@code serve} every few
      * seconds): matches the webhook inbox; with a client, polls the calls in {@code scope} that have waited longer
-     * than {@code pollAfter}; marks those submitted more than {@code window} ago OVERDUE (still matched later).
+     * than {@code pollAfter} (and up to {@value #POLL_PAGE} re-evaluations of the scope's job whose round ended before
+     * their new evaluation arrived, counted among the results found); marks those submitted more than {@code window} ago OVERDUE (still matched later).
      *
      * @param client where to poll, or null to only match the inbox and mark overdue calls
      */
     public Round round(@Nullable BluejayClient client, CallScope scope, Duration pollAfter, Duration window) {
         InboxPass pass = processInbox();
         Poll poll = client == null ? new Poll(0, 0, 0) : poll(client, scope, pollAfter);
+        if (client != null && scope.executionId() == null) { // re-evaluations whose round ended before their evaluation arrived
+            int found = pollReevaluations(client, rounds.awaiting(scope.jobName(), client.endpoint(), clock.instant().minus(pollAfter), POLL_PAGE));
+            poll = new Poll(poll.polled(), poll.recorded() + found, poll.failed());
+        }
         int overdue = ledger.markOverdue(scope, clock.instant().minus(window));
         return new Round(pass, poll.polled(), poll.recorded(), poll.failed(), overdue);
     }

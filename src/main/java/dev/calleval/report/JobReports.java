@@ -3,6 +3,7 @@ package dev.calleval.report;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.database.DatabaseRetry;
 import dev.calleval.jobfile.JobDefinition;
+import dev.calleval.jobfile.ReportSettings;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,6 +35,14 @@ public class JobReports {
      */
     public static java.nio.file.Path jobDirectory(JobDefinition definition) {
         return definition.report().localPath().resolve(definition.name());
+    }
+
+    /**
+     * A listener that writes the report of an execution of job {@code jobName} (e.g. {@code reevaluate-<job>}, whose
+     * report folder and upload prefix are named for it) with {@code writer}, under {@code settings}.
+     */
+    public <S> ReportListener<S> listener(String jobName, ReportSettings settings, ReportListener.Writer<S> writer) {
+        return new ReportListener<>(jobName, settings, writer, reportUpload, retry);
     }
 
     /** The HTTP requests {@code client} made so far, as a report counts them. */

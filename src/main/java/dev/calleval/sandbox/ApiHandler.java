@@ -41,6 +41,11 @@ final class ApiHandler implements HttpHandler {
     private final ConcurrentLinkedQueue<LoggedRequest> requestLog = new ConcurrentLinkedQueue<>();
     private final AtomicLong requestSequence = new AtomicLong();
 
+    /** The calls API, for calls imported by {@link SandboxServer#importCallLog}. */
+    CallsApi calls() {
+        return calls;
+    }
+
     ApiHandler(SandboxConfig config, Clock clock, FaultInjector faults, CallsApi calls, SimulationsApi simulations,
             AdminApi admin, JsonExchange bodies) {
         this.config = config;

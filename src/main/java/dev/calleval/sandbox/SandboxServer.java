@@ -192,6 +192,27 @@ public final class SandboxServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    /**
+     * Makes a call another sandbox accepted known to this one, from its {@code CallLog} JSON as
+     * {@code GET /v1/retrieve-call-log} showed it ({@code call_log}): retrieve-call-log and re-evaluate then answer for
+     * it as for a call this sandbox accepted; a re-evaluation appends a copy of its newest evaluation with a new id and
+     * time (the same transcript computes the same metrics) and sends the webhook. Nothing is validated but the id.
+     *
+     * @throws IllegalArgumentException when the text is not a JSON object with a string {@code id}
+     */
+    public void importCallLog(String callLogJson) {
+        tools.jackson.databind.JsonNode parsed;
+        try {
+            parsed = tools.jackson.databind.json.JsonMapper.builder().build().readTree(callLogJson);
+        } catch (tools.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException("not a call log: " + e.getOriginalMessage(), e);
+        }
+        if (!(parsed instanceof tools.jackson.databind.node.ObjectNode log)) {
+            throw new IllegalArgumentException("a call log is a JSON object");
+        }
+        api.calls().importCall(log);
+    }
+
     /** A consistent-enough snapshot of the counters (each read atomically) and all evaluate arrivals. */
     public SandboxStats stats() {
         Map<SandboxEndpoint, SandboxStats.EndpointStats> endpoints = api.endpointStats();

@@ -29,7 +29,7 @@ final class StoredCall {
 
     private final String id;
     private final ObjectNode base;
-    private final TranscriptMetrics metrics;
+    private final @Nullable TranscriptMetrics metrics;
     private final ScriptedJudgement judgement;
     private final String agentId;
     private final String label;
@@ -39,8 +39,8 @@ final class StoredCall {
     private String status = QUEUED;
     private int pendingEvaluations = 1;
 
-    private StoredCall(String id, ObjectNode base, TranscriptMetrics metrics, ScriptedJudgement judgement, String label,
-                       long sequence) {
+    private StoredCall(String id, ObjectNode base, @Nullable TranscriptMetrics metrics, ScriptedJudgement judgement,
+                       String label, long sequence) {
         this.id = id;
         this.judgement = judgement;
         this.sequence = sequence;
@@ -104,6 +104,34 @@ final class StoredCall {
                 label == null || !label.isString() ? "production" : label.stringValue(), sequence);
     }
 
+    /**
+     * A call another sandbox accepted earlier, from its {@code CallLog} as retrieve-call-log showed it (a sandbox lives
+     * as long as its process: the next process knows the call only when it is told). Its status and evaluations are
+     * kept; a re-evaluation appends a copy of its newest evaluation with a new id and time (the same transcript gives
+     * the same computed metrics), or, without one, an evaluation of no transcript.
+     *
+     * @throws IllegalArgumentException when {@code callLog} has no string {@code id}
+     */
+    static StoredCall imported(ObjectNode callLog, long sequence) {
+        JsonNode id = callLog.get("id");
+        if (id == null || !id.isString()) {
+            throw new IllegalArgumentException("an imported call log needs its string id");
+        }
+        ObjectNode base = callLog.deepCopy();
+        if (!base.has("created_at") || base.get("created_at").isNull()) {
+            base.put("created_at", Instant.now().toString());
+        }
+        StoredCall call = new StoredCall(id.stringValue(), base, null, ScriptedJudgement.none(), "production", sequence);
+        callLog.path("evaluations").forEach(e -> {
+            if (e instanceof ObjectNode evaluation) {
+                call.evaluations.add(evaluation.deepCopy());
+            }
+        });
+        call.status = callLog.path("status").asString(COMPLETED);
+        call.pendingEvaluations = 0;
+        return call;
+    }
+
     String id() {
         return id;
     }
@@ -153,9 +181,19 @@ final class StoredCall {
         if (pendingEvaluations == 0) {
             return;
         }
-        ObjectNode evaluation = metrics.toEvaluation(UUID.randomUUID().toString(), now);
-        judgement.applyTo(evaluation);
-        evaluations.add(evaluation);
+        String evaluationId = UUID.randomUUID().toString();
+        if (metrics != null) {
+            ObjectNode evaluation = metrics.toEvaluation(evaluationId, now);
+            judgement.applyTo(evaluation);
+            evaluations.add(evaluation);
+        } else if (!evaluations.isEmpty()) {
+            ObjectNode copy = evaluations.get(evaluations.size() - 1).deepCopy();
+            copy.put("id", evaluationId);
+            copy.put("created_at", now.toString());
+            evaluations.add(copy);
+        } else {
+            evaluations.add(TranscriptMetrics.of(null).toEvaluation(evaluationId, now));
+        }
         pendingEvaluations--;
         status = pendingEvaluations == 0 ? COMPLETED : EVALUATING;
     }

@@ -4,6 +4,7 @@ import static dev.calleval.sandbox.SandboxSimulationTests.errors;
 import static dev.calleval.sandbox.SandboxTestSupport.JSON;
 import static dev.calleval.sandbox.SandboxTestSupport.SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.calleval.sandbox.SandboxTestSupport.Delivery;
 import dev.calleval.sandbox.SandboxTestSupport.Receiver;
@@ -148,6 +149,35 @@ class SandboxCallLogsTests {
         assertThat(unknown.body()).isEqualTo("{\"detail\":\"Call log not found\"}");
         assertThat(errors(notUuid)).containsExactly("uuid_parsing [\"path\",\"call_id\"]");
         assertThat(JSON.readTree(notUuid.body()).path("detail").get(0).path("input").asString()).isEqualTo("call-1");
+    }
+
+    @Test
+    void aCallLogImportedFromAnotherSandboxIsRetrievedAndReEvaluatedWithACopyOfItsNewestEvaluation() throws Exception {
+        Receiver receiver = support.receiver();
+        SandboxServer sandbox = support.start(SandboxConfig.defaults()
+                .withEvaluationDelay(Duration.ofMillis(40))
+                .withWebhook(receiver.uri(), SECRET));
+        String callId = UUID.randomUUID().toString();
+        sandbox.importCallLog("""
+                {"id": "%s", "agent_id": "1234", "status": "COMPLETED", "metadata": {"calleval_source_id": "m.csv#7"},
+                 "evaluations": [{"id": "ev-old", "created_at": "2026-11-19T08:00:00Z", "num_turns": 7, "goal_success": null}]}"""
+                .formatted(callId));
+
+        JsonNode before = support.getJson(sandbox, "/v1/retrieve-call-log/" + callId).path("call_log");
+        JsonNode answer = support.postJson(sandbox, "/v1/re-evaluate/" + callId, "");
+        JsonNode event = receiver.next().json();
+
+        assertThat(before.path("status").asString()).isEqualTo("COMPLETED");
+        assertThat(before.path("evaluations")).hasSize(1);
+        assertThat(answer.path("status").asString()).isEqualTo("success");
+        assertThat(event.path("id").asString()).isEqualTo(callId);
+        assertThat(event.path("status").asString()).isEqualTo("COMPLETED");
+        assertThat(event.path("evaluations")).hasSize(2);
+        assertThat(event.path("evaluations").get(1).path("id").asString()).isNotEqualTo("ev-old");
+        assertThat(event.path("evaluations").get(1).path("num_turns").asInt()).isEqualTo(7);
+        assertThat(event.path("metadata").path("calleval_source_id").asString()).isEqualTo("m.csv#7");
+        assertThatThrownBy(() -> sandbox.importCallLog("{\"agent_id\": \"1\"}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("id");
     }
 
     // ------------------------------------------------------------------------------------------ helpers
