@@ -110,11 +110,6 @@ class ApiConnection {
         return new Open(URI.create(baseUrl), ApiKey.of(apiKey), null, metrics);
     }
 
-    /** The endpoint a connection opened with or without a sandbox would send to, without opening it (no key needed). */
-    BluejayEndpoint endpoint(boolean sandbox) {
-        return sandbox ? BluejayEndpoint.SANDBOX : BluejayEndpoint.of(URI.create(baseUrl));
-    }
-
     private int serverPort() {
         if (context instanceof WebServerApplicationContext web && web.getWebServer() != null) {
             return web.getWebServer().getPort();

@@ -90,7 +90,7 @@ public class Reevaluations {
         return new CallResult(LedgerState.valueOf(rs.getString("state")), rs.getString("bluejay_status"), rs.getString("result_source"),
                 rs.getString("evaluation_id"), rs.getObject("goal_success", Boolean.class), rs.getObject("hallucination", Boolean.class),
                 rs.getObject("num_turns", Integer.class), rs.getObject("agent_speak_pct", Double.class), rs.getObject("latency_p50", Double.class),
-                rs.getObject("latency_p90", Double.class), rs.getString("custom_metrics"));
+                rs.getObject("latency_p90", Double.class), rs.getString("custom_metrics"), rs.getString("evaluation"));
     }
 
     /** Ledger id → the newest evaluation a round got for it (by the time it arrived). */

@@ -26,13 +26,13 @@ public record RoundCall(long rowId, String sourceId, String callId, Reevaluation
         CallResult old = oldState == null ? null : new CallResult(LedgerState.valueOf(oldState), rs.getString("old_bluejay_status"), "EARLIER",
                 rs.getString("old_evaluation_id"), rs.getObject("old_goal_success", Boolean.class), rs.getObject("old_hallucination", Boolean.class),
                 rs.getObject("old_num_turns", Integer.class), rs.getObject("old_agent_speak_pct", Double.class),
-                rs.getObject("old_latency_p50", Double.class), rs.getObject("old_latency_p90", Double.class), rs.getString("old_custom_metrics"));
+                rs.getObject("old_latency_p50", Double.class), rs.getObject("old_latency_p90", Double.class), rs.getString("old_custom_metrics"), null);
         ReevaluationState state = ReevaluationState.valueOf(rs.getString("state"));
         CallResult current = !state.hasResult() ? null : new CallResult(state == ReevaluationState.EVALUATED ? LedgerState.EVALUATED
                 : LedgerState.INCOMPLETE, rs.getString("new_bluejay_status"), rs.getString("result_source"), rs.getString("new_evaluation_id"),
                 rs.getObject("new_goal_success", Boolean.class), rs.getObject("new_hallucination", Boolean.class),
                 rs.getObject("new_num_turns", Integer.class), rs.getObject("new_agent_speak_pct", Double.class),
-                rs.getObject("new_latency_p50", Double.class), rs.getObject("new_latency_p90", Double.class), rs.getString("new_custom_metrics"));
+                rs.getObject("new_latency_p50", Double.class), rs.getObject("new_latency_p90", Double.class), rs.getString("new_custom_metrics"), null);
         return new RoundCall(rs.getLong("id"), rs.getString("source_id"), rs.getString("call_id"), state, rs.getBoolean("in_doubt"),
                 rs.getInt("attempts"), old, current, rs.getString("last_error"), Claims.instant(rs, "sent_at"));
     };
