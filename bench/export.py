@@ -56,13 +56,22 @@ def sql_text(value) -> str:
     return "'" + json.dumps(value, separators=(",", ":")).replace("'", "''") + "'"
 
 
-def fill_sql(n: int) -> str:
-    """The two statements that add N evaluated calls of execution 1 (placeholders replaced per row)."""
+def fill_sql(n: int, chunk: int = 50_000) -> str:
+    """The statements that add N evaluated calls of execution 1 (placeholders replaced per row): one INSERT per CHUNK rows
+    (each its own transaction), then the execution_call rows."""
     sid = "'bx-' || LPAD(CAST(X AS VARCHAR), 7, '0')"
     goal = "CASE WHEN MOD(X, 5) = 0 THEN 'false' ELSE 'true' END"
     verified = "CASE WHEN MOD(X, 7) = 0 THEN 'fail' ELSE 'pass' END"
     evaluation = (f"REPLACE(REPLACE(REPLACE({sql_text(EVALUATION)}, '#N#', CAST(X AS VARCHAR)), '\"#G#\"', {goal}), "
                   f"'#V#', {verified})")
+    ledger = "".join(insert_ledger(first, min(first + chunk - 1, n), sid, goal, verified, evaluation) for first in range(1, n + 1, chunk))
+    return ledger + f"""
+INSERT INTO execution_call (job_execution_id, ledger_id, source_ref, line, disposition)
+SELECT 1, id, source_ref, CAST(SUBSTRING(source_id, 4) AS BIGINT) + 2, 'CLAIMED' FROM call_ledger WHERE source_id LIKE 'bx-%';
+"""
+
+
+def insert_ledger(first, last, sid, goal, verified, evaluation) -> str:
     return f"""
 INSERT INTO call_ledger (endpoint, agent_key, source_id, state, call_id, fingerprint, attempts, in_doubt, source_ref, job_name,
     job_execution_id, bluejay_status, result_source, evaluation_id, goal_success, hallucination, num_turns, agent_speak_pct,
@@ -72,9 +81,7 @@ SELECT 'sandbox', '1234', {sid}, 'EVALUATED', 'call-' || X, 'fp', 1, FALSE, 'ben
     TIMESTAMP WITH TIME ZONE '2026-01-01 05:00:00+00', TIMESTAMP WITH TIME ZONE '2026-01-01 06:00:00+00',
     TIMESTAMP WITH TIME ZONE '2026-01-01 05:00:01+00', TIMESTAMP WITH TIME ZONE '2026-01-01 06:00:00+00',
     'production', REPLACE({sql_text(METADATA)}, '#S#', {sid}), {evaluation}
-FROM SYSTEM_RANGE(1, {n});
-INSERT INTO execution_call (job_execution_id, ledger_id, source_ref, line, disposition)
-SELECT 1, id, source_ref, CAST(SUBSTRING(source_id, 4) AS BIGINT) + 2, 'CLAIMED' FROM call_ledger WHERE source_id LIKE 'bx-%';
+FROM SYSTEM_RANGE({first}, {last});
 """
 
 
@@ -149,8 +156,8 @@ def main(argv=None) -> int:
     fill_s = time.monotonic() - t
     b.log(f"{a.rows:,} evaluated calls inserted in {fill_s:.1f} s; database {sum(f.stat().st_size for f in (work / 'db').iterdir()) / 1e6:.0f} MB")
     rows = [("calls in the ledger (filled by SQL)", a.rows + 1), ("heap limit (-Xmx)", a.heap), ("fill time (s)", round(fill_s, 1))]
-    csv_rows, csv_ok = export_run(work, env, "csv by execution", ["export", "1", "--format", "csv"], a.heap, work / "out.csv", "csv")
-    jsonl_rows, jsonl_ok = export_run(work, env, "jsonl by job", ["export", "--job", JOB, "--format", "jsonl"], a.heap,
+    csv_rows, csv_ok = export_run(work, env, "csv-by-execution", ["export", "1", "--format", "csv"], a.heap, work / "out.csv", "csv")
+    jsonl_rows, jsonl_ok = export_run(work, env, "jsonl-by-job", ["export", "--job", JOB, "--format", "jsonl"], a.heap,
                                       work / "out.jsonl", "jsonl")
     notes = ["one process per export: JVM and Spring start, inbox pass (empty), then the export; the CSV reads the ledger twice "
              "(metric names, then the calls in input order: ORDER BY line)",

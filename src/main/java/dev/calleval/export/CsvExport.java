@@ -1,5 +1,7 @@
 package dev.calleval.export;
 
+import static dev.calleval.report.ReportWriter.safe;
+
 import dev.calleval.bluejay.CustomMetricResult;
 import dev.calleval.bluejay.Evaluation;
 import dev.calleval.bluejay.FillerIgnoredLatency;
@@ -155,7 +157,7 @@ final class CsvExport implements CallSink {
         return c.evaluation() == null || c.evaluation().fillerIgnoredLatency() == null ? null : field.apply(c.evaluation().fillerIgnoredLatency());
     }
 
-    /** A metric value: a number as it is, other text neutralised ({@link #safe}). */
+    /** A metric value: a number as it is, other text neutralised ({@code ReportWriter.safe}). */
     private static @Nullable String cell(@Nullable String value) {
         if (value == null) {
             return null;
@@ -166,14 +168,5 @@ final class CsvExport implements CallSink {
         } catch (NumberFormatException notANumber) {
             return safe(value);
         }
-    }
-
-    /** Neutralises a spreadsheet formula in a text cell ({@code =}, {@code +}, {@code -}, {@code @}, tab, CR first). */
-    static @Nullable String safe(@Nullable String text) {
-        if (text == null || text.isEmpty()) {
-            return text;
-        }
-        char first = text.charAt(0);
-        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r' ? "'" + text : text;
     }
 }
