@@ -160,9 +160,11 @@ def main(argv=None) -> int:
     jsonl_rows, jsonl_ok = export_run(work, env, "jsonl-by-job", ["export", "--job", JOB, "--format", "jsonl"], a.heap,
                                       work / "out.jsonl", "jsonl")
     notes = ["one process per export: JVM and Spring start, inbox pass (empty), then the export; the CSV reads the ledger twice "
-             "(metric names, then the calls in input order: ORDER BY line)",
-             "H2 file database (calleval's default); on PostgreSQL the same reads go through a cursor (read-only transaction, "
-             "fetch size 500)"]
+             "(metric names, then the calls in input order along execution_call_line_ix)",
+             "H2 file database (calleval's default) read in lazy query execution; on PostgreSQL the same reads go through a cursor "
+             "(read-only transaction, fetch size 500)",
+             "heap after GC pauses is an upper bound of live data: G1 lets the old generation fill with H2's page cache and "
+             "garbage before a mixed collection; --heap 64m shows the export needs far less"]
     b.publish("export" + ("-quick" if a.quick else ""),
               b.header(f"Export — {a.rows:,} evaluated calls, -Xmx{a.heap}", sys.argv) + b.figures(rows + csv_rows + jsonl_rows, notes))
     return 0 if csv_ok and jsonl_ok else 1

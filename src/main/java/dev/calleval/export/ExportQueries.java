@@ -4,6 +4,7 @@ import dev.calleval.bluejay.BluejayJson;
 import dev.calleval.bluejay.CustomMetricResult;
 import dev.calleval.bluejay.Evaluation;
 import dev.calleval.bluejay.Latency;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -28,9 +30,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The export's reads of the ledger ({@code call_ledger}, joined to {@code execution_call} for the source line), as
  * streams: each query runs in a read-only transaction (autocommit off) with a JDBC fetch size, so that PostgreSQL
- * sends the rows through a cursor {@value #FETCH_SIZE} at a time instead of all at once, and H2 keeps at most its
- * {@code MAX_MEMORY_ROWS} in memory (the rest of a large result is buffered on disk). Memory does not grow with the
- * number of calls. Thread-safe.
+ * sends the rows through a cursor {@value #FETCH_SIZE} at a time instead of all at once, and on H2 in lazy query
+ * execution, so that H2 reads the rows as they are fetched instead of building the whole result first. The ordered
+ * reads follow an index (the primary key; {@code execution_call_line_ix}), so neither database sorts. Memory does not
+ * grow with the number of calls. Thread-safe.
  */
 final class ExportQueries {
     /** Rows the driver fetches per round trip. */
@@ -101,9 +104,30 @@ final class ExportQueries {
     }
 
     private void stream(Query q, RowHandler handler) {
-        readOnly.executeWithoutResult(status -> jdbc.query(q.sql(), q.parameters(), (ResultSet rs) -> {
-            handler.handle(rs);
-        }));
+        readOnly.executeWithoutResult(status -> {
+            boolean h2 = Boolean.TRUE.equals(jdbc.getJdbcTemplate().execute((ConnectionCallback<Boolean>) c -> isH2(c)));
+            if (h2) {
+                jdbc.getJdbcTemplate().execute("SET LAZY_QUERY_EXECUTION TRUE");
+            }
+            try {
+                jdbc.query(q.sql(), q.parameters(), (ResultSet rs) -> {
+                    handler.handle(rs);
+                });
+            } finally {
+                if (h2) {
+                    jdbc.getJdbcTemplate().execute("SET LAZY_QUERY_EXECUTION FALSE"); // the pooled connection as it was
+                }
+            }
+        });
+    }
+
+    /**
+     * H2 builds a whole result before the first row by default (in memory, up to its {@code MAX_MEMORY_ROWS} rows of
+     * any size); in lazy mode it reads the rows as they are fetched, when an index gives their order (the primary key
+     * for a job, {@code execution_call_line_ix} for an execution, V16).
+     */
+    private static boolean isH2(Connection connection) throws SQLException {
+        return connection.getMetaData().getDatabaseProductName().equalsIgnoreCase("H2");
     }
 
     /**
@@ -116,7 +140,7 @@ final class ExportQueries {
                     SELECT e.source_ref AS export_ref, e.line AS export_line, e.disposition AS export_disposition,
                            e.job_execution_id AS export_execution, %s
                     FROM execution_call e JOIN call_ledger l ON l.id = e.ledger_id
-                    WHERE e.job_execution_id = :exec""".formatted(columns) + (ordered ? " ORDER BY e.line, l.id" : ""),
+                    WHERE e.job_execution_id = :exec""".formatted(columns) + (ordered ? " ORDER BY e.line, e.ledger_id" : ""),
                     new MapSqlParameterSource("exec", e.executionId()));
         }
         ExportScope.JobWindow w = (ExportScope.JobWindow) scope; // the interface is sealed: the other kind
