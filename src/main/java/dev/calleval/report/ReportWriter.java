@@ -179,7 +179,10 @@ public class ReportWriter {
         csv.flush();
     }
 
-    /** Neutralises spreadsheet formulas in a text cell. */
+    /**
+     * Neutralises spreadsheet formulas in a text cell: a text starting with {@code =}, {@code +}, {@code -}, {@code @},
+     * tab or CR gets a leading {@code '}. Also used by {@code calleval export}'s CSV and the plan of {@code run --dry-run}.
+     */
     public static @Nullable String safe(@Nullable String text) {
         if (text == null || text.isEmpty()) {
             return text;

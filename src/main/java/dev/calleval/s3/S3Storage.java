@@ -182,6 +182,18 @@ public class S3Storage implements AutoCloseable {
     }
 
     /**
+     * Opens an object for writing as a stream of unknown length, in constant memory (a multipart upload, one
+     * {@link S3Upload#DEFAULT_PART_SIZE} part buffered at a time). The object appears when the stream is closed; a
+     * writer that fails calls {@link S3Upload#abort()} instead.
+     *
+     * @param contentType the object's {@code Content-Type}, or null for S3's default
+     * @throws S3ConfigurationException when the settings are wrong
+     */
+    public S3Upload openUpload(S3Location target, @Nullable String contentType) {
+        return new S3Upload(client(), target, contentType, S3Upload.DEFAULT_PART_SIZE);
+    }
+
+    /**
      * A presigned GET URL for the object: anyone holding it may download the object until it expires. The object
      * is not checked (a URL for a missing object is signed, and answers 404).
      *

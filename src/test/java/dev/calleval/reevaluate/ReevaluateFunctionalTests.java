@@ -51,6 +51,11 @@ class ReevaluateFunctionalTests {
         assertThat(csv.lines().findFirst().orElseThrow()).contains("old_goal_success,new_goal_success").contains("old_num_turns,new_num_turns");
         assertThat(csv.lines().skip(1)).hasSize(6).allSatisfy(l -> assertThat(l).contains(",EVALUATED,").contains(",3,3,"));
         assertThat(Files.readString(report.resolve("summary.json"))).contains("\"selection\" : \"where=num_turns=3\"").contains("\"evaluated\" : 6");
+        // export counts the round in each call's history
+        CommandLine.Result export = CommandLine.run(db, Map.of(), "export", "--job", "sample", "--format", "jsonl");
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        assertThat(export.out().lines().filter(l -> l.contains("\"reevaluations\":1")).count()).isEqualTo(6);
+        assertThat(export.out().lines().filter(l -> l.contains("\"reevaluations\":0")).count()).isEqualTo(9);
 
         // the latest result is the round's: a filter on it sees the calls the round re-evaluated
         CommandLine.Result dryRun = CommandLine.run(db, Map.of(), "reevaluate", job.toString(), "--sandbox", "--dry-run", "--where", "num_turns=3",
