@@ -144,10 +144,12 @@ public sealed interface JobDefinition permits JobDefinition.BatchJob, JobDefinit
      * @param defaults values applied to every call
      * @param results how long to wait for results and how to poll for them
      * @param transcript how local transcript files are read
+     * @param quality the thresholds its executions are judged by ({@code quality:}), null without the section: then
+     *     {@code compare} and the report's trend section use the default thresholds and a run sends no alert
      */
     record Evaluate(String name, @Nullable String description, SourceSettings source, CallDefaults defaults, SubmitSettings submit,
             ResultsSettings results, ReportSettings report, TranscriptSettings transcript, @Nullable Schedule schedule,
-            @Nullable Path file) implements BatchJob {
+            @Nullable Path file, @Nullable QualitySettings quality) implements BatchJob {
 
         public Evaluate {
             JobFile.checkName(name);
@@ -197,7 +199,7 @@ public sealed interface JobDefinition permits JobDefinition.BatchJob, JobDefinit
 
         Evaluate withSourceLocation(String location) {
             return new Evaluate(name, description, new SourceSettings(source.type(), location, source.columns(), source.zone(), source.date(),
-                    source.pageSize()), defaults, submit, results, report, transcript, schedule, file);
+                    source.pageSize()), defaults, submit, results, report, transcript, schedule, file, quality);
         }
 
         /** The s3-prefix source's date fixed: {@code date}, else the file's, else yesterday in its zone. */
@@ -207,7 +209,7 @@ public sealed interface JobDefinition permits JobDefinition.BatchJob, JobDefinit
             }
             PrefixTemplate.parseDate(date);
             SourceSettings fixed = new SourceSettings(source.type(), source.location(), source.columns(), source.zone(), date, source.pageSize());
-            return new Evaluate(name, description, fixed, defaults, submit, results, report, transcript, schedule, file);
+            return new Evaluate(name, description, fixed, defaults, submit, results, report, transcript, schedule, file, quality);
         }
     }
 
@@ -286,7 +288,7 @@ public sealed interface JobDefinition permits JobDefinition.BatchJob, JobDefinit
          */
         public Evaluate forDroppedManifest(String manifest, String reportDirectory) {
             return new Evaluate(name, description, new SourceSettings("manifest", manifest, dropFolder.columns(), "UTC", null, 1000), defaults,
-                    submit, results, new ReportSettings(reportDirectory, null), transcript, null, file);
+                    submit, results, new ReportSettings(reportDirectory, null), transcript, null, file, null);
         }
     }
 }

@@ -28,6 +28,7 @@ record JobFile(
         @DefaultValue ReportSettings report,
         @DefaultValue TranscriptSettings transcript,
         @Nullable Schedule schedule,
+        @Nullable QualitySettings quality,
         @Nullable Path file) {
 
     JobFile {
@@ -66,7 +67,7 @@ record JobFile(
     /** The job this file declares, by its one kind section; relative paths in it resolve against {@code file}'s folder. */
     JobDefinition definition(@Nullable Path file) {
         if (source != null) {
-            return new JobDefinition.Evaluate(name, description, source, defaults, submit, results, report, transcript, schedule, file);
+            return new JobDefinition.Evaluate(name, description, source, defaults, submit, results, report, transcript, schedule, file, quality);
         }
         if (enrich != null) {
             return new JobDefinition.Enrich(name, description, enrich, submit, report, schedule, file);
