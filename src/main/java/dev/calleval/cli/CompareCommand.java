@@ -1,8 +1,8 @@
 package dev.calleval.cli;
 
-import dev.calleval.jobfile.JobDefinition;
 import dev.calleval.jobfile.JobDefinitions;
 import dev.calleval.jobfile.JobFileException;
+import dev.calleval.jobfile.QualitySettings;
 import dev.calleval.quality.Alerts;
 import dev.calleval.quality.CompareResult;
 import dev.calleval.quality.Comparison;
@@ -131,9 +131,9 @@ class CompareCommand implements Callable<Integer> {
         Comparison comparison;
         int last;
         try {
-            JobDefinition.Evaluate definition = job == null ? null : evaluateJob(job);
-            comparison = comparison(definition);
-            last = baselineLast != null ? baselineLast : definition != null && definition.quality() != null ? definition.quality().baselineLast() : 7;
+            QualitySettings quality = JobQuality.of(jobs, jobName);
+            comparison = comparison(quality);
+            last = baselineLast != null ? baselineLast : quality != null ? quality.baselineLast() : QualitySettings.DEFAULT_BASELINE_LAST;
         } catch (IllegalArgumentException | JobFileException e) {
             err.println("calleval: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -161,22 +161,12 @@ class CompareCommand implements Callable<Integer> {
         return result.regressions().isEmpty() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    /** The job's file when it is an evaluate job file in the jobs folder; null when there is none of that name. */
-    private JobDefinition.@Nullable Evaluate evaluateJob(String name) {
-        try {
-            jobs.resolve(name);
-        } catch (JobFileException e) {
-            return null; // a job known only to the database: the defaults
-        }
-        return jobs.load(name) instanceof JobDefinition.Evaluate e ? e : null;
-    }
-
     /** The thresholds: the options, else the job file's quality: section, else the defaults; likewise alpha. */
-    private Comparison comparison(JobDefinition.@Nullable Evaluate definition) {
+    private Comparison comparison(@Nullable QualitySettings quality) {
         List<Threshold> given = new ArrayList<>();
         maxDrop.forEach(t -> given.add(Threshold.parse(Threshold.Direction.DROP, t)));
         maxRise.forEach(t -> given.add(Threshold.parse(Threshold.Direction.RISE, t)));
-        Comparison fromFile = definition != null && definition.quality() != null ? definition.quality().comparison() : null;
+        Comparison fromFile = quality != null ? quality.comparison() : null;
         Thresholds thresholds = !given.isEmpty() ? new Thresholds(given) : fromFile != null ? fromFile.thresholds() : Thresholds.DEFAULTS;
         double a = alpha != null ? alpha : fromFile != null ? fromFile.alpha() : Comparison.DEFAULT_ALPHA;
         if (!(a > 0 && a < 1)) {

@@ -27,6 +27,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 public record QualitySettings(@DefaultValue List<String> maxDrop, @DefaultValue List<String> maxRise, @DefaultValue("0.05") double alpha,
         @DefaultValue("7") int baselineLast) {
+    /** How many completed executions before the candidate make the baseline unless the section says otherwise. */
+    public static final int DEFAULT_BASELINE_LAST = 7;
 
     /** @throws IllegalArgumentException naming the threshold that does not parse, or the value out of range */
     public QualitySettings {

@@ -16,9 +16,17 @@ import org.jspecify.annotations.Nullable;
  * @param baseline the baseline's execution ids (pooled)
  * @param candidate the candidate's execution id
  * @param by the metadata key calls were also grouped by, null without
+ * @param sameAsAll groups left out because every call of both sides is in them (e.g. {@code agent=1234} when there is
+ *     one agent): their figures are those of {@code all}
  */
 public record CompareResult(String job, List<Long> baseline, long candidate, @Nullable String by, Comparison comparison,
-        List<Change> changes) {
+        List<Change> changes, List<String> sameAsAll) {
+
+    public CompareResult {
+        baseline = List.copyOf(baseline);
+        changes = List.copyOf(changes);
+        sameAsAll = List.copyOf(sameAsAll);
+    }
 
     /** The changes that are regressions. */
     public List<Change> regressions() {
@@ -85,6 +93,9 @@ public record CompareResult(String job, List<Long> baseline, long candidate, @Nu
         }
         StringBuilder out = new StringBuilder();
         out.append(headline()).append('\n');
+        if (!sameAsAll.isEmpty()) {
+            out.append("every call in ").append(String.join(", ", sameAsAll)).append(": those rows are the all rows\n");
+        }
         for (String[] r : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < r.length; i++) {
@@ -131,8 +142,15 @@ public record CompareResult(String job, List<Long> baseline, long candidate, @Nu
         json.put("candidate", candidate);
         json.put("by", by);
         json.put("alpha", comparison.alpha());
-        json.put("thresholds", comparison.thresholds().thresholds().stream().map(t -> Map.of("metric", t.metric(),
-                "direction", t.direction().option(), "amount", t.amount(), "unit", t.unit().name().toLowerCase(Locale.ROOT))).toList());
+        json.put("thresholds", comparison.thresholds().thresholds().stream().map(t -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("metric", t.metric());
+            m.put("direction", t.direction().option());
+            m.put("amount", t.amount());
+            m.put("unit", t.unit().name().toLowerCase(Locale.ROOT));
+            return m;
+        }).toList());
+        json.put("same_as_all", sameAsAll);
         json.put("regression", !regressions().isEmpty());
         json.put("changes", changes.stream().filter(c -> c.baselineN() > 0 || c.candidateN() > 0).map(CompareResult::json).toList());
         return json;

@@ -49,14 +49,27 @@ public class Nights {
     }
 
     /**
-     * Compares the pooled calls of {@code baseline} with those of {@code candidate}.
+     * Compares the pooled calls of {@code baseline} with those of {@code candidate}. A kind of group with one group
+     * only on both sides (one agent, say) is left out: its rows would be those of {@link #ALL}
+     * ({@link CompareResult#sameAsAll}).
      *
      * @param job the job named in the result (the candidate's)
      */
     public CompareResult compare(String job, List<Long> baseline, long candidate, @Nullable String by, Comparison comparison) {
         Map<String, Figures> before = figures(baseline, by);
         Map<String, Figures> after = figures(List.of(candidate), by);
-        return new CompareResult(job, List.copyOf(baseline), candidate, by, comparison, comparison.compare(before, after));
+        List<String> same = new ArrayList<>();
+        for (String kind : by == null ? List.of("agent", "label") : List.of("agent", "label", by)) {
+            java.util.Set<String> keys = new java.util.TreeSet<>();
+            before.keySet().stream().filter(k -> k.startsWith(kind + "=")).forEach(keys::add);
+            after.keySet().stream().filter(k -> k.startsWith(kind + "=")).forEach(keys::add);
+            if (keys.size() == 1) { // every call of both sides in one group: its rows would repeat those of all
+                same.add(keys.iterator().next());
+                before.keySet().removeAll(keys);
+                after.keySet().removeAll(keys);
+            }
+        }
+        return new CompareResult(job, List.copyOf(baseline), candidate, by, comparison, comparison.compare(before, after), same);
     }
 
     /**
@@ -74,8 +87,9 @@ public class Nights {
      * @param nights oldest first, the newest ({@code executionId} of {@link #trend}) last
      * @param changes the {@code all} group's figures of the newest night against the pooled nights before it (at most
      *     {@code baselineLast} of them); empty when there is no earlier night
+     * @param comparison the thresholds and significance level the changes were judged by
      */
-    public record Trend(List<Night> nights, List<Long> baseline, List<Change> changes) {
+    public record Trend(List<Night> nights, List<Long> baseline, List<Change> changes, Comparison comparison) {
         /** The regressions among {@link #changes}. */
         public List<Change> regressions() {
             return changes.stream().filter(Change::regression).toList();
@@ -98,7 +112,7 @@ public class Nights {
         List<Long> baseline = earlier.subList(0, Math.min(earlier.size(), baselineLast)).stream().map(QualityRecords.ExecutionRef::id).toList();
         List<Change> changes = baseline.isEmpty() ? List.of()
                 : comparison.compare(ALL, figures(baseline, null).get(ALL), figures(List.of(executionId), null).get(ALL));
-        return new Trend(nights, baseline, changes);
+        return new Trend(nights, baseline, changes, comparison);
     }
 
     private Night night(long id, java.time.@Nullable Instant start) {
