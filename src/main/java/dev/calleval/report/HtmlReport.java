@@ -24,6 +24,8 @@ import static dev.calleval.report.Html.esc;
  * <ul>
  *   <li>the execution: job, status, source, times, rows read, HTTP requests;</li>
  *   <li>outcome counts (where each input row ended, as in {@code summary.json});</li>
+ *   <li>the job's trend: its last {@link #TREND_EXECUTIONS} executions, and the figures that regressed in this one
+ *       ({@code TrendSection});</li>
  *   <li>goal success and hallucination rates over the calls with a result;</li>
  *   <li>the distribution of the calls' agent response latency, Bluejay's per-call p50 and p90 (seconds);</li>
  *   <li>each custom metric's results: pass/fail counts, scores (mean, min, max) or text values;</li>
@@ -31,9 +33,7 @@ import static dev.calleval.report.Html.esc;
  *       (a link to the file, and its utterances in a collapsed {@code <details>}, up to {@link #MAX_INLINE_TRANSCRIPTS} characters of them per page); at most
  *       {@link #MAX_CALL_ROWS}, the rest are in {@code calls.csv};</li>
  *   <li>the rejected rows with where, fields and reason; at most {@link #MAX_REJECT_ROWS}, the rest in
- *       {@code rejects.csv};</li>
- *   <li>the job's trend: its last {@link #TREND_EXECUTIONS} executions, and the figures that regressed in this one
- *       ({@code TrendSection}).</li>
+ *       {@code rejects.csv}.</li>
  * </ul>
  * Every text from input, the ledger or Bluejay is HTML-escaped. Figures come from the ledger (see
  * {@link CallStatistics}); the calls are streamed once, so memory stays small for large runs.
@@ -125,10 +125,10 @@ class HtmlReport {
                 .append("<title>calleval report: ").append(esc(title)).append("</title><style>").append(ReportStyle.CSS).append("</style></head>\n<body>\n");
         ExecutionSections.header(h, s, title);
         ExecutionSections.outcomes(h, s);
+        TrendSection.trend(h, s.job(), trend);
         ResultSections.judgements(h, s, stats);
         ResultSections.latency(h, stats);
         ResultSections.customMetrics(h, stats);
-        TrendSection.trend(h, s.job(), trend);
         CallTable.callTable(h, s, stats, calls, pageDirectory);
         RejectTable.rejectTable(h, rejects, rejectCount);
         String version = HtmlReport.class.getPackage().getImplementationVersion();

@@ -103,6 +103,43 @@ class ReportBrowserTests {
     }
 
     @Test
+    void secondNightShowsTheTrendWithTheDropOfGoalSuccessMarked() throws Exception {
+        Path job = work.resolve("sample.yaml");
+        Files.writeString(job, """
+                name: sample
+                source:
+                  location: %s
+                defaults:
+                  agent-id: "1234"
+                submit:
+                  rate-limit: 50
+                report:
+                  directory: %s
+                """.formatted(SAMPLE_DATA.resolve("manifests/calls.csv"), work.resolve("reports")));
+        String database = "jdbc:h2:mem:browser-trend-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        assertThat(CommandLine.run(database, Map.of(), "run", job.toString(), "--sandbox", "--wait-for-results", "1m").exitCode()).isZero();
+        assertThat(CommandLine.run(database, Map.of(), "run", job.toString(), "--sandbox", "--wait-for-results", "1m",
+                "--param", "source=" + SAMPLE_DATA.resolve("manifests/calls-night2.csv")).exitCode()).isZero();
+
+        Path png = SCREENSHOTS.resolve("report-trend.png");
+        String dom = chromium.open(work.resolve("reports/sample/2/report.html"), png, 1280, 1900);
+
+        assertThat(dom).contains("<h2>Trend: the last 2 executions of sample</h2>").doesNotContainIgnoringCase("<script");
+        assertThat(dom).contains("Regressed: goal_success 100 % → 60 % (-40.0 pp, p = 0.006; max-drop goal_success=5pp)");
+        assertThat(svg(dom, "trend-goal-success")).contains("data-label=\"#1 ").contains("data-value=\"100 %\"")
+                .containsPattern("data-value=\"60 %\" data-regressed=\"true\"");
+        assertThat(svg(dom, "trend-hallucination")).as("beyond 3 pp, not significant: not marked").doesNotContain("data-regressed")
+                .contains("data-value=\"13.3 %\"");
+        assertThat(svg(dom, "trend-latency-p90")).doesNotContain("data-regressed");
+        String first = Files.readString(work.resolve("reports/sample/1/report.html"));
+        assertThat(first).contains("This is the job's first completed execution");
+
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(pixels(image, RED)).as("the regressed point, the goal not reached").isGreaterThan(1_000);
+        assertThat(pixels(image, LATENCY_BLUE)).as("the trend lines").isGreaterThan(500);
+    }
+
+    @Test
     void judgedReportOpensInChromiumAndNoInjectedScriptRuns() throws Exception {
         jdbc.update("DELETE FROM execution_call");
         jdbc.update("DELETE FROM rejection");
