@@ -35,11 +35,9 @@ public class Alerts {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final AlertSettings settings;
-    private final HttpClient http;
 
     public Alerts(AlertSettings settings) {
         this.settings = settings;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /** What became of an alert. */
@@ -70,6 +68,7 @@ public class Alerts {
                 .retryExceptions(IOException.class)
                 .failAfterMaxAttempts(true)
                 .build());
+        HttpClient http = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(settings.url().strip())).timeout(settings.timeout())
                 .header("Content-Type", "application/json").header("User-Agent", "calleval")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();

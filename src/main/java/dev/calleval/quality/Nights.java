@@ -110,15 +110,22 @@ public class Nights {
         }
         nights.add(night(executionId, records.execution(executionId).map(QualityRecords.ExecutionRef::startTime).orElse(null)));
         List<Long> baseline = earlier.subList(0, Math.min(earlier.size(), baselineLast)).stream().map(QualityRecords.ExecutionRef::id).toList();
-        List<Change> changes = baseline.isEmpty() ? List.of()
-                : comparison.compare(ALL, figures(baseline, null).get(ALL), figures(List.of(executionId), null).get(ALL));
+        List<Change> changes = baseline.isEmpty() ? List.of() : comparison.compare(ALL, all(baseline), all(List.of(executionId)));
         return new Trend(nights, baseline, changes, comparison);
     }
 
     private Night night(long id, java.time.@Nullable Instant start) {
-        Figures f = figures(List.of(id), null).get(ALL);
+        Figures f = new Figures();
+        records.forEachEvaluatedCall(List.of(id), false, f::add); // the key figures of all calls only: no JSON read
         Map<String, Measure> m = f.measures();
         return new Night(id, start, f.calls(), finite(m.get("goal_success")), finite(m.get("hallucination")), finite(m.get("latency_p90")));
+    }
+
+    /** The figures of every call of the executions, custom metrics included, without the other groups. */
+    private Figures all(List<Long> executionIds) {
+        Figures f = new Figures();
+        records.forEachEvaluatedCall(executionIds, true, f::add);
+        return f;
     }
 
     private static @Nullable Double finite(Measure m) {

@@ -72,7 +72,27 @@ public class QualityRecords {
 
     /** Streams the calls with a result (EVALUATED, INCOMPLETE) that any of {@code executionIds} read, each once. */
     public void forEachEvaluatedCall(List<Long> executionIds, Consumer<CallFigures> consumer) {
+        forEachEvaluatedCall(executionIds, true, consumer);
+    }
+
+    /**
+     * Streams the calls with a result that any of {@code executionIds} read, each once; without {@code details} only
+     * their agent and key figures (no label, metadata or custom metrics: the JSON columns are not read).
+     */
+    public void forEachEvaluatedCall(List<Long> executionIds, boolean details, Consumer<CallFigures> consumer) {
         if (executionIds.isEmpty()) {
+            return;
+        }
+        if (!details) {
+            jdbc.query("""
+                    SELECT l.agent_key, l.goal_success, l.hallucination, l.latency_p50, l.latency_p90 FROM call_ledger l
+                    WHERE l.state IN ('EVALUATED', 'INCOMPLETE')
+                      AND l.id IN (SELECT c.ledger_id FROM execution_call c WHERE c.job_execution_id IN (:ids))""",
+                    Map.of("ids", executionIds), (ResultSet rs) -> {
+                consumer.accept(new CallFigures(rs.getString("agent_key"), null, Map.of(), rs.getObject("goal_success", Boolean.class),
+                        rs.getObject("hallucination", Boolean.class), rs.getObject("latency_p50", Double.class),
+                        rs.getObject("latency_p90", Double.class), List.of()));
+            });
             return;
         }
         jdbc.query("""

@@ -44,9 +44,17 @@ class CompareFunctionalTests {
 
     @BeforeAll
     static void twoNights() throws IOException {
-        job = work.resolve("sample.yaml");
-        Files.writeString(job, """
-                name: sample
+        job = sampleJob("sample", "");
+        assertThat(CommandLine.run(DATABASE, Map.of(), "run", job.toString(), "--sandbox", "--wait-for-results", "1m").exitCode()).isZero();
+        assertThat(CommandLine.run(DATABASE, Map.of(), "run", job.toString(), "--sandbox", "--wait-for-results", "1m",
+                "--param", "source=" + SAMPLE_DATA.resolve("manifests/calls-night2.csv")).exitCode()).isZero();
+    }
+
+    /** The sample job over night 1 ({@code calls.csv}) under {@code name}, with {@code more} YAML appended. */
+    private static Path sampleJob(String name, String more) throws IOException {
+        Path file = work.resolve(name + ".yaml");
+        Files.writeString(file, """
+                name: %s
                 source:
                   location: %s
                 defaults:
@@ -56,10 +64,8 @@ class CompareFunctionalTests {
                   rate-limit: 50
                 report:
                   directory: %s
-                """.formatted(SAMPLE_DATA.resolve("manifests/calls.csv"), work.resolve("reports")));
-        assertThat(CommandLine.run(DATABASE, Map.of(), "run", job.toString(), "--sandbox", "--wait-for-results", "1m").exitCode()).isZero();
-        assertThat(CommandLine.run(DATABASE, Map.of(), "run", job.toString(), "--sandbox", "--wait-for-results", "1m",
-                "--param", "source=" + SAMPLE_DATA.resolve("manifests/calls-night2.csv")).exitCode()).isZero();
+                """.formatted(name, SAMPLE_DATA.resolve("manifests/calls.csv"), work.resolve("reports")) + more);
+        return file;
     }
 
     /** An alert receiver on loopback; its URL carries a token, as a Slack incoming webhook's does. */
@@ -141,6 +147,32 @@ class CompareFunctionalTests {
         assertThat(body.path("regressions").get(0).path("metric").asString()).isEqualTo("goal_success");
         assertThat(result.err().lines().filter(l -> l.contains("alert not delivered")).toList()).singleElement()
                 .satisfies(line -> assertThat(line).doesNotContain("secret-token").doesNotContain("127.0.0.1:" + receiver.getAddress().getPort()));
+    }
+
+    @Test
+    void aRunOfAJobWithAQualitySectionAlertsOnItsOwnRegressionAndStillCompletes() throws IOException {
+        String database = "jdbc:h2:mem:compare-run-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        Path guarded = sampleJob("guarded", """
+                quality:
+                  max-drop: [goal_success=10pp]
+                  baseline-last: 3
+                """);
+        String url = alertUrl();
+        Map<String, Object> alerting = Map.of("CALLEVAL_ALERTS_URL", url);
+        assertThat(CommandLine.run(database, alerting, "run", guarded.toString(), "--sandbox", "--wait-for-results", "1m").exitCode()).isZero();
+        assertThat(received).as("no earlier night: nothing to compare").isEmpty();
+
+        CommandLine.Result second = CommandLine.run(database, alerting, "run", guarded.toString(), "--sandbox", "--wait-for-results", "1m",
+                "--param", "source=" + SAMPLE_DATA.resolve("manifests/calls-night2.csv"));
+
+        assertThat(second.exitCode()).as("the run's outcome is its calls'").isZero();
+        assertThat(received).hasSize(1);
+        assertThat(JSON.readTree(received.get(0)).path("regressions").get(0).path("threshold").asString())
+                .isEqualTo("max-drop goal_success=10pp");
+        assertThat(second.err()).contains("guarded execution 2: regression (quality:): goal_success (all) 100.0% → 60.0%")
+                .doesNotContain("secret-token");
+        assertThat(Files.readString(work.resolve("reports/guarded/2/report.html")))
+                .contains("Regressed: goal_success 100 % → 60 % (-40.0 pp, p = 0.006; max-drop goal_success=10pp)");
     }
 
     @Test
