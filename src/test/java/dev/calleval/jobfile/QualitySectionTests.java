@@ -66,7 +66,7 @@ class QualitySectionTests {
                   max-drops: [goal_success=5pp]
                 """);
         assertThatThrownBy(() -> JobDefinitions.loadFile(misspelt)).isInstanceOf(JobFileException.class)
-                .hasMessageContaining("unknown key 'quality.max-drops'").hasMessageContaining("did you mean 'quality.max-drop'?");
+                .hasMessageContaining("unknown key 'quality.max-drops[0]'").hasMessageContaining("did you mean 'quality.max-drop'?");
         Path alpha = file("""
                 quality:
                   alpha: 2
