@@ -55,6 +55,47 @@ MANIFEST_COLUMNS = [
     "multichannel", "metadata.queue", "metadata.customer_tier",
 ]
 
+# The sandbox's judgement controls (docs/sandbox.md): calls.csv and calls-night2.csv carry them, so that a run
+# against the sandbox gives two nights to compare (docs/compare-and-alerts.md). calls-with-errors.csv does not.
+NIGHT_COLUMNS = MANIFEST_COLUMNS + [
+    "metadata.sandbox_goal_success", "metadata.sandbox_hallucination", "metadata.sandbox_custom_metrics",
+]
+
+# Night 2 (2026-11-20): the same 15 conversations under new call ids. Six calls miss their goal (goal success
+# 100 % -> 60 %, a significant drop), two hallucinate (0 % -> 13 %, beyond 3 pp but not significant for 15 calls),
+# and politeness scores fall a little.
+NIGHT2_GOAL_MISSED = {3, 5, 7, 9, 12, 15}
+NIGHT2_HALLUCINATED = {7, 12}
+NIGHT1_POLITENESS = [5, 5, 4, 5, 5, 4, 5, 5, 5, 4, 5, 5, 5, 4, 5]
+NIGHT2_POLITENESS = [4, 5, 3, 5, 4, 4, 3, 5, 4, 4, 5, 3, 4, 4, 3]
+
+
+def night_row(call, number, night):
+    """A row of calls.csv (night 1) or calls-night2.csv (night 2, call id nw-2026-11-20-NNNN) with sandbox controls."""
+    if night == 1:
+        r = manifest_row(call)
+        goal, hallucinated, politeness = True, False, NIGHT1_POLITENESS[number - 1]
+    else:
+        r = manifest_row(call, call["id"].replace("2026-11-19", "2026-11-20"))
+        r["start_time_utc"] = call["start"].replace("2026-11-19", "2026-11-20")
+        goal, hallucinated = number not in NIGHT2_GOAL_MISSED, number in NIGHT2_HALLUCINATED
+        politeness = NIGHT2_POLITENESS[number - 1]
+    r["metadata.sandbox_goal_success"] = "true" if goal else "false"
+    r["metadata.sandbox_hallucination"] = "true" if hallucinated else "false"
+    r["metadata.sandbox_custom_metrics"] = f"Resolved on first contact={'pass' if goal else 'fail'};Politeness={politeness}"
+    return r
+
+
+def write_manifests(root):
+    """Writes manifests/*.csv (but the provider-format ones) and manifests/README.md: no audio tool needed."""
+    calls_by_id = {c["id"]: c for c in CALLS}
+    write_csv(root / "manifests" / "calls.csv", [night_row(c, i + 1, 1) for i, c in enumerate(CALLS)], NIGHT_COLUMNS)
+    write_csv(root / "manifests" / "calls-night2.csv", [night_row(c, i + 1, 2) for i, c in enumerate(CALLS)], NIGHT_COLUMNS)
+    rows, notes = error_manifest(calls_by_id)
+    write_csv(root / "manifests" / "calls-with-errors.csv", rows)
+    (root / "manifests" / "README.md").write_text(manifests_readme(notes), encoding="utf-8")
+
+
 # Fixed custom-metric ids (UUIDs) used by a few rows.
 METRIC_REFUND_POLICY = "3f0c2a57-5b1e-4c8e-9a7d-2e6b1f4c9d10"
 METRIC_ESCALATION = "8d41b6e2-0c7a-4f3b-b5e9-61a2c7d8e4f3"
@@ -668,12 +709,12 @@ def manifest_row(call, call_id=None):
     }
 
 
-def write_csv(path, rows):
+def write_csv(path, rows, columns=MANIFEST_COLUMNS):
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=MANIFEST_COLUMNS, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     w.writeheader()
     for r in rows:
-        assert set(r) == set(MANIFEST_COLUMNS), set(r) ^ set(MANIFEST_COLUMNS)
+        assert set(r) == set(columns), set(r) ^ set(columns)
         assert not any("\n" in v or "\r" in v for v in r.values()), "one line per row keeps line numbers honest"
         w.writerow(r)
     path.write_text(buf.getvalue(), encoding="utf-8")
@@ -985,6 +1026,20 @@ def manifests_readme(notes):
         "(2 UUIDs) and `nw-2026-11-19-0014` (1 UUID). `nw-2026-11-19-0004` and `nw-2026-11-19-0010` use a `-05:00`",
         "offset; the others use `Z`.",
         "",
+        "Each row also carries the sandbox's judgement controls (`metadata.sandbox_goal_success`,",
+        "`metadata.sandbox_hallucination`, `metadata.sandbox_custom_metrics`; docs/sandbox.md): against the sandbox every",
+        "call reaches its goal, none hallucinates, `Resolved on first contact` passes and `Politeness` scores 4-5. The real",
+        "API ignores these keys (they are ordinary metadata there).",
+        "",
+        "## calls-night2.csv",
+        "",
+        "The next night (2026-11-20) of the same 15 conversations, under new call ids (`nw-2026-11-20-NNNN`, the same",
+        "recordings, transcripts and sidecars), for `calleval compare` (docs/compare-and-alerts.md). Its sandbox controls",
+        "make it a regression: calls " + ", ".join(f"`{n:04d}`" for n in sorted(NIGHT2_GOAL_MISSED)) + " miss their goal (goal success",
+        "100 % -> 60 %), " + " and ".join(f"`{n:04d}`" for n in sorted(NIGHT2_HALLUCINATED)) + " hallucinate (0 % -> 13 %),",
+        "`Resolved on first contact` fails where the goal was missed, and `Politeness` scores 3-5. Run it as the sample job",
+        "with `run sample --sandbox --param source=../sample-data/manifests/calls-night2.csv`.",
+        "",
         "## calls-with-errors.csv",
         "",
         "Good rows reuse the sample recordings, transcripts and sidecars under new call ids (`nw-err-good-NN`).",
@@ -1044,6 +1099,7 @@ All people, numbers, addresses and URLs are fictitious (`555-01xx` phone numbers
 
 ```
 manifests/calls.csv              one valid row per call (see manifests/README.md)
+manifests/calls-night2.csv       the next night of the same calls, whose sandbox controls make a regression
 manifests/calls-with-errors.csv  good rows mixed with deliberately bad rows, one fault each
 manifests/README.md              line-by-line list of the bad rows and the expected rejections
 recordings/<call_id>.wav         stereo, 16 kHz, 16-bit PCM; LEFT = AGENT, RIGHT = customer (USER)
@@ -1135,11 +1191,11 @@ def check(root):
             json.loads(p.read_text(encoding="utf-8"))
         except ValueError as e:
             problems.append(f"{p}: invalid JSON: {e}")
-    for manifest in ("calls.csv", "calls-with-errors.csv"):
+    for manifest in ("calls.csv", "calls-night2.csv", "calls-with-errors.csv"):
         mpath = root / "manifests" / manifest
         with mpath.open(newline="", encoding="utf-8") as f:
             rd = csv.DictReader(f)
-            if rd.fieldnames != MANIFEST_COLUMNS:
+            if rd.fieldnames != (MANIFEST_COLUMNS if manifest == "calls-with-errors.csv" else NIGHT_COLUMNS):
                 problems.append(f"{mpath}: header {rd.fieldnames}")
             for n, row in enumerate(rd, start=2):
                 for col in ("recording", "transcript", "tool_calls", "events", "sidecar"):
@@ -1258,10 +1314,7 @@ def generate(root):
         "metadata": {"note": "speakerphone; the customer's husband joined the call"},
     })
 
-    write_csv(root / "manifests" / "calls.csv", [manifest_row(c) for c in CALLS])
-    rows, notes = error_manifest(calls_by_id)
-    write_csv(root / "manifests" / "calls-with-errors.csv", rows)
-    (root / "manifests" / "README.md").write_text(manifests_readme(notes), encoding="utf-8")
+    write_manifests(root)
     for name, body in webhook_files.items():
         dump_json(root / "webhooks" / name, body)
     (root / "README.md").write_text(main_readme(summaries, versions, verify_example(transcripts)), encoding="utf-8")
@@ -1270,8 +1323,11 @@ def generate(root):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true", help="only run the self-checks on the existing files")
+    ap.add_argument("--manifests", action="store_true", help="only rewrite manifests/ (no audio tools needed), then check")
     args = ap.parse_args()
-    if not args.check:
+    if args.manifests:
+        write_manifests(ROOT)
+    elif not args.check:
         generate(ROOT)
         for script in sorted((ROOT / "transcripts" / "formats").glob("make_*.py")):
             subprocess.run([sys.executable, str(script)], check=True)  # provider formats follow the transcripts

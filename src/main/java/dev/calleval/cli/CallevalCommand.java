@@ -13,11 +13,11 @@ import picocli.CommandLine.Spec;
         description = "Gets recorded agent calls evaluated by Bluejay, and proves every call was.",
         subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, ReportCommand.class, ReconcileCommand.class,
                 ServeCommand.class, EnrichCommand.class, SimulateSmsCommand.class, EndConversationsCommand.class, SandboxCommand.class,
-                DropFolderCommand.class, ReevaluateCommand.class, ExportCommand.class},
+                DropFolderCommand.class, ReevaluateCommand.class, ExportCommand.class, CompareCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:completed (enrich: every log posted)", "1:the run failed, or validate found invalid rows, or enrich left logs rejected, failed or in doubt, or reconcile could not poll some calls",
+        exitCodeList = {"0:completed (enrich: every log posted)", "1:the run failed, or compare found a regression, or validate found invalid rows, or enrich left logs rejected, failed or in doubt, or reconcile could not poll some calls",
                 "2:bad usage or configuration (also at start: an invalid job file, the port taken, the database unreachable)",
-                "3:report, export: no such job execution (export --job: no call of the job)",
+                "3:report, export, compare: no such job execution (export --job: no call of the job)",
                 "4:run/enrich not started: the same job over the same source is already running"})
 class CallevalCommand implements Callable<Integer> {
     /** The global option that shows stack traces and turns calleval's logging to DEBUG ({@link ErrorLines#debugRequested}). */

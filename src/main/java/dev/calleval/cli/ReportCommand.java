@@ -1,5 +1,8 @@
 package dev.calleval.cli;
 
+import dev.calleval.jobfile.JobDefinitions;
+import dev.calleval.jobfile.JobFileException;
+import dev.calleval.jobfile.QualitySettings;
 import dev.calleval.reconciliation.Reconciler;
 import dev.calleval.report.ExecutionHistory;
 import dev.calleval.report.ReportWriter;
@@ -57,11 +60,13 @@ class ReportCommand implements Callable<Integer> {
     private final ExecutionHistory history;
     private final ReportWriter reports;
     private final Reconciler reconciler;
+    private final JobDefinitions jobs;
 
-    ReportCommand(ExecutionHistory history, ReportWriter reports, Reconciler reconciler) {
+    ReportCommand(ExecutionHistory history, ReportWriter reports, Reconciler reconciler, JobDefinitions jobs) {
         this.history = history;
         this.reports = reports;
         this.reconciler = reconciler;
+        this.jobs = jobs;
     }
 
     @Override
@@ -96,8 +101,15 @@ class ReportCommand implements Callable<Integer> {
         }
         reconciler.processInbox();
         ReportWriter.ExecutionInfo info = history.describe(execution);
+        QualitySettings quality;
+        try {
+            quality = JobQuality.of(jobs, jobName); // the trend section is judged by the job file's quality: section
+        } catch (JobFileException e) {
+            err.println("calleval: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
         if (outputDir != null) {
-            RunSummary summary = reports.write(outputDir, info);
+            RunSummary summary = reports.write(outputDir, info, quality);
             out.printf("report of %s execution %d written to %s/ (calls.csv, rejects.csv, summary.json, report.html)%n",
                     jobName, execution.getId(), summary.reportDirectory());
             out.flush();
@@ -106,7 +118,7 @@ class ReportCommand implements Callable<Integer> {
         Path reportDir = history.reportDirectory(execution).orElse(Path.of("reports")).resolve(jobName).resolve(Long.toString(execution.getId()));
         RunSummary summary = reports.summarize(info, reportDir);
         if (output == null) {
-            write(out, fmt, summary, execution.getId(), Path.of("").toAbsolutePath());
+            write(out, fmt, summary, execution.getId(), Path.of("").toAbsolutePath(), quality);
             out.flush();
             return ExitCodes.OK;
         }
@@ -115,18 +127,19 @@ class ReportCommand implements Callable<Integer> {
             Files.createDirectories(target.getParent());
         }
         try (Writer file = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
-            write(file, fmt, summary, execution.getId(), target.getParent() == null ? Path.of("").toAbsolutePath() : target.getParent());
+            write(file, fmt, summary, execution.getId(), target.getParent() == null ? Path.of("").toAbsolutePath() : target.getParent(), quality);
         }
         out.printf("%s of %s execution %d written to %s%n", fmt, jobName, execution.getId(), output);
         out.flush();
         return ExitCodes.OK;
     }
 
-    private void write(Writer out, String fmt, RunSummary summary, long id, Path pageDirectory) throws IOException {
+    private void write(Writer out, String fmt, RunSummary summary, long id, Path pageDirectory, @Nullable QualitySettings quality)
+            throws IOException {
         switch (fmt) {
             case "csv" -> reports.writeCalls(out, id);
             case "rejects-csv" -> reports.writeRejects(out, id);
-            case "html" -> reports.writeHtml(out, summary, pageDirectory);
+            case "html" -> reports.writeHtml(out, summary, pageDirectory, quality);
             default -> reports.writeSummary(out, summary);
         }
     }

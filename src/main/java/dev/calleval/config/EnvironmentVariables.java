@@ -41,6 +41,7 @@ class EnvironmentVariables implements EnvironmentPostProcessor {
         variables.put("calleval.s3.presign-ttl", "CALLEVAL_S3_PRESIGN_TTL");
         variables.put("calleval.s3.access-key-id", "CALLEVAL_S3_ACCESS_KEY_ID");
         variables.put("calleval.s3.secret-access-key", "CALLEVAL_S3_SECRET_ACCESS_KEY");
+        variables.put("calleval.alerts.url", "CALLEVAL_ALERTS_URL");
         VARIABLES = Map.copyOf(variables);
     }
 

@@ -25,7 +25,7 @@ import org.springframework.validation.ObjectError;
  * silenced in {@code application.yaml}.
  */
 public class SettingsFailureAnalyzer implements FailureAnalyzer {
-    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(secret|password|passwd|key|token|credential).*");
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(secret|password|passwd|key|token|credential|alerts\\.url).*");
     private static final String FIX = " (fix it in application.yaml or the environment variable that sets it)";
 
     @Override

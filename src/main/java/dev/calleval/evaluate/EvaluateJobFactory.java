@@ -16,6 +16,7 @@ import dev.calleval.mapping.MappingDefaults;
 import dev.calleval.mapping.S3Recordings;
 import dev.calleval.reconciliation.Reconciler;
 import dev.calleval.report.ExecutionHistory;
+import dev.calleval.quality.RunCheck;
 import dev.calleval.report.JobReports;
 import dev.calleval.report.ReportListener;
 import dev.calleval.report.ReportWriter;
@@ -75,10 +76,12 @@ public class EvaluateJobFactory {
     private final JobReports reports;
     private final ReportWriter reportWriter;
     private final ExecutionHistory history;
+    private final RunCheck runCheck;
 
     public EvaluateJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager, Ledger ledger,
             Reconciler reconciler, CallResults results, Clock clock, ExecutionHeartbeatListener heartbeat, S3Storage s3, SubmitMonitoring monitoring,
-            DatabaseRetry retry, JobReports reports, ReportWriter reportWriter, ExecutionHistory history) {
+            DatabaseRetry retry, JobReports reports, ReportWriter reportWriter, ExecutionHistory history, RunCheck runCheck) {
+        this.runCheck = runCheck;
         this.retry = retry;
         this.reports = reports;
         this.reportWriter = reportWriter;
@@ -120,7 +123,10 @@ public class EvaluateJobFactory {
         ReportListener<RunSummary> report = reports.listener(definition, execution -> {
             Path directory = definition.report().localPath();
             RunSummary summary = reportWriter.write(directory, history.record(execution, definition.sourceShown(), directory,
-                    JobReports.requests(client)));
+                    JobReports.requests(client)), definition.quality());
+            if (definition.quality() != null && execution.getStatus() == org.springframework.batch.core.BatchStatus.COMPLETED) {
+                runCheck.afterRun(definition.name(), execution.getId(), definition.quality().comparison(), definition.quality().baselineLast());
+            }
             return new ReportListener.Written<>(summary, summary.reportDirectory());
         });
         // afterJob runs in the reverse order: heartbeat ended, then the launcher told, then the report written

@@ -146,10 +146,12 @@ public sealed interface JobDefinition permits JobDefinition.BatchJob, JobDefinit
      * @param transcript how local transcript files are read
      * @param redaction the personal data removed before a call leaves ({@code redaction:})
      * @param sampling which of the calls a run sends (a sample by source id, a per-run cap)
+     * @param quality the thresholds its executions are judged by ({@code quality:}), null without the section: then
+     *     {@code compare} and the report's trend section use the default thresholds and a run sends no alert
      */
     record Evaluate(String name, @Nullable String description, SourceSettings source, CallDefaults defaults, SubmitSettings submit,
             ResultsSettings results, ReportSettings report, TranscriptSettings transcript, RedactionSettings redaction, SamplingSettings sampling, @Nullable Schedule schedule,
-            @Nullable Path file) implements BatchJob {
+            @Nullable Path file, @Nullable QualitySettings quality) implements BatchJob {
 
         public Evaluate {
             JobFile.checkName(name);
@@ -199,7 +201,7 @@ public sealed interface JobDefinition permits JobDefinition.BatchJob, JobDefinit
 
         Evaluate withSourceLocation(String location) {
             return new Evaluate(name, description, new SourceSettings(source.type(), location, source.columns(), source.zone(), source.date(),
-                    source.pageSize()), defaults, submit, results, report, transcript, redaction, sampling, schedule, file);
+                    source.pageSize()), defaults, submit, results, report, transcript, redaction, sampling, schedule, file, quality);
         }
 
         /** The s3-prefix source's date fixed: {@code date}, else the file's, else yesterday in its zone. */
@@ -209,7 +211,7 @@ public sealed interface JobDefinition permits JobDefinition.BatchJob, JobDefinit
             }
             PrefixTemplate.parseDate(date);
             SourceSettings fixed = new SourceSettings(source.type(), source.location(), source.columns(), source.zone(), date, source.pageSize());
-            return new Evaluate(name, description, fixed, defaults, submit, results, report, transcript, redaction, sampling, schedule, file);
+            return new Evaluate(name, description, fixed, defaults, submit, results, report, transcript, redaction, sampling, schedule, file, quality);
         }
     }
 
@@ -291,7 +293,7 @@ public sealed interface JobDefinition permits JobDefinition.BatchJob, JobDefinit
          */
         public Evaluate forDroppedManifest(String manifest, String reportDirectory) {
             return new Evaluate(name, description, new SourceSettings("manifest", manifest, dropFolder.columns(), "UTC", null, 1000), defaults,
-                    submit, results, new ReportSettings(reportDirectory, null), transcript, redaction, sampling, null, file);
+                    submit, results, new ReportSettings(reportDirectory, null), transcript, redaction, sampling, null, file, null);
         }
     }
 }

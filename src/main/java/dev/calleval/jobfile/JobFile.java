@@ -30,6 +30,7 @@ record JobFile(
         @DefaultValue RedactionSettings redaction,
         @DefaultValue SamplingSettings sampling,
         @Nullable Schedule schedule,
+        @Nullable QualitySettings quality,
         @Nullable Path file) {
 
     JobFile {
@@ -68,7 +69,7 @@ record JobFile(
     /** The job this file declares, by its one kind section; relative paths in it resolve against {@code file}'s folder. */
     JobDefinition definition(@Nullable Path file) {
         if (source != null) {
-            return new JobDefinition.Evaluate(name, description, source, defaults, submit, results, report, transcript, redaction, sampling, schedule, file);
+            return new JobDefinition.Evaluate(name, description, source, defaults, submit, results, report, transcript, redaction, sampling, schedule, file, quality);
         }
         if (enrich != null) {
             return new JobDefinition.Enrich(name, description, enrich, submit, report, schedule, file);

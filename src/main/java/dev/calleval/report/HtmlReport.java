@@ -1,5 +1,9 @@
 package dev.calleval.report;
 
+import dev.calleval.jobfile.QualitySettings;
+import dev.calleval.quality.Comparison;
+import dev.calleval.quality.Nights;
+import dev.calleval.quality.Thresholds;
 import dev.calleval.report.ExecutionRecords.ExecutionCallRow;
 import dev.calleval.report.ExecutionRecords.RejectionRow;
 import java.io.IOException;
@@ -9,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 import static dev.calleval.report.Html.esc;
@@ -19,6 +24,8 @@ import static dev.calleval.report.Html.esc;
  * <ul>
  *   <li>the execution: job, status, source, times, rows read, HTTP requests;</li>
  *   <li>outcome counts (where each input row ended, as in {@code summary.json});</li>
+ *   <li>the job's trend: its last {@link #TREND_EXECUTIONS} executions, and the figures that regressed in this one
+ *       ({@code TrendSection});</li>
  *   <li>goal success and hallucination rates over the calls with a result;</li>
  *   <li>the distribution of the calls' agent response latency, Bluejay's per-call p50 and p90 (seconds);</li>
  *   <li>each custom metric's results: pass/fail counts, scores (mean, min, max) or text values;</li>
@@ -49,16 +56,27 @@ class HtmlReport {
      */
     static final List<String> OUTCOME_COLORS = ExecutionSections.OUTCOME_COLORS;
 
+    /** Executions shown in the trend section, this one included. */
+    static final int TREND_EXECUTIONS = 10;
+
     private final ExecutionRecords ledger;
+    private final Nights nights;
     private final Clock clock;
 
     /**
      * @param ledger where the execution's calls and rejected rows are read
+     * @param nights the job's executions for the trend section
      * @param clock the time written in the footer
      */
-    public HtmlReport(ExecutionRecords ledger, Clock clock) {
+    public HtmlReport(ExecutionRecords ledger, Nights nights, Clock clock) {
         this.ledger = ledger;
+        this.nights = nights;
         this.clock = clock;
+    }
+
+    /** {@link #write(Writer, RunSummary, Path, QualitySettings)} judging the trend by the default thresholds. */
+    public void write(Writer out, RunSummary summary, Path pageDirectory) {
+        write(out, summary, pageDirectory, null);
     }
 
     /**
@@ -66,9 +84,10 @@ class HtmlReport {
      *
      * @param summary the execution's summary (as in {@code summary.json})
      * @param pageDirectory the directory the page will be opened from: transcript links are relative to it
+     * @param quality the job's {@code quality:} section, which the trend is judged by; null: the default thresholds
      * @throws UncheckedIOException when {@code out} fails
      */
-    public void write(Writer out, RunSummary summary, Path pageDirectory) {
+    public void write(Writer out, RunSummary summary, Path pageDirectory, @Nullable QualitySettings quality) {
         CallStatistics stats = new CallStatistics();
         List<ExecutionCallRow> shown = new ArrayList<>();
         ledger.forEachExecutionCall(summary.executionId(), row -> {
@@ -85,8 +104,11 @@ class HtmlReport {
                 rejects.add(row);
             }
         });
+        Comparison comparison = quality == null ? new Comparison(Thresholds.DEFAULTS, Comparison.DEFAULT_ALPHA) : quality.comparison();
+        Nights.Trend trend = nights.trend(summary.job(), summary.executionId(), TREND_EXECUTIONS,
+                quality == null ? QualitySettings.DEFAULT_BASELINE_LAST : quality.baselineLast(), comparison);
         try {
-            out.write(page(summary, stats, shown, rejects, rejectCount[0], pageDirectory));
+            out.write(page(summary, stats, shown, rejects, rejectCount[0], pageDirectory, trend));
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -94,7 +116,7 @@ class HtmlReport {
     }
 
     private String page(RunSummary s, CallStatistics stats, List<ExecutionCallRow> calls, List<RejectionRow> rejects, long rejectCount,
-            Path pageDirectory) {
+            Path pageDirectory, Nights.Trend trend) {
         StringBuilder h = new StringBuilder(64 * 1024);
         String title = s.job() + " — execution " + s.executionId();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -103,6 +125,7 @@ class HtmlReport {
                 .append("<title>calleval report: ").append(esc(title)).append("</title><style>").append(ReportStyle.CSS).append("</style></head>\n<body>\n");
         ExecutionSections.header(h, s, title);
         ExecutionSections.outcomes(h, s);
+        TrendSection.trend(h, s.job(), trend);
         ResultSections.judgements(h, s, stats);
         ResultSections.latency(h, stats);
         ResultSections.customMetrics(h, stats);

@@ -54,6 +54,16 @@ public class ReportWriter {
      * @throws UncheckedIOException when the directory or a file cannot be written
      */
     public RunSummary write(Path baseDirectory, ExecutionInfo info) {
+        return write(baseDirectory, info, null);
+    }
+
+    /**
+     * Writes the four files and returns the summary; the trend section of {@code report.html} is judged by
+     * {@code quality} (the job's {@code quality:} section; null: the default thresholds).
+     *
+     * @throws UncheckedIOException when the directory or a file cannot be written
+     */
+    public RunSummary write(Path baseDirectory, ExecutionInfo info, dev.calleval.jobfile.@Nullable QualitySettings quality) {
         Path dir = baseDirectory.resolve(info.job()).resolve(Long.toString(info.executionId()));
         try {
             Files.createDirectories(dir);
@@ -68,7 +78,7 @@ public class ReportWriter {
                 writeSummary(out, summary);
             }
             try (Writer out = Files.newBufferedWriter(dir.resolve("report.html"), StandardCharsets.UTF_8)) {
-                html.write(out, summary, dir);
+                html.write(out, summary, dir, quality);
             }
             return summary;
         } catch (IOException e) {
@@ -133,7 +143,12 @@ public class ReportWriter {
 
     /** {@code report.html}; transcript links are relative to {@code pageDirectory}. Does not close {@code out}. */
     public void writeHtml(Writer out, RunSummary summary, Path pageDirectory) {
-        html.write(out, summary, pageDirectory);
+        writeHtml(out, summary, pageDirectory, null);
+    }
+
+    /** {@code report.html} with its trend judged by {@code quality} (null: the default thresholds). Does not close {@code out}. */
+    public void writeHtml(Writer out, RunSummary summary, Path pageDirectory, dev.calleval.jobfile.@Nullable QualitySettings quality) {
+        html.write(out, summary, pageDirectory, quality);
     }
 
     /**

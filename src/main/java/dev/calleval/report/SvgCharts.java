@@ -202,4 +202,66 @@ final class SvgCharts {
         }
         return 10 * magnitude;
     }
+
+    /** One point of a line chart: its x label, its value (null: no data, a gap) and whether it is marked (a regression). */
+    record Point(String label, @org.jspecify.annotations.Nullable Double value, boolean marked) {}
+
+    /**
+     * A line over points evenly spaced left to right (oldest first), y from 0 to the largest value (at least
+     * {@code minTop}), four grid lines. Each point is a {@code <circle class="point">} carrying {@code data-label} and
+     * {@code data-value} and its value as text above it; a marked point is red and larger, with {@code data-regressed};
+     * a point without value is left out (the line breaks there).
+     *
+     * @param format how values are written (e.g. {@code 60 %}, {@code 1.4 s})
+     */
+    static String line(String id, String title, List<Point> points, double minTop, java.util.function.DoubleFunction<String> format) {
+        int left = 56;
+        int right = 24;
+        int top = 22;
+        int plot = 150;
+        int bottom = 30;
+        int height = top + plot + bottom;
+        double max = minTop;
+        for (Point p : points) {
+            if (p.value() != null) {
+                max = Math.max(max, p.value());
+            }
+        }
+        StringBuilder svg = open(id, title, height);
+        for (int g = 0; g <= 4; g++) {
+            double y = top + plot - plot * g / 4.0;
+            svg.append("<line x1=\"").append(left).append("\" x2=\"").append(WIDTH - right).append("\" y1=\"").append(Html.num(y, 1))
+                    .append("\" y2=\"").append(Html.num(y, 1)).append("\" stroke=\"").append(g == 0 ? "#7b8794" : "#e4e7eb").append("\"/>");
+            svg.append("<text x=\"").append(left - 6).append("\" y=\"").append(Html.num(y + 4, 1)).append("\" text-anchor=\"end\" fill=\"#52606d\">")
+                    .append(esc(format.apply(max * g / 4.0))).append("</text>");
+        }
+        double step = points.size() <= 1 ? 0 : (WIDTH - left - right - 40) / (double) (points.size() - 1);
+        StringBuilder path = new StringBuilder();
+        boolean drawing = false;
+        StringBuilder dots = new StringBuilder();
+        for (int i = 0; i < points.size(); i++) {
+            Point p = points.get(i);
+            double x = left + 20 + i * step;
+            svg.append("<text x=\"").append(Html.num(x, 1)).append("\" y=\"").append(top + plot + 18)
+                    .append("\" text-anchor=\"middle\" fill=\"#52606d\">").append(esc(p.label())).append("</text>");
+            if (p.value() == null) {
+                drawing = false;
+                continue;
+            }
+            double y = top + plot - (max == 0 ? 0 : plot * p.value() / max);
+            path.append(drawing ? " L" : (path.isEmpty() ? "M" : " M")).append(Html.num(x, 1)).append(' ').append(Html.num(y, 1));
+            drawing = true;
+            String color = p.marked() ? ReportStyle.RED : ReportStyle.BLUE;
+            dots.append("<circle class=\"point\" cx=\"").append(Html.num(x, 1)).append("\" cy=\"").append(Html.num(y, 1)).append("\" r=\"")
+                    .append(p.marked() ? 6 : 4).append("\" fill=\"").append(color).append("\" data-label=\"").append(esc(p.label()))
+                    .append("\" data-value=\"").append(esc(format.apply(p.value()))).append('"').append(p.marked() ? " data-regressed=\"true\"" : "")
+                    .append("><title>").append(esc(p.label() + ": " + format.apply(p.value()) + (p.marked() ? " (regressed)" : ""))).append("</title></circle>");
+            dots.append("<text x=\"").append(Html.num(x, 1)).append("\" y=\"").append(Html.num(y - 10, 1)).append("\" text-anchor=\"middle\" fill=\"")
+                    .append(p.marked() ? ReportStyle.RED : "#1f2933").append("\">").append(esc(format.apply(p.value()))).append("</text>");
+        }
+        if (!path.isEmpty()) {
+            svg.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"").append(ReportStyle.BLUE).append("\" stroke-width=\"2\"/>");
+        }
+        return svg.append(dots).append("</svg>").toString();
+    }
 }

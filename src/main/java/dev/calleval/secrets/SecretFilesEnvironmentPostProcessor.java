@@ -30,7 +30,8 @@ import org.springframework.core.env.PropertySource;
 public class SecretFilesEnvironmentPostProcessor implements EnvironmentPostProcessor {
     /** The variables that may come from a file, each as {@code NAME_FILE}. */
     public static final List<String> SECRETS = List.of("BLUEJAY_API_KEY", "BLUEJAY_WEBHOOK_SECRET", "BLUEJAY_WEBHOOK_SECRET_PREVIOUS",
-            "CALLEVAL_API_TOKEN", "CALLEVAL_DB_PASSWORD", "CALLEVAL_S3_ACCESS_KEY_ID", "CALLEVAL_S3_SECRET_ACCESS_KEY");
+            "CALLEVAL_API_TOKEN", "CALLEVAL_DB_PASSWORD", "CALLEVAL_S3_ACCESS_KEY_ID", "CALLEVAL_S3_SECRET_ACCESS_KEY",
+            "CALLEVAL_ALERTS_URL");
 
     /** The name of the property source that holds the secrets read from files. */
     static final String SOURCE = "calleval-secret-files";

@@ -101,7 +101,8 @@ class EvaluateJobFunctionalTests {
             assertThat(call.get("call_id")).matches("[0-9a-f-]{36}");
             assertThat(Integer.parseInt(call.get("num_turns"))).isPositive();
             assertThat(Double.parseDouble(call.get("latency_p50_s"))).isPositive();
-            assertThat(call.get("goal_success")).as("the sandbox never invents judgements").isEmpty();
+            assertThat(call.get("goal_success")).as("as the manifest's metadata.sandbox_goal_success scripts it (the sandbox never "
+                    + "invents a judgement: SandboxJudgementTests show it null without the control)").isEqualTo("true");
         });
         assertThat(csv("sample", 1, "rejects.csv")).isEmpty();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(databaseUrl, "sa", "");

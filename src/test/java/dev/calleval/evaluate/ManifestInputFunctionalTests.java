@@ -281,8 +281,8 @@ class ManifestInputFunctionalTests {
         assertThat(summary.path("counts_add_up").asBoolean()).isTrue();
         Map<String, CSVRecord> rejects = new HashMap<>();
         report("ragged", 1, "rejects.csv").forEach(r -> rejects.put(r.get("line"), r));
-        assertThat(rejects.get("3").get("reason")).contains("the row has 23 cells but the header has 22");
-        assertThat(rejects.get("4").get("reason")).contains("the row has 21 cells but the header has 22");
+        assertThat(rejects.get("3").get("reason")).contains("the row has 26 cells but the header has 25"); // calls.csv has 25 columns
+        assertThat(rejects.get("4").get("reason")).contains("the row has 24 cells but the header has 25");
         assertThat(rejects.get("5").get("fields")).isEqualTo("call_id");
         assertThat(rejects.get("5").get("reason")).contains("call_id holds the control character U+0000");
         assertThat(rejects.get("5").get("source_id")).as("shown escaped").isEqualTo("nw\\u0000-2026-11-19-0004");

@@ -156,7 +156,9 @@ class CallMapperTests {
         assertThat(request.tags()).containsExactly("calleval", "orders", "nightly", "order-status");
         assertThat(request.metadata()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "env", "test", "order_id", "NW-48172", "resolution", "informed", "queue", "orders",
-                "customer_tier", "gold", "calleval_job", "nightly-test", "calleval_source_id", "nw-2026-11-19-0001"));
+                "customer_tier", "gold", "calleval_job", "nightly-test", "calleval_source_id", "nw-2026-11-19-0001",
+                "sandbox_goal_success", "true", "sandbox_hallucination", "false",
+                "sandbox_custom_metrics", "Resolved on first contact=pass;Politeness=5"));
         assertThat(request.toolCalls()).singleElement().satisfies(t -> {
             assertThat(t.name()).isEqualTo("lookup_order");
             assertThat(t.startOffsetMs()).isEqualTo(16140);

@@ -88,7 +88,8 @@ class ReportBrowserTests {
         assertThat(dom).contains("<title>calleval report: sample — execution 1</title>").doesNotContainIgnoringCase("<script");
         assertThat(svg(dom, "chart-outcomes")).contains("data-label=\"evaluated\" data-value=\"15\"")
                 .contains("data-label=\"rejected\" data-value=\"0\"");
-        assertThat(svg(dom, "chart-goal-success")).contains("data-label=\"not judged\" data-value=\"15\"");
+        assertThat(svg(dom, "chart-goal-success")).as("scripted by the manifest's sandbox controls")
+                .contains("data-label=\"goal reached\" data-value=\"15\"");
         String latency = svg(dom, "chart-latency");
         assertThat(sum(latency, "p50 of the call")).as("every call's p50 is in one bin").isEqualTo(15);
         assertThat(sum(latency, "p90 of the call")).isEqualTo(15);
@@ -99,6 +100,43 @@ class ReportBrowserTests {
         assertThat(image.getWidth()).isEqualTo(1280);
         assertThat(pixels(image, GREEN)).as("the evaluated bar is drawn").isGreaterThan(3_000);
         assertThat(pixels(image, LATENCY_BLUE)).as("the latency histogram is drawn").isGreaterThan(3_000);
+    }
+
+    @Test
+    void secondNightShowsTheTrendWithTheDropOfGoalSuccessMarked() throws Exception {
+        Path job = work.resolve("sample.yaml");
+        Files.writeString(job, """
+                name: sample
+                source:
+                  location: %s
+                defaults:
+                  agent-id: "1234"
+                submit:
+                  rate-limit: 50
+                report:
+                  directory: %s
+                """.formatted(SAMPLE_DATA.resolve("manifests/calls.csv"), work.resolve("reports")));
+        String database = "jdbc:h2:mem:browser-trend-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        assertThat(CommandLine.run(database, Map.of(), "run", job.toString(), "--sandbox", "--wait-for-results", "1m").exitCode()).isZero();
+        assertThat(CommandLine.run(database, Map.of(), "run", job.toString(), "--sandbox", "--wait-for-results", "1m",
+                "--param", "source=" + SAMPLE_DATA.resolve("manifests/calls-night2.csv")).exitCode()).isZero();
+
+        Path png = SCREENSHOTS.resolve("report-trend.png");
+        String dom = chromium.open(work.resolve("reports/sample/2/report.html"), png, 1280, 1900);
+
+        assertThat(dom).contains("<h2>Trend: the last 2 executions of sample</h2>").doesNotContainIgnoringCase("<script");
+        assertThat(dom).contains("Regressed: goal_success 100 % → 60 % (-40.0 pp, p = 0.006; max-drop goal_success=5pp)");
+        assertThat(svg(dom, "trend-goal-success")).contains("data-label=\"#1 ").contains("data-value=\"100 %\"")
+                .containsPattern("data-value=\"60 %\" data-regressed=\"true\"");
+        assertThat(svg(dom, "trend-hallucination")).as("beyond 3 pp, not significant: not marked").doesNotContain("data-regressed")
+                .contains("data-value=\"13.3 %\"");
+        assertThat(svg(dom, "trend-latency-p90")).doesNotContain("data-regressed");
+        String first = Files.readString(work.resolve("reports/sample/1/report.html"));
+        assertThat(first).contains("This is the job's first completed execution");
+
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(pixels(image, RED)).as("the regressed point, the goal not reached").isGreaterThan(1_000);
+        assertThat(pixels(image, LATENCY_BLUE)).as("the trend lines").isGreaterThan(500);
     }
 
     @Test

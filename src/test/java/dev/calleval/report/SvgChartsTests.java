@@ -69,4 +69,17 @@ class SvgChartsTests {
         assertThat(m.find()).as("bar " + label).isTrue();
         return m.group(1);
     }
+
+    @Test
+    void aTrendLineMarksTheRegressedPointAndBreaksWhereANightHasNoValue() {
+        String svg = SvgCharts.line("trend-goal-success", "Goal success rate", List.of(new SvgCharts.Point("#1", 1.0, false),
+                new SvgCharts.Point("#2", null, false), new SvgCharts.Point("#3 <b>", 0.9, false), new SvgCharts.Point("#4", 0.6, true)), 1,
+                v -> Html.num(v * 100, 1) + " %");
+
+        assertThat(svg).contains("data-label=\"#1\" data-value=\"100 %\"", "data-label=\"#3 &lt;b&gt;\" data-value=\"90 %\"")
+                .containsPattern("fill=\"#c62828\" data-label=\"#4\" data-value=\"60 %\" data-regressed=\"true\"")
+                .doesNotContain("data-label=\"#2\"");
+        assertThat(svg.split("data-regressed", -1)).as("one marked point").hasSize(2);
+        assertThat(svg).as("the line breaks at the night without a value: two sub-paths").containsPattern("<path d=\"M[^\"]* M[^\"]*\"");
+    }
 }
