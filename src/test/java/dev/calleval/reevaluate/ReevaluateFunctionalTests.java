@@ -76,7 +76,7 @@ class ReevaluateFunctionalTests {
         try (SandboxServer sandbox = SandboxServer.start(SandboxConfig.defaults().withApiKey("key").withoutWebhook())) {
             Map<String, Object> api = Map.of("BLUEJAY_BASE_URL", sandbox.baseUri().toString(), "BLUEJAY_API_KEY", "key");
             assertThat(CommandLine.run(db, api, "run", job.toString(), "--wait-for-results", "30s").exitCode()).isZero();
-            // Bluejay judged two calls unsuccessful (the sandbox never judges)
+            // Bluejay judged two calls unsuccessful (the sample scripts every call's goal as met: changed here in the ledger)
             update(db, "UPDATE call_ledger SET goal_success = FALSE WHERE source_id IN ('nw-2026-11-19-0002', 'nw-2026-11-19-0005')");
 
             CommandLine.Result first = CommandLine.run(db, api, "reevaluate", job.toString(), "--where", "goal_success=false",
@@ -105,9 +105,9 @@ class ReevaluateFunctionalTests {
                     .contains("already in this round: 1, found sent: 1").contains("round: 3 call(s), 3 re-evaluated");
             assertThat(reEvaluations(sandbox)).isEqualTo(3); // the in-doubt one was looked up, not sent again
 
-            // the latest result is now the round's (the sandbox never judges: goal_success null); a completed round's command
+            // the latest result is now the round's (the sample scripts goal_success true); a completed round's command
             // again is a new round; --call-ids narrows it
-            CommandLine.Result next = CommandLine.run(db, api, "reevaluate", job.toString(), "--where", "goal_success=null",
+            CommandLine.Result next = CommandLine.run(db, api, "reevaluate", job.toString(), "--where", "goal_success=true",
                     "--call-ids", "nw-2026-11-19-0009", "--wait-for-results", "30s");
             assertThat(next.exitCode()).isZero();
             assertThat(roundOf(next.out())).isNotEqualTo(round);
