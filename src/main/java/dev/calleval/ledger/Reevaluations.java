@@ -70,8 +70,12 @@ public class Reevaluations {
      */
     public List<Evaluated> evaluatedCalls(String jobName, BluejayEndpoint endpoint, @Nullable Long executionId, @Nullable Instant since,
             @Nullable Instant until) {
+        // the key figures only: not the evaluation JSON or metadata (V15, kilobytes a call), which a round does not use
+        // and which would be held for every evaluated call of the job
         List<Evaluated> calls = jdbc.query("""
-                SELECT * FROM call_ledger
+                SELECT id, source_id, agent_key, call_id, submitted_at, state, bluejay_status, result_source, evaluation_id, goal_success,
+                       hallucination, num_turns, agent_speak_pct, latency_p50, latency_p90, custom_metrics
+                FROM call_ledger
                 WHERE job_name = :job AND endpoint = :endpoint AND state IN ('EVALUATED', 'INCOMPLETE') AND call_id IS NOT NULL
                   AND (CAST(:exec AS BIGINT) IS NULL OR id IN (SELECT ledger_id FROM execution_call WHERE job_execution_id = :exec))
                   AND (CAST(:since AS TIMESTAMP WITH TIME ZONE) IS NULL OR submitted_at >= :since)
@@ -90,7 +94,7 @@ public class Reevaluations {
         return new CallResult(LedgerState.valueOf(rs.getString("state")), rs.getString("bluejay_status"), rs.getString("result_source"),
                 rs.getString("evaluation_id"), rs.getObject("goal_success", Boolean.class), rs.getObject("hallucination", Boolean.class),
                 rs.getObject("num_turns", Integer.class), rs.getObject("agent_speak_pct", Double.class), rs.getObject("latency_p50", Double.class),
-                rs.getObject("latency_p90", Double.class), rs.getString("custom_metrics"), rs.getString("evaluation"));
+                rs.getObject("latency_p90", Double.class), rs.getString("custom_metrics"), null);
     }
 
     /** Ledger id → the newest evaluation a round got for it (by the time it arrived). */

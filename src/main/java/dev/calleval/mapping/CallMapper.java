@@ -2,6 +2,7 @@ package dev.calleval.mapping;
 
 import dev.calleval.bluejay.EvaluateRequest;
 import dev.calleval.redaction.RedactionCounts;
+import dev.calleval.redaction.Redactor;
 import dev.calleval.redaction.RequestRedactor;
 import dev.calleval.source.CallRecord;
 import dev.calleval.transcript.TranscriptConverter;
@@ -65,6 +66,8 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
     private final CallInputs inputs;
     private final CallMappingRules rules;
     private final @Nullable RequestRedactor redactor;
+    /** Redacts the reasons of a rejection (they may quote a transcript line or a speaker label); null without redaction. */
+    private final @Nullable Redactor reasons;
 
     /** A mapper without S3 access: rows naming {@code s3://} files are rejected saying so. */
     public CallMapper(MappingDefaults defaults) {
@@ -78,6 +81,7 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
         this.inputs = new CallInputs(defaults, s3);
         this.rules = new CallMappingRules(defaults);
         this.redactor = defaults.redaction() == null ? null : new RequestRedactor(defaults.redaction(), CORRELATION_KEYS);
+        this.reasons = defaults.redaction() == null ? null : new Redactor(defaults.redaction());
     }
 
     /**
@@ -107,6 +111,19 @@ public final class CallMapper implements ItemProcessor<CallRecord, MappedCall> {
             return new MappedCall.Accepted(row.source(), valid.sourceId(), request, fingerprint, valid.transcriptFormat(), valid.transcriptRef(),
                     redactions);
         }
-        return ((CallMappingRules.Invalid) result).rejection();
+        MappedCall.Rejected rejection = ((CallMappingRules.Invalid) result).rejection();
+        return reasons == null ? rejection : redacted(rejection, row);
+    }
+
+    /**
+     * A rejection whose reasons are redacted as the request would have been: a reason may quote the row's input (a
+     * transcript line, a speaker label), and it goes to the log, the {@code rejection} table, rejects.csv and plan.csv.
+     */
+    private MappedCall.Rejected redacted(MappedCall.Rejected rejection, CallRecord row) {
+        List<String> names = java.util.stream.Stream.of("agent_name", "customer_name").map(row::value)
+                .flatMap(java.util.Optional::stream).filter(n -> !n.isBlank()).toList();
+        Redactor redactor = java.util.Objects.requireNonNull(reasons);
+        return new MappedCall.Rejected(rejection.source(), rejection.sourceId(), rejection.problems().stream()
+                .map(p -> new Problem(p.field(), redactor.redact(p.reason(), names).text())).toList());
     }
 }

@@ -210,6 +210,28 @@ class LedgerIntegrationTests {
     }
 
     @Test
+    void theCallsARoundMayReevaluateAreReadWithTheirKeyFiguresWithoutTheEvaluationJson() {
+        // a round reads every evaluated call of the job (a selection is applied to them in memory): the evaluation JSON
+        // (kilobytes a call, V15) is not used by a round and must not be held for each of them
+        long id = claim(1, List.of(call("src-1", 2))).claimed().get(0).ledgerId();
+        ledger.markSubmitted(id, 1, "call-1", 1);
+        results.applyResult(id, "call-1", new CallResult(LedgerState.EVALUATED, "COMPLETED", "WEBHOOK", "eval-1", false, null, 4, null, null,
+                null, null, "{\"id\":\"eval-1\",\"call_summary\":\"" + "x".repeat(4000) + "\"}"));
+        JdbcTransactionManager transactionManager = new JdbcTransactionManager(jdbc.getJdbcTemplate().getDataSource());
+
+        List<Reevaluations.Evaluated> calls = new Reevaluations(jdbc, Clock.systemUTC(), transactionManager, liveness)
+                .evaluatedCalls(JOB, BluejayEndpoint.DEFAULT, null, null, null);
+
+        assertThat(calls).singleElement().satisfies(c -> {
+            assertThat(c.callId()).isEqualTo("call-1");
+            assertThat(c.latest().evaluationId()).isEqualTo("eval-1");
+            assertThat(c.latest().goalSuccess()).isFalse();
+            assertThat(c.latest().numTurns()).isEqualTo(4);
+            assertThat(c.latest().evaluationJson()).isNull();
+        });
+    }
+
+    @Test
     void aCallReadAgainInALaterChunkOfTheSameRunIsADuplicateWhateverItsState() {
         long first = claim(1, List.of(call("src-1", 2))).claimed().get(0).ledgerId();
         ledger.markSubmitted(first, 1, "call-1", 1);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,10 @@ class RedactedMappingTests {
     Path dir;
 
     private CallRecord row(String recording, String transcript) throws Exception {
+        return row(recording, transcript, null);
+    }
+
+    private CallRecord row(String recording, String transcript, @Nullable String transcriptFormat) throws Exception {
         Files.writeString(dir.resolve("t.json"), """
                 [{"start_offset_ms": 0, "end_offset_ms": 1000, "speaker": "USER", "utterance": "I'm Ann Lee, ann@example.com"}]""");
         Files.write(dir.resolve("r.wav"), Files.readAllBytes(Path.of("sample-data/recordings/nw-2026-11-19-0001.wav")));
@@ -34,6 +39,9 @@ class RedactedMappingTests {
         values.put("transcript", transcript);
         values.put("customer_name", "Ann Lee");
         values.put("metadata.contact", "ann@example.com");
+        if (transcriptFormat != null) {
+            values.put("transcript_format", transcriptFormat);
+        }
         return new CallRecord(new SourceRef("calls.csv", 2), dir, values, null);
     }
 
@@ -77,5 +85,26 @@ class RedactedMappingTests {
 
         assertThat(redacted.request().recordingBase64()).isNotNull();
         assertThat(redacted.request().transcript().get(0).utterance()).isEqualTo("I'm Ann Lee, ***@*******.***");
+    }
+
+    @Test
+    void aRejectionReasonQuotingTheTranscriptIsRedacted() throws Exception {
+        // a transcript the parser refuses quotes the offending line (and a speaker label) in its reason, which goes to
+        // the log, the rejection table, rejects.csv and plan.csv: with redaction on it must not carry the original values
+        Files.writeString(dir.resolve("bad.srt"), "1\n00:00:00,000 --> 00:00:01,000\nAnn Lee: mail ann@example.com, +1 415 555 0134 -->\n");
+        Files.writeString(dir.resolve("unmapped.json"), """
+                [{"start_offset_ms": 0, "end_offset_ms": 1000, "speaker": "Ann Lee", "utterance": "hello"}]""");
+        CallMapper redacting = new CallMapper(MappingDefaults.of("j").withRedaction(ALL));
+
+        for (List<String> transcript : List.of(List.of("bad.srt", "srt"), List.of("unmapped.json", "bluejay"))) {
+            CallRecord row = row("r.wav", transcript.get(0), transcript.get(1));
+            MappedCall.Rejected plain = (MappedCall.Rejected) new CallMapper(MappingDefaults.of("j")).process(row);
+            MappedCall.Rejected redacted = (MappedCall.Rejected) redacting.process(row);
+
+            assertThat(plain.reason()).contains("Ann Lee"); // the reason does quote the input without redaction
+            assertThat(redacted.reason()).doesNotContain("ann@example.com", "555 0134", "Ann", "Lee")
+                    .contains(plain.problems().get(0).field());
+            assertThat(redacted.problems()).extracting(Problem::field).isEqualTo(plain.problems().stream().map(Problem::field).toList());
+        }
     }
 }
