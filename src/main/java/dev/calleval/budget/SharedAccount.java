@@ -1,0 +1,128 @@
+package dev.calleval.budget;
+
+import dev.calleval.bluejay.BluejayAccount;
+import dev.calleval.bluejay.RequestBudget;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * One account's budget as this process draws on it; the state lives in the store, so every process on it shares the
+ * same budget. A permit is, in order:
+ * <ol>
+ *   <li>a Bucket4j reservation in the account's bucket (capacity 1, refilled greedily every
+ *       {@code 1/(0.99 × limit)}): permits are handed out in the order they were asked for, across processes, so no
+ *       sliding second holds more than {@code limit + 1} of them and no execution starves; the wait is to the reserved
+ *       instant itself, not to the database's answer plus the wait;</li>
+ *   <li>the cool-down: when a 429 with {@code Retry-After} set one (in any process), the permit is dropped, the thread
+ *       waits until it ends and asks again (in order, so the requests after a cool-down are paced, not a burst);</li>
+ *   <li>this process's send window at the account's limit ({@link RequestBudget#sendWindow}): no more than
+ *       {@code floor(limit)} of this process's requests leave in any 1 s + 4 ms, however late its threads woke.</li>
+ * </ol>
+ * Thread-safe.
+ */
+final class SharedAccount {
+    private static final Logger log = LoggerFactory.getLogger(SharedAccount.class);
+
+    /**
+     * Permits {@code 1/(0.99 × limit)} apart: 1 % headroom (the client's own limiter keeps 0.5 %), as the requests of
+     * several processes meet only at the server and each process's wake-up jitter adds to the others'.
+     */
+    static final double HEADROOM = 0.99;
+
+    private final BluejayAccount account;
+    private final double perSecond;
+    private final Bucket bucket;
+    private final @Nullable RequestBudget sendWindow;
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    SharedAccount(BluejayAccount account, double perSecond, ProxyManager<String> buckets, JdbcTemplate jdbc, Clock clock) {
+        this.account = account;
+        this.perSecond = perSecond;
+        this.jdbc = jdbc;
+        this.clock = clock;
+        long periodNanos = Math.max(1, Math.round(1_000_000_000d / (perSecond * HEADROOM)));
+        BucketConfiguration configuration = BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(1).refillGreedy(1, Duration.ofNanos(periodNanos)))
+                .build();
+        // a process started with another limit replaces the stored configuration (the version is the limit in mHz)
+        this.bucket = buckets.builder()
+                .withImplicitConfigurationReplacement(Math.round(perSecond * 1000), TokensInheritanceStrategy.RESET)
+                .build(account.id(), () -> configuration);
+        this.sendWindow = perSecond >= 1 ? RequestBudget.sendWindow(perSecond) : null;
+    }
+
+    BluejayAccount account() {
+        return account;
+    }
+
+    /** The account's limit, requests per second. */
+    double perSecond() {
+        return perSecond;
+    }
+
+    /**
+     * Waits for the account's next permit (see the class documentation).
+     *
+     * @return nanoseconds waited
+     */
+    long acquire() throws InterruptedException {
+        long asked = System.nanoTime();
+        while (true) {
+            long start = System.nanoTime();
+            // Bucket4j tells how long to wait from the clock it read before asking the store: wait to that instant
+            bucket.asBlocking().consume(1, nanos -> parkUntil(start + nanos));
+            long coolDownMs = coolDownLeftMillis();
+            if (coolDownMs <= 0) {
+                break;
+            }
+            parkUntil(System.nanoTime() + coolDownMs * 1_000_000L); // this permit is dropped: ask again after the cool-down
+        }
+        if (sendWindow != null) {
+            sendWindow.acquire();
+        }
+        return System.nanoTime() - asked;
+    }
+
+    /** Sets the account's cool-down to end {@code retryAfter} from now, unless it already ends later. */
+    void pause(Duration retryAfter) {
+        long until = clock.millis() + retryAfter.toMillis();
+        int updated = jdbc.update("UPDATE bluejay_budget_cooldown SET until_ms = ? WHERE account_id = ? AND until_ms < ?", until, account.id(), until);
+        if (updated == 0) {
+            try {
+                jdbc.update("INSERT INTO bluejay_budget_cooldown (account_id, until_ms) SELECT ?, ? FROM (VALUES 1) x "
+                        + "WHERE NOT EXISTS (SELECT 1 FROM bluejay_budget_cooldown WHERE account_id = ?)", account.id(), until, account.id());
+            } catch (org.springframework.dao.DuplicateKeyException raced) {
+                jdbc.update("UPDATE bluejay_budget_cooldown SET until_ms = ? WHERE account_id = ? AND until_ms < ?", until, account.id(), until);
+            }
+        }
+        log.info("Bluejay account {} answered 429: its requests pause for {} ms in every execution", account, retryAfter.toMillis());
+    }
+
+    /** Milliseconds left of the account's cool-down; 0 or less when none. */
+    long coolDownLeftMillis() {
+        Long until = jdbc.query("SELECT until_ms FROM bluejay_budget_cooldown WHERE account_id = ?",
+                rs -> rs.next() ? rs.getLong(1) : null, account.id());
+        return until == null ? 0 : until - clock.millis();
+    }
+
+    private static void parkUntil(long deadlineNanos) throws InterruptedException {
+        long now = System.nanoTime();
+        while (now < deadlineNanos) {
+            LockSupport.parkNanos(deadlineNanos - now);
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for the Bluejay account's budget");
+            }
+            now = System.nanoTime();
+        }
+    }
+}
