@@ -28,7 +28,7 @@ final class ExecutionBudget implements RequestBudget {
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final Deque<Long> permits = new ArrayDeque<>(); // epoch ms of the permits of the last RATE_WINDOW_MS
-    private long renewedAt = Long.MIN_VALUE;
+    private long renewedAt; // epoch ms; 0: never
     private volatile int executions = 1;
 
     /**

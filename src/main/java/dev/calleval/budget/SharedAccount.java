@@ -5,6 +5,7 @@ import dev.calleval.bluejay.RequestBudget;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.VerboseResult;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -44,21 +46,26 @@ final class SharedAccount {
     private final @Nullable RequestBudget sendWindow;
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final WallClock wallClock;
+    /** The end of the latest cool-down this process knows of (epoch ms): set by a 429 here, or read from the store. */
+    private volatile long coolDownUntilMs;
 
     SharedAccount(BluejayAccount account, double perSecond, ProxyManager<String> buckets, JdbcTemplate jdbc, Clock clock) {
         this.account = account;
         this.perSecond = perSecond;
         this.jdbc = jdbc;
         this.clock = clock;
+        this.wallClock = new WallClock(clock);
         long periodNanos = Math.max(1, Math.round(1_000_000_000d / (perSecond * HEADROOM)));
         BucketConfiguration configuration = BucketConfiguration.builder()
                 .addLimit(limit -> limit.capacity(1).refillGreedy(1, Duration.ofNanos(periodNanos)))
                 .build();
         // a process started with another limit replaces the stored configuration (the version is the limit in mHz)
         this.bucket = buckets.builder()
-                .withImplicitConfigurationReplacement(Math.round(perSecond * 1000), TokensInheritanceStrategy.RESET)
+                .withImplicitConfigurationReplacement(Math.round(perSecond * 1000), TokensInheritanceStrategy.AS_IS)
                 .build(account.id(), () -> configuration);
         this.sendWindow = perSecond >= 1 ? RequestBudget.sendWindow(perSecond) : null;
+        bucket.getAvailableTokens(); // the bucket's row exists before the first permit is asked for, by one thread
     }
 
     BluejayAccount account() {
@@ -78,12 +85,19 @@ final class SharedAccount {
     long acquire() throws InterruptedException {
         long asked = System.nanoTime();
         while (true) {
-            long start = System.nanoTime();
-            // Bucket4j tells how long to wait from the clock it read before asking the store: wait to that instant
-            bucket.asBlocking().consume(1, nanos -> parkUntil(start + nanos));
+            // Bucket4j reserves the permit at the time it read inside the row lock (the operation time) and tells how long
+            // after that instant the permit is due: the thread waits to that instant itself, not to the answer plus the wait
+            long[] due = new long[1];
+            VerboseResult<?> reserved = bucket.asBlocking().asVerbose().consume(1, nanos -> due[0] = nanos);
+            // the cool-down is read before the wait, so that nothing stands between the due instant and the send; one
+            // set while this thread waits holds from its next permit on
             long coolDownMs = coolDownLeftMillis();
             if (coolDownMs <= 0) {
-                break;
+                parkUntilWall(reserved.getOperationTimeNanos() + due[0]);
+                if (coolDownUntilMs <= clock.millis()) {
+                    break;
+                }
+                continue; // a 429 in this process while this thread waited: ask again, after the cool-down
             }
             parkUntil(System.nanoTime() + coolDownMs * 1_000_000L); // this permit is dropped: ask again after the cool-down
         }
@@ -96,12 +110,12 @@ final class SharedAccount {
     /** Sets the account's cool-down to end {@code retryAfter} from now, unless it already ends later. */
     void pause(Duration retryAfter) {
         long until = clock.millis() + retryAfter.toMillis();
+        raiseLocal(until);
         int updated = jdbc.update("UPDATE bluejay_budget_cooldown SET until_ms = ? WHERE account_id = ? AND until_ms < ?", until, account.id(), until);
         if (updated == 0) {
             try {
-                jdbc.update("INSERT INTO bluejay_budget_cooldown (account_id, until_ms) SELECT ?, ? FROM (VALUES 1) x "
-                        + "WHERE NOT EXISTS (SELECT 1 FROM bluejay_budget_cooldown WHERE account_id = ?)", account.id(), until, account.id());
-            } catch (org.springframework.dao.DuplicateKeyException raced) {
+                jdbc.update("INSERT INTO bluejay_budget_cooldown (account_id, until_ms) VALUES (?, ?)", account.id(), until);
+            } catch (DuplicateKeyException exists) { // set already (by another process, or to a later end): raise it if earlier
                 jdbc.update("UPDATE bluejay_budget_cooldown SET until_ms = ? WHERE account_id = ? AND until_ms < ?", until, account.id(), until);
             }
         }
@@ -112,7 +126,22 @@ final class SharedAccount {
     long coolDownLeftMillis() {
         Long until = jdbc.query("SELECT until_ms FROM bluejay_budget_cooldown WHERE account_id = ?",
                 rs -> rs.next() ? rs.getLong(1) : null, account.id());
-        return until == null ? 0 : until - clock.millis();
+        if (until == null) {
+            return coolDownUntilMs - clock.millis();
+        }
+        raiseLocal(until);
+        return coolDownUntilMs - clock.millis();
+    }
+
+    private synchronized void raiseLocal(long until) {
+        if (until > coolDownUntilMs) {
+            coolDownUntilMs = until;
+        }
+    }
+
+    /** Parks until the wall clock ({@link WallClock}'s nanoseconds since the epoch) reaches {@code wallNanos}. */
+    private void parkUntilWall(long wallNanos) throws InterruptedException {
+        parkUntil(System.nanoTime() + (wallNanos - wallClock.currentTimeNanos()));
     }
 
     private static void parkUntil(long deadlineNanos) throws InterruptedException {
