@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -36,6 +37,7 @@ public class AccountBudgets {
     private volatile ProxyManager<String> buckets;
 
     /** The budgets of the accounts at the limits of {@code settings}, kept in the store behind {@code dataSource}. */
+    @Autowired
     public AccountBudgets(BluejayRateLimitSettings settings, DataSource dataSource) {
         this(settings, dataSource, Clock.systemUTC());
     }
