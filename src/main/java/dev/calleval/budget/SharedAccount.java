@@ -24,6 +24,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *       {@code 1/(0.99 × limit)}): permits are handed out in the order they were asked for, across processes, so no
  *       sliding second holds more than {@code limit + 1} of them and no execution starves; the wait is to the reserved
  *       instant itself, not to the database's answer plus the wait;</li>
+ *   <li>a thread that wakes more than half a period after its permit was due (a loaded machine, a JVM still warming
+ *       up) drops it and asks again, up to {@value #MAX_DROPPED} times in a row: sent that late it would arrive in the
+ *       same server second as the permits after it;</li>
  *   <li>the cool-down: when a 429 with {@code Retry-After} set one (in any process), the permit is dropped, the thread
  *       waits until it ends and asks again (in order, so the requests after a cool-down are paced, not a burst);</li>
  *   <li>this process's send window at the account's limit ({@link RequestBudget#sendWindow}): no more than
@@ -40,10 +43,15 @@ final class SharedAccount {
      */
     static final double HEADROOM = 0.99;
 
+    /** Permits a thread may drop in a row for waking too late, before it sends on a late one anyway (no livelock). */
+    static final int MAX_DROPPED = 3;
+
     private final BluejayAccount account;
     private final double perSecond;
     private final Bucket bucket;
     private final @Nullable RequestBudget sendWindow;
+    /** A permit used this long after its due instant (half a period) is dropped: see {@link #acquire}. */
+    private final long staleNanos;
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final WallClock wallClock;
@@ -57,6 +65,7 @@ final class SharedAccount {
         this.clock = clock;
         this.wallClock = new WallClock(clock);
         long periodNanos = Math.max(1, Math.round(1_000_000_000d / (perSecond * HEADROOM)));
+        this.staleNanos = periodNanos / 2;
         BucketConfiguration configuration = BucketConfiguration.builder()
                 .addLimit(limit -> limit.capacity(1).refillGreedy(1, Duration.ofNanos(periodNanos)))
                 .build();
@@ -84,6 +93,7 @@ final class SharedAccount {
      */
     long acquire() throws InterruptedException {
         long asked = System.nanoTime();
+        int dropped = 0;
         while (true) {
             // Bucket4j reserves the permit at the time it read inside the row lock (the operation time) and tells how long
             // after that instant the permit is due: the thread waits to that instant itself, not to the answer plus the wait
@@ -93,11 +103,15 @@ final class SharedAccount {
             // set while this thread waits holds from its next permit on
             long coolDownMs = coolDownLeftMillis();
             if (coolDownMs <= 0) {
-                parkUntilWall(reserved.getOperationTimeNanos() + due[0]);
-                if (coolDownUntilMs <= clock.millis()) {
-                    break;
+                long dueWall = reserved.getOperationTimeNanos() + due[0];
+                parkUntilWall(dueWall);
+                if (coolDownUntilMs > clock.millis()) {
+                    continue; // a 429 in this process while this thread waited: ask again, after the cool-down
                 }
-                continue; // a 429 in this process while this thread waited: ask again, after the cool-down
+                if (wallClock.currentTimeNanos() - dueWall > staleNanos && dropped++ < MAX_DROPPED) {
+                    continue; // woke too late: sent now, it would join the next permits' second at the server; ask again
+                }
+                break;
             }
             parkUntil(System.nanoTime() + coolDownMs * 1_000_000L); // this permit is dropped: ask again after the cool-down
         }
