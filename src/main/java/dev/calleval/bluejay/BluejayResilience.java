@@ -125,19 +125,15 @@ final class BluejayResilience {
         Supplier<T> limited = budget == RequestBudget.UNLIMITED ? guarded : () -> {
             boolean first = !firstTaken.getAndSet(true);
             try {
-                if (!first) {
-                    firstDone.await();
+                try {
+                    if (!first) {
+                        firstDone.await();
+                    }
+                    listener.rateLimiterWaited(budget.acquire());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("not sent: interrupted while waiting for the rate limit", e);
                 }
-                listener.rateLimiterWaited(budget.acquire());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("not sent: interrupted while waiting for the rate limit", e);
-            } finally {
-                if (first && Thread.currentThread().isInterrupted()) {
-                    firstDone.countDown();
-                }
-            }
-            try {
                 return guarded.get();
             } catch (TransientApiException e) {
                 if (e.status() == 429) { // the account's budget pauses for everyone, not only this request's retry
@@ -146,7 +142,7 @@ final class BluejayResilience {
                 throw e;
             } finally {
                 if (first) {
-                    firstDone.countDown();
+                    firstDone.countDown(); // answered, failed or never sent: the others go
                 }
             }
         };
