@@ -190,7 +190,7 @@ def main():
                     [(r["scenario"], r["busiest_second"], r["too_many"], r["overlap_per_s"], r["share_of_limit"], r["failed"], r["exits"]) for r in rows])
     notes = [f"target for 2+ executions: busiest 1 s <= {a.limit + 1}, 429s <= 2, share >= 0.97, FAILED 0",
              "busiest 1 s and 429s count every request the sandbox received (evaluate, lookups, polls), as the server sees them"]
-    b.publish("rate-budget", title + "\n" + table + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n")
+    b.publish("rate-budget-quick" if a.quick else "rate-budget", title + "\n" + table + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n")
 
 
 if __name__ == "__main__":
