@@ -5,7 +5,7 @@
 
 Each scenario gets a fresh sandbox (--rate-limit L: above L requests in a rolling second it answers 429; --latency-ms)
 and a fresh state store, then:
-  h2 / postgresql, N processes: N `calleval run` processes started together, each a job of its own over its own
+  h2 / postgresql, N processes: N `calleval run` processes started 2 s apart, each a job of its own over its own
       manifest of N calls, all with submit.rate-limit L, on one store (one H2 file in one directory, as a cron run and
       serve share it on a host; or a new schema on the PostgreSQL server of --postgres / $CALLEVAL_TEST_POSTGRES_URL);
   serve: one `calleval serve --concurrent-executions 2` on H2, two jobs launched together through its API.
@@ -31,6 +31,9 @@ import requests
 import benchlib as b
 
 TOKEN = "bench-api-token-rb-31c9"
+# Processes start this far apart: H2 refuses a file whose lock another process is taking at that very moment ("Lock file
+# recently modified", exit 2), and a cron run and an on-demand launch do not start in the same millisecond either
+STAGGER_S = 2.0
 
 
 def job_files(d, jobs, calls, limit, inflight):
@@ -106,7 +109,11 @@ def runs_scenario(store, n, calls, limit, latency, inflight, postgres, work):
     database = b.db_url(d) if store == "h2" else fresh_postgres(postgres)
     with b.Sandbox("--latency-ms", latency, "--rate-limit", limit, "--record-bodies", "true", log_path=d / "sandbox.log") as sandbox:
         b.log(f"{store}, {n} process(es), {calls} calls each ...")
-        procs = [b.start_app(["run", f], env_for(sandbox, database, limit), d / f"app-{k}.log", cwd=d) for k, f in enumerate(files, 1)]
+        procs = []
+        for k, f in enumerate(files, 1):
+            if k > 1:
+                time.sleep(STAGGER_S)
+            procs.append(b.start_app(["run", f], env_for(sandbox, database, limit), d / f"app-{k}.log", cwd=d))
         codes = []
         for p in procs:
             try:
