@@ -21,10 +21,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * same budget. A permit is, in order:
  * <ol>
  *   <li>a Bucket4j reservation in the account's bucket (capacity 1, refilled greedily every
- *       {@code 1/(0.99 × limit)}): permits are handed out in the order they were asked for, across processes, so no
+ *       {@code 1/(0.985 × limit)}): permits are handed out in the order they were asked for, across processes, so no
  *       sliding second holds more than {@code limit + 1} of them and no execution starves; the wait is to the reserved
  *       instant itself, not to the database's answer plus the wait;</li>
- *   <li>a thread that wakes more than half a period after its permit was due (a loaded machine, a JVM still warming
+ *   <li>a thread that wakes more than {@link #STALE_NANOS} after its permit was due (a loaded machine, a JVM still warming
  *       up) drops it and asks again, up to {@value #MAX_DROPPED} times in a row: sent that late it would arrive in the
  *       same server second as the permits after it;</li>
  *   <li>the cool-down: when a 429 with {@code Retry-After} set one (in any process), the permit is dropped, the thread
@@ -38,20 +38,26 @@ final class SharedAccount {
     private static final Logger log = LoggerFactory.getLogger(SharedAccount.class);
 
     /**
-     * Permits {@code 1/(0.99 × limit)} apart: 1 % headroom (the client's own limiter keeps 0.5 %), as the requests of
-     * several processes meet only at the server and each process's wake-up jitter adds to the others'.
+     * Permits {@code 1/(0.985 × limit)} apart: {@code limit} permits span 1.015 s, so a request may arrive up to 15 ms
+     * later than the one {@code limit} places before it before the server counts one too many in a second. 1.5 %
+     * headroom (the client's own limiter keeps 0.5 %), as the requests of several processes meet only at the server and
+     * each process's wake-up jitter adds to the others'.
      */
-    static final double HEADROOM = 0.99;
+    static final double HEADROOM = 0.985;
+
+    /**
+     * A permit used more than this after its due instant is dropped (10 ms: two thirds of the 15 ms the headroom leaves,
+     * the rest for the hand-over to the HTTP client).
+     */
+    static final long STALE_NANOS = 10_000_000;
 
     /** Permits a thread may drop in a row for waking too late, before it sends on a late one anyway (no livelock). */
-    static final int MAX_DROPPED = 3;
+    static final int MAX_DROPPED = 5;
 
     private final BluejayAccount account;
     private final double perSecond;
     private final Bucket bucket;
     private final @Nullable RequestBudget sendWindow;
-    /** A permit used this long after its due instant (half a period) is dropped: see {@link #acquire}. */
-    private final long staleNanos;
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final WallClock wallClock;
@@ -65,7 +71,6 @@ final class SharedAccount {
         this.clock = clock;
         this.wallClock = new WallClock(clock);
         long periodNanos = Math.max(1, Math.round(1_000_000_000d / (perSecond * HEADROOM)));
-        this.staleNanos = periodNanos / 2;
         BucketConfiguration configuration = BucketConfiguration.builder()
                 .addLimit(limit -> limit.capacity(1).refillGreedy(1, Duration.ofNanos(periodNanos)))
                 .build();
@@ -108,7 +113,7 @@ final class SharedAccount {
                 if (coolDownUntilMs > clock.millis()) {
                     continue; // a 429 in this process while this thread waited: ask again, after the cool-down
                 }
-                if (wallClock.currentTimeNanos() - dueWall > staleNanos && dropped++ < MAX_DROPPED) {
+                if (wallClock.currentTimeNanos() - dueWall > STALE_NANOS && dropped++ < MAX_DROPPED) {
                     continue; // woke too late: sent now, it would join the next permits' second at the server; ask again
                 }
                 break;
