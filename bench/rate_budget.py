@@ -106,7 +106,8 @@ def runs_scenario(store, n, calls, limit, latency, inflight, postgres, work):
     d.mkdir()
     jobs = [f"rb{k}" for k in range(1, n + 1)]
     files = job_files(d, jobs, calls, limit, inflight)
-    database = b.db_url(d) if store == "h2" else fresh_postgres(postgres)
+    # calleval's default H2 URL: AUTO_RECONNECT lets the others go on when the process serving the file exits first
+    database = b.db_url(d, ";AUTO_RECONNECT=TRUE") if store == "h2" else fresh_postgres(postgres)
     with b.Sandbox("--latency-ms", latency, "--rate-limit", limit, "--record-bodies", "true", log_path=d / "sandbox.log") as sandbox:
         b.log(f"{store}, {n} process(es), {calls} calls each ...")
         procs = []
@@ -133,7 +134,7 @@ def serve_scenario(calls, limit, latency, inflight, work):
     job_files(d, jobs, calls, limit, inflight)
     port = b.free_port()
     with b.Sandbox("--latency-ms", latency, "--rate-limit", limit, "--record-bodies", "true", log_path=d / "sandbox.log") as sandbox:
-        env = env_for(sandbox, b.db_url(d), limit, port)
+        env = env_for(sandbox, b.db_url(d, ";AUTO_RECONNECT=TRUE"), limit, port)
         env["CALLEVAL_API_TOKEN"] = TOKEN
         proc = b.start_app(["serve", "--concurrent-executions", "2"], env, d / "app.log", cwd=d)
         api = f"http://127.0.0.1:{port}/api"

@@ -82,6 +82,14 @@ final class ExecutionBudget implements RequestBudget {
 
     /** Renews the member row, at most once a second, and counts the account's members. */
     private void renew() {
+        try {
+            renewMember();
+        } catch (org.springframework.dao.DataAccessException e) {
+            // the member row is for the progress line only: the permit (SharedAccount) decides what happens without the store
+        }
+    }
+
+    private void renewMember() {
         long now = clock.millis();
         synchronized (this) {
             if (now - renewedAt < RENEW_MS) {

@@ -3,16 +3,19 @@ package dev.calleval.budget;
 import dev.calleval.bluejay.BluejayAccount;
 import dev.calleval.bluejay.RequestBudget;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketExceptions;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.VerboseResult;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -32,7 +35,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *   <li>this process's send window at the account's limit ({@link RequestBudget#sendWindow}): no more than
  *       {@code floor(limit)} of this process's requests leave in any 1 s + 4 ms, however late its threads woke.</li>
  * </ol>
- * Thread-safe.
+ * While the store cannot be reached, this process paces itself alone at the account's limit (one warning), rather than
+ * fail the request. Thread-safe.
  */
 final class SharedAccount {
     private static final Logger log = LoggerFactory.getLogger(SharedAccount.class);
@@ -63,6 +67,9 @@ final class SharedAccount {
     private final WallClock wallClock;
     /** The end of the latest cool-down this process knows of (epoch ms): set by a 429 here, or read from the store. */
     private volatile long coolDownUntilMs;
+    /** Pacing while the store cannot be reached: this process alone at the account's limit. */
+    private final RequestBudget fallback;
+    private final AtomicBoolean storeLost = new AtomicBoolean();
 
     SharedAccount(BluejayAccount account, double perSecond, ProxyManager<String> buckets, JdbcTemplate jdbc, Clock clock) {
         this.account = account;
@@ -79,6 +86,7 @@ final class SharedAccount {
                 .withImplicitConfigurationReplacement(Math.round(perSecond * 1000), TokensInheritanceStrategy.AS_IS)
                 .build(account.id(), () -> configuration);
         this.sendWindow = perSecond >= 1 ? RequestBudget.sendWindow(perSecond) : null;
+        this.fallback = RequestBudget.local(perSecond);
         bucket.getAvailableTokens(); // the bucket's row exists before the first permit is asked for, by one thread
     }
 
@@ -97,6 +105,20 @@ final class SharedAccount {
      * @return nanoseconds waited
      */
     long acquire() throws InterruptedException {
+        try {
+            return acquireShared();
+        } catch (BucketExceptions.BucketExecutionException | DataAccessException e) {
+            // the store is out of reach (a restart, the H2 file's serving process gone): pace this process alone at the
+            // account's limit rather than fail the request; the next permit asks the store again
+            if (storeLost.compareAndSet(false, true)) {
+                log.warn("Bluejay account {}: the shared budget's store cannot be reached ({}); this process paces itself at {}/s "
+                        + "until it can", account, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse(""), perSecond);
+            }
+            return fallback.acquire();
+        }
+    }
+
+    private long acquireShared() throws InterruptedException {
         long asked = System.nanoTime();
         int dropped = 0;
         while (true) {
@@ -123,6 +145,7 @@ final class SharedAccount {
         if (sendWindow != null) {
             sendWindow.acquire();
         }
+        storeLost.set(false);
         return System.nanoTime() - asked;
     }
 
@@ -130,6 +153,17 @@ final class SharedAccount {
     void pause(Duration retryAfter) {
         long until = clock.millis() + retryAfter.toMillis();
         raiseLocal(until);
+        try {
+            pauseShared(until);
+        } catch (DataAccessException e) {
+            log.warn("Bluejay account {} answered 429: the cool-down holds in this process only, the store cannot be reached", account);
+            return;
+        }
+        log.info("Bluejay account {} answered 429: its requests pause for {} ms in every execution", account, retryAfter.toMillis());
+    }
+
+
+    private void pauseShared(long until) {
         int updated = jdbc.update("UPDATE bluejay_budget_cooldown SET until_ms = ? WHERE account_id = ? AND until_ms < ?", until, account.id(), until);
         if (updated == 0) {
             try {
@@ -138,7 +172,6 @@ final class SharedAccount {
                 jdbc.update("UPDATE bluejay_budget_cooldown SET until_ms = ? WHERE account_id = ? AND until_ms < ?", until, account.id(), until);
             }
         }
-        log.info("Bluejay account {} answered 429: its requests pause for {} ms in every execution", account, retryAfter.toMillis());
     }
 
     /** Milliseconds left of the account's cool-down; 0 or less when none. */

@@ -174,4 +174,18 @@ class AccountBudgetsTests {
         assertThat(budget).isSameAs(RequestBudget.UNLIMITED);
         assertThat(new JdbcTemplate(store).queryForObject("SELECT COUNT(*) FROM bluejay_budget_bucket", Integer.class)).isZero();
     }
+
+    @org.junit.jupiter.api.Test
+    void aStoreOutOfReachPacesThisProcessAloneInsteadOfFailingTheRequest() throws Exception {
+        com.zaxxer.hikari.HikariDataSource store = (com.zaxxer.hikari.HikariDataSource) store(TestDatabases.Kind.H2);
+        RequestBudget budget = new AccountBudgets(limit(10), store).forExecution(BLUEJAY, KEY, "nightly", 0);
+        budget.acquire();
+        store.close(); // as when the process serving the H2 file is gone
+        long start = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            budget.acquire();
+        }
+        budget.pause(Duration.ofMillis(1)); // a 429 meanwhile: held in this process, not thrown
+        assertThat((System.nanoTime() - start) / 1e9).as("still paced at 10/s").isGreaterThan(0.15);
+    }
 }
