@@ -186,6 +186,7 @@ class AccountBudgetsTests {
             budget.acquire();
         }
         budget.pause(Duration.ofMillis(1)); // a 429 meanwhile: held in this process, not thrown
-        assertThat((System.nanoTime() - start) / 1e9).as("still paced at 10/s").isGreaterThan(0.15);
+        // three permits at 10/s: the first at once, the next at the limiter's next period, the third a period later
+        assertThat((System.nanoTime() - start) / 1e9).as("still paced at 10/s").isGreaterThan(0.09);
     }
 }
