@@ -2,6 +2,7 @@ package dev.calleval.bluejay;
 
 import java.net.http.HttpRequest;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -11,11 +12,12 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Each call goes through, from the outside in: circuit breaker (evaluate only) → retry (the only layer that
  * retries: transient failures, with exponential backoff and ±50 % jitter, or the server's {@code Retry-After}) →
- * rate limiter (every attempt takes a permit; permits are spaced {@code 1/(0.995 × rate)} apart, one per period, so
+ * the {@link RequestBudget}: by default the client's own rate limiter (every attempt takes a permit; permits are spaced {@code 1/(0.995 × rate)} apart, one per period, so
  * that no sliding second holds more than {@code rate + 1} permits, unlike a fixed 1-second window which admits
  * bursts of twice the rate across a window edge; the request is built before the permit is taken) → send window
  * (after the permit, no more than {@code floor(rate)} requests leave in any 1 s + 4 ms, however late the threads
- * woke: {@link SendWindow}) → HTTP.
+ * woke: {@link SendWindow}); or the account's budget, shared by every execution on the state store, which a 429
+ * pauses for all of them (docs/rate-budget.md) → HTTP.
  *
  * <p>Requests that are not idempotent (evaluate, re-evaluate, update-simulation-result, queue-sms-simulation-run) are
  * retried only when the failure proves the server did not act on them (connection refused, 408, 429, 503); after an
@@ -49,6 +51,7 @@ public final class BluejayClient {
     private final BluejayRequests requests;
     private final BluejayResilience resilience;
     private final BluejayTransport transport;
+    private final RequestBudget budget;
 
     /** A client that reports to no {@link RequestListener}. */
     public BluejayClient(BluejayClientSettings settings) {
@@ -59,9 +62,19 @@ public final class BluejayClient {
      * @param listener hears every HTTP attempt, rate-limit wait and retry (e.g. the Prometheus metrics)
      */
     public BluejayClient(BluejayClientSettings settings, RequestListener listener) {
+        this(settings, listener, RequestBudget.local(settings.requestsPerSecond()));
+    }
+
+    /**
+     * @param listener hears every HTTP attempt, rate-limit wait and retry
+     * @param budget where every attempt takes its permit, and which hears every 429: the account's budget shared by all
+     *     executions (dev.calleval.budget), or {@link RequestBudget#local} pacing this client alone
+     */
+    public BluejayClient(BluejayClientSettings settings, RequestListener listener, RequestBudget budget) {
         this.settings = settings;
+        this.budget = budget;
         this.requests = new BluejayRequests(settings, new RequestBodies(json));
-        this.resilience = new BluejayResilience(settings, listener);
+        this.resilience = new BluejayResilience(settings, listener, budget);
         this.transport = new BluejayTransport(settings, json, listener);
     }
 
@@ -199,6 +212,11 @@ public final class BluejayClient {
     /** {@code GET /v1/ping}: liveness and key check. */
     public void ping() {
         resilient(true, () -> send(PING, requests.get("/v1/ping"), JsonNode.class)).get();
+    }
+
+    /** This client's share of its account's budget, for progress lines; null when the client paces itself alone. */
+    public RequestBudget.@Nullable Share budgetShare() {
+        return budget.share();
     }
 
     /** Counters since start: attempts sent, 429 answers, retries scheduled, requests left in doubt. */

@@ -5,12 +5,12 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -19,31 +19,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The layers around each HTTP attempt of {@link BluejayClient}, as its class documentation describes them: circuit
- * breaker (evaluate only) → retry (the only layer that retries) → rate limiter → send window; and, for requests
+ * breaker (evaluate only) → retry (the only layer that retries) → the {@link RequestBudget} (the client's own, or the
+ * account's shared by every execution), which hears every 429; and, for requests
  * that are not idempotent, ambiguous failures turned into {@link RequestInDoubtException}. Counts retries and
  * requests left in doubt. Thread-safe.
  */
 final class BluejayResilience {
     private static final Logger log = LoggerFactory.getLogger(BluejayClient.class);
 
-    /**
-     * Added to the 1-second window of {@link SendWindow}: room for the jitter between our send and the server's
-     * arrival. Below the 0.5 % headroom of the permits (5 ms in a second), so that paced requests never wait on it.
-     */
-    static final Duration SEND_WINDOW_MARGIN = Duration.ofMillis(4);
+    /** How long the account's requests pause after a 429 that came without a {@code Retry-After}. */
+    static final Duration DEFAULT_PAUSE = Duration.ofSeconds(1);
 
-    private final @Nullable RateLimiter rateLimiter;
-    private final @Nullable SendWindow sendWindow;
+    private final RequestBudget budget;
+    /**
+     * The client's first attempt goes alone: the HTTP client's first use (its connection, classes loaded in a fresh JVM)
+     * can take longer than several permit periods, and the permits taken behind it would then leave together, more in
+     * one second than the server admits (seen as 11 requests within 2 ms at a run's start).
+     */
+    private final AtomicBoolean firstTaken = new AtomicBoolean();
+    private final CountDownLatch firstDone = new CountDownLatch(1);
     private final Retry retry;
     private final CircuitBreaker circuitBreaker;
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong inDoubt = new AtomicLong();
     private final RequestListener listener;
 
-    BluejayResilience(BluejayClientSettings settings, RequestListener listener) {
+    /** @param budget where each attempt takes its permit and reports a 429 */
+    BluejayResilience(BluejayClientSettings settings, RequestListener listener, RequestBudget budget) {
         this.listener = listener;
-        this.rateLimiter = settings.requestsPerSecond() > 0 ? RateLimiter.of("bluejay", rateLimiterConfig(settings.requestsPerSecond())) : null;
-        this.sendWindow = settings.requestsPerSecond() > 0 ? SendWindow.forRate(settings.requestsPerSecond(), SEND_WINDOW_MARGIN) : null;
+        this.budget = budget;
         this.retry = Retry.of("bluejay", retryConfig(settings.retry()));
         this.retry.getEventPublisher().onRetry(event -> {
             retries.incrementAndGet();
@@ -76,22 +80,6 @@ final class BluejayResilience {
         } catch (CallNotPermittedException e) {
             throw new CircuitOpenException(operation, 20);
         }
-    }
-
-    /**
-     * A rate limiter that hands out one permit per {@code 1/rate} period. Resilience4j's limiter refreshes all
-     * permits of a period at once; with one permit per period, any sliding second holds at most
-     * {@code rate + 1} permits.
-     */
-    static RateLimiterConfig rateLimiterConfig(double requestsPerSecond) {
-        // 0.5 % headroom: a server that admits exactly N per rolling second refuses a request now and then when they
-        // arrive exactly 1/N apart (network jitter bunches them), and each refusal costs a Retry-After (bench B1)
-        long periodNanos = Math.max(1, Math.round(1_000_000_000d / (requestsPerSecond * 0.995)));
-        return RateLimiterConfig.custom()
-                .limitForPeriod(1)
-                .limitRefreshPeriod(Duration.ofNanos(periodNanos))
-                .timeoutDuration(Duration.ofDays(1))
-                .build();
     }
 
     private static RetryConfig retryConfig(BluejayClientSettings.RetrySettings retry) {
@@ -134,21 +122,29 @@ final class BluejayResilience {
                 throw e;
             }
         };
-        RateLimiter limiter = rateLimiter;
-        SendWindow window = sendWindow;
-        Supplier<T> limited = limiter == null ? guarded : () -> {
-            long asked = System.nanoTime();
-            RateLimiter.waitForPermission(limiter);
-            if (window != null) {
+        Supplier<T> limited = budget == RequestBudget.UNLIMITED ? guarded : () -> {
+            boolean first = !firstTaken.getAndSet(true);
+            try {
                 try {
-                    window.awaitStart();
+                    if (!first) {
+                        firstDone.await();
+                    }
+                    listener.rateLimiterWaited(budget.acquire());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("not sent: interrupted while waiting for the rate limit", e);
                 }
+                return guarded.get();
+            } catch (TransientApiException e) {
+                if (e.status() == 429) { // the account's budget pauses for everyone, not only this request's retry
+                    budget.pause(e.retryAfter() != null ? e.retryAfter() : DEFAULT_PAUSE);
+                }
+                throw e;
+            } finally {
+                if (first) {
+                    firstDone.countDown(); // answered, failed or never sent: the others go
+                }
             }
-            listener.rateLimiterWaited(System.nanoTime() - asked);
-            return guarded.get();
         };
         return Retry.decorateSupplier(retry, limited);
     }

@@ -6,6 +6,7 @@ import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.bluejay.BluejayClientSettings;
 import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.bluejay.RequestListener;
+import dev.calleval.budget.AccountBudgets;
 import dev.calleval.monitoring.BluejayHealthIndicator;
 import dev.calleval.monitoring.BluejayRequestMetrics;
 import dev.calleval.sandbox.SandboxConfig;
@@ -35,9 +36,11 @@ class ApiConnection {
     private final String baseUrl;
     private final BluejayHealthIndicator health;
     private final BluejayRequestMetrics metrics;
+    private final AccountBudgets budgets;
 
     ApiConnection(WebhookSettings webhookSettings, ApplicationContext context, BluejayApiSettings api, BluejayHealthIndicator health,
-            BluejayRequestMetrics metrics) {
+            BluejayRequestMetrics metrics, AccountBudgets budgets) {
+        this.budgets = budgets;
         this.health = health;
         this.metrics = metrics;
         this.webhookSettings = webhookSettings;
@@ -47,7 +50,8 @@ class ApiConnection {
     }
 
     /** An open connection: the API root and key, and the sandbox when one was started (closed with this). */
-    record Open(URI baseUrl, ApiKey apiKey, @Nullable SandboxServer sandbox, RequestListener listener) implements AutoCloseable {
+    record Open(URI baseUrl, ApiKey apiKey, @Nullable SandboxServer sandbox, RequestListener listener, AccountBudgets budgets)
+            implements AutoCloseable {
         /**
          * What the ledger records this connection's calls under: {@link BluejayEndpoint#SANDBOX} for the embedded
          * sandbox (whose URL changes every run), else the normalised base URL.
@@ -56,10 +60,14 @@ class ApiConnection {
             return sandbox != null ? BluejayEndpoint.SANDBOX : BluejayEndpoint.of(baseUrl);
         }
 
-        /** A client with default timeouts and retries at {@code requestsPerSecond} (0 = unlimited). */
+        /**
+         * A client with default timeouts and retries whose requests take their permits from the account's budget
+         * (docs/rate-budget.md), at most {@code requestsPerSecond} of them (0 = no limit of its own).
+         */
         BluejayClient client(double requestsPerSecond) {
             return new BluejayClient(new BluejayClientSettings(baseUrl, apiKey, requestsPerSecond, Duration.ofSeconds(10),
-                    Duration.ofSeconds(60), BluejayClientSettings.RetrySettings.defaults(), endpoint()), listener);
+                    Duration.ofSeconds(60), BluejayClientSettings.RetrySettings.defaults(), endpoint()), listener,
+                    budgets.forExecution(baseUrl, apiKey, "calleval", requestsPerSecond));
         }
 
         @Override
@@ -97,7 +105,7 @@ class ApiConnection {
             out.printf("sandbox: Bluejay-compatible API at %s, webhooks to %s%n", server.baseUri(), webhookUrl);
             out.flush();
             health.use(server.baseUri(), ApiKey.of("sandbox"));
-            return new Open(server.baseUri(), ApiKey.of("sandbox"), server, metrics);
+            return new Open(server.baseUri(), ApiKey.of("sandbox"), server, metrics, budgets);
         }
         if (apiKey.isBlank()) {
             err.println("calleval: BLUEJAY_API_KEY is not set: export it (or BLUEJAY_API_KEY_FILE; a key from app.getbluejay.ai/settings/api-keys), "
@@ -107,7 +115,7 @@ class ApiConnection {
         if (context instanceof WebServerApplicationContext web && web.getWebServer() != null && web.getWebServer().getPort() > 0) {
             webhookSettings.requireSigning(); // this command receives the real API's webhooks: they must be verifiable
         } // SERVER_PORT=-1: no port is open (a run beside serve, whose webhooks serve receives): nothing to verify here
-        return new Open(URI.create(baseUrl), ApiKey.of(apiKey), null, metrics);
+        return new Open(URI.create(baseUrl), ApiKey.of(apiKey), null, metrics, budgets);
     }
 
     private int serverPort() {

@@ -129,13 +129,25 @@ class SettingsCheck implements BeanFactoryPostProcessor, EnvironmentAware {
             Class<?> componentType = component.getType();
             if (componentType.isRecord() && componentType.getName().startsWith("dev.calleval.")) {
                 addKeys(keys, key, componentType);
+            } else if (listOfOwnRecords(component) != null) { // key[0].field: the index is not compared
+                addKeys(keys, key, listOfOwnRecords(component));
             } else {
                 keys.add(key);
             }
         }
     }
 
-    /** The known keys, their groups, and the forms of both as environment variables. */
+    /** The record type of a {@code List<R>} component when R is one of calleval's records; else null. */
+    private static @Nullable Class<?> listOfOwnRecords(RecordComponent component) {
+        if (component.getType() == java.util.List.class && component.getGenericType() instanceof java.lang.reflect.ParameterizedType list
+                && list.getActualTypeArguments()[0] instanceof Class<?> element && element.isRecord()
+                && element.getName().startsWith("dev.calleval.")) {
+            return element;
+        }
+        return null;
+    }
+
+        /** The known keys, their groups, and the forms of both as environment variables. */
     private static final class Known {
         /** Normal form → the key as documented (dashed). */
         private final Map<String, String> keys = new TreeMap<>();

@@ -1,6 +1,7 @@
 package dev.calleval.evaluate;
 
 import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.bluejay.RequestBudget;
 import dev.calleval.database.DatabaseRetry;
 import dev.calleval.execution.ExecutionHeartbeatListener;
 import dev.calleval.execution.StopOnInterrupt;
@@ -147,6 +148,10 @@ public class EvaluateJobFactory {
         // progress: how far into the manifest the read is (an s3-prefix listing has no known end: no ETA)
         SubmitStepMonitor monitor = monitoring.monitor(definition.name(),
                 reader instanceof ManifestItemReader manifest ? manifest::readFraction : () -> -1);
+        monitor.showBudget(() -> {
+            RequestBudget.Share share = client.budgetShare();
+            return share == null ? null : share.shown();
+        });
         SubmissionWriter writer = new SubmissionWriter(ledger, client, definition.name(), definition.submit().maxInFlight(),
                 inDoubtLookup(definition.submit()), monitor, transactionManager, retry, definition.sampling().sampling());
         var step = new StepBuilder("submit", jobRepository)

@@ -20,14 +20,16 @@ import org.jspecify.annotations.Nullable;
  * @param leftOut calls left out by the job's {@code sampling:} (not in the sample, or past {@code max-calls})
  * @param callsPerSecond calls accepted per second over the last few seconds (since the previous line in log mode)
  * @param eta time left at the recent pace; null when unknown (no total, no pace yet, or nothing left)
+ * @param budget this execution's share of its Bluejay account's budget, e.g. {@code budget 9.9 of 20/s (2 executions)};
+ *     null when the client paces itself alone (docs/rate-budget.md)
  */
 record Progress(String job, long read, long total, boolean totalExact, long submitted, long alreadyDone, long rejected,
-        long failed, long inDoubt, long leftOut, double callsPerSecond, @Nullable Duration eta) {
+        long failed, long inDoubt, long leftOut, double callsPerSecond, @Nullable Duration eta, @Nullable String budget) {
 
-    /** A progress without calls left out by sampling. */
+    /** Progress without calls left out by sampling and without a shared budget. */
     Progress(String job, long read, long total, boolean totalExact, long submitted, long alreadyDone, long rejected, long failed,
             long inDoubt, double callsPerSecond, @Nullable Duration eta) {
-        this(job, read, total, totalExact, submitted, alreadyDone, rejected, failed, inDoubt, 0, callsPerSecond, eta);
+        this(job, read, total, totalExact, submitted, alreadyDone, rejected, failed, inDoubt, 0, callsPerSecond, eta, null);
     }
 
     /** Rows whose outcome in this run is final. */
@@ -37,7 +39,7 @@ record Progress(String job, long read, long total, boolean totalExact, long subm
 
     /**
      * The line shown, e.g. {@code sample: read 1200 of ~30000 rows (4 %), submitted 1100, rejected 37, 19.8 calls/s,
-     * ETA 24m10s}. Zero already-done, failed and in-doubt counts are left out to keep it short.
+     * ETA 24m10s, budget 9.9 of 20/s (2 executions)}. Zero already-done, failed and in-doubt counts are left out to keep it short.
      */
     String line() {
         StringBuilder line = new StringBuilder(job).append(": read ").append(read);
@@ -66,6 +68,9 @@ record Progress(String job, long read, long total, boolean totalExact, long subm
         line.append(", ").append(String.format(Locale.ROOT, "%.1f", callsPerSecond)).append(" calls/s");
         if (eta != null) {
             line.append(", ETA ").append(duration(eta));
+        }
+        if (budget != null) {
+            line.append(", ").append(budget);
         }
         return line.toString();
     }

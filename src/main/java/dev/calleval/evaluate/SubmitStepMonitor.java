@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.ItemReadListener;
@@ -58,6 +59,7 @@ final class SubmitStepMonitor implements SubmissionObserver, ItemReadListener<Ob
     private final Deque<Sample> samples = new ArrayDeque<>();
     private @Nullable ScheduledExecutorService ticker;
     private boolean running = true;
+    private volatile Supplier<@Nullable String> budget = () -> null;
 
     private record Sample(long nanos, long submitted, long settled) {}
 
@@ -229,7 +231,12 @@ final class SubmitStepMonitor implements SubmissionObserver, ItemReadListener<Ob
             eta = Duration.ofSeconds(Math.round(left / settledPerSecond));
         }
         return new Progress(job, rowsRead, total, exact, submittedNow, alreadyDone.get(), rejected.get(), failed.get(), inDoubt.get(),
-                leftOut.get(), callsPerSecond, eta);
+                leftOut.get(), callsPerSecond, eta, budget.get());
+    }
+
+    /** Shows {@code shown} (this execution's share of its account's budget; null: none) at the end of each progress line. */
+    void showBudget(Supplier<@Nullable String> shown) {
+        this.budget = shown;
     }
 
     private Sample secondOldest() {

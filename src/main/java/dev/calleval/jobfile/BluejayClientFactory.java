@@ -4,20 +4,25 @@ import dev.calleval.bluejay.ApiKey;
 import dev.calleval.bluejay.BluejayClient;
 import dev.calleval.bluejay.BluejayClientSettings;
 import dev.calleval.bluejay.BluejayEndpoint;
+import dev.calleval.budget.AccountBudgets;
 import dev.calleval.monitoring.BluejayRequestMetrics;
 import java.net.URI;
 import org.springframework.stereotype.Component;
 
 /**
  * Creates the one client of a run from the job's {@code submit:} settings and the connection (URL, key); its requests
- * are counted in the {@code calleval.bluejay.*} metrics.
+ * are counted in the {@code calleval.bluejay.*} metrics and take their permits from the account's budget, shared with
+ * every other execution on the state store ({@code submit.rate-limit} only lowers this run's share; docs/rate-budget.md).
  */
 @Component
 public class BluejayClientFactory {
     private final BluejayRequestMetrics metrics;
+    private final AccountBudgets budgets;
 
-    public BluejayClientFactory(BluejayRequestMetrics metrics) {
+    /** @param budgets the accounts' budgets every client of this process takes its permits from */
+    public BluejayClientFactory(BluejayRequestMetrics metrics, AccountBudgets budgets) {
         this.metrics = metrics;
+        this.budgets = budgets;
     }
 
     /**
@@ -36,6 +41,7 @@ public class BluejayClientFactory {
     public BluejayClient create(JobDefinition definition, URI baseUrl, ApiKey apiKey, BluejayEndpoint endpoint) {
         SubmitSettings submit = definition.submit();
         return new BluejayClient(new BluejayClientSettings(baseUrl, apiKey, submit.rateLimit(), submit.connectTimeout(),
-                submit.requestTimeout(), submit.retry().settings(), endpoint), metrics);
+                submit.requestTimeout(), submit.retry().settings(), endpoint), metrics,
+                budgets.forExecution(baseUrl, apiKey, definition.name(), submit.rateLimit()));
     }
 }

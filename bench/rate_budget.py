@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Rate budget: several calleval executions on one Bluejay account share its request budget (docs/rate-budget.md).
+
+    bench/rate-budget.sh [--calls N] [--processes "1 2 3"] [--limit L] [--latency-ms MS] [--postgres JDBC_URL] [--no-serve] [--quick]
+
+Each scenario gets a fresh sandbox (--rate-limit L: above L requests in a rolling second it answers 429; --latency-ms)
+and a fresh state store, then:
+  h2 / postgresql, N processes: N `calleval run` processes started 2 s apart, each a job of its own over its own
+      manifest of N calls, all with submit.rate-limit L, on one store (one H2 file in one directory, as a cron run and
+      serve share it on a host; or a new schema on the PostgreSQL server of --postgres / $CALLEVAL_TEST_POSTGRES_URL);
+  serve: one `calleval serve --concurrent-executions 2` on H2, two jobs launched together through its API.
+The account's limit is calleval.bluejay.rate-limit.per-second = L (CALLEVAL_BLUEJAY_RATE_LIMIT_PER_SECOND).
+Figures from the sandbox's request log (every endpoint, not only evaluate) and counters: the busiest sliding second of
+arrivals, 429 answers, accepted evaluate calls per second together over the overlap (from the last first-arrival to the
+first last-arrival of the jobs' accepted calls, told apart by call id prefix), and calls left FAILED in the reports.
+Done when (issue 16): 2 and 3 processes, and serve with 2 launches, at 20/s: <= L + 1 in any sliding second, <= 2
+answers 429, >= 97 % of L accepted over the overlap, no call FAILED.
+--quick: 120 calls per job, 1 and 2 processes on H2 only, and serve (a short check on a busy machine).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+import benchlib as b
+
+TOKEN = "bench-api-token-rb-31c9"
+# Processes start this far apart: H2 refuses a file whose lock another process is taking at that very moment ("Lock file
+# recently modified", exit 2), and a cron run and an on-demand launch do not start in the same millisecond either
+STAGGER_S = 2.0
+
+
+def job_files(d, jobs, calls, limit, inflight):
+    """One manifest and job file per job (call ids prefixed with the job's name, so that arrivals can be told apart)."""
+    paths = []
+    (d / "jobs").mkdir(parents=True, exist_ok=True)
+    for name in jobs:
+        manifest, _ = b.write_manifest(d / "data" / name, calls, prefix=name)
+        paths.append(b.bench_job(d / "jobs" / f"{name}.yaml", name, manifest, d / "reports", rate_limit=limit, max_in_flight=inflight))
+    return paths
+
+
+def fresh_postgres(jdbc_url):
+    """A new schema on the server of JDBC_URL (jdbc:postgresql://host:port/db?user=..&password=..), created with psql."""
+    schema = "rb_" + uuid.uuid4().hex[:8]
+    rest = jdbc_url[len("jdbc:postgresql://"):]
+    hostport, _, tail = rest.partition("/")
+    db, _, query = tail.partition("?")
+    params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
+    user = params.get("user") or os.environ.get("CALLEVAL_TEST_POSTGRES_USER", "postgres")
+    password = params.get("password") or os.environ.get("CALLEVAL_TEST_POSTGRES_PASSWORD", "")
+    host, _, port = hostport.partition(":")
+    subprocess.run(["psql", "-X", "-q", "-h", host, "-p", port or "5432", "-U", user, "-d", db, "-c", f"CREATE SCHEMA {schema}"],
+                   check=True, env=dict(os.environ, PGPASSWORD=password))
+    base = jdbc_url.split("?")[0]
+    return f"{base}?currentSchema={schema}&user={user}&password={password}"
+
+
+def env_for(sandbox, database, limit, port=None):
+    env = b.app_env(sandbox.url, database, server_port=port)
+    env["CALLEVAL_BLUEJAY_RATE_LIMIT_PER_SECOND"] = str(limit)
+    env["CALLEVAL_PROGRESS_MODE"] = "log"
+    return env
+
+
+def summarise(sandbox, d, jobs, limit):
+    log = sandbox.requests_log()
+    (d / "requests.json").write_text(json.dumps(log))
+    stats = sandbox.stats()
+    arrivals = sorted(b.parse_instant(r["received_at"]) for r in log)
+    busiest, j = 0, 0
+    for i, t in enumerate(arrivals):
+        while t - arrivals[j] >= 1.0:
+            j += 1
+        busiest = max(busiest, i - j + 1)
+    too_many = sum(1 for r in log if str(r.get("status")) == "429")
+    # accepted evaluate calls per job, by the call id prefix in the path or body the sandbox logged
+    accepted = [r for r in log if r.get("endpoint") == "evaluate" and str(r.get("status")).startswith("2")]
+    spans = []
+    for name in jobs:
+        mine = sorted(b.parse_instant(r["received_at"]) for r in accepted if name in json.dumps(r))
+        if mine:
+            spans.append((mine[0], mine[-1]))
+    overlap_rate = None
+    if len(spans) == len(jobs) and spans:
+        start, end = max(s for s, _ in spans), min(e for _, e in spans)
+        inside = [t for t in (b.parse_instant(r["received_at"]) for r in accepted) if start <= t <= end]
+        if end - start > 1 and len(inside) > 1:
+            overlap_rate = round((len(inside) - 1) / (end - start), 2)
+    failed = 0
+    for name in jobs:
+        counts = b.get(b.latest_summary(d / "reports", name), "counts", default={}) or {}
+        failed += int(b.get(counts, "failed", default=0) or 0)
+    return {"busiest_second": busiest, "requests": len(log), "too_many": too_many, "accepted": stats.get("evaluate_accepted"),
+            "overlap_per_s": overlap_rate, "share_of_limit": round(overlap_rate / limit, 3) if overlap_rate else None, "failed": failed}
+
+
+def runs_scenario(store, n, calls, limit, latency, inflight, postgres, work):
+    d = work / f"{store}-{n}"
+    d.mkdir()
+    jobs = [f"rb{k}" for k in range(1, n + 1)]
+    files = job_files(d, jobs, calls, limit, inflight)
+    # calleval's default H2 URL: AUTO_RECONNECT lets the others go on when the process serving the file exits first
+    database = b.db_url(d, ";AUTO_RECONNECT=TRUE") if store == "h2" else fresh_postgres(postgres)
+    with b.Sandbox("--latency-ms", latency, "--rate-limit", limit, "--record-bodies", "true", log_path=d / "sandbox.log") as sandbox:
+        b.log(f"{store}, {n} process(es), {calls} calls each ...")
+        procs = []
+        for k, f in enumerate(files, 1):
+            if k > 1:
+                time.sleep(STAGGER_S)
+            procs.append(b.start_app(["run", f], env_for(sandbox, database, limit), d / f"app-{k}.log", cwd=d))
+        codes = []
+        for p in procs:
+            try:
+                codes.append(p.wait(1800))
+            except subprocess.TimeoutExpired:
+                b.kill(p)
+                codes.append(None)
+        row = summarise(sandbox, d, jobs, limit)
+    row.update(scenario=f"{store}, {n} run process{'es' if n > 1 else ''}", exits=" ".join(str(c) for c in codes))
+    return row
+
+
+def serve_scenario(calls, limit, latency, inflight, work):
+    d = work / "serve-2"
+    d.mkdir()
+    jobs = ["rb1", "rb2"]
+    job_files(d, jobs, calls, limit, inflight)
+    port = b.free_port()
+    with b.Sandbox("--latency-ms", latency, "--rate-limit", limit, "--record-bodies", "true", log_path=d / "sandbox.log") as sandbox:
+        env = env_for(sandbox, b.db_url(d, ";AUTO_RECONNECT=TRUE"), limit, port)
+        env["CALLEVAL_API_TOKEN"] = TOKEN
+        proc = b.start_app(["serve", "--concurrent-executions", "2"], env, d / "app.log", cwd=d)
+        api = f"http://127.0.0.1:{port}/api"
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        try:
+            for _ in range(240):
+                if proc.poll() is not None:
+                    raise RuntimeError(f"serve exited {proc.returncode}; see {d / 'app.log'}")
+                try:
+                    if requests.get(f"{api}/jobs", headers=auth, timeout=2).status_code == 200:
+                        break
+                except requests.RequestException:
+                    pass
+                time.sleep(0.5)
+            b.log(f"serve, 2 concurrent launches, {calls} calls each ...")
+            ids = [requests.post(f"{api}/jobs/{name}/executions", headers=auth, json={}, timeout=30).json()["execution_id"] for name in jobs]
+            statuses = {}
+            deadline = time.monotonic() + 1800
+            while time.monotonic() < deadline:
+                statuses = {i: requests.get(f"{api}/executions/{i}", headers=auth, timeout=30).json().get("status") for i in ids}
+                if all(s in ("COMPLETED", "FAILED", "STOPPED", "ABANDONED") for s in statuses.values()):
+                    break
+                time.sleep(2)
+            row = summarise(sandbox, d, jobs, limit)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(90)
+            except subprocess.TimeoutExpired:
+                b.kill(proc)
+    row.update(scenario="h2, serve with 2 concurrent launches", exits=" ".join(str(s) for s in statuses.values()))
+    return row
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--calls", type=int, default=600, help="calls per job (default 600: 30 s per process alone at 20/s)")
+    p.add_argument("--processes", default="1 2 3")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--latency-ms", type=int, default=300)
+    p.add_argument("--max-in-flight", type=int, default=16)
+    p.add_argument("--postgres", default=os.environ.get("CALLEVAL_TEST_POSTGRES_URL"),
+                   help="JDBC URL of a PostgreSQL server to add the postgresql rows (default $CALLEVAL_TEST_POSTGRES_URL)")
+    p.add_argument("--no-serve", action="store_true")
+    p.add_argument("--quick", action="store_true", help="120 calls, 1 and 2 processes on H2, and serve")
+    p.add_argument("--keep", action="store_true")
+    a = p.parse_args()
+    counts = [int(x) for x in a.processes.split()]
+    stores = ["h2"] + (["postgresql"] if a.postgres else [])
+    if a.quick:
+        a.calls, counts, stores = 120, [1, 2], ["h2"]
+    title = b.header(f"Rate budget - one account, limit {a.limit}/s, sandbox latency {a.latency_ms} ms, {a.calls} calls per job", sys.argv)
+    work = b.workdir("rate-budget", a.keep)
+    rows = []
+    for store in stores:
+        for n in counts:
+            rows.append(runs_scenario(store, n, a.calls, a.limit, a.latency_ms, a.max_in_flight, a.postgres, work))
+    if not a.no_serve:
+        rows.append(serve_scenario(a.calls, a.limit, a.latency_ms, a.max_in_flight, work))
+    table = b.table(["scenario", "busiest 1 s", "429s", "accepted/s (overlap)", "share of limit", "FAILED", "exits"],
+                    [(r["scenario"], r["busiest_second"], r["too_many"], r["overlap_per_s"], r["share_of_limit"], r["failed"], r["exits"]) for r in rows])
+    notes = [f"target for 2+ executions: busiest 1 s <= {a.limit + 1}, 429s <= 2, share >= 0.97, FAILED 0",
+             "busiest 1 s and 429s count every request the sandbox received (evaluate, lookups, polls), as the server sees them"]
+    b.publish("rate-budget-quick" if a.quick else "rate-budget", title + "\n" + table + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n")
+
+
+if __name__ == "__main__":
+    main()

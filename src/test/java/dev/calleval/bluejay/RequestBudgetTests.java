@@ -1,0 +1,76 @@
+package dev.calleval.bluejay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.calleval.sandbox.LoggedRequest;
+import dev.calleval.sandbox.SandboxConfig;
+import dev.calleval.sandbox.SandboxServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** How a {@link BluejayClient} uses its {@link RequestBudget}: the first attempt alone, every 429 told to the budget. */
+class RequestBudgetTests {
+
+    /** A budget that lets everything through and remembers the pauses asked of it. */
+    private static final class Recording implements RequestBudget {
+        final List<Duration> pauses = new CopyOnWriteArrayList<>();
+
+        @Override
+        public long acquire() {
+            return 0;
+        }
+
+        @Override
+        public void pause(Duration retryAfter) {
+            pauses.add(retryAfter);
+        }
+    }
+
+    private static BluejayClient client(SandboxServer sandbox, RequestBudget budget) {
+        return new BluejayClient(new BluejayClientSettings(sandbox.baseUri(), ApiKey.of("test-key"), 20, Duration.ofSeconds(5),
+                Duration.ofSeconds(10), new BluejayClientSettings.RetrySettings(3, Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(5))),
+                RequestListener.NONE, budget);
+    }
+
+    @Test
+    void theFirstAttemptGoesAloneSoThatTheOthersDoNotLeaveTogetherBehindIt() throws Exception {
+        try (SandboxServer sandbox = SandboxServer.start(SandboxConfig.defaults().withLatency(Duration.ofMillis(300)))) {
+            BluejayClient client = client(sandbox, new Recording());
+            ExecutorService pool = Executors.newFixedThreadPool(6);
+            try {
+                List<Future<?>> calls = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    calls.add(pool.submit(() -> client.ping()));
+                }
+                for (Future<?> call : calls) {
+                    call.get(30, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            List<LoggedRequest> requests = sandbox.requests();
+            assertThat(requests).hasSize(6);
+            // the other five were sent after the first was answered (300 ms after it arrived)
+            Duration gap = Duration.between(requests.get(0).receivedAt(), requests.get(1).receivedAt());
+            assertThat(gap).isGreaterThanOrEqualTo(Duration.ofMillis(280));
+        }
+    }
+
+    @Test
+    void a429IsToldToTheBudgetWithItsRetryAfter() throws Exception {
+        SandboxConfig refusesOnce = SandboxConfig.defaults().withFaults(SandboxConfig.Faults.none().withScriptedStatuses(List.of(429)));
+        try (SandboxServer sandbox = SandboxServer.start(refusesOnce)) {
+            Recording budget = new Recording();
+            client(sandbox, budget).ping(); // refused once, then answered by the retry
+            assertThat(budget.pauses).hasSize(1);
+            assertThat(budget.pauses.get(0)).isPositive();
+        }
+    }
+}
