@@ -1,6 +1,7 @@
 package dev.calleval.plan;
 
 import dev.calleval.bluejay.BluejayEndpoint;
+import dev.calleval.bluejay.BluejayRateLimitSettings;
 import dev.calleval.evaluate.SourceScan;
 import dev.calleval.jobfile.JobDefinition;
 import dev.calleval.ledger.Disposition;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,19 +58,29 @@ public class Planner {
     private final Ledger ledger;
     private final S3Storage s3;
     private final Clock clock;
+    private final BluejayRateLimitSettings accountLimits;
 
-    public Planner(Ledger ledger, S3Storage s3, Clock clock) {
+    public Planner(Ledger ledger, S3Storage s3, Clock clock, BluejayRateLimitSettings accountLimits) {
         this.ledger = ledger;
         this.s3 = s3;
         this.clock = clock;
+        this.accountLimits = accountLimits;
     }
 
     /**
-     * The requests per second the plan's time is estimated at: the job's {@code submit.rate-limit} (0: unlimited). The
-     * one place to change when an account-wide limit lowers it.
+     * The requests per second the plan's time is estimated at: the lower of the job's {@code submit.rate-limit} and the
+     * limit of the account at {@code endpoint} ({@code calleval.bluejay.rate-limit}, docs/rate-budget.md), a job's
+     * own limit only lowering its share; 0 when neither limits (unlimited). An execution running beside others on the
+     * same account gets a share of it, so the time shown is the least.
      */
-    static double rateLimit(JobDefinition.Evaluate definition) {
-        return definition.submit().rateLimit();
+    double rateLimit(JobDefinition.Evaluate definition, BluejayEndpoint endpoint) {
+        double job = definition.submit().rateLimit();
+        double account = endpoint.equals(BluejayEndpoint.SANDBOX) ? accountLimits.perSecond()
+                : accountLimits.perSecondAt(URI.create(endpoint.key()));
+        if (job <= 0) {
+            return account;
+        }
+        return account <= 0 ? job : Math.min(job, account);
     }
 
     /** The least time {@code calls} requests take at {@code rate} per second, in seconds; null when the rate is unlimited (0). */
@@ -116,7 +128,7 @@ public class Planner {
         }
         move(partial, csvFile);
         long toSend = counts.getOrDefault("SEND", 0L) + counts.getOrDefault("SEND_IN_DOUBT", 0L);
-        double rate = rateLimit(definition);
+        double rate = rateLimit(definition, endpoint);
         BigDecimal costPerCall = definition.defaults().costPerCall();
         Plan plan = new Plan(definition.name(), definition.sourceShown(), endpoint.key(), clock.instant(), rows[0],
                 rows[0] - counts.getOrDefault("REJECTED", 0L), counts.getOrDefault("REJECTED", 0L), counts.getOrDefault("ALREADY_DONE", 0L),

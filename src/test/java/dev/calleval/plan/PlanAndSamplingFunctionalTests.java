@@ -139,7 +139,7 @@ class PlanAndSamplingFunctionalTests {
         assertThat(plan.exitCode()).as(plan.err()).isZero();
         assertThat(plan.out()).contains("planned — plan (dry run: nothing sent, nothing recorded)")
                 .containsPattern("rows read\\s+17").containsPattern("valid\\s+7").containsPattern("rejected\\s+10")
-                .containsPattern("to send\\s+7").contains("time at the rate limit").contains("0.1 s at 50 request(s)/s")
+                .containsPattern("to send\\s+7").contains("time at the rate limit").contains("0.4 s at 20 request(s)/s") // the job allows 50/s, its account 20/s (calleval.bluejay.rate-limit)
                 .contains("1.75  (7 × 0.25 per call, in the unit of defaults.cost-per-call)")
                 .doesNotContain("sandbox: Bluejay-compatible API"); // no sandbox was started: nothing could be sent
         assertThat(rowCounts()).as("nothing recorded in the ledger or the job repository").isEqualTo(before);
