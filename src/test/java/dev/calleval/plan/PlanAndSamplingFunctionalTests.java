@@ -150,7 +150,7 @@ class PlanAndSamplingFunctionalTests {
         assertThat(planJson.path("endpoint").asString()).isEqualTo("sandbox");
         assertThat(planJson.path("counts_add_up").asBoolean()).isTrue();
         assertThat(planJson.path("cost").decimalValue()).isEqualByComparingTo("1.75");
-        assertThat(planJson.path("seconds_at_rate_limit").asDouble()).isEqualTo(7 / 50.0);
+        assertThat(planJson.path("seconds_at_rate_limit").asDouble()).isEqualTo(7 / 20.0);
         List<CSVRecord> planned = csv(work.resolve("reports/planned/plan.csv"));
         assertThat(planned).hasSize(17);
         Set<String> listed = planned.stream().filter(r -> r.get("decision").equals("SEND")).map(r -> r.get("source_id")).collect(Collectors.toSet());
