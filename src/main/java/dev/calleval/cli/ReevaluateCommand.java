@@ -161,8 +161,8 @@ class ReevaluateCommand implements Callable<Integer>, ReceivesWebhooks {
         out.printf("  selection                  %s%n", s.selection());
         out.printf("  Bluejay endpoint           %s%n", s.endpoint());
         out.printf("  calls chosen           %8d%n", e.chosen());
-        out.printf("  sent by this execution %8d  (already in this round: %d, found sent: %d, refused: %d, not sent: %d, in doubt: %d)%n",
-                e.sent(), e.alreadyInRound(), e.foundSent(), e.rejected(), e.failed(), e.inDoubt());
+        out.printf("  sent by this execution %8d  (already in this round: %d, waiting in another round: %d, found sent: %d, refused: %d, not sent: %d, in doubt: %d)%n",
+                e.sent(), e.alreadyInRound(), e.waitingInAnotherRound(), e.foundSent(), e.rejected(), e.failed(), e.inDoubt());
         out.printf("  round: %d call(s), %d re-evaluated, %d incomplete, %d waiting, %d refused, %d not sent, %d in doubt; %d changed%n",
                 t.calls(), t.evaluated(), t.incomplete(), t.waiting(), t.rejected(), t.failed(), t.inDoubt(), s.changed());
         calls.stream().limit(LISTED).forEach(c -> out.printf("    %s  %-10s old: %s  new: %s%s%n", c.sourceId(), c.state(),

@@ -46,7 +46,11 @@ final class SubmissionWriter implements ItemWriter<MappedCall>, StepExecutionLis
     private final DatabaseRetry retry;
     private final Sampling sampling;
     private @Nullable Submitter submitter;
-    /** Calls this step chose to send so far (claimed; in doubt ones included): counted towards {@code sampling.max-calls}. */
+    /**
+     * Calls this step chose to send so far (claimed; in doubt ones included): counted towards {@code sampling.max-calls}.
+     * Starts at 0 in every job execution: a restart is a run of its own for the cap (docs/plan-and-sampling.md, "The cap
+     * is per launch"); what the failed execution sent is already done and not sent again.
+     */
     private long sent;
     private long executionId;
     /** Rows of this step whose outcome the ledger holds (their chunk's claims committed). */

@@ -8,10 +8,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -44,11 +46,13 @@ public class Reevaluations {
     private final Claims claims;
     private final ClaimOutcomes outcomes;
     private final TransactionTemplate transactions;
+    private final Claims.LiveOwners liveOwners;
 
     public Reevaluations(NamedParameterJdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactionManager, ExecutionLiveness liveness) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.claims = new Claims(jdbc, transactionManager, clock, TABLE, Claims.LiveOwners.of(liveness));
+        this.liveOwners = Claims.LiveOwners.of(liveness);
+        this.claims = new Claims(jdbc, transactionManager, clock, TABLE, liveOwners);
         this.outcomes = new ClaimOutcomes(jdbc, clock, TABLE);
         this.transactions = new TransactionTemplate(transactionManager);
     }
@@ -126,18 +130,21 @@ public class Reevaluations {
      * @param toSend the calls to send now, in the order given
      * @param alreadyInRound sent (or refused) earlier in this round: not sent again
      * @param runningElsewhere left to another live execution of the round
+     * @param waitingInAnotherRound not claimed: another round still waits for their new evaluation
      */
-    public record RoundClaim(List<Claimed> toSend, int alreadyInRound, int runningElsewhere) {}
+    public record RoundClaim(List<Claimed> toSend, int alreadyInRound, int runningElsewhere, int waitingInAnotherRound) {}
 
     /**
      * Claims {@code calls} in round {@code roundId} for {@code executionId} (one transaction): new ones, FAILED ones and
      * those in doubt are to be sent; the rest were handled earlier in the round. A newly claimed call records the
-     * evaluation it replaces.
+     * evaluation it replaces. A call that another round still waits for (SENT there, or PENDING of a live execution) is
+     * left out and not recorded in this round: a webhook does not say which round's request it answers.
      */
     public RoundClaim claim(long executionId, String jobName, BluejayEndpoint endpoint, String roundId, List<Evaluated> calls) {
         return java.util.Objects.requireNonNull(transactions.execute(tx -> {
+            Set<Long> waiting = waitingInOtherRounds(endpoint, roundId, calls);
             Map<List<String>, Evaluated> byKey = new LinkedHashMap<>();
-            calls.forEach(c -> byKey.putIfAbsent(List.of(roundId, c.callId()), c));
+            calls.stream().filter(c -> !waiting.contains(c.ledgerId())).forEach(c -> byKey.putIfAbsent(List.of(roundId, c.callId()), c));
             Map<List<String>, Claims.Row> existing = claims.find(endpoint, byKey.keySet());
             List<Claims.Candidate> candidates = byKey.entrySet().stream().map(e -> new Claims.Candidate(e.getKey(), FINGERPRINT,
                     e.getValue().sourceId(), "call " + e.getValue().callId() + " (" + e.getValue().sourceId() + ") in round " + roundId)).toList();
@@ -156,8 +163,43 @@ public class Reevaluations {
                     default -> already++;
                 }
             }
-            return new RoundClaim(toSend, already, elsewhere);
+            int waitingElsewhere = (int) calls.stream().filter(c -> waiting.contains(c.ledgerId())).map(Evaluated::callId).distinct().count();
+            return new RoundClaim(toSend, already, elsewhere, waitingElsewhere);
         }));
+    }
+
+    /**
+     * The ledger ids of {@code calls} that a round other than {@code roundId} at {@code endpoint} still waits for: SENT,
+     * or PENDING of an execution that is alive (a dead one's PENDING row is in doubt, left to its own round's restart).
+     * The calls' ledger rows are locked first (in id order), so that two rounds claiming the same call see each other's
+     * claim.
+     */
+    private Set<Long> waitingInOtherRounds(BluejayEndpoint endpoint, String roundId, List<Evaluated> calls) {
+        List<Long> ids = calls.stream().map(Evaluated::ledgerId).distinct().sorted().toList();
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        jdbc.query("SELECT id FROM call_ledger WHERE id IN (:ids) ORDER BY id FOR UPDATE", Map.of("ids", ids), (ResultSet rs) -> {});
+        Set<Long> waiting = new HashSet<>();
+        Map<Long, Long> pendingOwners = new HashMap<>();
+        jdbc.query("""
+                SELECT ledger_id, state, job_execution_id FROM reevaluation
+                WHERE ledger_id IN (:ids) AND endpoint = :endpoint AND round_id <> :round AND state IN ('SENT', 'PENDING')""",
+                new MapSqlParameterSource("ids", ids).addValue("endpoint", endpoint.key()).addValue("round", roundId), (ResultSet rs) -> {
+                    Long owner = rs.getObject("job_execution_id", Long.class);
+                    if ("SENT".equals(rs.getString("state"))) {
+                        waiting.add(rs.getLong("ledger_id"));
+                    } else if (owner != null) {
+                        pendingOwners.put(rs.getLong("ledger_id"), owner);
+                    }
+                });
+        Set<Long> live = pendingOwners.isEmpty() ? Set.of() : liveOwners.alive(pendingOwners.values());
+        pendingOwners.forEach((ledgerId, owner) -> {
+            if (live.contains(owner)) {
+                waiting.add(ledgerId);
+            }
+        });
+        return waiting;
     }
 
     /** Fills the replaced evaluation in once (the first claim of the row); returns the one recorded. */
@@ -211,11 +253,16 @@ public class Reevaluations {
     /** A round's call that waits for its new evaluation (SENT, or PENDING: the webhook may beat the answer's record). */
     public record Awaiting(long rowId, String callId, @Nullable String oldEvaluationId) {}
 
-    /** The newest round row of Bluejay call {@code callId} still waiting for its new evaluation. */
-    public Optional<Awaiting> awaiting(String callId) {
+    /**
+     * The oldest round row of Bluejay call {@code callId} at {@code endpoint} still waiting for its new evaluation: the
+     * first evaluation to arrive answers the request sent first ({@link #claim} lets no round send a call another round
+     * still waits for, so there is normally one at most).
+     */
+    public Optional<Awaiting> awaiting(String callId, BluejayEndpoint endpoint) {
         return jdbc.query("""
-                SELECT id, call_id, old_evaluation_id FROM reevaluation WHERE call_id = :call AND state IN ('SENT', 'PENDING')
-                ORDER BY id DESC FETCH FIRST 1 ROWS ONLY""", Map.of("call", callId),
+                SELECT id, call_id, old_evaluation_id FROM reevaluation
+                WHERE call_id = :call AND endpoint = :endpoint AND state IN ('SENT', 'PENDING')
+                ORDER BY id FETCH FIRST 1 ROWS ONLY""", Map.of("call", callId, "endpoint", endpoint.key()),
                 (rs, n) -> new Awaiting(rs.getLong("id"), rs.getString("call_id"), rs.getString("old_evaluation_id"))).stream().findFirst();
     }
 

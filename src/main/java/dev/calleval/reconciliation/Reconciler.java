@@ -3,6 +3,7 @@ package dev.calleval.reconciliation;
 import dev.calleval.bluejay.AuthenticationFailedException;
 import dev.calleval.bluejay.BluejayApiException;
 import dev.calleval.bluejay.BluejayClient;
+import dev.calleval.bluejay.BluejayEndpoint;
 import dev.calleval.bluejay.BluejayJson;
 import dev.calleval.bluejay.CallLog;
 import dev.calleval.bluejay.CallStatus;
@@ -144,7 +145,7 @@ public class Reconciler {
             return Applied.NOT_FINISHED;
         }
         if (entry.get().state().hasResult()) {
-            return applyReevaluation(callLog, status, via);
+            return applyReevaluation(callLog, entry.get().endpoint(), status, via);
         }
         boolean changed = ledger.applyResult(entry.get().id(), callLog.id(), result(callLog, status, via));
         return changed ? Applied.RECORDED : Applied.ALREADY_HAD_RESULT;
@@ -154,8 +155,8 @@ public class Reconciler {
      * A terminal event of a call that already has its first result: the new evaluation of the round waiting for it,
      * when its newest evaluation is another than the one that round replaced.
      */
-    private Applied applyReevaluation(CallLog callLog, CallStatus status, String via) {
-        Optional<Reevaluations.Awaiting> round = rounds.awaiting(callLog.id());
+    private Applied applyReevaluation(CallLog callLog, BluejayEndpoint endpoint, CallStatus status, String via) {
+        Optional<Reevaluations.Awaiting> round = rounds.awaiting(callLog.id(), endpoint);
         Optional<String> newest = callLog.latestEvaluation().map(Evaluation::id);
         if (round.isEmpty() || newest.isEmpty() || newest.get().equals(round.get().oldEvaluationId())) {
             return Applied.ALREADY_HAD_RESULT;

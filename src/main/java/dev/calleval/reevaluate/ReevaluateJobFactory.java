@@ -117,6 +117,6 @@ public class ReevaluateJobFactory {
             RoundCounts c) {
         return new RoundSummary(definition.name(), SendTasklet.roundId(execution), execution.getId(), execution.getStatus().name(),
                 selection.key(), client.endpoint().key(), new RoundSummary.ThisExecution(c.chosen, c.sent, c.alreadyInRound, c.foundSent,
-                        c.rejected, c.failed, c.inDoubt, c.runningElsewhere), new RoundSummary.RoundTotals(0, 0, 0, 0, 0, 0, 0), 0, "");
+                        c.rejected, c.failed, c.inDoubt, c.runningElsewhere, c.waitingInAnotherRound), new RoundSummary.RoundTotals(0, 0, 0, 0, 0, 0, 0), 0, "");
     }
 }

@@ -9,6 +9,7 @@ final class RoundCounts {
     int sent;
     int alreadyInRound;
     int runningElsewhere;
+    int waitingInAnotherRound;
     int foundSent;
     int rejected;
     int failed;

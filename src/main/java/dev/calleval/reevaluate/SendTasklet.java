@@ -21,7 +21,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 /**
  * The send step of a round: chooses the job's evaluated calls ({@link Selection}), claims them in the round a chunk at a
  * time ({@link Reevaluations#claim}: a call already sent, refused, or being sent by a live execution in this round is not
- * sent again) and sends {@code POST /v1/re-evaluate/{call_id}} for each, one after the other under the client's rate
+ * sent again; one another round still waits for is left out) and sends {@code POST /v1/re-evaluate/{call_id}} for each, one after the other under the client's rate
  * limit (the client retries; nothing is retried here). Each outcome is recorded as {@link SendOutcome} classifies it. A
  * call left in doubt by an earlier execution of the round is looked up first ({@code retrieve-call-log}): a newer
  * evaluation than the one it replaces, or a call being evaluated, means the request arrived, so it is SENT without
@@ -64,6 +64,7 @@ final class SendTasklet implements Tasklet {
                     chosen.subList(i, Math.min(chosen.size(), i + CHUNK)));
             counts.alreadyInRound += claim.alreadyInRound();
             counts.runningElsewhere += claim.runningElsewhere();
+            counts.waitingInAnotherRound += claim.waitingInAnotherRound();
             List<Reevaluations.Claimed> toSend = claim.toSend();
             for (int j = 0; j < toSend.size(); j++) {
                 SendOutcome.Failed stop = send(toSend.get(j), executionId);

@@ -27,9 +27,11 @@ public record RoundSummary(String job, String round, long executionId, String st
      * @param failed not sent (retries exhausted, circuit open, key refused)
      * @param inDoubt may have arrived: looked up by the next execution of the round
      * @param runningElsewhere left to another live execution of the round
+     * @param waitingInAnotherRound chosen calls not sent because another round still waits for their new evaluation (sent
+     *     there, or being sent by a live execution); a later round can choose them
      */
     public record ThisExecution(int chosen, int sent, int alreadyInRound, int foundSent, int rejected, int failed, int inDoubt,
-            int runningElsewhere) {}
+            int runningElsewhere, int waitingInAnotherRound) {}
 
     /** The round's calls by state ({@code reevaluation.state}; in doubt: PENDING). */
     public record RoundTotals(int calls, int evaluated, int incomplete, int waiting, int rejected, int failed, int inDoubt) {}

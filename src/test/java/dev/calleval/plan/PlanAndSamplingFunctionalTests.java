@@ -241,6 +241,38 @@ class PlanAndSamplingFunctionalTests {
     }
 
     @Test
+    void aRestartIsARunOfItsOwnForMaxCallsAndItsPlanSaysSo() throws Exception {
+        Path job = jobFile("capped", manifest(20), "sampling:\n  max-calls: 8\n");
+        assertThat(run("run", job.toString(), "--sandbox", "--wait-for-results", "1m").exitCode()).isZero();
+        assertThat(with(dispositions("capped", 1), "CLAIMED")).hasSize(8);
+        // execution 1 is found failed in its submit step (e.g. stopped while it recorded the deferred tail): the next run of
+        // the job restarts that job instance
+        update("UPDATE BATCH_STEP_EXECUTION SET STATUS = 'FAILED', EXIT_CODE = 'FAILED' WHERE JOB_EXECUTION_ID = 1");
+        update("UPDATE BATCH_JOB_EXECUTION SET STATUS = 'FAILED', EXIT_CODE = 'FAILED' WHERE JOB_EXECUTION_ID = 1");
+
+        // the plan of the restart: its own cap, nothing sent twice
+        CommandLine.Result planned = run("run", job.toString(), "--sandbox", "--dry-run");
+        assertThat(planned.out()).containsPattern("already done \\(not sent\\)\\s+8").containsPattern("deferred \\(next run\\)\\s+4")
+                .containsPattern("to send\\s+8");
+
+        CommandLine.Result restarted = run("run", job.toString(), "--sandbox", "--wait-for-results", "1m");
+        assertThat(restarted.exitCode()).as(restarted.err()).isZero();
+        assertThat(restarted.err()).contains("restarting capped");
+        assertThat(rowCounts()).containsEntry("BATCH_JOB_INSTANCE", 1L).containsEntry("BATCH_JOB_EXECUTION", 2L);
+        Map<String, String> second = dispositions("capped", 2);
+        assertThat(with(second, "CLAIMED")).isEqualTo(IntStream.range(8, 16).mapToObj("call-%03d"::formatted).collect(Collectors.toSet()));
+        assertThat(with(second, "DEFERRED")).hasSize(4);
+        assertThat(json(report("capped", 2, "summary.json")).path("submitted_this_run").asLong()).isEqualTo(8);
+    }
+
+    private void update(String sql) throws SQLException {
+        try (Connection c = databaseUrl.startsWith("jdbc:h2:") ? DriverManager.getConnection(databaseUrl, "sa", "") : DriverManager.getConnection(databaseUrl);
+                Statement s = c.createStatement()) {
+            s.executeUpdate(sql);
+        }
+    }
+
+    @Test
     void badSamplingOrCostIsOneLineNamingTheKeyWithExitTwo() throws Exception {
         Path manifest = manifest(3);
         CommandLine.Result percent = run("run", jobFile("bad-percent", manifest, "sampling:\n  percent: 0\n").toString(), "--dry-run", "--sandbox");

@@ -102,7 +102,7 @@ class ReevaluateFunctionalTests {
             assertThat(restarted.exitCode()).isZero();
             assertThat(roundOf(restarted.out())).isEqualTo(round);
             assertThat(restarted.out()).containsPattern("calls chosen +3\\n").containsPattern("sent by this execution +1 ")
-                    .contains("already in this round: 1, found sent: 1").contains("round: 3 call(s), 3 re-evaluated");
+                    .contains("already in this round: 1, waiting in another round: 0, found sent: 1").contains("round: 3 call(s), 3 re-evaluated");
             assertThat(reEvaluations(sandbox)).isEqualTo(3); // the in-doubt one was looked up, not sent again
 
             // the latest result is now the round's (the sample scripts goal_success true); a completed round's command
@@ -139,6 +139,52 @@ class ReevaluateFunctionalTests {
             assertThat(reconcile.out()).contains("2 result(s) found");
             assertThat(column(db, "SELECT state FROM reevaluation")).containsOnly("EVALUATED").hasSize(2);
             assertThat(reEvaluations(sandbox)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aSecondRoundLeavesOutTheCallsTheFirstRoundStillWaitsFor() throws Exception {
+        String db = database();
+        Path job = job("""
+                results:
+                  poll-after: 0s
+                """);
+        try (SandboxServer sandbox = SandboxServer.start(SandboxConfig.defaults().withApiKey("key").withoutWebhook()
+                .withEvaluationDelay(java.time.Duration.ofSeconds(2)))) {
+            Map<String, Object> api = Map.of("BLUEJAY_BASE_URL", sandbox.baseUri().toString(), "BLUEJAY_API_KEY", "key");
+            assertThat(CommandLine.run(db, api, "run", job.toString(), "--wait-for-results", "30s").exitCode()).isZero();
+
+            // round 1 ends at once: its two calls wait for their new evaluations (the sandbox takes 2 s)
+            CommandLine.Result first = CommandLine.run(db, api, "reevaluate", job.toString(), "--call-ids", "nw-2026-11-19-0001,nw-2026-11-19-0002",
+                    "--wait-for-results", "0s");
+            assertThat(first.exitCode()).as(first.err()).isZero();
+            assertThat(first.out()).containsPattern("sent by this execution +2 ");
+            String firstRound = roundOf(first.out());
+
+            // round 2 (another selection) chooses them again, and a third call: it sends only the third
+            CommandLine.Result second = CommandLine.run(db, api, "reevaluate", job.toString(), "--call-ids",
+                    "nw-2026-11-19-0001,nw-2026-11-19-0002,nw-2026-11-19-0003", "--wait-for-results", "0s");
+            assertThat(second.exitCode()).as(second.err()).isZero();
+            String secondRound = roundOf(second.out());
+            assertThat(secondRound).isNotEqualTo(firstRound);
+            assertThat(second.out()).containsPattern("calls chosen +3\\n").containsPattern("sent by this execution +1 ")
+                    .contains("waiting in another round: 2,").contains("round: 1 call(s)");
+            assertThat(Files.readString(reportOf(second.out()).resolve("summary.json"))).contains("\"waiting_in_another_round\" : 2");
+            assertThat(reEvaluations(sandbox)).isEqualTo(3);
+            assertThat(column(db, "SELECT COUNT(*) FROM reevaluation WHERE round_id = '" + secondRound + "'")).containsExactly("1");
+
+            // the first round gets its own results: one new evaluation each, recorded in round 1's rows
+            Thread.sleep(2500);
+            CommandLine.Result reconcile = CommandLine.run(db, api, "reconcile", job.toString(), "--poll-after", "0s");
+            assertThat(reconcile.exitCode()).as(reconcile.err()).isZero();
+            assertThat(column(db, "SELECT state FROM reevaluation WHERE round_id = '" + firstRound + "'")).containsOnly("EVALUATED").hasSize(2);
+            assertThat(column(db, "SELECT state FROM reevaluation WHERE round_id = '" + secondRound + "'")).containsExactly("EVALUATED");
+            assertThat(column(db, "SELECT COUNT(DISTINCT new_evaluation_id) FROM reevaluation")).containsExactly("3");
+
+            // once round 1 has its results, a new round may choose its calls again
+            CommandLine.Result third = CommandLine.run(db, api, "reevaluate", job.toString(), "--call-ids", "nw-2026-11-19-0001",
+                    "--wait-for-results", "0s");
+            assertThat(third.out()).containsPattern("sent by this execution +1 ").contains("waiting in another round: 0,");
         }
     }
 
