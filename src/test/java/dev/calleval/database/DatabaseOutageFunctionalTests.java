@@ -47,7 +47,9 @@ class DatabaseOutageFunctionalTests {
             Path job = jobFile(manifest(CALLS));
             CompletableFuture<CommandLine.Result> run = CompletableFuture.supplyAsync(() -> CommandLine.run(postgres.url(),
                     Map.of("BLUEJAY_BASE_URL", sandbox.baseUri().toString(), "BLUEJAY_API_KEY", "test-key",
-                            "calleval.database.outage-tolerance", "2m", "logging.level.dev.calleval", "INFO"),
+                            "calleval.database.outage-tolerance", "2m", "logging.level.dev.calleval", "INFO",
+                            // the job sends unpaced (rate-limit: 0): no account budget either, this test is about the outage
+                            "calleval.bluejay.rate-limit.per-second", "0"),
                     "run", job.toString()));
 
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
@@ -85,7 +87,7 @@ class DatabaseOutageFunctionalTests {
                         .withLatency(Duration.ofMillis(20)))) {
             Path job = jobFile(manifest(600));
             Map<String, Object> settings = Map.of("BLUEJAY_BASE_URL", sandbox.baseUri().toString(), "BLUEJAY_API_KEY", "test-key",
-                    "CALLEVAL_DB_OUTAGE_TOLERANCE", "2s");
+                    "CALLEVAL_DB_OUTAGE_TOLERANCE", "2s", "calleval.bluejay.rate-limit.per-second", "0");
             CompletableFuture<CommandLine.Result> run = CompletableFuture.supplyAsync(() -> CommandLine.run(postgres.url(), settings,
                     "run", job.toString()));
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);

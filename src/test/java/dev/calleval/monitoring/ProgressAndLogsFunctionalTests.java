@@ -79,10 +79,10 @@ class ProgressAndLogsFunctionalTests {
                     .endsWith("progress - errors: read 17 of 17 rows (100 %), submitted 7, rejected 10, "
                             + progress.get(progress.size() - 1).replaceAll(".*rejected 10, ", ""))
                     .contains("submitted 7, rejected 10, ")
-                    .endsWith(" calls/s (submit step ended)");
+                    .containsPattern(" calls/s, budget [0-9.]+ of 20/s \\(1 execution, own limit 10/s\\) \\(submit step ended\\)$");
             assertThat(progress.subList(0, progress.size() - 1)).as("lines while the step ran").isNotEmpty()
                     .allSatisfy(line -> assertThat(line).matches(".*INFO +progress - errors: read \\d+ (of ~?\\d+ rows \\(\\d+ %\\)|rows), "
-                            + "submitted \\d+, rejected \\d+, \\d+\\.\\d calls/s(, ETA \\d+[smh].*)?"));
+                            + "submitted \\d+, rejected \\d+, \\d+\\.\\d calls/s(, ETA \\d+[smh][0-9sm]*)?, budget [0-9.]+ of 20/s \\(1 execution, own limit 10/s\\)"));
         }
     }
 
