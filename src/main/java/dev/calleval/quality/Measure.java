@@ -12,6 +12,16 @@ public sealed interface Measure {
     long size();
 
     /**
+     * The nearest-rank percentile of the first {@code size} values of {@code ascending} (sorted, {@code size > 0},
+     * {@code 0 < p ≤ 100}): the value at rank {@code ceil(p/100 × size)}. The one rule of report.html's latency
+     * figures and of compare's.
+     */
+    static double nearestRank(double[] ascending, int size, double p) {
+        int rank = (int) Math.ceil(p / 100.0 * size);
+        return ascending[Math.max(0, Math.min(size, rank) - 1)];
+    }
+
+    /**
      * A rate: {@code successes} of {@code trials} calls judged (calls without that judgement are not trials).
      */
     record Proportion(long successes, long trials) implements Measure {
@@ -68,8 +78,7 @@ public sealed interface Measure {
 
         /** The nearest-rank percentile, as report.html computes it ({@code 0 < p ≤ 100}). */
         double percentile(double p) {
-            int rank = (int) Math.ceil(p / 100.0 * values.length);
-            return values[Math.max(0, Math.min(values.length, rank) - 1)];
+            return nearestRank(values, values.length, p);
         }
 
         @Override

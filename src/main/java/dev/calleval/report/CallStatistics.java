@@ -1,5 +1,6 @@
 package dev.calleval.report;
 
+import dev.calleval.quality.Measure;
 import dev.calleval.report.ExecutionRecords.ExecutionCallRow;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -86,8 +87,7 @@ final class CallStatistics {
                 return Double.NaN;
             }
             sort();
-            int rank = (int) Math.ceil(p / 100.0 * size);
-            return values[Math.max(0, Math.min(size, rank) - 1)];
+            return Measure.nearestRank(values, size, p);
         }
 
         double max() {
