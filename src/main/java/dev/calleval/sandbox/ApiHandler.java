@@ -21,7 +21,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The pipeline every request goes through: admin paths to {@link AdminApi}; a {@code /v1} request is routed
- * ({@link SandboxEndpoint}), counted, delayed by the latency, offered to the {@link FaultInjector}, authenticated,
+ * ({@link SandboxEndpoint}), counted, offered to the {@link FaultInjector} on arrival (the rate limit counts arrivals),
+ * delayed by the latency, authenticated,
  * answered by {@link CallsApi} or {@link SimulationsApi}, logged ({@link LoggedRequest}) and written. Thread-safe.
  */
 final class ApiHandler implements HttpHandler {
@@ -133,14 +134,14 @@ final class ApiHandler implements HttpHandler {
         if (endpoint == SandboxEndpoint.EVALUATE) {
             arrivals.add(receivedAt);
         }
-        pause();
         boolean faulted = faults.appliesTo(endpoint);
         int scripted = faulted ? faults.nextScriptedStatus() : SandboxConfig.Faults.PASS;
-        if (faulted) {
-            Answer fault = faults.before(endpoint, scripted);
-            if (fault != null) {
-                return fault;
-            }
+        // decided on arrival, as a server's rate limit counts arrivals (and as the request log times them); answered
+        // after the latency like every other answer
+        Answer fault = faulted ? faults.before(endpoint, scripted) : null;
+        pause();
+        if (fault != null) {
+            return fault;
         }
         Answer unauthorized = authenticate(exchange);
         if (unauthorized != null) {
