@@ -30,6 +30,9 @@ final class BluejayResilience {
     /** How long the account's requests pause after a 429 that came without a {@code Retry-After}. */
     static final Duration DEFAULT_PAUSE = Duration.ofSeconds(1);
 
+    /** The wire hook of the permit the current thread's attempt took ({@link RequestBudget#wireHook}), for the transport. */
+    private static final ThreadLocal<Runnable> WIRE_HOOK = ThreadLocal.withInitial(() -> RequestBudget.NOTHING);
+
     private final RequestBudget budget;
     /**
      * The client's first attempt goes alone: the HTTP client's first use (its connection, classes loaded in a fresh JVM)
@@ -43,6 +46,14 @@ final class BluejayResilience {
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong inDoubt = new AtomicLong();
     private final RequestListener listener;
+
+    /**
+     * What the transport runs when the current thread's attempt reaches the network: the wire hook of its permit
+     * ({@link RequestBudget#wireHook}), or nothing outside a permit.
+     */
+    static Runnable wireHook() {
+        return WIRE_HOOK.get();
+    }
 
     /** @param budget where each attempt takes its permit and reports a 429 */
     BluejayResilience(BluejayClientSettings settings, RequestListener listener, RequestBudget budget) {
@@ -134,7 +145,12 @@ final class BluejayResilience {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("not sent: interrupted while waiting for the rate limit", e);
                 }
-                return guarded.get();
+                WIRE_HOOK.set(budget.wireHook());
+                try {
+                    return guarded.get();
+                } finally {
+                    WIRE_HOOK.remove();
+                }
             } catch (TransientApiException e) {
                 if (e.status() == 429) { // the account's budget pauses for everyone, not only this request's retry
                     budget.pause(e.retryAfter() != null ? e.retryAfter() : DEFAULT_PAUSE);

@@ -7,12 +7,15 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -55,6 +58,37 @@ final class BluejayTransport {
         return tooManyRequests.get();
     }
 
+    /**
+     * The request with {@code hook} run when it reaches the network: when the HTTP client takes its body (the headers
+     * are written by then), or at once for a request without a body.
+     */
+    static HttpRequest onWire(HttpRequest request, Runnable hook) {
+        if (hook == RequestBudget.NOTHING) {
+            return request;
+        }
+        HttpRequest.BodyPublisher body = request.bodyPublisher().orElse(null);
+        if (body == null || body.contentLength() == 0) {
+            hook.run();
+            return request;
+        }
+        AtomicBoolean ran = new AtomicBoolean();
+        HttpRequest.BodyPublisher hooked = new HttpRequest.BodyPublisher() {
+            @Override
+            public long contentLength() {
+                return body.contentLength();
+            }
+
+            @Override
+            public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+                if (ran.compareAndSet(false, true)) {
+                    hook.run();
+                }
+                body.subscribe(subscriber);
+            }
+        };
+        return HttpRequest.newBuilder(request, (name, value) -> true).method(request.method(), hooked).build();
+    }
+
     /** Sends one attempt and reads its answer as {@code type}; throws the exception its outcome means. */
     <T> T send(String operation, HttpRequest request, Class<T> type) {
         attempts.incrementAndGet();
@@ -62,7 +96,7 @@ final class BluejayTransport {
         int answered = 0;
         long sent = System.nanoTime();
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(onWire(request, BluejayResilience.wireHook()), HttpResponse.BodyHandlers.ofByteArray());
             answered = response.statusCode();
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw new TransientApiException(operation, 0, "cannot connect to " + settings.baseUrl() + " (" + connectFailure(e) + ")", null, false, e);

@@ -20,6 +20,20 @@ public interface RequestBudget {
     long acquire() throws InterruptedException;
 
     /**
+     * Called on the thread that just returned from {@link #acquire()}: what the transport runs
+     * when that permit's request reaches the network (its first bytes written, on whatever thread writes them). The
+     * account's budget adds how late that was after the permit's due instant to the permits reserved after it, so that a
+     * request held up after its permit (a garbage-collection pause, a starved thread) never leaves the server counting
+     * one too many in a second. By default nothing.
+     */
+    default Runnable wireHook() {
+        return NOTHING;
+    }
+
+    /** A hook that does nothing. */
+    Runnable NOTHING = () -> {};
+
+    /**
      * The server answered 429: the account's next requests wait at least {@code retryAfter} (its {@code Retry-After},
      * or a default when it sent none). The client's own retry of the refused request waits as well.
      */

@@ -59,6 +59,11 @@ final class ExecutionBudget implements RequestBudget {
     }
 
     @Override
+    public Runnable wireHook() {
+        return account.wireHook();
+    }
+
+    @Override
     public void pause(java.time.Duration retryAfter) {
         account.pause(retryAfter);
     }
@@ -106,5 +111,6 @@ final class ExecutionBudget implements RequestBudget {
         @Nullable Integer counted = jdbc.queryForObject("SELECT COUNT(*) FROM bluejay_budget_member WHERE account_id = ? AND seen_at_ms >= ?",
                 Integer.class, accountId, now - MEMBER_TIMEOUT_MS);
         executions = Math.max(1, counted == null ? 1 : counted);
+        account.executionsSeen(executions);
     }
 }

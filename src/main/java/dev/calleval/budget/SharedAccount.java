@@ -10,7 +10,8 @@ import io.github.bucket4j.VerboseResult;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -23,20 +24,27 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * One account's budget as this process draws on it; the state lives in the store, so every process on it shares the
  * same budget. A permit is, in order:
  * <ol>
- *   <li>a Bucket4j reservation in the account's bucket (capacity 1, refilled greedily every
- *       {@code 1/(0.985 × limit)}): permits are handed out in the order they were asked for, across processes, so no
- *       sliding second holds more than {@code limit + 1} of them and no execution starves; the wait is to the reserved
- *       instant itself, not to the database's answer plus the wait;</li>
- *   <li>a thread that wakes more than {@link #STALE_NANOS} after its permit was due (a loaded machine, a JVM still warming
- *       up) drops it and asks again, up to {@value #MAX_DROPPED} times in a row: sent that late it would arrive in the
- *       same server second as the permits after it;</li>
+ *   <li>one of this process's places in the queue ({@value #AHEAD} at 20/s: the permits of {@link #AHEAD_NANOS}, at
+ *       least {@value #AHEAD}): at most that many of its threads hold a reserved permit at once, so the account's queue of reserved permits is short (a few per process, not one per thread in
+ *       flight). Permits still go first come, first served across processes (no execution starves), a cool-down strands
+ *       no long queue of reserved permits, and a permit's neighbours in the queue are near it in time;</li>
+ *   <li>a Bucket4j reservation in the account's bucket ({@value #UNITS} units per permit, capacity one permit, refilled
+ *       greedily at {@code 0.985 × limit} permits per second): no sliding second holds more than {@code limit} of them;
+ *       the wait is to the reserved instant itself, not to the database's answer plus the wait;</li>
  *   <li>the cool-down: when a 429 with {@code Retry-After} set one (in any process), the permit is dropped, the thread
- *       waits until it ends and asks again (in order, so the requests after a cool-down are paced, not a burst);</li>
+ *       waits until it ends and asks again, so the requests after a cool-down are paced, not a burst;</li>
+ *   <li>lateness: a thread that wakes more than half a period after its permit was due drops it and asks again, up
+ *       to {@value #MAX_DROPPED} times in a row (sent that late it would arrive among the next permits). And when the
+ *       request reaches the network later than its permit (a garbage-collection pause or a starved thread between the
+ *       permit and the socket: seen up to 150 ms in a JVM's first seconds), the transport says so
+ *       ({@link #wireHook}) and the delay is added to the bucket as debt: the permits reserved after it move back by as
+ *       much, so that the server never sees the permit {@code limit} places later less than a second after it;</li>
  *   <li>this process's send window at the account's limit ({@link RequestBudget#sendWindow}): no more than
  *       {@code floor(limit)} of this process's requests leave in any 1 s + 4 ms, however late its threads woke.</li>
  * </ol>
- * While the store cannot be reached, this process paces itself alone at the account's limit (one warning), rather than
- * fail the request. Thread-safe.
+ * <p>While the store cannot be reached (one warning, and one line when it is back), requests wait for it up to
+ * {@link #STORE_WAIT_NANOS}, then this process paces itself alone at its share of the account's limit (the limit over
+ * the executions last counted on the account), rather than fail the request. Thread-safe.
  */
 final class SharedAccount {
     private static final Logger log = LoggerFactory.getLogger(SharedAccount.class);
@@ -45,31 +53,60 @@ final class SharedAccount {
      * Permits {@code 1/(0.985 × limit)} apart: {@code limit} permits span 1.015 s, so a request may arrive up to 15 ms
      * later than the one {@code limit} places before it before the server counts one too many in a second. 1.5 %
      * headroom (the client's own limiter keeps 0.5 %), as the requests of several processes meet only at the server and
-     * each process's wake-up jitter adds to the others'.
+     * each process's hand-over to the network adds to the others'.
      */
     static final double HEADROOM = 0.985;
 
+    /** Bucket units per permit: lateness is added to the bucket as debt in thousandths of a permit. */
+    static final long UNITS = 1000;
+
+    /** Threads of this process that may hold a reserved permit at once, at least. */
+    static final int AHEAD = 2;
+
+    /** How far ahead this process reserves permits: as many threads as the account's permits of 100 ms (at least {@link #AHEAD}). */
+    static final long AHEAD_NANOS = 100_000_000;
+
     /**
-     * A permit used more than this after its due instant is dropped (10 ms: two thirds of the 15 ms the headroom leaves,
-     * the rest for the hand-over to the HTTP client).
+     * Lateness at the wire that adds no debt (2 ms): every request's hand-over to the network takes 1-2 ms (median
+     * measured), which moves all of them alike. The headroom's other 13 ms are left for the way from the socket to the
+     * server's clock (median 0.7 ms, 99th percentile 4-10 ms measured on a loaded 2-core host).
      */
-    static final long STALE_NANOS = 10_000_000;
+    static final long LATE_ALLOWED_NANOS = 2_000_000;
+
+    /** At most this much lateness of one request is added to the bucket (a request held up longer is rare). */
+    static final long MAX_DEBT_PERMITS = 4;
+
+    /** How long requests wait for a store that cannot be reached before this process paces itself alone. */
+    static final long STORE_WAIT_NANOS = 5_000_000_000L;
+
+    /** How often a waiting request asks the store again. */
+    static final long STORE_RETRY_NANOS = 200_000_000L;
 
     /** Permits a thread may drop in a row for waking too late, before it sends on a late one anyway (no livelock). */
     static final int MAX_DROPPED = 5;
 
     private final BluejayAccount account;
     private final double perSecond;
+    private final long periodNanos;
     private final Bucket bucket;
     private final @Nullable RequestBudget sendWindow;
+    private final Semaphore ahead;
+    /** Half a period: a permit used later than this after its due instant is dropped (it would reach the server among the next). */
+    private final long staleNanos;
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final WallClock wallClock;
     /** The end of the latest cool-down this process knows of (epoch ms): set by a 429 here, or read from the store. */
     private volatile long coolDownUntilMs;
-    /** Pacing while the store cannot be reached: this process alone at the account's limit. */
-    private final RequestBudget fallback;
-    private final AtomicBoolean storeLost = new AtomicBoolean();
+    /** Since when ({@link System#nanoTime}) the store cannot be reached; 0 while it can. */
+    private final AtomicLong storeLostAt = new AtomicLong();
+    /** Pacing while the store cannot be reached: this process alone at its share of the account's limit. */
+    private volatile RequestBudget outage;
+    private volatile int executionsSeen = 1;
+    /** The due instant (wall-clock nanoseconds) of the permit the current thread took last, until its wire hook is asked for. */
+    private static final ThreadLocal<long[]> DUE = ThreadLocal.withInitial(() -> new long[1]);
+    /** Lateness of this process's last requests not yet added to the bucket, in units. */
+    private final AtomicLong debtUnits = new AtomicLong();
 
     SharedAccount(BluejayAccount account, double perSecond, ProxyManager<String> buckets, JdbcTemplate jdbc, Clock clock) {
         this.account = account;
@@ -77,18 +114,24 @@ final class SharedAccount {
         this.jdbc = jdbc;
         this.clock = clock;
         this.wallClock = new WallClock(clock);
-        long periodNanos = Math.max(1, Math.round(1_000_000_000d / (perSecond * HEADROOM)));
+        this.periodNanos = Math.max(1, Math.round(1_000_000_000d / (perSecond * HEADROOM)));
+        this.staleNanos = periodNanos / 2;
+        this.ahead = new Semaphore((int) Math.max(AHEAD, Math.min(1000, AHEAD_NANOS / periodNanos)), true);
         BucketConfiguration configuration = BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(1).refillGreedy(1, Duration.ofNanos(periodNanos)))
+                .addLimit(limit -> limit.capacity(UNITS).refillGreedy(UNITS, Duration.ofNanos(periodNanos)))
                 .build();
-        // a process started with another limit replaces the stored configuration (the version is the limit in mHz)
+        // a process started with another limit replaces the stored configuration (the version: this layout, then the
+        // limit in mHz)
         this.bucket = buckets.builder()
-                .withImplicitConfigurationReplacement(Math.round(perSecond * 1000), TokensInheritanceStrategy.AS_IS)
+                .withImplicitConfigurationReplacement(CONFIGURATION_LAYOUT + Math.round(perSecond * 1000), TokensInheritanceStrategy.AS_IS)
                 .build(account.id(), () -> configuration);
         this.sendWindow = perSecond >= 1 ? RequestBudget.sendWindow(perSecond) : null;
-        this.fallback = RequestBudget.local(perSecond);
+        this.outage = RequestBudget.local(perSecond);
         bucket.getAvailableTokens(); // the bucket's row exists before the first permit is asked for, by one thread
     }
+
+    /** Added to the configuration's version: a store written with whole-permit tokens gets the units layout. */
+    private static final long CONFIGURATION_LAYOUT = 1_000_000_000_000L;
 
     BluejayAccount account() {
         return account;
@@ -105,48 +148,108 @@ final class SharedAccount {
      * @return nanoseconds waited
      */
     long acquire() throws InterruptedException {
-        try {
-            return acquireShared();
-        } catch (BucketExceptions.BucketExecutionException | DataAccessException e) {
-            // the store is out of reach (a restart, the H2 file's serving process gone): pace this process alone at the
-            // account's limit rather than fail the request; the next permit asks the store again
-            if (storeLost.compareAndSet(false, true)) {
-                log.warn("Bluejay account {}: the shared budget's store cannot be reached ({}); this process paces itself at {}/s "
-                        + "until it can", account, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse(""), perSecond);
+        long asked = System.nanoTime();
+        while (true) {
+            try {
+                acquireShared();
+                long lostAt = storeLostAt.getAndSet(0);
+                if (lostAt != 0) {
+                    log.info("Bluejay account {}: the shared budget's store is back after {} ms", account, (System.nanoTime() - lostAt) / 1_000_000);
+                }
+                return System.nanoTime() - asked;
+            } catch (BucketExceptions.BucketExecutionException | DataAccessException e) {
+                // the store is out of reach: an H2 file changing hands as the process serving it exits (a second or
+                // two), a database restart. Wait for it a while (sending now would be outside every other process's
+                // count), then pace this process alone at its share of the account's limit rather than fail the request
+                long now = System.nanoTime();
+                if (storeLostAt.compareAndSet(0, now)) {
+                    outage = RequestBudget.local(perSecond / Math.max(1, executionsSeen));
+                    log.warn("Bluejay account {}: the shared budget's store cannot be reached ({}); requests wait up to {} s for it, "
+                            + "then this process paces itself at {}/s (its share of the account) until it can", account,
+                            e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse(""),
+                            STORE_WAIT_NANOS / 1_000_000_000, String.format(java.util.Locale.ROOT, "%.1f", perSecond / Math.max(1, executionsSeen)));
+                }
+                long lostAt = storeLostAt.get();
+                if (lostAt != 0 && now - lostAt < STORE_WAIT_NANOS) {
+                    parkUntil(now + STORE_RETRY_NANOS);
+                    continue;
+                }
+                outage.acquire();
+                return System.nanoTime() - asked;
             }
-            return fallback.acquire();
         }
     }
 
-    private long acquireShared() throws InterruptedException {
-        long asked = System.nanoTime();
-        int dropped = 0;
-        while (true) {
-            // Bucket4j reserves the permit at the time it read inside the row lock (the operation time) and tells how long
-            // after that instant the permit is due: the thread waits to that instant itself, not to the answer plus the wait
-            long[] due = new long[1];
-            VerboseResult<?> reserved = bucket.asBlocking().asVerbose().consume(1, nanos -> due[0] = nanos);
-            // the cool-down is read before the wait, so that nothing stands between the due instant and the send; one
-            // set while this thread waits holds from its next permit on
-            long coolDownMs = coolDownLeftMillis();
-            if (coolDownMs <= 0) {
-                long dueWall = reserved.getOperationTimeNanos() + due[0];
+    /**
+     * The executions drawing on the account now, as an execution's member row last counted them: while the store cannot
+     * be reached, this process paces itself at {@code limit / executions}.
+     */
+    void executionsSeen(int executions) {
+        this.executionsSeen = Math.max(1, executions);
+    }
+
+    private void acquireShared() throws InterruptedException {
+        ahead.acquire();
+        try {
+            int dropped = 0;
+            long dueWall;
+            while (true) {
+                long owed = debtUnits.getAndSet(0);
+                if (owed > 0) {
+                    bucket.consumeIgnoringRateLimits(owed);
+                }
+                // Bucket4j reserves the permit at the time it read inside the row lock (the operation time) and tells how
+                // long after that instant the permit is due: the thread waits to that instant itself, not to the answer
+                // plus the wait
+                long[] due = new long[1];
+                VerboseResult<?> reserved = bucket.asBlocking().asVerbose().consume(UNITS, nanos -> due[0] = nanos);
+                // the cool-down is read before the wait, so that nothing stands between the due instant and the send; one
+                // set while this thread waits holds from its next permit on
+                long coolDownMs = coolDownLeftMillis();
+                if (coolDownMs > 0) {
+                    parkUntil(System.nanoTime() + coolDownMs * 1_000_000L); // this permit is dropped: ask again after it
+                    continue;
+                }
+                dueWall = reserved.getOperationTimeNanos() + due[0];
                 parkUntilWall(dueWall);
                 if (coolDownUntilMs > clock.millis()) {
                     continue; // a 429 in this process while this thread waited: ask again, after the cool-down
                 }
-                if (wallClock.currentTimeNanos() - dueWall > STALE_NANOS && dropped++ < MAX_DROPPED) {
-                    continue; // woke too late: sent now, it would join the next permits' second at the server; ask again
+                if (wallClock.currentTimeNanos() - dueWall > staleNanos && dropped++ < MAX_DROPPED) {
+                    continue; // woke too late: sent now, it would join the next permits at the server; ask again
                 }
                 break;
             }
-            parkUntil(System.nanoTime() + coolDownMs * 1_000_000L); // this permit is dropped: ask again after the cool-down
+            if (sendWindow != null) {
+                sendWindow.acquire();
+            }
+            DUE.get()[0] = dueWall;
+        } finally {
+            ahead.release();
         }
-        if (sendWindow != null) {
-            sendWindow.acquire();
+    }
+
+    /**
+     * What the transport runs when the request of the permit this thread took last reaches the network: how late that
+     * was after the permit's due instant, beyond {@link #LATE_ALLOWED_NANOS}, is added to the bucket as debt (by
+     * this process's next reservation, so that no round trip to the store stands in a request's way), and the permits
+     * reserved from then on move back by as much, up to {@value #MAX_DEBT_PERMITS} permits.
+     */
+    Runnable wireHook() {
+        long dueWall = DUE.get()[0];
+        if (dueWall == 0) {
+            return RequestBudget.NOTHING;
         }
-        storeLost.set(false);
-        return System.nanoTime() - asked;
+        DUE.get()[0] = 0;
+        return () -> {
+            long late = wallClock.currentTimeNanos() - dueWall;
+            if (late > LATE_ALLOWED_NANOS) {
+                debtUnits.addAndGet(Math.min(MAX_DEBT_PERMITS * UNITS, (late - LATE_ALLOWED_NANOS) * UNITS / periodNanos));
+            }
+            if (log.isTraceEnabled()) {
+                log.trace("permit due {} on the wire {} late {} us", dueWall / 1000, (dueWall + late) / 1000, late / 1000);
+            }
+        };
     }
 
     /** Sets the account's cool-down to end {@code retryAfter} from now, unless it already ends later. */
