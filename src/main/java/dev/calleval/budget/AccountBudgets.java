@@ -12,6 +12,7 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,14 +36,17 @@ public class AccountBudgets {
     private final Clock clock;
     private final Map<String, SharedAccount> accounts = new ConcurrentHashMap<>();
     private volatile ProxyManager<String> buckets;
+    private final Duration storeWait;
 
     /** The budgets of the accounts at the limits of {@code settings}, kept in the store behind {@code dataSource}. */
     @Autowired
     public AccountBudgets(BluejayRateLimitSettings settings, DataSource dataSource) {
-        this(settings, dataSource, Clock.systemUTC());
+        this(settings, dataSource, Clock.systemUTC(), SharedAccount.STORE_WAIT);
     }
 
-    AccountBudgets(BluejayRateLimitSettings settings, DataSource dataSource, Clock clock) {
+    /** @param storeWait how long a request waits for a store that cannot be reached before its process paces itself alone */
+    AccountBudgets(BluejayRateLimitSettings settings, DataSource dataSource, Clock clock, Duration storeWait) {
+        this.storeWait = storeWait;
         this.settings = settings;
         this.dataSource = dataSource;
         this.jdbc = new JdbcTemplate(dataSource);
@@ -64,7 +68,7 @@ public class AccountBudgets {
         }
         BluejayAccount account = BluejayAccount.of(baseUrl, apiKey);
         SharedAccount shared = accounts.compute(account.id(), (id, known) -> known != null && known.perSecond() == perSecond ? known
-                : new SharedAccount(account, perSecond, buckets(), jdbc, clock));
+                : new SharedAccount(account, perSecond, buckets(), jdbc, clock, storeWait));
         return new ExecutionBudget(shared, ownLimit, jobName, jdbc, clock);
     }
 

@@ -43,7 +43,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *       {@code floor(limit)} of this process's requests leave in any 1 s + 4 ms, however late its threads woke.</li>
  * </ol>
  * <p>While the store cannot be reached (one warning, and one line when it is back), requests wait for it up to
- * {@link #STORE_WAIT_NANOS}, then this process paces itself alone at its share of the account's limit (the limit over
+ * {@link #STORE_WAIT}, then this process paces itself alone at its share of the account's limit (the limit over
  * the executions last counted on the account), rather than fail the request. Thread-safe.
  */
 final class SharedAccount {
@@ -76,8 +76,12 @@ final class SharedAccount {
     /** At most this much lateness of one request is added to the bucket (a request held up longer is rare). */
     static final long MAX_DEBT_PERMITS = 4;
 
-    /** How long requests wait for a store that cannot be reached before this process paces itself alone. */
-    static final long STORE_WAIT_NANOS = 5_000_000_000L;
+    /**
+     * How long requests wait for a store that cannot be reached before this process paces itself alone (30 s): an H2
+     * file changing hands as its serving process exits took up to 9.4 s on a loaded 2-core host, and a process pacing
+     * itself alone meanwhile beside one already back on the store sends more than the account admits.
+     */
+    static final Duration STORE_WAIT = Duration.ofSeconds(30);
 
     /** How often a waiting request asks the store again. */
     static final long STORE_RETRY_NANOS = 200_000_000L;
@@ -103,12 +107,14 @@ final class SharedAccount {
     /** Pacing while the store cannot be reached: this process alone at its share of the account's limit. */
     private volatile RequestBudget outage;
     private volatile int executionsSeen = 1;
+    private final long storeWaitNanos;
     /** The due instant (wall-clock nanoseconds) of the permit the current thread took last, until its wire hook is asked for. */
     private static final ThreadLocal<long[]> DUE = ThreadLocal.withInitial(() -> new long[1]);
     /** Lateness of this process's last requests not yet added to the bucket, in units. */
     private final AtomicLong debtUnits = new AtomicLong();
 
-    SharedAccount(BluejayAccount account, double perSecond, ProxyManager<String> buckets, JdbcTemplate jdbc, Clock clock) {
+    SharedAccount(BluejayAccount account, double perSecond, ProxyManager<String> buckets, JdbcTemplate jdbc, Clock clock, Duration storeWait) {
+        this.storeWaitNanos = storeWait.toNanos();
         this.account = account;
         this.perSecond = perSecond;
         this.jdbc = jdbc;
@@ -167,10 +173,10 @@ final class SharedAccount {
                     log.warn("Bluejay account {}: the shared budget's store cannot be reached ({}); requests wait up to {} s for it, "
                             + "then this process paces itself at {}/s (its share of the account) until it can", account,
                             e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse(""),
-                            STORE_WAIT_NANOS / 1_000_000_000, String.format(java.util.Locale.ROOT, "%.1f", perSecond / Math.max(1, executionsSeen)));
+                            storeWaitNanos / 1_000_000_000, String.format(java.util.Locale.ROOT, "%.1f", perSecond / Math.max(1, executionsSeen)));
                 }
                 long lostAt = storeLostAt.get();
-                if (lostAt != 0 && now - lostAt < STORE_WAIT_NANOS) {
+                if (lostAt != 0 && now - lostAt < storeWaitNanos) {
                     parkUntil(now + STORE_RETRY_NANOS);
                     continue;
                 }
