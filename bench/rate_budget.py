@@ -93,7 +93,6 @@ def env_for(sandbox, database, limit, port=None):
 def summarise(sandbox, d, jobs, limit, since=None):
     log = [r for r in sandbox.requests_log() if since is None or b.parse_instant(r["received_at"]) > since]
     (d / "requests.json").write_text(json.dumps(log))
-    stats = sandbox.stats()
     arrivals = sorted(b.parse_instant(r["received_at"]) for r in log)
     busiest, j = 0, 0
     for i, t in enumerate(arrivals):
@@ -118,7 +117,7 @@ def summarise(sandbox, d, jobs, limit, since=None):
     for name in jobs:
         counts = b.get(b.latest_summary(d / "reports", name), "counts", default={}) or {}
         failed += int(b.get(counts, "failed", default=0) or 0)
-    return {"busiest_second": busiest, "requests": len(log), "too_many": too_many, "accepted": stats.get("evaluate_accepted"),
+    return {"busiest_second": busiest, "requests": len(log), "too_many": too_many, "accepted": len(accepted),
             "overlap_per_s": overlap_rate, "share_of_limit": round(overlap_rate / limit, 4) if overlap_rate else None, "failed": failed}
 
 

@@ -172,11 +172,12 @@ final class SharedAccount {
                 // count), then pace this process alone at its share of the account's limit rather than fail the request
                 long now = System.nanoTime();
                 if (storeLostAt.compareAndSet(0, now)) {
-                    outage = RequestBudget.local(perSecond / Math.max(1, executionsSeen));
+                    double share = perSecond / executionsSeen;
+                    outage = RequestBudget.local(share);
                     log.warn("Bluejay account {}: the shared budget's store cannot be reached ({}); requests wait up to {} s for it, "
                             + "then this process paces itself at {}/s (its share of the account) until it can", account,
                             e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse(""),
-                            storeWaitNanos / 1_000_000_000, String.format(java.util.Locale.ROOT, "%.1f", perSecond / Math.max(1, executionsSeen)));
+                            storeWaitNanos / 1_000_000_000, String.format(java.util.Locale.ROOT, "%.1f", share));
                 }
                 long lostAt = storeLostAt.get();
                 if (lostAt != 0 && now - lostAt < storeWaitNanos) {
@@ -205,7 +206,12 @@ final class SharedAccount {
             while (true) {
                 long owed = debtUnits.getAndSet(0);
                 if (owed > 0) {
-                    bucket.consumeIgnoringRateLimits(owed);
+                    try {
+                        bucket.consumeIgnoringRateLimits(owed);
+                    } catch (RuntimeException storeLost) {
+                        debtUnits.addAndGet(owed); // still owed: added by the next reservation that reaches the store
+                        throw storeLost;
+                    }
                 }
                 // Bucket4j reserves the permit at the time it read inside the row lock (the operation time) and tells how
                 // long after that instant the permit is due: the thread waits to that instant itself, not to the answer
@@ -245,11 +251,12 @@ final class SharedAccount {
      * reserved from then on move back by as much, up to {@value #MAX_DEBT_PERMITS} permits.
      */
     Runnable wireHook() {
-        long dueWall = DUE.get()[0];
+        long[] last = DUE.get();
+        long dueWall = last[0];
         if (dueWall == 0) {
             return RequestBudget.NOTHING;
         }
-        DUE.get()[0] = 0;
+        last[0] = 0;
         return () -> {
             long late = wallClock.currentTimeNanos() - dueWall;
             if (late > LATE_ALLOWED_NANOS) {
