@@ -160,12 +160,13 @@ class MemoryWatch(threading.Thread):
 class Sandbox:
     """``calleval sandbox --port 0 FLAGS`` as its own process (in-memory state, no state store of its own). Its
     environment holds the bench's API key and webhook secret as BENCH_API_KEY and BENCH_WEBHOOK_SECRET, for
-    ``--api-key-env`` and ``--webhook-secret-env``. A context manager; ``stop()`` ends it by pid."""
+    ``--api-key-env`` and ``--webhook-secret-env``; ``java_opts`` come after $BENCH_SANDBOX_JAVA_OPTS. A context
+    manager; ``stop()`` ends it by pid."""
 
-    def __init__(self, *flags, heap="1g", log_path=None):
+    def __init__(self, *flags, heap="1g", log_path=None, java_opts=()):
         env = dict(os.environ, BENCH_WEBHOOK_SECRET=WEBHOOK_SECRET, BENCH_API_KEY=API_KEY, CALLEVAL_DB_URL="jdbc:h2:mem:sandbox")
         self.log_file = open(log_path, "w") if log_path else None
-        cmd = ["java", f"-Xmx{heap}", *SANDBOX_JAVA_OPTS, "-jar", str(ensure_jar()), "sandbox", "--port", "0", *map(str, flags)]
+        cmd = ["java", f"-Xmx{heap}", *SANDBOX_JAVA_OPTS, *java_opts, "-jar", str(ensure_jar()), "sandbox", "--port", "0", *map(str, flags)]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log_file or subprocess.DEVNULL, env=env, text=True)
         line = self.proc.stdout.readline().strip()
         if not line.startswith("http"):

@@ -2,10 +2,10 @@
 """Rate budget: several calleval executions on one Bluejay account share its request budget (docs/rate-budget.md).
 
     bench/rate-budget.sh [--calls N] [--processes "1 2 3"] [--limit L] [--latency-ms MS] [--postgres JDBC_URL] [--no-serve] [--quick]
-                         [--keep] [--cold-sandbox]
+                         [--keep] [--cold-sandbox] [--sandbox-java-opts OPTS]
 
-Each scenario gets a fresh sandbox (--rate-limit L: above L requests in a rolling second it answers 429; --latency-ms)
-and a fresh state store, warms the sandbox with a 60-call run of its own at half the limit (not counted; --cold-sandbox
+Each scenario gets a fresh sandbox (--rate-limit L: above L requests in a rolling second it answers 429; --latency-ms;
+on ZGC, --sandbox-java-opts "" for the JVM's default G1) and a fresh state store, warms the sandbox with a 60-call run of its own at half the limit (not counted; --cold-sandbox
 leaves it out), then:
   h2 / postgresql, N processes: N `calleval run` processes started 2 s apart, each a job of its own over its own
       manifest of N calls, all with submit.rate-limit L, on one store (one H2 file in one directory, as a cron run and
@@ -13,7 +13,8 @@ leaves it out), then:
   serve: one `calleval serve --concurrent-executions 2` on H2, two jobs launched together through its API.
 The account's limit is calleval.bluejay.rate-limit.per-second = L (CALLEVAL_BLUEJAY_RATE_LIMIT_PER_SECOND).
 Figures from the sandbox's request log (every endpoint, not only evaluate) and counters: the busiest sliding second of
-arrivals, 429 answers, accepted evaluate calls per second together over the overlap (from the last first-arrival to the
+arrivals, 429 answers, the sandbox's longest pause (a safepoint: GC or other; a request arriving in one is stamped late),
+accepted evaluate calls per second together over the overlap (from the last first-arrival to the
 first last-arrival of the jobs' accepted calls, told apart by call id prefix), and calls left FAILED in the reports.
 Done when (issue 16): 2 and 3 processes, and serve with 2 launches, at 20/s: <= L + 1 in any sliding second, <= 2
 answers 429, >= 97 % of L accepted over the overlap, no call FAILED.
@@ -22,6 +23,7 @@ answers 429, >= 97 % of L accepted over the overlap, no call FAILED.
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -38,6 +40,11 @@ TOKEN = "bench-api-token-rb-31c9"
 STAGGER_S = 2.0
 # Calls of the warm-up run before each scenario (--cold-sandbox leaves it out)
 WARM_UP_CALLS = 60
+# The sandbox's collector (--sandbox-java-opts): on 2 cores shared with 2-4 calleval JVMs, G1's young pauses in the
+# sandbox took 12-40 ms (seen: 23, 29, 40 ms), and a request arriving in one is stamped that much late; 20 ms late
+# is enough for the 21st request of a sliding second, sent 1,020 ms after it, to land within 1 s of it and be answered
+# 429. ZGC pauses the sandbox for well under a millisecond. Bluejay's servers do not share calleval's cores.
+SANDBOX_GC = "-XX:+UseZGC"
 
 
 def job_files(d, jobs, calls, limit, inflight):
@@ -121,14 +128,35 @@ def summarise(sandbox, d, jobs, limit, since=None):
             "overlap_per_s": overlap_rate, "share_of_limit": round(overlap_rate / limit, 4) if overlap_rate else None, "failed": failed}
 
 
-def runs_scenario(store, n, calls, limit, latency, inflight, postgres, work, warm=True):
+def sandbox_for(d, limit, latency, java_opts):
+    """The scenario's sandbox, logging its safepoints (every stop of its threads) to d/sandbox-pauses.log."""
+    pauses = f"-Xlog:safepoint:file={d / 'sandbox-pauses.log'}:timemillis"
+    return b.Sandbox("--latency-ms", latency, "--rate-limit", limit, "--record-bodies", "true", log_path=d / "sandbox.log",
+                     java_opts=[*java_opts, pauses])
+
+
+def longest_pause_ms(d, since):
+    """The longest safepoint in d/sandbox-pauses.log after since (epoch seconds; None: all), in ms, or None."""
+    longest = None
+    path = d / "sandbox-pauses.log"
+    if not path.exists():
+        return None
+    for line in path.read_text().splitlines():
+        m = re.match(r"\[(\d+)ms\].*Total: (\d+) ns", line)
+        if m and (since is None or int(m.group(1)) / 1000 > since):
+            ms = int(m.group(2)) / 1e6
+            longest = ms if longest is None else max(longest, ms)
+    return None if longest is None else round(longest, 1)
+
+
+def runs_scenario(store, n, calls, limit, latency, inflight, postgres, work, warm=True, sandbox_opts=()):
     d = work / f"{store}-{n}"
     d.mkdir()
     jobs = [f"rb{k}" for k in range(1, n + 1)]
     files = job_files(d, jobs, calls, limit, inflight)
     # calleval's default H2 URL: AUTO_RECONNECT lets the others go on when the process serving the file exits first
     database = b.db_url(d, ";AUTO_RECONNECT=TRUE") if store == "h2" else fresh_postgres(postgres)
-    with b.Sandbox("--latency-ms", latency, "--rate-limit", limit, "--record-bodies", "true", log_path=d / "sandbox.log") as sandbox:
+    with sandbox_for(d, limit, latency, sandbox_opts) as sandbox:
         since = warm_up(sandbox, d, limit, inflight) if warm else None
         b.log(f"{store}, {n} process(es), {calls} calls each ...")
         procs = []
@@ -144,17 +172,18 @@ def runs_scenario(store, n, calls, limit, latency, inflight, postgres, work, war
                 b.kill(p)
                 codes.append(None)
         row = summarise(sandbox, d, jobs, limit, since)
+    row.update(pause=longest_pause_ms(d, since))
     row.update(scenario=f"{store}, {n} run process{'es' if n > 1 else ''}", exits=" ".join(str(c) for c in codes))
     return row
 
 
-def serve_scenario(calls, limit, latency, inflight, work, warm=True):
+def serve_scenario(calls, limit, latency, inflight, work, warm=True, sandbox_opts=()):
     d = work / "serve-2"
     d.mkdir()
     jobs = ["rb1", "rb2"]
     job_files(d, jobs, calls, limit, inflight)
     port = b.free_port()
-    with b.Sandbox("--latency-ms", latency, "--rate-limit", limit, "--record-bodies", "true", log_path=d / "sandbox.log") as sandbox:
+    with sandbox_for(d, limit, latency, sandbox_opts) as sandbox:
         since = warm_up(sandbox, d, limit, inflight) if warm else None
         env = env_for(sandbox, b.db_url(d, ";AUTO_RECONNECT=TRUE"), limit, port)
         env["CALLEVAL_API_TOKEN"] = TOKEN
@@ -166,13 +195,19 @@ def serve_scenario(calls, limit, latency, inflight, work, warm=True):
                 if proc.poll() is not None:
                     raise RuntimeError(f"serve exited {proc.returncode}; see {d / 'app.log'}")
                 try:
-                    if requests.get(f"{api}/jobs", headers=auth, timeout=2).status_code == 200:
+                    # readiness, as Kubernetes asks: the launch API answers 503 "serve is still starting" until then
+                    if requests.get(f"http://127.0.0.1:{port}/actuator/health/readiness", timeout=2).status_code == 200:
                         break
                 except requests.RequestException:
                     pass
                 time.sleep(0.5)
             b.log(f"serve, 2 concurrent launches, {calls} calls each ...")
-            ids = [requests.post(f"{api}/jobs/{name}/executions", headers=auth, json={}, timeout=30).json()["execution_id"] for name in jobs]
+            ids = []
+            for name in jobs:
+                answer = requests.post(f"{api}/jobs/{name}/executions", headers=auth, json={}, timeout=30)
+                if answer.status_code != 202:
+                    raise RuntimeError(f"launching {name} answered {answer.status_code}: {answer.text}")
+                ids.append(answer.json()["execution_id"])
             statuses = {}
             deadline = time.monotonic() + 1800
             while time.monotonic() < deadline:
@@ -187,6 +222,7 @@ def serve_scenario(calls, limit, latency, inflight, work, warm=True):
                 proc.wait(90)
             except subprocess.TimeoutExpired:
                 b.kill(proc)
+    row.update(pause=longest_pause_ms(d, since))
     row.update(scenario="h2, serve with 2 concurrent launches", exits=" ".join(str(s) for s in statuses.values()))
     return row
 
@@ -209,6 +245,8 @@ def main():
     p.add_argument("--quick", action="store_true", help="120 calls, 1 and 2 processes on H2, and serve")
     p.add_argument("--keep", action="store_true")
     p.add_argument("--cold-sandbox", action="store_true", help="leave out the warm-up run before each scenario")
+    p.add_argument("--sandbox-java-opts", default=SANDBOX_GC,
+                   help=f"JVM options of each scenario's sandbox (default {SANDBOX_GC}; '' for the JVM's default collector)")
     a = p.parse_args()
     counts = [int(x) for x in a.processes.split()]
     stores = ["h2"] + (["postgresql"] if a.postgres else [])
@@ -219,15 +257,19 @@ def main():
     rows = []
     for store in stores:
         for n in counts:
-            rows.append(runs_scenario(store, n, a.calls, a.limit, a.latency_ms, a.max_in_flight, a.postgres, work, not a.cold_sandbox))
+            rows.append(runs_scenario(store, n, a.calls, a.limit, a.latency_ms, a.max_in_flight, a.postgres, work, not a.cold_sandbox,
+                                      a.sandbox_java_opts.split()))
     if not a.no_serve:
-        rows.append(serve_scenario(a.calls, a.limit, a.latency_ms, a.max_in_flight, work, not a.cold_sandbox))
-    table = b.table(["scenario", "busiest 1 s", "429s", "accepted/s (overlap)", "share of limit", "FAILED", "exits"],
-                    [(r["scenario"], r["busiest_second"], r["too_many"], r["overlap_per_s"], percent(r["share_of_limit"]), r["failed"], r["exits"]) for r in rows])
+        rows.append(serve_scenario(a.calls, a.limit, a.latency_ms, a.max_in_flight, work, not a.cold_sandbox, a.sandbox_java_opts.split()))
+    table = b.table(["scenario", "busiest 1 s", "429s", "accepted/s (overlap)", "share of limit", "FAILED", "exits", "sandbox pause"],
+                    [(r["scenario"], r["busiest_second"], r["too_many"], r["overlap_per_s"], percent(r["share_of_limit"]), r["failed"], r["exits"],
+                      None if r["pause"] is None else f"{r['pause']} ms") for r in rows])
     notes = [f"target for 2+ executions: busiest 1 s <= {a.limit + 1}, 429s <= 2, share >= 97.0 %, FAILED 0",
              "busiest 1 s and 429s count every request the sandbox received (evaluate, lookups, polls), as the server sees them",
              "the sandbox is cold (no warm-up run)" if a.cold_sandbox else
-             f"each scenario's sandbox is warmed by a {WARM_UP_CALLS}-call run at half the limit first; its requests are not counted"]
+             f"each scenario's sandbox is warmed by a {WARM_UP_CALLS}-call run at half the limit first; its requests are not counted",
+             f"sandbox JVM options: {a.sandbox_java_opts or '(none: the JVM default collector, G1)'}; sandbox pause: its longest stop "
+             "(GC or other safepoint) while the row ran; a request arriving in one is stamped that much late"]
     b.publish("rate-budget-quick" if a.quick else "rate-budget", title + "\n" + table + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n")
 
 
