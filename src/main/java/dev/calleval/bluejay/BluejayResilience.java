@@ -35,9 +35,10 @@ final class BluejayResilience {
 
     private final RequestBudget budget;
     /**
-     * The client's first attempt goes alone: the HTTP client's first use (its connection, classes loaded in a fresh JVM)
-     * can take longer than several permit periods, and the permits taken behind it would then leave together, more in
-     * one second than the server admits (seen as 11 requests within 2 ms at a run's start).
+     * The client's first attempt goes alone until it reaches the network (or ends without reaching it): the HTTP
+     * client's first use (its connection, classes loaded in a fresh JVM) can take longer than several permit periods,
+     * and the permits taken behind it would then leave together, more in one second than the server admits (seen as 11
+     * requests within 2 ms at a run's start). Waiting for its answer as well cost an execution's first ~300 ms.
      */
     private final AtomicBoolean firstTaken = new AtomicBoolean();
     private final CountDownLatch firstDone = new CountDownLatch(1);
@@ -145,7 +146,11 @@ final class BluejayResilience {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("not sent: interrupted while waiting for the rate limit", e);
                 }
-                WIRE_HOOK.set(budget.wireHook());
+                Runnable hook = budget.wireHook();
+                WIRE_HOOK.set(first ? () -> {
+                    hook.run();
+                    firstDone.countDown(); // on the wire: the send path is warm, the others go
+                } : hook);
                 try {
                     return guarded.get();
                 } finally {
@@ -158,7 +163,7 @@ final class BluejayResilience {
                 throw e;
             } finally {
                 if (first) {
-                    firstDone.countDown(); // answered, failed or never sent: the others go
+                    firstDone.countDown(); // failed or never sent (when it reached the network, the hook let them go)
                 }
             }
         };
