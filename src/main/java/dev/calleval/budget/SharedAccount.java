@@ -11,6 +11,7 @@ import io.github.bucket4j.distributed.proxy.ProxyManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
@@ -42,7 +43,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *   <li>this process's send window at the account's limit ({@link RequestBudget#sendWindow}): no more than
  *       {@code floor(limit)} of this process's requests leave in any 1 s + 4 ms, however late its threads woke.</li>
  * </ol>
- * <p>While the store cannot be reached (one warning, and one line when it is back), requests wait for it up to
+ * <p>While the store cannot be reached (one warning once it has been out of reach for {@link #STORE_QUIET_NANOS}, and
+ * one line when it is back; a shorter blip is logged at debug only), requests wait for it up to
  * {@link #STORE_WAIT}, then this process paces itself alone at its share of the account's limit (the limit over
  * the executions last counted on the account), rather than fail the request. Thread-safe.
  */
@@ -86,6 +88,13 @@ final class SharedAccount {
      */
     static final Duration STORE_WAIT = Duration.ofSeconds(30);
 
+    /**
+     * A store out of reach for less than this (1 s) is logged at debug only: while an H2 file changes hands, a first
+     * failure is often answered again within 50 ms, and a warning with its "back" line for each would bury the one
+     * that matters.
+     */
+    static final long STORE_QUIET_NANOS = 1_000_000_000L;
+
     /** How often a waiting request asks the store again. */
     static final long STORE_RETRY_NANOS = 200_000_000L;
 
@@ -107,6 +116,8 @@ final class SharedAccount {
     private volatile long coolDownUntilMs;
     /** Since when ({@link System#nanoTime}) the store cannot be reached; 0 while it can. */
     private final AtomicLong storeLostAt = new AtomicLong();
+    /** Whether this outage has been warned of (it lasted {@link #STORE_QUIET_NANOS}), so that its end is told too. */
+    private final AtomicBoolean outageWarned = new AtomicBoolean();
     /** Pacing while the store cannot be reached: this process alone at its share of the account's limit. */
     private volatile RequestBudget outage;
     private volatile int executionsSeen = 1;
@@ -163,7 +174,12 @@ final class SharedAccount {
                 acquireShared();
                 long lostAt = storeLostAt.getAndSet(0);
                 if (lostAt != 0) {
-                    log.info("Bluejay account {}: the shared budget's store is back after {} ms", account, (System.nanoTime() - lostAt) / 1_000_000);
+                    long lostMs = (System.nanoTime() - lostAt) / 1_000_000;
+                    if (outageWarned.getAndSet(false)) {
+                        log.info("Bluejay account {}: the shared budget's store is back after {} ms", account, lostMs);
+                    } else {
+                        log.debug("Bluejay account {}: the shared budget's store answered again after {} ms", account, lostMs);
+                    }
                 }
                 return System.nanoTime() - asked;
             } catch (BucketExceptions.BucketExecutionException | DataAccessException e) {
@@ -171,15 +187,18 @@ final class SharedAccount {
                 // two), a database restart. Wait for it a while (sending now would be outside every other process's
                 // count), then pace this process alone at its share of the account's limit rather than fail the request
                 long now = System.nanoTime();
+                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
                 if (storeLostAt.compareAndSet(0, now)) {
-                    double share = perSecond / executionsSeen;
-                    outage = RequestBudget.local(share);
-                    log.warn("Bluejay account {}: the shared budget's store cannot be reached ({}); requests wait up to {} s for it, "
-                            + "then this process paces itself at {}/s (its share of the account) until it can", account,
-                            e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse(""),
-                            storeWaitNanos / 1_000_000_000, String.format(java.util.Locale.ROOT, "%.1f", share));
+                    outage = RequestBudget.local(perSecond / executionsSeen);
+                    log.debug("Bluejay account {}: the shared budget's store cannot be reached ({})", account, why);
                 }
                 long lostAt = storeLostAt.get();
+                if (lostAt != 0 && now - lostAt >= Math.min(STORE_QUIET_NANOS, storeWaitNanos) && outageWarned.compareAndSet(false, true)) {
+                    log.warn("Bluejay account {}: the shared budget's store cannot be reached for {} ms ({}); requests wait up to {} s "
+                            + "for it, then this process paces itself at {}/s (its share of the account) until it can", account,
+                            (now - lostAt) / 1_000_000, why, storeWaitNanos / 1_000_000_000,
+                            String.format(java.util.Locale.ROOT, "%.1f", perSecond / executionsSeen));
+                }
                 if (lostAt != 0 && now - lostAt < storeWaitNanos) {
                     parkUntil(now + STORE_RETRY_NANOS);
                     continue;

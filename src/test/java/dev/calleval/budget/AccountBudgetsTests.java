@@ -3,11 +3,17 @@ package dev.calleval.budget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.calleval.TestDatabases;
 import dev.calleval.bluejay.ApiKey;
 import dev.calleval.bluejay.BluejayRateLimitSettings;
 import dev.calleval.bluejay.RequestBudget;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,11 +22,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
  * The account's budget on a real store (H2, and PostgreSQL when available): two {@link AccountBudgets} on one store
@@ -191,6 +202,44 @@ class AccountBudgetsTests {
         budget.pause(Duration.ofMillis(1)); // a 429 meanwhile: held in this process, not thrown
         // at 10/s (its only execution's share): the next two a period apart at least
         assertThat((System.nanoTime() - paced) / 1e9).as("then paced at 10/s alone").isGreaterThan(0.09);
+    }
+
+    @Test
+    void aBlipOfTheStoreIsNotWarnedOfAnOutageIsOnceWithTheLineThatEndsIt() throws Exception {
+        AtomicBoolean down = new AtomicBoolean();
+        DataSource flaky = new DelegatingDataSource(store(TestDatabases.Kind.H2)) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                if (down.get()) {
+                    throw new SQLException("Connection is broken: the process serving the H2 file is gone (test)");
+                }
+                return super.getConnection();
+            }
+        };
+        Logger logger = (Logger) LoggerFactory.getLogger(SharedAccount.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            RequestBudget budget = new AccountBudgets(limit(10), flaky).forExecution(BLUEJAY, KEY, "nightly", 0);
+            budget.acquire();
+            down.set(true); // a blip, as while an H2 file changes hands: answered again 300 ms later
+            timer.schedule(() -> down.set(false), 300, TimeUnit.MILLISECONDS);
+            budget.acquire();
+            assertThat(logged.list).as("nothing above debug for a blip").noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.INFO));
+            down.set(true); // an outage of 1.5 s
+            timer.schedule(() -> down.set(false), 1500, TimeUnit.MILLISECONDS);
+            budget.acquire();
+            List<String> told = logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
+                    .map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+            assertThat(told).hasSize(2);
+            assertThat(told.get(0)).startsWith("WARN").contains("cannot be reached for").contains("the process serving the H2 file is gone");
+            assertThat(told.get(1)).startsWith("INFO").contains("is back after");
+        } finally {
+            timer.shutdownNow();
+            logger.detachAppender(logged);
+        }
     }
 
     @ParameterizedTest
