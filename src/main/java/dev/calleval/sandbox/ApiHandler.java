@@ -21,8 +21,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The pipeline every request goes through: admin paths to {@link AdminApi}; a {@code /v1} request is routed
- * ({@link SandboxEndpoint}), counted, offered to the {@link FaultInjector} on arrival (the rate limit counts arrivals),
- * delayed by the latency, authenticated,
+ * ({@link SandboxEndpoint}), counted, offered to the {@link FaultInjector} on arrival (before its body is read: the rate limit
+ * counts arrivals, at the instant the request log records), delayed by the latency, authenticated,
  * answered by {@link CallsApi} or {@link SimulationsApi}, logged ({@link LoggedRequest}) and written. Thread-safe.
  */
 final class ApiHandler implements HttpHandler {
@@ -91,14 +91,16 @@ final class ApiHandler implements HttpHandler {
             }
             long seq = requestSequence.incrementAndGet();
             Instant receivedAt = clock.instant();
+            long receivedNanos = System.nanoTime(); // the same instant, for the rate limit (a monotonic clock)
             String rawQuery = exchange.getRequestURI().getRawQuery();
             SandboxEndpoint.Match match = rawPath.startsWith("/v1/") ? SandboxEndpoint.resolve(rawPath) : null;
             SandboxEndpoint endpoint = match == null ? null : match.endpoint();
             byte[] body = new byte[0];
             Answer answer;
             try {
+                Arrival arrival = arrive(method, rawPath, match, receivedAt, receivedNanos);
                 body = exchange.getRequestBody().readAllBytes();
-                answer = dispatch(exchange, method, rawPath, rawQuery, match, body, receivedAt);
+                answer = dispatch(exchange, method, rawPath, rawQuery, match, body, arrival);
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "sandbox failed to answer " + method + " " + rawPath, e);
                 answer = Answer.of(500, Answer.detail("Internal Server Error"));
@@ -116,8 +118,40 @@ final class ApiHandler implements HttpHandler {
         }
     }
 
+    /**
+     * What is decided when a request arrives, before its body is read (a slow body does not move it): its count, and
+     * the faults that answer instead of the endpoint (scripted statuses, the rate limit, resets, server errors).
+     *
+     * @param faulted whether the fault injector applies to the endpoint (then {@code scripted} and {@code fault} are its)
+     * @param fault the answer a fault gives instead of the endpoint's, or null
+     */
+    private record Arrival(boolean faulted, int scripted, @Nullable Answer fault) {
+        static final Arrival NONE = new Arrival(false, SandboxConfig.Faults.PASS, null);
+    }
+
+    /**
+     * Counts a request to a known endpoint and decides its faults, at the instant of arrival the request log records
+     * (its headers read): a server's rate limit counts arrivals, so the log's busiest second and the 429s agree.
+     */
+    private Arrival arrive(String method, String rawPath, SandboxEndpoint.@Nullable Match match, Instant receivedAt,
+            long receivedNanos) {
+        if (!rawPath.startsWith("/v1/") || match == null || !method.equals(match.endpoint().method())) {
+            return Arrival.NONE;
+        }
+        SandboxEndpoint endpoint = match.endpoint();
+        counters.get(endpoint).requests.incrementAndGet();
+        if (endpoint == SandboxEndpoint.EVALUATE) {
+            arrivals.add(receivedAt);
+        }
+        if (!faults.appliesTo(endpoint)) {
+            return Arrival.NONE;
+        }
+        int scripted = faults.nextScriptedStatus();
+        return new Arrival(true, scripted, faults.before(endpoint, scripted, receivedNanos));
+    }
+
     private Answer dispatch(HttpExchange exchange, String method, String rawPath, @Nullable String rawQuery,
-            SandboxEndpoint.@Nullable Match match, byte[] body, Instant receivedAt) {
+            SandboxEndpoint.@Nullable Match match, byte[] body, Arrival arrival) {
         if (!rawPath.startsWith("/v1/")) {
             return Answer.of(404, Answer.detail("Not Found"));
         }
@@ -130,18 +164,10 @@ final class ApiHandler implements HttpHandler {
             pause();
             return Answer.of(405, Answer.detail("Method Not Allowed")).withHeader("Allow", endpoint.method());
         }
-        counters.get(endpoint).requests.incrementAndGet();
-        if (endpoint == SandboxEndpoint.EVALUATE) {
-            arrivals.add(receivedAt);
-        }
-        boolean faulted = faults.appliesTo(endpoint);
-        int scripted = faulted ? faults.nextScriptedStatus() : SandboxConfig.Faults.PASS;
-        // decided on arrival, as a server's rate limit counts arrivals (and as the request log times them); answered
-        // after the latency like every other answer
-        Answer fault = faulted ? faults.before(endpoint, scripted) : null;
+        // answered after the latency like every other answer, faults decided on arrival included
         pause();
-        if (fault != null) {
-            return fault;
+        if (arrival.fault() != null) {
+            return arrival.fault();
         }
         Answer unauthorized = authenticate(exchange);
         if (unauthorized != null) {
@@ -161,7 +187,7 @@ final class ApiHandler implements HttpHandler {
             case RETRIEVE_SIMULATION_RESULT -> simulations.retrieveResult(parameter);
             case PING -> Answer.done(NODES.objectNode());
         };
-        return faulted ? faults.after(endpoint, scripted, answer) : answer;
+        return arrival.faulted() ? faults.after(endpoint, arrival.scripted(), answer) : answer;
     }
 
     /** The 401 answer for a missing, blank or wrong {@code X-API-Key}, or null when the key is accepted. */

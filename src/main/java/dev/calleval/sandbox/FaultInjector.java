@@ -44,14 +44,16 @@ final class FaultInjector {
     /**
      * Applies the scripted status (unless it is {@code PASS} or {@code ACCEPT_THEN_FAIL}, which answer after
      * processing), the rate limit, resets and the server error rate; an answer if one applied.
+     *
+     * @param arrivedNanos when the request arrived ({@link System#nanoTime}): the instant the rate limit counts
      */
-    @Nullable Answer before(SandboxEndpoint endpoint, int scripted) {
+    @Nullable Answer before(SandboxEndpoint endpoint, int scripted, long arrivedNanos) {
         if (scripted != SandboxConfig.Faults.PASS && scripted != SandboxConfig.Faults.ACCEPT_THEN_FAIL) {
             return scripted == SandboxConfig.Faults.RESET ? Answer.reset("scripted", false)
                     : fault(scripted, Answer.reasonPhrase(scripted), "scripted");
         }
         RollingWindowLimiter limiter = limiters.get(endpoint);
-        if (limiter != null && !limiter.tryAcquire(System.nanoTime())) {
+        if (limiter != null && !limiter.tryAcquire(arrivedNanos)) {
             return fault(429, "Rate limit exceeded: at most " + faults.rateLimitPerSecond()
                     + " requests per second", "rate_limit");
         }

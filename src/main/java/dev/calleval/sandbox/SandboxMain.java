@@ -45,7 +45,8 @@ public final class SandboxMain {
             faults (request faults apply to every /v1 endpoint unless --fault-endpoints narrows them):
               --fault-endpoints LIST         comma-separated endpoint ids, e.g. evaluate,update-simulation-result
               --rate-limit N                 requests per rolling second per endpoint before 429, counted on
-                                             arrival, answered after the latency (default 0: off)
+                                             arrival (headers read, before the body), answered after the
+                                             latency (default 0: off)
               --error-rate X                 fraction answered 503 before processing (default 0)
               --reset-rate X                 fraction of connections closed before processing (default 0)
               --scripted-statuses LIST       statuses answered to the first requests, e.g. 429,503,0 (0 = reset,

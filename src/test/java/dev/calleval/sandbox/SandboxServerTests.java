@@ -315,6 +315,34 @@ class SandboxServerTests {
     }
 
     @Test
+    void theRateLimitCountsARequestWhenItArrivesNotWhenItsBodyHasCome() throws Exception {
+        SandboxServer sandbox = start(SandboxConfig.defaults()
+                .withFaults(SandboxConfig.Faults.none().withRateLimitPerSecond(1)));
+        byte[] body = validBody().toString().getBytes(StandardCharsets.UTF_8);
+        java.util.concurrent.CompletableFuture<String> slow = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            // its headers now, its body 1.2 s later: it arrived first
+            try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), sandbox.baseUri().getPort())) {
+                java.io.OutputStream out = socket.getOutputStream();
+                out.write(("POST /v1/evaluate HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + KEY + "\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread.sleep(1200);
+                out.write(body);
+                out.flush();
+                return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(300);
+        int second = post(sandbox, "/v1/evaluate", validBody().toString(), KEY).statusCode(); // whole, 0.3 s after the first arrived
+
+        assertThat(slow.get(10, TimeUnit.SECONDS)).as("the first to arrive is admitted").startsWith("HTTP/1.1 200");
+        assertThat(second).as("the second, within a second of it, is refused").isEqualTo(429);
+        assertThat(sandbox.stats().maxRequestsInAnySlidingSecond()).isEqualTo(2);
+    }
+
+    @Test
     void answers503AtFullServerErrorRateAndResetsScriptedConnections() throws Exception {
         SandboxServer sandbox = start(SandboxConfig.defaults()
                 .withFaults(SandboxConfig.Faults.none().withScriptedStatuses(0).withServerErrorRate(1.0)));
