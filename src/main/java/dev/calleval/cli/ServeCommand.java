@@ -105,8 +105,11 @@ class ServeCommand implements Callable<Integer> {
             if (open == null) {
                 return ExitCodes.USAGE;
             }
-            serve.start(new ServeRuntime.Settings(reconcileEvery, pollAfter, pollInterval, window, concurrentExecutions, shutdownTimeout),
-                    definitions, jobs.directory(), new ServeRuntime.Connection(open.baseUrl(), open.apiKey(), open.client(POLL_RATE_LIMIT)));
+            if (!serve.start(new ServeRuntime.Settings(reconcileEvery, pollAfter, pollInterval, window, concurrentExecutions, shutdownTimeout),
+                    definitions, jobs.directory(), new ServeRuntime.Connection(open.baseUrl(), open.apiKey(), open.client(POLL_RATE_LIMIT)))) {
+                err.println("calleval: serve stopped while it was starting (SIGTERM or the context closed); nothing was started");
+                return ExitCodes.OK;
+            }
             if (settings.handleSignals()) {
                 stopOnSignals(serve);
             }

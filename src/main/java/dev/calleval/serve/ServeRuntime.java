@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Profile;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
@@ -58,7 +59,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Profile("serve")
-public class ServeRuntime implements SmartLifecycle {
+public class ServeRuntime implements SmartLifecycle, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(ServeRuntime.class);
 
     private final JobLaunches launches;
@@ -69,6 +70,8 @@ public class ServeRuntime implements SmartLifecycle {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile @Nullable Running running;
     private volatile boolean started;
+    /** Set when the context closes: a {@link #start} after it (the context closed while serve was starting) starts nothing. */
+    private boolean closed;
     private volatile Instant nextPoll = Instant.EPOCH;
 
     private final DropFolderPoller dropFolders;
@@ -120,10 +123,15 @@ public class ServeRuntime implements SmartLifecycle {
      * Starts the schedules, the reconciliation rounds and the launches; returns at once.
      *
      * @param jobs the job files by name, read from {@code jobsFolder}
+     * @return false, having started nothing, when the context has closed already (SIGTERM while serve was starting):
+     *     {@link #awaitStopped} then returns at once
      */
-    public synchronized void start(Settings settings, SortedMap<String, JobDefinition> jobs, Path jobsFolder, Connection connection) {
+    public synchronized boolean start(Settings settings, SortedMap<String, JobDefinition> jobs, Path jobsFolder, Connection connection) {
         if (running != null) {
             throw new IllegalStateException("serve is already running");
+        }
+        if (closed) {
+            return false;
         }
         launches.open(jobs, jobsFolder, connection.baseUrl(), connection.apiKey(), connection.endpoint(), settings.concurrentExecutions());
         ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
@@ -171,6 +179,19 @@ public class ServeRuntime implements SmartLifecycle {
         }
         started = true; // everything above is up: ready
         AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
+        return true;
+    }
+
+    /**
+     * The context is closing, after {@link #stop} if serve was running: a {@link #start} still to come (the context
+     * closed while serve was starting) then starts nothing, instead of reconciliation rounds on a closed database.
+     */
+    @Override
+    public synchronized void destroy() {
+        closed = true;
+        if (running == null) {
+            stopped.countDown();
+        }
     }
 
     /** Blocks until serve has stopped (the context is closing and running executions have ended or timed out). */

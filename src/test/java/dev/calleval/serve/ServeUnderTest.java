@@ -12,7 +12,8 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * {@code calleval serve ARGS} started in this JVM as the command line starts it, on its own thread; {@link #close()}
+ * {@code calleval serve ARGS} started in this JVM as the command line starts it, on its own thread, returned once serve
+ * runs (its schedules, reconciliation and launch API started); {@link #close()}
  * closes its context as SIGTERM does. Signal handling is off ({@code calleval.serve.handle-signals=false}) and the web
  * server takes a free port ({@link #port()}).
  */
@@ -47,7 +48,15 @@ public final class ServeUnderTest implements AutoCloseable {
             }
         }, "serve-under-test");
         serve.start();
-        return new ServeUnderTest(started.get(60, TimeUnit.SECONDS), exitCode);
+        ConfigurableApplicationContext context = started.get(60, TimeUnit.SECONDS);
+        // the context starts before the serve command starts the runtime: a test closing it in between (a quick one)
+        // would race serve's start; wait until serve runs (or its command ended)
+        ServeRuntime runtime = context.getBeanProvider(ServeRuntime.class).getIfAvailable();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (runtime != null && !runtime.isRunning() && !exitCode.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return new ServeUnderTest(context, exitCode);
     }
 
     /** The web server's port. */
