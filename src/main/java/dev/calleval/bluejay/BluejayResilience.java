@@ -32,13 +32,17 @@ final class BluejayResilience {
 
     /** The wire hook of the permit the current thread's attempt took ({@link RequestBudget#wireHook}), for the transport. */
     private static final ThreadLocal<Runnable> WIRE_HOOK = ThreadLocal.withInitial(() -> RequestBudget.NOTHING);
+    /** What the transport runs when the HTTP client takes the current thread's request body: the first attempt's gate. */
+    private static final ThreadLocal<Runnable> BODY_TAKEN = ThreadLocal.withInitial(() -> RequestBudget.NOTHING);
 
     private final RequestBudget budget;
     /**
-     * The client's first attempt goes alone until it reaches the network (or ends without reaching it): the HTTP
-     * client's first use (its connection, classes loaded in a fresh JVM) can take longer than several permit periods,
-     * and the permits taken behind it would then leave together, more in one second than the server admits (seen as 11
-     * requests within 2 ms at a run's start). Waiting for its answer as well cost an execution's first ~300 ms.
+     * The client's first attempt goes alone until the HTTP client takes its body (its connection is open and its
+     * headers written by then), or until it ends: the HTTP client's first use (its connection, classes loaded in a
+     * fresh JVM) can take longer than several permit periods, and the permits taken behind it would then leave
+     * together, more in one second than the server admits (seen as 11 requests within 2 ms at a run's start). Waiting
+     * for the answer of a first request with a body cost an execution's first ~300 ms; one without a body (a lookup,
+     * a ping) still goes alone until its answer, as nothing tells when it reaches the network.
      */
     private final AtomicBoolean firstTaken = new AtomicBoolean();
     private final CountDownLatch firstDone = new CountDownLatch(1);
@@ -54,6 +58,14 @@ final class BluejayResilience {
      */
     static Runnable wireHook() {
         return WIRE_HOOK.get();
+    }
+
+    /**
+     * What the transport runs when the HTTP client takes the current thread's request body, after {@link #wireHook}:
+     * lets the others go after the client's first attempt; nothing for the others.
+     */
+    static Runnable bodyTaken() {
+        return BODY_TAKEN.get();
     }
 
     /** @param budget where each attempt takes its permit and reports a 429 */
@@ -146,15 +158,15 @@ final class BluejayResilience {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("not sent: interrupted while waiting for the rate limit", e);
                 }
-                Runnable hook = budget.wireHook();
-                WIRE_HOOK.set(first ? () -> {
-                    hook.run();
-                    firstDone.countDown(); // on the wire: the send path is warm, the others go
-                } : hook);
+                WIRE_HOOK.set(budget.wireHook());
+                if (first) {
+                    BODY_TAKEN.set(firstDone::countDown); // its body taken: the send path is warm, the others go
+                }
                 try {
                     return guarded.get();
                 } finally {
                     WIRE_HOOK.remove();
+                    BODY_TAKEN.remove();
                 }
             } catch (TransientApiException e) {
                 if (e.status() == 429) { // the account's budget pauses for everyone, not only this request's retry
@@ -163,7 +175,7 @@ final class BluejayResilience {
                 throw e;
             } finally {
                 if (first) {
-                    firstDone.countDown(); // failed or never sent (when it reached the network, the hook let them go)
+                    firstDone.countDown(); // answered, failed or never sent (when its body was taken, they went then)
                 }
             }
         };

@@ -63,7 +63,15 @@ final class BluejayTransport {
      * are written by then), or at once for a request without a body.
      */
     static HttpRequest onWire(HttpRequest request, Runnable hook) {
-        if (hook == RequestBudget.NOTHING) {
+        return onWire(request, hook, RequestBudget.NOTHING);
+    }
+
+    /**
+     * As {@link #onWire(HttpRequest, Runnable)}, and {@code bodyTaken} run right after {@code hook} only when the HTTP
+     * client takes a body: never for a request without one, whose hook runs before it is sent.
+     */
+    static HttpRequest onWire(HttpRequest request, Runnable hook, Runnable bodyTaken) {
+        if (hook == RequestBudget.NOTHING && bodyTaken == RequestBudget.NOTHING) {
             return request;
         }
         HttpRequest.BodyPublisher body = request.bodyPublisher().orElse(null);
@@ -82,6 +90,7 @@ final class BluejayTransport {
             public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
                 if (ran.compareAndSet(false, true)) {
                     hook.run();
+                    bodyTaken.run();
                 }
                 body.subscribe(subscriber);
             }
@@ -96,7 +105,7 @@ final class BluejayTransport {
         int answered = 0;
         long sent = System.nanoTime();
         try {
-            response = http.send(onWire(request, BluejayResilience.wireHook()), HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(onWire(request, BluejayResilience.wireHook(), BluejayResilience.bodyTaken()), HttpResponse.BodyHandlers.ofByteArray());
             answered = response.statusCode();
         } catch (HttpConnectTimeoutException | ConnectException e) {
             throw new TransientApiException(operation, 0, "cannot connect to " + settings.baseUrl() + " (" + connectFailure(e) + ")", null, false, e);

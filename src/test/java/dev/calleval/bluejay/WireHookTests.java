@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -72,14 +73,29 @@ class WireHookTests {
     }
 
     @Test
-    void runsAtOnceForARequestWithoutABody() throws Exception {
+    void runsAtOnceForARequestWithoutABodyAndNeverTellsItsBodyTaken() throws Exception {
         AtomicInteger runs = new AtomicInteger();
+        AtomicInteger bodyTaken = new AtomicInteger();
         HttpRequest request = HttpRequest.newBuilder(uri()).GET().build();
 
-        HttpRequest hooked = BluejayTransport.onWire(request, runs::incrementAndGet);
+        HttpRequest hooked = BluejayTransport.onWire(request, runs::incrementAndGet, bodyTaken::incrementAndGet);
+        HttpClient.newHttpClient().send(hooked, HttpResponse.BodyHandlers.discarding());
 
         assertThat(runs).hasValue(1);
+        assertThat(bodyTaken).as("a GET has no body to take").hasValue(0);
         assertThat(hooked).isSameAs(request);
+    }
+
+    @Test
+    void tellsItsBodyTakenOnceAfterTheHook() throws Exception {
+        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpRequest request = HttpRequest.newBuilder(uri()).POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+
+        HttpRequest hooked = BluejayTransport.onWire(request, () -> ran.add("hook"), () -> ran.add("body taken"));
+        assertThat(ran).as("not before the request is sent").isEmpty();
+        HttpClient.newHttpClient().send(hooked, HttpResponse.BodyHandlers.discarding());
+
+        assertThat(ran).containsExactly("hook", "body taken");
     }
 
     @Test
