@@ -246,8 +246,13 @@ def main():
     p.add_argument("--keep", action="store_true")
     p.add_argument("--cold-sandbox", action="store_true", help="leave out the warm-up run before each scenario")
     p.add_argument("--sandbox-java-opts", default=SANDBOX_GC,
-                   help=f"JVM options of each scenario's sandbox (default {SANDBOX_GC}; '' for the JVM's default collector)")
+                   help=f"JVM options of each scenario's sandbox (default {SANDBOX_GC}, left out when $BENCH_SANDBOX_JAVA_OPTS "
+                        "picks a collector; '' for the JVM's default collector; options starting with - need the = form: "
+                        "--sandbox-java-opts=-XX:+UseParallelGC)")
     a = p.parse_args()
+    sandbox_opts = a.sandbox_java_opts.split()
+    if a.sandbox_java_opts == SANDBOX_GC and any(o.startswith("-XX:+Use") and o.endswith("GC") for o in b.SANDBOX_JAVA_OPTS):
+        sandbox_opts = []  # $BENCH_SANDBOX_JAVA_OPTS picks the collector (two make the JVM refuse to start)
     counts = [int(x) for x in a.processes.split()]
     stores = ["h2"] + (["postgresql"] if a.postgres else [])
     if a.quick:
@@ -258,9 +263,9 @@ def main():
     for store in stores:
         for n in counts:
             rows.append(runs_scenario(store, n, a.calls, a.limit, a.latency_ms, a.max_in_flight, a.postgres, work, not a.cold_sandbox,
-                                      a.sandbox_java_opts.split()))
+                                      sandbox_opts))
     if not a.no_serve:
-        rows.append(serve_scenario(a.calls, a.limit, a.latency_ms, a.max_in_flight, work, not a.cold_sandbox, a.sandbox_java_opts.split()))
+        rows.append(serve_scenario(a.calls, a.limit, a.latency_ms, a.max_in_flight, work, not a.cold_sandbox, sandbox_opts))
     table = b.table(["scenario", "busiest 1 s", "429s", "accepted/s (overlap)", "share of limit", "FAILED", "exits", "sandbox pause"],
                     [(r["scenario"], r["busiest_second"], r["too_many"], r["overlap_per_s"], percent(r["share_of_limit"]), r["failed"], r["exits"],
                       None if r["pause"] is None else f"{r['pause']} ms") for r in rows])
@@ -268,7 +273,8 @@ def main():
              "busiest 1 s and 429s count every request the sandbox received (evaluate, lookups, polls), as the server sees them",
              "the sandbox is cold (no warm-up run)" if a.cold_sandbox else
              f"each scenario's sandbox is warmed by a {WARM_UP_CALLS}-call run at half the limit first; its requests are not counted",
-             f"sandbox JVM options: {a.sandbox_java_opts or '(none: the JVM default collector, G1)'}; sandbox pause: its longest stop "
+             f"sandbox JVM options: {' '.join(b.SANDBOX_JAVA_OPTS + sandbox_opts)}"
+             f"{'' if any('GC' in o for o in b.SANDBOX_JAVA_OPTS + sandbox_opts) else ' (the JVM default collector, G1)'}; sandbox pause: its longest stop "
              "(GC or other safepoint) while the row ran; a request arriving in one is stamped that much late"]
     b.publish("rate-budget-quick" if a.quick else "rate-budget", title + "\n" + table + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n")
 

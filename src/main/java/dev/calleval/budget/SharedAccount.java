@@ -11,7 +11,6 @@ import io.github.bucket4j.distributed.proxy.ProxyManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
@@ -116,8 +115,12 @@ final class SharedAccount {
     private volatile long coolDownUntilMs;
     /** Since when ({@link System#nanoTime}) the store cannot be reached; 0 while it can. */
     private final AtomicLong storeLostAt = new AtomicLong();
-    /** Whether this outage has been warned of (it lasted {@link #STORE_QUIET_NANOS}), so that its end is told too. */
-    private final AtomicBoolean outageWarned = new AtomicBoolean();
+    /**
+     * The outage ({@link #storeLostAt} value) last warned of (it lasted {@link #STORE_QUIET_NANOS}), so that its end is
+     * told too; 0 when none. Keyed by the outage, so that a warning racing with the end of its outage cannot hide the
+     * next one's.
+     */
+    private final AtomicLong warnedFor = new AtomicLong();
     /** Pacing while the store cannot be reached: this process alone at its share of the account's limit. */
     private volatile RequestBudget outage;
     private volatile int executionsSeen = 1;
@@ -175,7 +178,7 @@ final class SharedAccount {
                 long lostAt = storeLostAt.getAndSet(0);
                 if (lostAt != 0) {
                     long lostMs = (System.nanoTime() - lostAt) / 1_000_000;
-                    if (outageWarned.getAndSet(false)) {
+                    if (warnedFor.compareAndSet(lostAt, 0)) {
                         log.info("Bluejay account {}: the shared budget's store is back after {} ms", account, lostMs);
                     } else {
                         log.debug("Bluejay account {}: the shared budget's store answered again after {} ms", account, lostMs);
@@ -193,7 +196,7 @@ final class SharedAccount {
                     log.debug("Bluejay account {}: the shared budget's store cannot be reached ({})", account, why);
                 }
                 long lostAt = storeLostAt.get();
-                if (lostAt != 0 && now - lostAt >= Math.min(STORE_QUIET_NANOS, storeWaitNanos) && outageWarned.compareAndSet(false, true)) {
+                if (lostAt != 0 && now - lostAt >= Math.min(STORE_QUIET_NANOS, storeWaitNanos) && warnedFor.getAndSet(lostAt) != lostAt) {
                     log.warn("Bluejay account {}: the shared budget's store cannot be reached for {} ms ({}); requests wait up to {} s "
                             + "for it, then this process paces itself at {}/s (its share of the account) until it can", account,
                             (now - lostAt) / 1_000_000, why, storeWaitNanos / 1_000_000_000,

@@ -319,6 +319,7 @@ class SandboxServerTests {
         SandboxServer sandbox = start(SandboxConfig.defaults()
                 .withFaults(SandboxConfig.Faults.none().withRateLimitPerSecond(1)));
         byte[] body = validBody().toString().getBytes(StandardCharsets.UTF_8);
+        java.util.concurrent.ExecutorService own = java.util.concurrent.Executors.newSingleThreadExecutor();
         java.util.concurrent.CompletableFuture<String> slow = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             // its headers now, its body 1.2 s later: it arrived first
             try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), sandbox.baseUri().getPort())) {
@@ -333,13 +334,19 @@ class SandboxServerTests {
             } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, own);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (sandbox.stats().evaluateRequests() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(10); // until the first has arrived (its headers read)
+        }
+        assertThat(sandbox.stats().evaluateRequests()).as("the first arrived").isEqualTo(1);
         Thread.sleep(300);
         int second = post(sandbox, "/v1/evaluate", validBody().toString(), KEY).statusCode(); // whole, 0.3 s after the first arrived
 
         assertThat(slow.get(10, TimeUnit.SECONDS)).as("the first to arrive is admitted").startsWith("HTTP/1.1 200");
         assertThat(second).as("the second, within a second of it, is refused").isEqualTo(429);
         assertThat(sandbox.stats().maxRequestsInAnySlidingSecond()).isEqualTo(2);
+        own.shutdown();
     }
 
     @Test
