@@ -5,8 +5,8 @@
                          [--keep] [--cold-sandbox] [--sandbox-java-opts OPTS]
 
 Each scenario gets a fresh sandbox (--rate-limit L: above L requests in a rolling second it answers 429; --latency-ms;
-on ZGC, --sandbox-java-opts "" for the JVM's default G1) and a fresh state store, warms the sandbox with a 60-call run of its own at half the limit (not counted; --cold-sandbox
-leaves it out), then:
+on ZGC, --sandbox-java-opts "" for the JVM's default G1) and a fresh state store, warms the sandbox with a 60-call run
+of its own at half the limit (not counted; --cold-sandbox leaves it out), then:
   h2 / postgresql, N processes: N `calleval run` processes started 2 s apart, each a job of its own over its own
       manifest of N calls, all with submit.rate-limit L, on one store (one H2 file in one directory, as a cron run and
       serve share it on a host; or a new schema on the PostgreSQL server of --postgres / $CALLEVAL_TEST_POSTGRES_URL);
@@ -14,8 +14,8 @@ leaves it out), then:
 The account's limit is calleval.bluejay.rate-limit.per-second = L (CALLEVAL_BLUEJAY_RATE_LIMIT_PER_SECOND).
 Figures from the sandbox's request log (every endpoint, not only evaluate) and counters: the busiest sliding second of
 arrivals, 429 answers, the sandbox's longest pause (a safepoint: GC or other; a request arriving in one is stamped late),
-accepted evaluate calls per second together over the overlap (from the last first-arrival to the
-first last-arrival of the jobs' accepted calls, told apart by call id prefix), and calls left FAILED in the reports.
+accepted evaluate calls per second together over the overlap (from the last first-arrival to the first last-arrival of
+the jobs' accepted calls, told apart by call id prefix), and calls left FAILED in the reports.
 Done when (issue 16): 2 and 3 processes, and serve with 2 launches, at 20/s: <= L + 1 in any sliding second, <= 2
 answers 429, >= 97 % of L accepted over the overlap, no call FAILED.
 --quick: 120 calls per job, 1 and 2 processes on H2 only, and serve (a short check on a busy machine).

@@ -60,15 +60,9 @@ final class BluejayTransport {
 
     /**
      * The request with {@code hook} run when it reaches the network: when the HTTP client takes its body (the headers
-     * are written by then), or at once for a request without a body.
-     */
-    static HttpRequest onWire(HttpRequest request, Runnable hook) {
-        return onWire(request, hook, RequestBudget.NOTHING);
-    }
-
-    /**
-     * As {@link #onWire(HttpRequest, Runnable)}, and {@code bodyTaken} run right after {@code hook} only when the HTTP
-     * client takes a body: never for a request without one, whose hook runs before it is sent.
+     * are written by then), or at once for a request without a body; and {@code bodyTaken} run right after
+     * {@code hook} only when the HTTP client takes a body: never for a request without one, whose hook runs before it
+     * is sent. The request itself when both are {@link RequestBudget#NOTHING}.
      */
     static HttpRequest onWire(HttpRequest request, Runnable hook, Runnable bodyTaken) {
         if (hook == RequestBudget.NOTHING && bodyTaken == RequestBudget.NOTHING) {

@@ -122,7 +122,7 @@ final class SharedAccount {
      */
     private final AtomicLong warnedFor = new AtomicLong();
     /** Pacing while the store cannot be reached: this process alone at its share of the account's limit. */
-    private volatile RequestBudget outage;
+    private volatile Alone outage;
     private volatile int executionsSeen = 1;
     private final long storeWaitNanos;
     /** The due instant (wall-clock nanoseconds) of the permit the current thread took last, until its wire hook is asked for. */
@@ -149,7 +149,7 @@ final class SharedAccount {
                 .withImplicitConfigurationReplacement(CONFIGURATION_LAYOUT + Math.round(perSecond * 1000), TokensInheritanceStrategy.AS_IS)
                 .build(account.id(), () -> configuration);
         this.sendWindow = perSecond >= 1 ? RequestBudget.sendWindow(perSecond) : null;
-        this.outage = RequestBudget.local(perSecond);
+        this.outage = Alone.at(perSecond);
         bucket.getAvailableTokens(); // the bucket's row exists before the first permit is asked for, by one thread
     }
 
@@ -192,7 +192,7 @@ final class SharedAccount {
                 long now = System.nanoTime();
                 String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
                 if (storeLostAt.compareAndSet(0, now)) {
-                    outage = RequestBudget.local(perSecond / executionsSeen);
+                    outage = Alone.at(perSecond / executionsSeen);
                     log.debug("Bluejay account {}: the shared budget's store cannot be reached ({})", account, why);
                 }
                 long lostAt = storeLostAt.get();
@@ -200,13 +200,13 @@ final class SharedAccount {
                     log.warn("Bluejay account {}: the shared budget's store cannot be reached for {} ms ({}); requests wait up to {} s "
                             + "for it, then this process paces itself at {}/s (its share of the account) until it can", account,
                             (now - lostAt) / 1_000_000, why, storeWaitNanos / 1_000_000_000,
-                            String.format(java.util.Locale.ROOT, "%.1f", perSecond / executionsSeen));
+                            String.format(java.util.Locale.ROOT, "%.1f", outage.perSecond()));
                 }
                 if (lostAt != 0 && now - lostAt < storeWaitNanos) {
                     parkUntil(now + STORE_RETRY_NANOS);
                     continue;
                 }
-                outage.acquire();
+                outage.pacing().acquire();
                 return System.nanoTime() - asked;
             }
         }
@@ -345,6 +345,13 @@ final class SharedAccount {
                 throw new InterruptedException("interrupted while waiting for the Bluejay account's budget");
             }
             now = System.nanoTime();
+        }
+    }
+
+    /** This process pacing itself alone while the store cannot be reached: at {@code perSecond}, its share. */
+    private record Alone(double perSecond, RequestBudget pacing) {
+        static Alone at(double perSecond) {
+            return new Alone(perSecond, RequestBudget.local(perSecond));
         }
     }
 }

@@ -21,9 +21,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The pipeline every request goes through: admin paths to {@link AdminApi}; a {@code /v1} request is routed
- * ({@link SandboxEndpoint}), counted, offered to the {@link FaultInjector} on arrival (before its body is read: the rate limit
- * counts arrivals, at the instant the request log records), delayed by the latency, authenticated,
- * answered by {@link CallsApi} or {@link SimulationsApi}, logged ({@link LoggedRequest}) and written. Thread-safe.
+ * ({@link SandboxEndpoint}), counted, offered to the {@link FaultInjector} on arrival (before its body is read: the
+ * rate limit counts arrivals, at the instant the request log records), delayed by the latency, authenticated, answered by {@link CallsApi} or {@link SimulationsApi}, logged ({@link LoggedRequest}) and written. Thread-safe.
  */
 final class ApiHandler implements HttpHandler {
 
@@ -95,10 +94,11 @@ final class ApiHandler implements HttpHandler {
             String rawQuery = exchange.getRequestURI().getRawQuery();
             SandboxEndpoint.Match match = rawPath.startsWith("/v1/") ? SandboxEndpoint.resolve(rawPath) : null;
             SandboxEndpoint endpoint = match == null ? null : match.endpoint();
+            boolean routed = endpoint != null && method.equals(endpoint.method()); // a known endpoint, by its method
             byte[] body = new byte[0];
             Answer answer;
             try {
-                Arrival arrival = arrive(method, rawPath, match, receivedAt, receivedNanos);
+                Arrival arrival = routed ? arrive(endpoint, receivedAt, receivedNanos) : Arrival.NONE;
                 body = exchange.getRequestBody().readAllBytes();
                 answer = dispatch(exchange, method, rawPath, rawQuery, match, body, arrival);
             } catch (IOException | RuntimeException e) {
@@ -106,7 +106,7 @@ final class ApiHandler implements HttpHandler {
                 answer = Answer.of(500, Answer.detail("Internal Server Error"));
             }
             // count and log before answering, so a client that has its answer also finds it in both
-            if (endpoint != null && method.equals(endpoint.method())) {
+            if (routed) {
                 counters.get(endpoint).count(answer);
             }
             requestLog.add(new LoggedRequest(seq, method, rawQuery == null ? rawPath : rawPath + "?" + rawQuery,
@@ -130,15 +130,11 @@ final class ApiHandler implements HttpHandler {
     }
 
     /**
-     * Counts a request to a known endpoint and decides its faults, at the instant of arrival the request log records
-     * (its headers read): a server's rate limit counts arrivals, so the log's busiest second and the 429s agree.
+     * Counts a request to a known endpoint (by its method) and decides its faults, at the instant of arrival the request
+     * log records (its headers read): a server's rate limit counts arrivals, so the log's busiest second and the 429s
+     * agree.
      */
-    private Arrival arrive(String method, String rawPath, SandboxEndpoint.@Nullable Match match, Instant receivedAt,
-            long receivedNanos) {
-        if (!rawPath.startsWith("/v1/") || match == null || !method.equals(match.endpoint().method())) {
-            return Arrival.NONE;
-        }
-        SandboxEndpoint endpoint = match.endpoint();
+    private Arrival arrive(SandboxEndpoint endpoint, Instant receivedAt, long receivedNanos) {
         counters.get(endpoint).requests.incrementAndGet();
         if (endpoint == SandboxEndpoint.EVALUATE) {
             arrivals.add(receivedAt);

@@ -267,9 +267,9 @@ public record SandboxConfig(
      *
      * @param rateLimitPerSecond requests admitted per rolling 1-second window, counted per endpoint (so polling
      *     one endpoint never takes capacity from another); above it the answer is 429 with {@code Retry-After}
-     *     and a FastAPI {@code {"detail": "..."}} body. A request is counted when it arrives (its headers read, before its body:
-     *     the instant the request log records); its 429 is answered after
-     *     the latency like every answer. Rejected requests do not count against the window.
+     *     and a FastAPI {@code {"detail": "..."}} body. A request is counted when it arrives (its headers read,
+     *     before its body: the instant the request log records); its 429 is answered after the latency like every
+     *     answer. Rejected requests do not count against the window.
      *     {@code 0} = no limit
      * @param serverErrorRate fraction of requests answered 503 (with {@code Retry-After})
      * @param scriptedStatuses statuses answered, in order, to the first N requests to the faulted endpoints

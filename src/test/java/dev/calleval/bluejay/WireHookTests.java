@@ -59,7 +59,7 @@ class WireHookTests {
         HttpRequest request = HttpRequest.newBuilder(uri()).header("X-API-Key", "k").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
 
-        HttpRequest hooked = BluejayTransport.onWire(request, hook);
+        HttpRequest hooked = BluejayTransport.onWire(request, hook, RequestBudget.NOTHING);
         assertThat(runs).as("not before the request is sent").hasValue(0);
         long sent = System.nanoTime();
         HttpResponse<Void> response = HttpClient.newHttpClient().send(hooked, HttpResponse.BodyHandlers.discarding());
@@ -102,6 +102,6 @@ class WireHookTests {
     void leavesTheRequestAloneWithoutAPermit() {
         HttpRequest request = HttpRequest.newBuilder(uri()).POST(HttpRequest.BodyPublishers.ofString("{}")).build();
 
-        assertThat(BluejayTransport.onWire(request, RequestBudget.NOTHING)).isSameAs(request);
+        assertThat(BluejayTransport.onWire(request, RequestBudget.NOTHING, RequestBudget.NOTHING)).isSameAs(request);
     }
 }
