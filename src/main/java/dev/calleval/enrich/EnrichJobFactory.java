@@ -38,9 +38,12 @@ public class EnrichJobFactory {
     private final ExecutionHeartbeatListener heartbeat;
     private final JobReports reports;
     private final EnrichReportWriter reportWriter;
+    private final StopOnInterrupt interruption;
 
     public EnrichJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager, SimulationUpdateLedger ledger,
-            ExecutionHeartbeatListener heartbeat, JobReports reports, EnrichReportWriter reportWriter) {
+            ExecutionHeartbeatListener heartbeat, JobReports reports, EnrichReportWriter reportWriter,
+            StopOnInterrupt interruption) {
+        this.interruption = interruption;
         this.reports = reports;
         this.reportWriter = reportWriter;
         this.jobRepository = jobRepository;
@@ -65,7 +68,7 @@ public class EnrichJobFactory {
                 resendInDoubt);
         Step step = new StepBuilder("enrich", jobRepository)
                 .<SimulationLog, MappedUpdate>chunk(definition.submit().chunkSize())
-                .interruptionPolicy(new StopOnInterrupt())
+                .interruptionPolicy(interruption)
                 .transactionManager(transactionManager)
                 .reader(new SimulationLogItemReader(source))
                 .processor(new SimulationLogMapper())

@@ -78,11 +78,13 @@ public class EvaluateJobFactory {
     private final ReportWriter reportWriter;
     private final ExecutionHistory history;
     private final RunCheck runCheck;
+    private final StopOnInterrupt interruption;
 
     public EvaluateJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager, Ledger ledger,
             Reconciler reconciler, CallResults results, Clock clock, ExecutionHeartbeatListener heartbeat, S3Storage s3, SubmitMonitoring monitoring,
-            DatabaseRetry retry, JobReports reports, ReportWriter reportWriter, ExecutionHistory history, RunCheck runCheck) {
+            DatabaseRetry retry, JobReports reports, ReportWriter reportWriter, ExecutionHistory history, RunCheck runCheck, StopOnInterrupt interruption) {
         this.runCheck = runCheck;
+        this.interruption = interruption;
         this.retry = retry;
         this.reports = reports;
         this.reportWriter = reportWriter;
@@ -156,7 +158,7 @@ public class EvaluateJobFactory {
                 inDoubtLookup(definition.submit()), monitor, transactionManager, retry, definition.sampling().sampling());
         var step = new StepBuilder("submit", jobRepository)
                 .<CallRecord, MappedCall>chunk(definition.submit().chunkSize())
-                .interruptionPolicy(new StopOnInterrupt())
+                .interruptionPolicy(interruption)
                 // no database connection in the chunk transaction: the writer claims in a transaction of its own, and the
                 // job repository updates the step execution in its own (both run again when the connection is lost)
                 .transactionManager(new ResourcelessTransactionManager())

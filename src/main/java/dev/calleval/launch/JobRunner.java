@@ -7,6 +7,7 @@ import dev.calleval.enrich.EnrichSummary;
 import dev.calleval.evaluate.EvaluateJobFactory;
 import dev.calleval.execution.ExecutionLiveness;
 import dev.calleval.execution.JobAlreadyRunningException;
+import dev.calleval.execution.StopRequests;
 import dev.calleval.jobfile.JobDefinition;
 import dev.calleval.report.ExecutionHistory;
 import dev.calleval.report.JobOutcome;
@@ -34,10 +35,9 @@ import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobExecutionAlreadyRunningException;
-import org.springframework.batch.core.launch.JobExecutionNotRunningException;
 import org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException;
 import org.springframework.batch.core.launch.JobOperator;
-import org.springframework.batch.core.launch.NoSuchJobExecutionException;
+import org.springframework.batch.core.listener.CompositeJobExecutionListener;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.beans.factory.ObjectProvider;
@@ -82,15 +82,19 @@ public class JobRunner {
     private final EvaluateJobFactory evaluateJobs;
     private final EnrichJobFactory enrichJobs;
     private final RunningExecutions guard;
+    private final StopRequests stopRequests;
+    /** Told of every execution's end: logs it and forgets its stop request. */
     private final JobExecutionListener endLog;
 
     /**
      * @param jobOperator the process's one operator (Spring Boot's, built with {@code jobRegistry} and {@code launchExecutor})
      * @param failureLines tells an expected failure's one line from a bug (the command line's); none: every failure is a bug
+     * @param stopRequests how {@link #stop} asks an execution to stop
      */
     public JobRunner(JobOperator jobOperator, JobRegistry jobRegistry, @BatchTaskExecutor LaunchExecutor launchExecutor, JobRepository jobRepository,
             EvaluateJobFactory evaluateJobs, EnrichJobFactory enrichJobs, ExecutionLiveness liveness,
-            ObjectProvider<FailureLines> failureLines) {
+            ObjectProvider<FailureLines> failureLines, StopRequests stopRequests) {
+        this.stopRequests = stopRequests;
         this.jobOperator = jobOperator;
         this.jobRegistry = jobRegistry;
         this.launchExecutor = launchExecutor;
@@ -98,7 +102,10 @@ public class JobRunner {
         this.evaluateJobs = evaluateJobs;
         this.enrichJobs = enrichJobs;
         this.guard = new RunningExecutions(jobRepository, liveness, jobOperator);
-        this.endLog = new ExecutionEndLog(failureLines.getIfAvailable(() -> failure -> Optional.empty()));
+        CompositeJobExecutionListener ended = new CompositeJobExecutionListener();
+        ended.register(stopRequests);
+        ended.register(new ExecutionEndLog(failureLines.getIfAvailable(() -> failure -> Optional.empty())));
+        this.endLog = ended;
     }
 
     /**
@@ -237,17 +244,20 @@ public class JobRunner {
     }
 
     /**
-     * Asks a running execution to stop: its chunk step ends after the chunk in progress, the execution ends STOPPED,
-     * and the next launch over the same source restarts it.
+     * Asks an execution this process runs to stop: its chunk step ends after the chunk in progress (before its first
+     * chunk when it has not begun one), the execution ends STOPPED, and the next launch over the same source restarts
+     * it. Returns at once; the step's own thread records the stop ({@link StopRequests}, not {@code JobOperator.stop},
+     * whose write of the running step execution can race the step's and end it FAILED).
      *
-     * @return false when it was not running (any more)
+     * @return false when it is not running (any more)
      */
     public boolean stop(long executionId) {
-        try {
-            return jobOperator.stop(executionId);
-        } catch (JobExecutionNotRunningException | NoSuchJobExecutionException e) {
+        JobExecution execution = jobRepository.getJobExecution(executionId);
+        if (execution == null || !(execution.getStatus() == BatchStatus.STARTING || execution.getStatus() == BatchStatus.STARTED)) {
             return false;
         }
+        stopRequests.request(executionId);
+        return true;
     }
 
     /**

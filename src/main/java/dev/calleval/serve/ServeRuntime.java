@@ -139,7 +139,7 @@ public class ServeRuntime implements SmartLifecycle, DisposableBean {
         scheduler.setPoolSize(2 + (int) dropFolderJobs); // a drop-folder poll runs its manifests in its own thread
         scheduler.setThreadNamePrefix("serve-");
         scheduler.setDaemon(true);
-        // stopping must not interrupt a drop-folder run: it is stopped after its chunk (JobOperator.stop) and awaited
+        // stopping must not interrupt a drop-folder run: it is stopped after its chunk (JobRunner.stop) and awaited
         scheduler.setWaitForTasksToCompleteOnShutdown(true);
         scheduler.setErrorHandler(e -> log.error("serve: a scheduled task failed: {}", e.toString()));
         scheduler.initialize();
