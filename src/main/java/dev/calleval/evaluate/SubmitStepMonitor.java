@@ -13,6 +13,7 @@ import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.ItemReadListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
@@ -59,6 +60,8 @@ final class SubmitStepMonitor implements SubmissionObserver, ItemReadListener<Ob
     private final Deque<Sample> samples = new ArrayDeque<>();
     private @Nullable ScheduledExecutorService ticker;
     private boolean running = true;
+    /** Set when the step has ended: whether it read its source to the end (COMPLETED), so the count is the total. */
+    private boolean readToEnd;
     private volatile Supplier<@Nullable String> budget = () -> null;
 
     private record Sample(long nanos, long submitted, long settled) {}
@@ -194,6 +197,7 @@ final class SubmitStepMonitor implements SubmissionObserver, ItemReadListener<Ob
         }
         synchronized (this) {
             running = false;
+            readToEnd = stepExecution.getStatus() == BatchStatus.COMPLETED;
         }
         output.finish(progress());
         return stepExecution.getExitStatus();
@@ -223,7 +227,8 @@ final class SubmitStepMonitor implements SubmissionObserver, ItemReadListener<Ob
         double settledPerSecond = seconds > 0 ? (settledNow - oldest.settled()) / seconds : 0;
 
         double fraction = readFraction.getAsDouble();
-        boolean exact = !running || fraction >= 1.0;
+        // a step stopped or failed part-way keeps the estimate: its rows read are not the manifest's
+        boolean exact = fraction >= 1.0 || (!running && readToEnd);
         long total = exact ? rowsRead : fraction > 0 && rowsRead > 0 ? Math.max(rowsRead, Math.round(rowsRead / fraction)) : -1;
         Duration eta = null;
         long left = total - settledNow;

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -124,6 +125,40 @@ class SubmitStepMonitorTests {
         Progress done = monitor.progress();
         assertThat(done.eta()).isNull();
         assertThat(done.line()).isEqualTo("nightly: read 15 of 15 rows (100 %), submitted 15, rejected 0, 15.0 calls/s");
+    }
+
+    @Test
+    void aStepStoppedPartWayKeepsTheEstimatedTotal() {
+        SubmitStepMonitor monitor = monitor(ProgressOutput.NONE);
+        monitor.beforeStep(step());
+        for (int i = 0; i < 2; i++) {
+            monitor.afterRead(new Object());
+            monitor.submitted();
+        }
+        fraction.set(0.125);
+        advance(1);
+        StepExecution stopped = step();
+        stopped.setStatus(BatchStatus.STOPPED);
+        monitor.afterStep(stopped);
+        assertThat(monitor.progress().line()).as("not 'read 2 of 2 rows (100 %)'")
+                .isEqualTo("nightly: read 2 of ~16 rows (12 %), submitted 2, rejected 0, 2.0 calls/s");
+
+        fraction.set(-1.0); // an s3-prefix listing: no total to estimate
+        assertThat(monitor.progress().line()).isEqualTo("nightly: read 2 rows, submitted 2, rejected 0, 2.0 calls/s");
+    }
+
+    @Test
+    void aStepThatCompletedCountsItsRowsAsTheTotal() {
+        fraction.set(-1.0); // an s3-prefix listing, read to its end
+        SubmitStepMonitor monitor = monitor(ProgressOutput.NONE);
+        monitor.beforeStep(step());
+        monitor.afterRead(new Object());
+        monitor.submitted();
+        advance(1);
+        StepExecution completed = step();
+        completed.setStatus(BatchStatus.COMPLETED);
+        monitor.afterStep(completed);
+        assertThat(monitor.progress().line()).isEqualTo("nightly: read 1 of 1 rows (100 %), submitted 1, rejected 0, 1.0 calls/s");
     }
 
     @Test
