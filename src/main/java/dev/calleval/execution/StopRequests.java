@@ -8,8 +8,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The job executions of this process asked to stop after their chunk in progress ({@code serve} stopping). The chunk
- * steps' {@link StopOnInterrupt} reads it before each chunk, in the step's own thread, and stops the step there: it
- * ends STOPPED, its job execution STOPPED, and the next launch over the same source restarts it.
+ * steps' {@link StopOnInterrupt} (submit, enrich) reads it before each chunk, in the step's own thread, and stops the
+ * step there: it ends STOPPED, its job execution STOPPED, and the next launch over the same source restarts it. A
+ * step without that policy (a tasklet) does not read it: it runs to its end.
  *
  * <p>Why not {@code JobOperator.stop}: in Spring Batch 6.0 the operator also writes the running step execution from
  * the caller's thread, while the step's thread writes the same row after each chunk; both writes check the row's
@@ -34,9 +35,14 @@ public class StopRequests implements JobExecutionListener {
         return requested.contains(executionId);
     }
 
+    /** Forgets the request for job execution {@code executionId}, if any. */
+    public void forget(long executionId) {
+        requested.remove(executionId);
+    }
+
     /** Forgets the execution's request, if any: it has ended. */
     @Override
     public void afterJob(JobExecution jobExecution) {
-        requested.remove(jobExecution.getId());
+        forget(jobExecution.getId());
     }
 }

@@ -244,19 +244,22 @@ public class JobRunner {
     }
 
     /**
-     * Asks an execution this process runs to stop: its chunk step ends after the chunk in progress (before its first
-     * chunk when it has not begun one), the execution ends STOPPED, and the next launch over the same source restarts
-     * it. Returns at once; the step's own thread records the stop ({@link StopRequests}, not {@code JobOperator.stop},
-     * whose write of the running step execution can race the step's and end it FAILED).
+     * Asks an evaluate or enrich job execution this process runs to stop: its chunk step ends after the chunk in
+     * progress (before its first chunk when it has not begun one), the execution ends STOPPED, and the next launch over
+     * the same source restarts it; one already past its last chunk finishes (COMPLETED). Returns at once; the step's
+     * own thread records the stop ({@link StopRequests}, read by the chunk steps' {@code StopOnInterrupt}; not
+     * {@code JobOperator.stop}, whose write of the running step execution can race the step's and end it FAILED). An
+     * execution another process runs is not reached.
      *
      * @return false when it is not running (any more)
      */
     public boolean stop(long executionId) {
+        stopRequests.request(executionId); // first: an execution ending now forgets it after its status is written
         JobExecution execution = jobRepository.getJobExecution(executionId);
         if (execution == null || !(execution.getStatus() == BatchStatus.STARTING || execution.getStatus() == BatchStatus.STARTED)) {
+            stopRequests.forget(executionId);
             return false;
         }
-        stopRequests.request(executionId);
         return true;
     }
 
