@@ -37,7 +37,6 @@ public final class StopOnInterrupt implements StepInterruptionPolicy {
         }
         if (stopRequests.requested(stepExecution.getJobExecutionId())) {
             stepExecution.setTerminateOnly();
-            throw new JobInterruptedException("step " + stepExecution.getStepName() + " was asked to stop");
         }
         if (stepExecution.isTerminateOnly()) {
             throw new JobInterruptedException("step " + stepExecution.getStepName() + " was asked to stop");

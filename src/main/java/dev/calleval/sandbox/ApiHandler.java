@@ -22,7 +22,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 /**
  * The pipeline every request goes through: admin paths to {@link AdminApi}; a {@code /v1} request is routed
  * ({@link SandboxEndpoint}), counted, offered to the {@link FaultInjector} on arrival (before its body is read: the
- * rate limit counts arrivals, at the instant the request log records), delayed by the latency, authenticated, answered by {@link CallsApi} or {@link SimulationsApi}, logged ({@link LoggedRequest}) and written. Thread-safe.
+ * rate limit counts arrivals, at the instant the request log records), delayed by the latency, authenticated, answered
+ * by {@link CallsApi} or {@link SimulationsApi}, logged ({@link LoggedRequest}) and written. Thread-safe.
  */
 final class ApiHandler implements HttpHandler {
 
